@@ -1,0 +1,156 @@
+"""The ``manpower`` command line.
+
+Bad input of any kind prints one line, ``manpower: error: FILE: KEY: what was
+expected``, on standard error and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from . import __version__
+from .errors import InputError
+from .parameters import BASELINE, load_params
+from .results import OUTPUTS, expand_keys
+from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
+
+
+def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
+    """``["KEY=VALUE", ...]`` from ``--set`` into ``{key: value}`` (VALUE as YAML: number, list, or text with a unit)."""
+    overrides: dict[str, object] = {}
+    for item in items or ():
+        key, sep, raw = item.partition("=")
+        key, raw = key.strip(), raw.strip()
+        if not sep or not key or not raw:
+            raise InputError("--set", item, "expected KEY=VALUE, e.g. --set casualties.monthly=50000")
+        try:
+            value = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            value = raw
+        overrides[key] = value
+    return overrides
+
+
+def _params(args: argparse.Namespace):
+    params = load_params(args.scenario)
+    overrides = parse_assignments(getattr(args, "set", None))
+    return params.with_values(overrides, where="--set") if overrides else params
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .io import save_figure, write_netcdf
+    from .plots import run_figure
+    from .summary import text_summary
+
+    params = _params(args)
+    ds = simulate(params, months=args.months, dt=args.dt, start=args.start, method=args.method)
+    print(text_summary(ds))
+    out = Path(args.out)
+    netcdf = write_netcdf(ds, out / f"{params.scenario}.nc")
+    figure = save_figure(run_figure(ds), out / f"{params.scenario}.png")
+    print(f"\nWrote {netcdf} and {figure}")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    table = _params(args).table()
+    if args.key:
+        keys = [args.key] if args.key in table.index else expand_keys([args.key.rstrip(".") + "."], table.index)
+        if not keys:
+            raise InputError("--key", args.key, "expected a parameter key or a prefix such as 'casualties'")
+        table = table.loc[keys]
+    if args.format == "csv":
+        table.to_csv(sys.stdout)
+    elif args.format == "json":
+        print(json.dumps(table.reset_index().to_dict(orient="records"), indent=2, ensure_ascii=False))
+    else:
+        columns = ["value", "unit", "low", "high", "as_registered", "source", "date"]
+        with _wide_pandas():
+            print(table[columns].to_string())
+        print("\nFull provenance (quote, assumption, url): manpower params --format csv | json, "
+              "or manpower explain KEY")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    params = _params(args)
+    name = args.name
+    if name in OUTPUTS:
+        keys = expand_keys(OUTPUTS[name].parameters, params)
+        print(f"{name}: {OUTPUTS[name].description} ({OUTPUTS[name].units}); driven by {len(keys)} parameters:\n")
+    elif name in params:
+        keys = [name]
+    else:
+        raise InputError("explain", name, "expected an output variable or a parameter key "
+                         f"(outputs: {', '.join(OUTPUTS)})")
+    for key in keys:
+        row = params[key].provenance()
+        print(f"{key} = {row['value']} {row['unit']} (range {row['low'] or '-'} to {row['high'] or '-'})")
+        for field in ("description", "source", "date", "url", "quote", "assumption", "evidence", "file"):
+            if row[field]:
+                print(f"    {field}: {' '.join(str(row[field]).split())}")
+        print()
+    return 0
+
+
+def _wide_pandas():
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="manpower", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"manpower-model {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def scenario_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--scenario", default=BASELINE, help="scenario name (file in params/scenarios)")
+        sub.add_argument("--set", action="append", metavar="KEY=VALUE",
+                         help="override a parameter, e.g. casualties.monthly=50000 or "
+                              "'casualties.monthly=1600 person/day' (repeatable)")
+
+    run = commands.add_parser("run", help="project one scenario, print a summary, write NetCDF and a figure")
+    scenario_options(run)
+    run.add_argument("--months", type=int, default=DEFAULT_MONTHS, help="horizon in months (default 36)")
+    run.add_argument("--dt", type=float, default=DEFAULT_DT, help="step in months, dividing a month (default 0.25)")
+    run.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM (default 2024-12)")
+    run.add_argument("--method", default="euler", choices=["euler", "rk4"])
+    run.add_argument("--out", default="results", help="output folder (default results/)")
+    run.set_defaults(handler=cmd_run)
+
+    params = commands.add_parser("params", help="print the parameter registry with provenance")
+    scenario_options(params)
+    params.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    params.add_argument("--key", help="only this key, or keys under this prefix (e.g. casualties)")
+    params.set_defaults(handler=cmd_params)
+
+    explain = commands.add_parser("explain", help="where an output or a parameter comes from")
+    explain.add_argument("name", help="an output variable (e.g. front, net) or a parameter key")
+    scenario_options(explain)
+    explain.set_defaults(handler=cmd_explain)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``manpower`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        print(f"manpower: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stdout = open(os.devnull, "w")
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

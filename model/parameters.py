@@ -1,0 +1,240 @@
+"""Parameter sets: the registry, a scenario's overlay on it, and overrides.
+
+:func:`load_params` is the entry point. A :class:`ParameterSet` maps registry
+keys to :class:`~model.registry.Parameter` objects (value in canonical units
+plus provenance). Any numeric value may be a 1-D array of shape ``(n_runs,)``;
+all arrays in a set share that length, and :func:`model.simulate` runs them
+together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from . import spec as specs
+from .errors import InputError
+from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, params_dir
+from .registry import Event, EvidenceEntry, Parameter, load_registry, parse_file, read_yaml
+from .scenarios import ScenarioFile, merge_overlay
+from .structure import POOLED
+from .units import conversion_factor, registry as unit_registry
+
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class ParameterSet(Mapping[str, Parameter]):
+    """An immutable, validated set of model parameters with provenance.
+
+    Use ``params[key].value`` for a value in its canonical unit (see
+    ``params[key].unit``), :meth:`with_values` to change values, and
+    :meth:`table` to see every value with its source.
+    """
+
+    parameters: dict[str, Parameter]
+    evidence: dict[str, EvidenceEntry]
+    scenario: str = BASELINE
+    description: str = ""
+    files: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, key: str) -> Parameter:
+        return self.parameters[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.parameters)
+
+    def __len__(self) -> int:
+        return len(self.parameters)
+
+    def __repr__(self) -> str:
+        batch = f", batch of {self.batch_size} runs" if self.batch_size else ""
+        return f"<ParameterSet scenario={self.scenario!r}: {len(self)} parameters{batch}>"
+
+    def value(self, key: str) -> Any:
+        """Value of ``key`` in its canonical unit (a float, an array, a string or events)."""
+        return self.parameters[key].value
+
+    @property
+    def batch_size(self) -> int | None:
+        """Number of runs when any value is an array, else ``None``."""
+        sizes = {np.size(p.value) for p in self.parameters.values() if isinstance(p.value, np.ndarray)}
+        return sizes.pop() if sizes else None
+
+    def with_values(self, values: Mapping[str, Any], where: str = "overrides") -> ParameterSet:
+        """A copy with some values replaced, validated as the registry is.
+
+        Values are in the canonical unit, or strings with a unit such as
+        ``"1600 person / day"``; numeric values may be arrays of shape
+        ``(n_runs,)``. Bad keys or values raise :class:`InputError` naming
+        ``where`` and the key.
+        """
+        updated = dict(self.parameters)
+        for key, raw in values.items():
+            current = updated.get(key)
+            if current is None:
+                raise InputError(where, key, "unknown parameter (see `manpower params` for the keys)")
+            updated[key] = replace(current, value=_coerce(current, raw, where), origin=where)
+        result = replace(self, parameters=updated)
+        check_consistency(result, where)
+        return result
+
+    def table(self) -> pd.DataFrame:
+        """Every parameter with its value, unit, range and provenance, one row each."""
+        return pd.DataFrame([p.provenance() for p in self.parameters.values()]).set_index("key")
+
+    def digest(self) -> str:
+        """Short hash of the values (not the prose), to stamp results with."""
+        canonical = {k: _jsonable(p.value) for k, p in sorted(self.parameters.items())}
+        blob = json.dumps(canonical, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return [float(v) for v in value]
+    if isinstance(value, tuple):
+        return [e.model_dump() for e in value]
+    return value
+
+
+def _coerce(parameter: Parameter, raw: Any, where: str) -> Any:
+    """Turn a user-given value into the parameter's canonical form, or raise."""
+    key, kind = parameter.key, parameter.spec.kind
+    if kind is specs.CHOICE:
+        if raw not in parameter.spec.choices:
+            raise InputError(where, key, f"expected one of {', '.join(parameter.spec.choices)}, got {raw!r}")
+        return raw
+    if kind is specs.SCHEDULE:
+        return _coerce_schedule(key, raw, where)
+    if isinstance(raw, str):
+        raw = _parse_quantity(key, raw, parameter.unit, where)
+    try:
+        array = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(where, key, f"expected a number in {parameter.unit}, got {raw!r}") from None
+    if array.ndim > 1 or array.size == 0:
+        raise InputError(where, key, f"expected a number or a 1-D array of numbers, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise InputError(where, key, "expected finite numbers, got NaN or infinity")
+    for number in np.atleast_1d(array):
+        problem = kind.violation(float(number))
+        if problem:
+            raise InputError(where, key, f"expected {problem} ({kind.name} in {parameter.unit}), got {number:g}")
+    return float(array) if array.ndim == 0 else array
+
+
+def _parse_quantity(key: str, text: str, unit: str, where: str) -> float:
+    try:
+        quantity = unit_registry().Quantity(text)
+    except Exception:
+        raise InputError(where, key, f"expected a number or a quantity like '1600 person / day', got {text!r}") from None
+    if isinstance(quantity, (int, float)):
+        return float(quantity)
+    try:
+        factor = conversion_factor(str(quantity.units), unit)
+    except ValueError as exc:
+        raise InputError(where, key, str(exc)) from None
+    return float(quantity.magnitude) * factor
+
+
+def _coerce_schedule(key: str, raw: Any, where: str) -> tuple[Event, ...]:
+    if isinstance(raw, str):
+        try:
+            raw = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            raw = None
+    if raw is None:
+        raw = []
+    if not isinstance(raw, (list, tuple)):
+        raise InputError(where, key, "expected a list of events like [{start: 2025-06, size: 10000, months: 1}]")
+    events = []
+    for i, item in enumerate(raw):
+        if isinstance(item, Event):
+            events.append(item)
+            continue
+        try:
+            events.append(Event.model_validate(item))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field_name = ".".join(str(p) for p in first["loc"]) or "event"
+            raise InputError(where, f"{key}[{i}].{field_name}", first["msg"].removeprefix("Value error, ")) from None
+    return tuple(events)
+
+
+def check_consistency(params: ParameterSet, where: str) -> None:
+    """Constraints that tie parameters together, checked for every run of a batch."""
+    killed = np.asarray(params.value("casualties.killed_fraction"))
+    captured = np.asarray(params.value("casualties.captured_fraction"))
+    if np.any(killed + captured > 1.0):
+        raise InputError(where, "casualties.captured_fraction",
+                         "expected killed_fraction + captured_fraction <= 1")
+    others = sum(np.asarray(params.value(f"front_initial.{s}")) for s in POOLED)
+    if np.any(others > np.asarray(params.value("force.deployed_total"))):
+        raise InputError(where, "force.deployed_total",
+                         "expected at least the sum of front_initial.* (volunteers are the remainder)")
+    sizes = {np.size(p.value) for p in params.parameters.values() if isinstance(p.value, np.ndarray)}
+    if len(sizes) > 1:
+        raise InputError(where, "(batch)", f"expected all arrays to have one length, got lengths {sorted(sizes)}")
+
+
+def scenario_names(folder: Path | None = None) -> list[str]:
+    """Names of the scenarios in ``params/scenarios`` (``baseline`` first)."""
+    folder = (folder or params_dir()) / SCENARIO_FOLDER
+    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    return [BASELINE] + [n for n in names if n != BASELINE]
+
+
+def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = None,
+                folder: str | Path | None = None) -> ParameterSet:
+    """Load the registry, apply a scenario overlay and then overrides.
+
+    Parameters
+    ----------
+    scenario : str
+        Name of a file in ``params/scenarios`` (without ``.yaml``), or ``"baseline"``.
+    overrides : mapping, optional
+        ``{key: value}``; values in the parameter's canonical unit or as a string
+        with a unit; numeric values may be arrays of shape ``(n_runs,)``.
+    folder : path, optional
+        Parameter folder; default :func:`model.paths.params_dir`.
+    """
+    root = Path(folder) if folder is not None else params_dir()
+    params = _load_scenario(root, scenario, seen=())
+    check_consistency(params, params.files[-1])
+    if overrides:
+        params = params.with_values(overrides)
+    return params
+
+
+def _load_scenario(root: Path, name: str, seen: tuple[str, ...]) -> ParameterSet:
+    registry_path = root / REGISTRY_FILE
+    scenario_path = root / SCENARIO_FOLDER / f"{name}.yaml"
+    if name == BASELINE and not scenario_path.exists():
+        parameters, evidence = load_registry(registry_path)
+        return ParameterSet(parameters, evidence, BASELINE, "Late-2024 status quo", (display(registry_path),))
+    if not scenario_path.exists():
+        known = ", ".join(scenario_names(root))
+        raise InputError(display(scenario_path), "scenario", f"no such scenario {name!r}; expected one of {known}")
+    where = display(scenario_path)
+    overlay = parse_file(scenario_path, ScenarioFile, read_yaml(scenario_path))
+    if overlay.name != name:
+        raise InputError(where, "name", f"expected {name!r} (the file's name), got {overlay.name!r}")
+    if name in seen:
+        raise InputError(where, "based_on", f"expected no cycle, got {' -> '.join(seen + (name,))}")
+    if name == BASELINE:
+        parameters, evidence = load_registry(registry_path)
+        base = ParameterSet(parameters, evidence, BASELINE, "", (display(registry_path),))
+    else:
+        base = _load_scenario(root, overlay.based_on, seen + (name,))
+    parameters = merge_overlay(base.parameters, overlay, where)
+    return ParameterSet(parameters, base.evidence, name, overlay.description, base.files + (where,))

@@ -1,0 +1,265 @@
+"""The parameter registry: YAML entries with provenance, validated and converted.
+
+A registry file has two sections:
+
+``parameters``
+    The model's inputs. Each entry has a ``value`` with its ``unit``, a plausible
+    range (``low``, ``high``) and a ``distribution`` over it, a ``source``, a
+    ``date``, a ``url`` and either the verbatim ``quote`` it comes from or an
+    ``assumption`` with its reasoning (or both).
+``evidence``
+    Published figures that are not model inputs themselves but inform them
+    (the article's figures, official claims, independent estimates); a
+    parameter cites them by key under ``evidence``.
+
+Loading rejects unknown keys and fields, units of the wrong dimension, values
+outside their kind's bounds (a negative count, a fraction above 1) and ranges
+that do not contain their value, each with a one-line :class:`InputError`
+naming the file and key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import spec as specs
+from .errors import InputError
+from .paths import display
+from .units import conversion_factor
+
+MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Event(_Strict):
+    """One scheduled event: ``size`` persons spread evenly over ``months`` from ``start``."""
+
+    start: str
+    size: float = Field(ge=0)
+    months: float = Field(default=1.0, gt=0)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> str:
+        text = str(value)
+        if not MONTH_PATTERN.match(text):
+            raise ValueError(f"expected a month as 'YYYY-MM', got {value!r}")
+        return text
+
+
+class _Sourced(_Strict):
+    description: str
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    source: str
+    date: str
+    url: str | None
+    quote: str | None = None
+    party_claim: bool = False
+    note: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> str:
+        text = str(value)
+        if not DATE_PATTERN.match(text):
+            raise ValueError(f"expected a date as 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', got {value!r}")
+        return text
+
+
+class EvidenceEntry(_Sourced):
+    """A published figure kept for traceability (not itself a model input)."""
+
+    value: float | None
+    quote: str
+
+
+class ParameterEntry(_Sourced):
+    """A model input with its provenance, as written in a registry file."""
+
+    value: float | str | list[Event]
+    unit: str
+    distribution: Literal["triangular", "uniform", "loguniform"] = "triangular"
+    assumption: str | None = None
+    evidence: list[str] = []
+
+
+class RegistryFile(_Strict):
+    parameters: dict[str, ParameterEntry]
+    evidence: dict[str, EvidenceEntry] = {}
+
+
+def _location(error: dict) -> str:
+    """Dotted key of a pydantic error, without pydantic's union-branch labels."""
+    parts = [str(p) for p in error["loc"]]
+    branch_labels = {"float", "str", "list[Event]", "function-after[_month(), str]"}
+    return ".".join(p for p in parts if p not in branch_labels and not p.startswith("function-"))
+
+
+def _one_line(error: dict) -> str:
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    if error["type"] == "missing":
+        return "required field is missing"
+    return message.removeprefix("Value error, ")
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file safely; malformed YAML becomes a one-line :class:`InputError`."""
+    where = display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(where, "(file)", "file not found") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(where, at, f"expected valid YAML ({problem})") from None
+
+
+def parse_file(path: Path, model: type[BaseModel], document: Any = None) -> BaseModel:
+    """Validate a YAML document against a pydantic model; errors become :class:`InputError`."""
+    where = display(path)
+    if document is None:
+        document = read_yaml(path)
+    if not isinstance(document, dict):
+        raise InputError(where, "(file)", f"expected a mapping at the top level, got {type(document).__name__}")
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(where, _location(first), _one_line(first)) from None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A validated parameter: its provenance and its value in the canonical unit.
+
+    ``value`` is a float (or, in a batch, a 1-D array of floats) for numeric
+    parameters, a string for a choice, a tuple of :class:`Event` for a schedule.
+    ``low`` and ``high`` are the plausible range in the canonical unit.
+    ``origin`` names the file the entry was last set in (registry or scenario).
+    """
+
+    key: str
+    spec: specs.ParameterSpec
+    entry: ParameterEntry
+    value: Any
+    low: float | None
+    high: float | None
+    origin: str
+
+    @property
+    def unit(self) -> str:
+        return self.spec.unit
+
+    def provenance(self) -> dict[str, Any]:
+        """Where the value comes from, as a flat dict of strings (for tables and attrs)."""
+        e = self.entry
+        return {
+            "key": self.key,
+            "description": e.description,
+            "value": _format_value(self.value),
+            "unit": self.unit,
+            "low": "" if self.low is None else f"{self.low:g}",
+            "high": "" if self.high is None else f"{self.high:g}",
+            "as_registered": self._as_registered(),
+            "distribution": e.distribution if self.spec.numeric else "",
+            "source": e.source,
+            "date": e.date,
+            "url": e.url or "",
+            "quote": e.quote or "",
+            "assumption": e.assumption or "",
+            "evidence": ", ".join(e.evidence),
+            "party_claim": "yes" if e.party_claim else "",
+            "file": self.origin,
+        }
+
+
+    def _as_registered(self) -> str:
+        """The registry's own value and unit, when its unit differs from the canonical one."""
+        e = self.entry
+        if e.unit == self.unit or not self.spec.numeric or isinstance(e.value, (str, list)):
+            return ""
+        return f"{e.value:g} {e.unit} ({e.low:g} to {e.high:g})"
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "; ".join(f"{ev.size:g} from {ev.start} over {ev.months:g} mo" for ev in value) or "none"
+    if isinstance(value, (int, float)):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return value
+    return f"batch of {len(value)} values"
+
+
+def validate_entry(key: str, entry: ParameterEntry, where: str) -> Parameter:
+    """Check one entry against the model's expectations and convert it to canonical units."""
+    expected = specs.BY_KEY.get(key)
+    if expected is None:
+        raise InputError(where, key, "unknown parameter (not one the model uses)")
+    kind = expected.kind
+    if kind is specs.SCHEDULE:
+        if not isinstance(entry.value, list):
+            raise InputError(where, f"{key}.value", "expected a list of events {start, size, months}")
+        _unit_factor(key, entry.unit, expected.unit, where)
+        return Parameter(key, expected, entry, tuple(entry.value), None, None, where)
+    if kind is specs.CHOICE:
+        if entry.value not in expected.choices:
+            raise InputError(where, f"{key}.value", f"expected one of {', '.join(expected.choices)}, got {entry.value!r}")
+        return Parameter(key, expected, entry, entry.value, None, None, where)
+    if isinstance(entry.value, (str, list)):
+        raise InputError(where, f"{key}.value", f"expected a number, got {entry.value!r}")
+    if entry.low is None or entry.high is None:
+        raise InputError(where, key, "expected a plausible range: both 'low' and 'high'")
+    factor = _unit_factor(key, entry.unit, expected.unit, where)
+    value, low, high = (entry.value * factor, entry.low * factor, entry.high * factor)
+    for field, number in (("value", value), ("low", low), ("high", high)):
+        problem = kind.violation(number)
+        if problem:
+            raise InputError(where, f"{key}.{field}", f"expected {problem} ({kind.name} in {expected.unit}), got {number:g}")
+    if not low <= value <= high:
+        raise InputError(where, key, f"expected low <= value <= high, got {low:g} <= {value:g} <= {high:g}")
+    if entry.distribution == "loguniform" and low <= 0:
+        raise InputError(where, f"{key}.distribution", "expected low > 0 for a loguniform distribution")
+    return Parameter(key, expected, entry, value, low, high, where)
+
+
+def _unit_factor(key: str, unit: str, canonical: str, where: str) -> float:
+    try:
+        return conversion_factor(unit, canonical)
+    except ValueError as exc:
+        raise InputError(where, f"{key}.unit", str(exc)) from None
+
+
+def load_registry(path: Path) -> tuple[dict[str, Parameter], dict[str, EvidenceEntry]]:
+    """Load a registry file: every parameter the model needs, validated, plus the evidence."""
+    where = display(path)
+    registry = parse_file(path, RegistryFile)
+    parameters = {key: validate_entry(key, entry, where) for key, entry in registry.parameters.items()}
+    missing = [key for key in specs.BY_KEY if key not in parameters]
+    if missing:
+        raise InputError(where, missing[0], "required parameter is missing")
+    for key, entry in registry.parameters.items():
+        unknown = [ref for ref in entry.evidence if ref not in registry.evidence]
+        if unknown:
+            raise InputError(where, f"{key}.evidence", f"unknown evidence key {unknown[0]!r}")
+        if not (entry.quote or entry.assumption):
+            raise InputError(where, key, "expected a 'quote' or an 'assumption' saying where the value comes from")
+    return parameters, registry.evidence
