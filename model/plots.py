@@ -9,13 +9,10 @@ from __future__ import annotations
 import json
 import textwrap
 
-import matplotlib
-
-matplotlib.use("Agg") if matplotlib.get_backend().lower() == "agg" else None
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import xarray as xr  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import xarray as xr
 
 #: Colour and hatch per source, readable in colour, for colour-blind readers and in black and white.
 SOURCE_STYLE = {

@@ -1,0 +1,87 @@
+"""The command line: the main job end to end, and bad input as one line with status 2."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from model.cli import main
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = main(list(args))
+    return status, out.getvalue()
+
+
+def test_run_prints_a_summary_and_writes_netcdf_and_figure(tmp_path):
+    status, text = run_cli("run", "--months", "12", "--out", str(tmp_path))
+    assert status == 0
+    for expected in ("recruits: volunteer", "permanent losses", "Front strength", "Net balance",
+                     "Finite pools", "prisoner"):
+        assert expected in text
+    with xr.open_dataset(tmp_path / "baseline.nc") as ds:
+        assert ds.sizes["time"] == 13
+    png = tmp_path / "baseline.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
+
+
+def test_run_applies_overrides_with_units(tmp_path):
+    status, text = run_cli("run", "--months", "3", "--out", str(tmp_path),
+                           "--set", "casualties.monthly=1000 person/day", "--set", "dprk.tranches=[]")
+    assert status == 0
+    with xr.open_dataset(tmp_path / "baseline.nc") as ds:
+        assert float(ds.casualties.isel(time=0).sum()) == pytest.approx(1000 * 365.25 / 12)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_params_prints_the_registry_with_provenance(fmt):
+    status, text = run_cli("params", "--format", fmt)
+    assert status == 0
+    assert "casualties.monthly" in text and "UK Ministry of Defence" in text
+    if fmt == "json":
+        records = json.loads(text)
+        assert {"key", "value", "unit", "low", "high", "source", "date", "url", "quote", "assumption"} <= set(records[0])
+
+
+def test_explain_traces_an_output_to_its_sources():
+    status, text = run_cli("explain", "killed")
+    assert status == 0
+    assert "casualties.killed_fraction" in text and "quote:" in text
+
+
+BAD_INPUTS = [
+    (["run", "--set", "casualties.monthy=5"], "--set: casualties.monthy: unknown parameter"),
+    (["run", "--set", "casualties.monthly"], "--set: casualties.monthly: expected KEY=VALUE"),
+    (["run", "--set", "casualties.killed_fraction=1.5"], "--set: casualties.killed_fraction: expected a number <= 1"),
+    (["run", "--set", "front_initial.dprk=-3"], "--set: front_initial.dprk: expected a number >= 0"),
+    (["run", "--set", "casualties.monthly=3 kg"], "--set: casualties.monthly: expected a unit convertible"),
+    (["run", "--scenario", "nonesuch"], "nonesuch.yaml: scenario: no such scenario"),
+    (["run", "--dt", "0.3"], "simulate: dt: expected a step that divides a month"),
+]
+
+
+@pytest.mark.parametrize("argv, message", BAD_INPUTS)
+def test_bad_input_is_one_line_with_status_2(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_malformed_yaml_through_the_installed_command(params_copy, tmp_path):
+    (params_copy / "registry.yaml").write_text("parameters: [unclosed\n")
+    env = {**os.environ, "MANPOWER_PARAMS": str(params_copy)}
+    result = subprocess.run([sys.executable, "-m", "model.cli", "run", "--out", str(tmp_path)],
+                            capture_output=True, text=True, env=env, cwd=Path(__file__).parent.parent)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "registry.yaml" in result.stderr and "YAML" in result.stderr
+    assert "Traceback" not in result.stderr
