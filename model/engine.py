@@ -1,8 +1,12 @@
 """Fixed-step integration of the flows, for a whole batch of runs at once.
 
-The engine knows nothing of soldiers: it moves amounts along the flows that
-:mod:`model.structure` declares, so that every person who leaves a stock
-arrives in another (or in a sink), and it keeps the monthly totals.
+The engine moves amounts along the flows that :mod:`model.structure` declares
+(passed to the compiled loop as a plan of origin and target indices), at the
+rates :func:`model.equations.flow_rates` gives, so every person who leaves a
+stock arrives in another or in a sink, and it keeps the monthly totals. Runs
+advance in blocks of :data:`BLOCK`, every loop running over the block
+innermost (numpy broadcasting, compiled and fused by numba); blocks run in
+parallel on all cores, and the numbers do not depend on the number of threads.
 
 Rules it keeps:
 
@@ -14,8 +18,11 @@ Rules it keeps:
    its stock holds (plus what reaches it within the step): all outflows of that
    stock are then scaled down together for the step, and the amount not
    delivered is recorded as ``shortfall``.
-3. **Monthly output.** ``dt`` divides a month; stocks are saved at the start of
-   each month and flows are summed over each month (persons).
+3. **Monthly output.** ``dt`` divides a month; stocks are observed at the start
+   of each month and flows are summed over each month (persons). What is kept
+   is a set of linear combinations of flows or of stocks, by source or summed
+   over sources (see :class:`Observations`), so a large batch stores only what
+   it is asked for.
 
 Methods: ``"euler"`` (explicit, first order) and ``"rk4"`` (classical
 Runge-Kutta on the flow rates; the four stage rates are combined per flow
@@ -25,65 +32,93 @@ whose stage states would go negative takes an Euler step instead).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numba
 import numpy as np
+from numba import njit, prange
 
-from .structure import FLOWS, STOCKS, flows_into, flows_out_of
+from .equations import KERNEL, Inputs, flow_rates
+from .structure import FLOWS, STOCKS, flows_out_of
 
 METHODS = ("euler", "rk4")
 
-#: Runs advanced together in one block: small enough for the arrays to stay in cache.
-DEFAULT_CHUNK = 4096
-
 _STOCK_INDEX = {name: i for i, name in enumerate(STOCKS)}
-_INTERNAL = tuple(f for f in FLOWS if f.origin is not None and f.target in _STOCK_INDEX)
 #: Order in which stocks are limited: the wounded before the front, so that returns to duty are settled
 #: before casualties are weighed against the front's strength.
-_LIMIT_ORDER = ("pool", "training", "wounded", "front")
-_LIMITED_STOCKS = tuple(s for s in STOCKS if any(f.demand for f in flows_out_of(s)))
+_LIMIT_ORDER = np.array([_STOCK_INDEX[s] for s in ("pool", "training", "wounded", "front")])
+#: Stocks with a demand outflow; under RK4 every stock is limited.
+_DEMAND_LIMITED = np.array([any(f.demand for f in flows_out_of(s)) for s in STOCKS])
+_ORIGIN = np.array([_STOCK_INDEX.get(f.origin, -1) for f in FLOWS])
+_TARGET = np.array([_STOCK_INDEX.get(f.target, -1) for f in FLOWS])
+_LO = np.array([f.rows.start for f in FLOWS])
+_HI = np.array([f.rows.stop for f in FLOWS])
 
-#: Each flow as (name, rows, origin index, target index), indices None outside the state.
-_PLAN = tuple((f.name, f.rows, _STOCK_INDEX.get(f.origin), _STOCK_INDEX.get(f.target)) for f in FLOWS)
 
-RateFunction = Callable[[np.ndarray, float, int], tuple[dict[str, np.ndarray], object]]
+@dataclass(frozen=True)
+class Observations:
+    """What to keep: linear combinations of monthly flow totals and of stocks.
+
+    Each weight matrix has one row per kept quantity and one column per flow
+    (``FLOWS`` order) or stock (``STOCKS`` order); a quantity is kept by source
+    or summed over sources.
+    """
+
+    flows_by_source: np.ndarray
+    flows_total: np.ndarray
+    stocks_by_source: np.ndarray
+    stocks_total: np.ndarray
 
 
 @dataclass
 class Trajectory:
-    """Monthly output of one integration, runs on the last axis.
+    """Kept quantities of an integration, run first.
 
-    Attributes
-    ----------
-    stocks : ndarray, shape (months + 1, len(STOCKS), n_sources, n)
-        Stock values at the start of each month (persons); the last is the end state.
-    flows : dict of ndarray, shape (months, rows, n)
-        Persons moved by each flow during each month, over the flow's rows.
-    shortfall : ndarray, shape (months, len(STOCKS), n)
-        Persons that demand flows asked of each stock beyond what it held.
+    Shapes: ``flows_by_source (n, months, k, 6)``, ``flows_total (n, months, k)``,
+    ``stocks_by_source (n, months + 1, k, 6)``, ``stocks_total (n, months + 1, k)``,
+    ``shortfall (n, months, len(STOCKS))`` (persons).
     """
 
-    stocks: np.ndarray
-    flows: dict[str, np.ndarray]
+    flows_by_source: np.ndarray
+    flows_total: np.ndarray
+    stocks_by_source: np.ndarray
+    stocks_total: np.ndarray
     shortfall: np.ndarray
 
 
-def _net(rates: dict[str, np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
-    """Rate of change of every stock implied by the flow rates."""
-    change = np.zeros(shape)
-    for flow in FLOWS:
-        rate = rates[flow.name]
-        if flow.origin in _STOCK_INDEX:
-            change[_STOCK_INDEX[flow.origin], flow.rows] -= rate
-        if flow.target in _STOCK_INDEX:
-            change[_STOCK_INDEX[flow.target], flow.rows] += rate
-    return change
+#: Runs advanced together by one thread: enough for the compiler to vectorize, small enough for the cache.
+BLOCK = 128
 
 
-def _limit(rates: dict[str, np.ndarray], state: np.ndarray, dt: float, stocks: tuple[str, ...],
-           shortfall: np.ndarray) -> None:
+def _flow_lists(stocks_of_flow: np.ndarray) -> np.ndarray:
+    """For each stock, the indices of the flows whose origin (or target) it is, padded with -1."""
+    lists = [[f for f in range(len(FLOWS)) if stocks_of_flow[f] == k] for k in range(len(STOCKS))]
+    table = -np.ones((len(STOCKS), max(len(x) for x in lists)), dtype=np.int64)
+    for k, flows in enumerate(lists):
+        table[k, :len(flows)] = flows
+    return table
+
+
+_OUTFLOWS = _flow_lists(_ORIGIN)
+_INFLOWS = _flow_lists(_TARGET)
+
+
+@njit(**KERNEL)
+def _net(rates, change, origin, target, lo, hi):
+    """Rate of change of every stock (persons/month) implied by the flow rates."""
+    change[:, :, :] = 0.0
+    for f in range(rates.shape[0]):
+        for s in range(lo[f], hi[f]):
+            if origin[f] >= 0:
+                for b in range(rates.shape[2]):
+                    change[origin[f], s, b] -= rates[f, s, b]
+            if target[f] >= 0:
+                for b in range(rates.shape[2]):
+                    change[target[f], s, b] += rates[f, s, b]
+
+
+@njit(**KERNEL)
+def _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand, available):
     """Scale down the outflows of any stock they would overdraw; add what is lacking to ``shortfall``.
 
     A stock can give what it holds plus what flows into it during the step
@@ -91,149 +126,208 @@ def _limit(rates: dict[str, np.ndarray], state: np.ndarray, dt: float, stocks: t
     limited (none of those flows can shrink afterwards), so demand can fall on
     people who arrive within the step and no stock can be overdrawn.
     """
-    settled: set[str | None] = {None} | {s for s in STOCKS if s not in stocks}
-    for stock in _LIMIT_ORDER:
-        if stock not in stocks:
+    n_stocks, n_sources, block = state.shape
+    settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the last slot stands for "outside the model"
+    for k in range(n_stocks):
+        settled[k] = not limited[k]
+    settled[n_stocks] = True
+    for k in order:
+        if not limited[k]:
             continue
-        index = _STOCK_INDEX[stock]
-        outflows = flows_out_of(stock)
-        demand = np.zeros(state.shape[1:])
-        for flow in outflows:
-            demand[flow.rows] += rates[flow.name]
-        available = state[index] / dt
-        for flow in flows_into(stock):
-            if flow.origin in settled:
-                available[flow.rows] += rates[flow.name]
-        settled.add(stock)
-        over = demand > available
-        if not over.any():
-            continue
-        scale = np.where(over, available / np.where(over, demand, 1.0), 1.0)
-        for flow in outflows:
-            rates[flow.name] = rates[flow.name] * scale[flow.rows]
-        shortfall[index] += ((demand - available) * over).sum(axis=0) * dt
+        for s in range(n_sources):
+            for b in range(block):
+                demand[b] = 0.0
+                available[b] = max(state[k, s, b], 0.0) / dt
+            for f in outflows[k]:
+                if f >= 0 and lo[f] <= s < hi[f]:
+                    for b in range(block):
+                        demand[b] += rates[f, s, b]
+            for f in inflows[k]:
+                if f >= 0 and lo[f] <= s < hi[f] and settled[origin[f] if origin[f] >= 0 else n_stocks]:
+                    for b in range(block):
+                        available[b] += rates[f, s, b]
+            for b in range(block):
+                if demand[b] > available[b]:
+                    shortfall[k, b] += (demand[b] - available[b]) * dt
+                    demand[b] = available[b] / demand[b]  # now the scale factor
+                else:
+                    demand[b] = 1.0
+            for f in outflows[k]:
+                if f >= 0 and lo[f] <= s < hi[f]:
+                    for b in range(block):
+                        rates[f, s, b] *= demand[b]
+        settled[k] = True
 
 
-def allocate(months: int, n_sources: int, n: int) -> Trajectory:
-    """Zeroed output arrays for ``n`` runs."""
-    return Trajectory(
-        stocks=np.zeros((months + 1, len(STOCKS), n_sources, n)),
-        flows={f.name: np.zeros((months, f.rows.stop - f.rows.start, n)) for f in FLOWS},
-        shortfall=np.zeros((months, len(STOCKS), n)),
-    )
+@njit(**KERNEL)
+def _rk4(state, k1, t, step, first, dt, per_run, per_source, schedules, endogenous, origin, target, lo, hi,
+         work):
+    """Classical RK4 rates for the step, in ``k1``; Euler's ``k1`` kept where a stage state goes negative.
+
+    RK4 assumes smooth rates. Where a stock runs dry within the step, its stage
+    states dip below zero and the rates there mean nothing, so that run takes
+    the first-order step, which the limiter then keeps non-negative.
+    """
+    k2, k3, k4, stage, change, unallocated, smooth = work
+    smooth[:] = 1.0
+    previous = k1
+    for k, fraction in ((k2, 0.5), (k3, 0.5), (k4, 1.0)):
+        _net(previous, change, origin, target, lo, hi)
+        for i in range(state.shape[0]):
+            for s in range(state.shape[1]):
+                for b in range(state.shape[2]):
+                    stage[i, s, b] = state[i, s, b] + fraction * dt * change[i, s, b]
+                    if stage[i, s, b] < 0.0:
+                        smooth[b] = 0.0
+        flow_rates(stage, t + fraction * dt, step, first, per_run, per_source, schedules, endogenous, k,
+                   unallocated)
+        previous = k
+    for f in range(k1.shape[0]):
+        for s in range(k1.shape[1]):
+            for b in range(k1.shape[2]):
+                if smooth[b] > 0.0:
+                    k1[f, s, b] = (k1[f, s, b] + 2.0 * k2[f, s, b] + 2.0 * k3[f, s, b] + k4[f, s, b]) / 6.0
 
 
-def _runs(trajectory: Trajectory, runs: slice) -> Trajectory:
-    """Views of the output arrays for a block of runs."""
-    return Trajectory(trajectory.stocks[..., runs],
-                      {name: array[..., runs] for name, array in trajectory.flows.items()},
-                      trajectory.shortfall[..., runs])
+@njit(**KERNEL)
+def _observe_by_source(values, weights, out, first, when):
+    """``out[first + b, when, o, s]`` = Σ_i weights[o, i] · values[i, s, b]."""
+    for o in range(weights.shape[0]):
+        for s in range(values.shape[1]):
+            for b in range(values.shape[2]):
+                value = 0.0
+                for i in range(values.shape[0]):
+                    value += weights[o, i] * values[i, s, b]
+                out[first + b, when, o, s] = value
 
 
-def integrate(rate_function: RateFunction, state0: np.ndarray, months: int, dt: float,
-              method: str = "euler", out: Trajectory | None = None) -> Trajectory:
-    """Integrate from ``state0`` over ``months`` months with steps of ``dt`` months.
+@njit(**KERNEL)
+def _observe_total(values, weights, out, first, when):
+    """``out[first + b, when, o]`` = Σ_i Σ_s weights[o, i] · values[i, s, b]."""
+    for o in range(weights.shape[0]):
+        for b in range(values.shape[2]):
+            value = 0.0
+            for s in range(values.shape[1]):
+                for i in range(values.shape[0]):
+                    value += weights[o, i] * values[i, s, b]
+            out[first + b, when, o] = value
+
+
+@njit(**KERNEL)
+def _advance(rates, state, totals, dt, origin, target, lo, hi):
+    """Move one step's amounts along every flow and add them to the month's totals."""
+    for f in range(rates.shape[0]):
+        for s in range(lo[f], hi[f]):
+            for b in range(rates.shape[2]):
+                rates[f, s, b] *= dt
+                totals[f, s, b] += rates[f, s, b]
+            if origin[f] >= 0:
+                for b in range(rates.shape[2]):
+                    state[origin[f], s, b] -= rates[f, s, b]
+            if target[f] >= 0:
+                for b in range(rates.shape[2]):
+                    state[target[f], s, b] += rates[f, s, b]
+
+
+@njit(parallel=True, **KERNEL)
+def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps_per_month, dt, rk4, limited,
+               order, origin, target, lo, hi, outflows, inflows, weights, out, block):
+    flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
+    flows_src, flows_tot, stocks_src, stocks_tot, shortfall_out = out
+    n_stocks, n_sources, n = state0.shape
+    n_flows = origin.shape[0]
+    front = 2
+    for index in prange((n + block - 1) // block):
+        first = index * block
+        size = min(block, n - first)
+        state = state0[:, :, first:first + size].copy()
+        rates = np.zeros((n_flows, n_sources, size))
+        totals = np.zeros((n_flows, n_sources, size))
+        shortfall = np.zeros((n_stocks, size))
+        unallocated = np.zeros(size)
+        demand = np.zeros(size)
+        available = np.zeros(size)
+        work = (np.zeros((n_flows, n_sources, size)), np.zeros((n_flows, n_sources, size)),
+                np.zeros((n_flows, n_sources, size)), np.zeros((n_stocks, n_sources, size)),
+                np.zeros((n_stocks, n_sources, size)), np.zeros(size), np.ones(size))
+        for month in range(months + 1):
+            _observe_by_source(state, stocks_src_w, stocks_src, first, month)
+            _observe_total(state, stocks_tot_w, stocks_tot, first, month)
+            if month == months:
+                break
+            totals[:, :, :] = 0.0
+            shortfall[:, :] = 0.0
+            for sub in range(steps_per_month):
+                step = month * steps_per_month + sub
+                t = step * dt
+                flow_rates(state, t, step, first, per_run, per_source, schedules, endogenous, rates, unallocated)
+                if rk4:
+                    _rk4(state, rates, t, step, first, dt, per_run, per_source, schedules, endogenous, origin,
+                         target, lo, hi, work)
+                for b in range(size):
+                    shortfall[front, b] += unallocated[b] * dt
+                _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,
+                       available)
+                _advance(rates, state, totals, dt, origin, target, lo, hi)
+            _observe_by_source(totals, flows_src_w, flows_src, first, month)
+            _observe_total(totals, flows_tot_w, flows_tot, first, month)
+            for k in range(n_stocks):
+                for b in range(size):
+                    shortfall_out[first + b, month, k] = shortfall[k, b]
+
+
+def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observations: Observations,
+              method: str = "euler", threads: int | None = None) -> Trajectory:
+    """Integrate every run from ``state0`` over ``months`` months with steps of ``dt`` months.
 
     Parameters
     ----------
-    rate_function : callable
-        ``rate_function(state, t, step) -> (rates, unallocated)`` with flow
-        rates in persons per month and the front's unallocated casualty demand.
     state0 : ndarray, shape (len(STOCKS), n_sources, n)
         Stocks at the start (persons).
-    months : int
-        Horizon in months.
-    dt : float
-        Step in months; a whole number of steps must make a month.
+    inputs : Inputs
+        The coefficients :func:`model.equations.flow_rates` reads.
+    months, dt : int, float
+        Horizon in months; step in months (a whole number of steps makes a month).
+    observations : Observations
+        What to keep.
     method : {"euler", "rk4"}
-    out : Trajectory, optional
-        Zeroed arrays (or views) to write into; allocated when not given.
+    threads : int, optional
+        Threads to use (default: numba's, all cores).
     """
-    steps_per_month = int(round(1.0 / dt))
-    state = np.array(state0, dtype=float, copy=True)
-    n = state.shape[-1]
-    out = out if out is not None else allocate(months, state.shape[1], n)
-    limited = STOCKS if method == "rk4" else _LIMITED_STOCKS
-    front = _STOCK_INDEX["front"]
-    # One month's totals are kept in small, cache-resident buffers and copied out once a month.
-    totals = {f.name: np.zeros((f.rows.stop - f.rows.start, n)) for f in FLOWS}
-    moved = {name: np.empty_like(total) for name, total in totals.items()}
-    for month in range(months):
-        out.stocks[month] = state
-        shortfall = out.shortfall[month]
-        for sub in range(steps_per_month):
-            step = month * steps_per_month + sub
-            t = step * dt
-            rates, unallocated = rate_function(state, t, step)
-            if method == "rk4":
-                rates = _rk4(rate_function, state, rates, t, step, dt)
-            shortfall[front] += unallocated * dt
-            _limit(rates, state, dt, limited, shortfall)
-            _advance(state, rates, dt, totals, moved)
-        for name, total in totals.items():
-            out.flows[name][month] = total
-            total.fill(0.0)
-    out.stocks[months] = state
-    return out
+    n = state0.shape[-1]
+    # Every block is full (the last one padded with copies of the last run) so that each run goes
+    # through the same vectorized code: a run's numbers do not depend on the size of its batch.
+    padded = -(-n // BLOCK) * BLOCK
 
+    def pad(array: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.pad(array, [(0, 0)] * (array.ndim - 1) + [(0, padded - n)], mode="edge"),
+                                    dtype=float)
 
-def _rk4(rate_function: RateFunction, state: np.ndarray, k1: dict[str, np.ndarray], t: float,
-         step: int, dt: float) -> dict[str, np.ndarray]:
-    """Classical RK4 rates for the step; Euler's ``k1`` for runs whose stage states go negative.
-
-    RK4 assumes smooth rates. Where a stock runs dry within the step, its stage
-    states dip below zero and the rates there mean nothing (people flowing
-    backwards), so those runs take the first-order step, which the limiter
-    then keeps non-negative.
-    """
-    s2 = state + 0.5 * dt * _net(k1, state.shape)
-    k2, _ = rate_function(s2, t + 0.5 * dt, step)
-    s3 = state + 0.5 * dt * _net(k2, state.shape)
-    k3, _ = rate_function(s3, t + 0.5 * dt, step)
-    s4 = state + dt * _net(k3, state.shape)
-    k4, _ = rate_function(s4, t + dt, step)
-    smooth = ((s2 >= 0) & (s3 >= 0) & (s4 >= 0)).all(axis=(0, 1))
-    return {name: np.where(smooth, (k1[name] + 2.0 * k2[name] + 2.0 * k3[name] + k4[name]) / 6.0, k1[name])
-            for name in k1}
-
-
-def _advance(state: np.ndarray, rates: dict[str, np.ndarray], dt: float,
-             totals: dict[str, np.ndarray], moved: dict[str, np.ndarray]) -> None:
-    """Move one step's amounts along every flow and add them to the month's totals."""
-    for flow, rows, origin, target in _PLAN:
-        amount = np.multiply(rates[flow], dt, out=moved[flow])
-        totals[flow] += amount
-        if origin is not None:
-            state[origin, rows] -= amount
-        if target is not None:
-            state[target, rows] += amount
-
-
-def integrate_chunked(make_rates: Callable[[slice], tuple[RateFunction, np.ndarray]], n: int,
-                      n_sources: int, months: int, dt: float, method: str = "euler",
-                      chunk: int = DEFAULT_CHUNK, threads: int = 1) -> Trajectory:
-    """Integrate ``n`` runs in blocks of ``chunk`` runs, optionally on several threads.
-
-    ``make_rates(runs)`` returns the rate function and initial state of the
-    runs in the slice ``runs``. Blocks are independent and write into their
-    own slice of the output, so the result does not depend on ``chunk`` or
-    ``threads``; numpy releases the GIL in its loops, so threads use both
-    cores without copying the inputs.
-    """
-    out = allocate(months, n_sources, n)
-    blocks = [slice(a, min(a + chunk, n)) for a in range(0, n, chunk)]
-
-    def run(runs: slice) -> None:
-        rate_function, state0 = make_rates(runs)
-        integrate(rate_function, state0, months, dt, method, out=_runs(out, runs))
-
-    if threads > 1 and len(blocks) > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(run, blocks))
-    else:
-        for block in blocks:
-            run(block)
-    return out
+    state0, per_run, per_source = pad(state0), pad(inputs.per_run), pad(inputs.per_source)
+    n, n_sources = padded, state0.shape[1]
+    out = Trajectory(
+        flows_by_source=np.zeros((n, months, len(observations.flows_by_source), n_sources)),
+        flows_total=np.zeros((n, months, len(observations.flows_total))),
+        stocks_by_source=np.zeros((n, months + 1, len(observations.stocks_by_source), n_sources)),
+        stocks_total=np.zeros((n, months + 1, len(observations.stocks_total))),
+        shortfall=np.zeros((n, months, len(STOCKS))),
+    )
+    limited = np.ones(len(STOCKS), dtype=bool) if method == "rk4" else _DEMAND_LIMITED
+    previous = numba.get_num_threads()
+    if threads:
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        _integrate(state0, per_run, per_source, inputs.schedules, inputs.endogenous, months, int(round(1.0 / dt)), float(dt), method == "rk4",
+                   limited, _LIMIT_ORDER, _ORIGIN, _TARGET, _LO, _HI, _OUTFLOWS, _INFLOWS,
+                   (observations.flows_by_source, observations.flows_total, observations.stocks_by_source,
+                    observations.stocks_total),
+                   (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall),
+                   BLOCK)
+    finally:
+        numba.set_num_threads(previous)
+    runs = slice(0, inputs.n)
+    return Trajectory(out.flows_by_source[runs], out.flows_total[runs], out.stocks_by_source[runs],
+                      out.stocks_total[runs], out.shortfall[runs])
 
 
 def check_step(dt: float, fractional_outflows: dict[str, np.ndarray]) -> str | None:

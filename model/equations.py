@@ -1,10 +1,9 @@
 """The model's equations: the rate of every flow, given the stocks and the time.
 
-All rates are in persons per month. Arrays carry the recruitment source on
-their first axis (the rows a flow runs along, see :class:`model.structure.Flow`)
-and the run on their last, so that one evaluation advances every run of a
-batch; a parameter that is the same for all runs stays a Python float and
-broadcasts.
+All rates are in persons per month. :func:`flow_rates` evaluates them for one
+run (compiled with numba; the engine calls it for every run of a batch in
+parallel), reading that run's coefficients from arrays with the run on their
+last axis, so a batch of parameter sets costs no Python loop.
 
 Equations (t in months since the start, F front, T training, W wounded, P pool;
 subscript s the source):
@@ -27,199 +26,204 @@ subscript s the source):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from .parameters import ParameterSet
 from .schedules import step_rates
-from .structure import DRAWN, POOLED, SOURCES, STOCKS
+from .structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS
 
-Array = np.ndarray | float
+#: Options of every compiled kernel: cached on disk; numpy's error model (no zero-division checks, so
+#: loops over runs vectorize). No fast math: it lets the compiler fuse and reorder operations
+#: differently in vectorized and scalar loops, and a run's numbers must not depend on its block.
+KERNEL = {"cache": True, "nogil": True, "error_model": "numpy"}
 
+# Rows of Inputs.per_run: coefficients that are one number per run.
+CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, RECOVERY_RATE, RETURN, DESERTION, SIGNUPS0, \
+    SIGNUP_GROWTH, SEND, EMIGRATION, EXPOSED0 = range(12)
+N_PER_RUN = 12
+# Rows of Inputs.per_source: coefficients that are one number per source and run.
+EXPOSURE, GRADUATION_RATE, RELEASE_RATE, POOL_INFLOW, DRAW_RATE = range(5)
+N_PER_SOURCE = 5
+# Rows of Inputs.schedules: scheduled events as rates on the step grid.
+WAVES, TRANCHES, ROUNDUPS = range(3)
 
-def _rows(values: list[Any]) -> np.ndarray:
-    """Stack per-source values (floats or ``(n,)`` arrays) into shape ``(rows, n)`` or ``(rows, 1)``."""
-    arrays = [np.asarray(v, dtype=float) for v in values]
-    n = max(a.size if a.ndim else 1 for a in arrays)
-    return np.stack([np.broadcast_to(a, (n,)) for a in arrays])
-
-
-def _scalar(value: Any) -> Array:
-    return value if isinstance(value, float) else np.asarray(value, dtype=float)
-
-
-_SCHEDULES = ("wave_rate", "tranche_rate", "roundup_rate")
+VOLUNTEER, MOBILIZED, MIGRANT, DPRK = (SOURCES.index(s) for s in ("volunteer", "mobilized", "migrant", "dprk"))
+POOL, TRAINING, FRONT, WOUNDED = (STOCKS.index(s) for s in ("pool", "training", "front", "wounded"))
+(F_POOL_INFLOW, F_SIGNUPS, F_MOBILIZATION, F_EMIGRATION, F_POOL_DRAW, F_GRADUATION, F_KILLED, F_WOUNDED,
+ F_CAPTURED, F_DESERTION, F_RELEASE, F_RETURN, F_DISCHARGE) = (FLOW_NAMES.index(f) for f in (
+    "pool_inflow", "signups", "mobilization", "emigration", "pool_draw", "graduation", "killed",
+    "wounded_in_action", "captured", "desertion", "release", "return_to_duty", "discharge"))
 
 
 @dataclass(frozen=True)
-class Coefficients:
-    """Every parameter in the shape the equations use, plus the schedules on the step grid.
+class Inputs:
+    """Every parameter in the layout the compiled equations read.
 
-    Per-source arrays have shape ``(rows, n)`` or ``(rows, 1)``; per-run values
-    are floats or arrays of shape ``(n,)``; schedule rates have shape ``(n_steps,)``.
+    Attributes
+    ----------
+    per_run : ndarray, shape (N_PER_RUN, n)
+    per_source : ndarray, shape (N_PER_SOURCE, 6, n)
+    schedules : ndarray, shape (3, n_steps)
+        Mobilization waves, North Korean tranches, migrant roundups (persons/month per step).
+    endogenous : bool
+        Casualty mode.
+    bonus0, bonus_growth : ndarray, shape (n,)
+        Sign-up bonus at the start (roubles) and its growth rate (1/month), for reporting.
     """
 
-    mode: str
-    casualties0: Array
-    casualty_growth: Array
-    killed_fraction: Array
-    captured_fraction: Array
-    wounded_fraction: Array
-    recovery_rate: Array
-    return_fraction: Array
-    desertion_rate: Array
-    exposure: np.ndarray
-    graduation_rate: np.ndarray
-    release_rate: np.ndarray
-    signups0: Array
-    signup_growth: Array
-    bonus0: Array
-    bonus_growth: Array
-    pool_inflow: np.ndarray
-    draw_rate: np.ndarray
-    send_fraction: Array
-    emigration_ratio: Array
-    exposed_front0: Array
-    wave_rate: np.ndarray
-    tranche_rate: np.ndarray
-    roundup_rate: np.ndarray
+    per_run: np.ndarray
+    per_source: np.ndarray
+    schedules: np.ndarray
+    endogenous: bool
+    bonus0: np.ndarray
+    bonus_growth: np.ndarray
 
-    def take(self, runs: slice, batched: bool) -> Coefficients:
-        """The coefficients of a chunk of runs (the last axis of batched arrays)."""
-        if not batched:
-            return self
-        changes = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in _SCHEDULES:
-                continue
-            if isinstance(value, np.ndarray) and value.shape[-1] > 1:
-                changes[f.name] = value[..., runs]
-        return replace(self, **changes)
+    @property
+    def n(self) -> int:
+        return self.per_run.shape[-1]
 
 
-def coefficients(params: ParameterSet, start: str, n_steps: int, dt: float) -> Coefficients:
-    """Turn a parameter set into :class:`Coefficients` for a grid of ``n_steps`` steps of ``dt`` months."""
-    v = params.value
-    killed, captured = _scalar(v("casualties.killed_fraction")), _scalar(v("casualties.captured_fraction"))
-    exposure = _rows([1.0] + [v(f"exposure.{s}") for s in POOLED])
-    front0 = initial_front(params)
-    return Coefficients(
-        mode=v("casualties.mode"),
-        casualties0=_scalar(v("casualties.monthly")),
-        casualty_growth=_scalar(v("casualties.growth_rate")),
-        killed_fraction=killed,
-        captured_fraction=captured,
-        wounded_fraction=1.0 - killed - captured,
-        recovery_rate=1.0 / _scalar(v("wounded.recovery_time")),
-        return_fraction=_scalar(v("wounded.return_fraction")),
-        desertion_rate=_scalar(v("desertion.rate")),
-        exposure=exposure,
-        graduation_rate=1.0 / _rows([v(f"training_time.{s}") for s in SOURCES]),
-        release_rate=_rows([v(f"release_rate.{s}") for s in SOURCES]),
-        signups0=_scalar(v("volunteer.signups")),
-        signup_growth=_scalar(v("volunteer.bonus_elasticity")) * _scalar(v("volunteer.bonus_growth"))
-        - _scalar(v("volunteer.fatigue_rate")),
-        bonus0=_scalar(v("volunteer.bonus")),
-        bonus_growth=_scalar(v("volunteer.bonus_growth")),
-        pool_inflow=_rows([v("pool_inflow.prisoner"), v("pool_inflow.migrant"), v("pool_inflow.foreign"), 0.0]),
-        draw_rate=_rows([v(f"draw_rate.{s}") for s in DRAWN]),
-        send_fraction=_scalar(v("migrant.roundup_send_fraction")),
-        emigration_ratio=_scalar(v("mobilization.emigration_ratio")),
-        exposed_front0=(exposure * front0).sum(axis=0),
-        wave_rate=step_rates(v("mobilization.waves"), start, n_steps, dt),
-        tranche_rate=step_rates(v("dprk.tranches"), start, n_steps, dt),
-        roundup_rate=step_rates(v("migrant.roundups"), start, n_steps, dt),
-    )
+def _runs(value, n: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 
-def initial_front(params: ParameterSet) -> np.ndarray:
+def initial_front(params: ParameterSet, n: int) -> np.ndarray:
     """Deployed force by source at the start, shape ``(6, n)``: volunteers are the remainder."""
-    others = [params.value(f"front_initial.{s}") for s in POOLED]
-    volunteers = np.asarray(params.value("force.deployed_total")) - sum(np.asarray(o) for o in others)
-    return _rows([volunteers] + others)
+    others = [_runs(params.value(f"front_initial.{s}"), n) for s in POOLED]
+    volunteers = _runs(params.value("force.deployed_total"), n) - sum(others)
+    return np.stack([volunteers] + others)
 
 
-def initial_state(params: ParameterSet, c: Coefficients, n: int) -> np.ndarray:
-    """Stocks at the start of ``n`` runs, shape ``(len(STOCKS), 6, n)``.
+def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs:
+    """Lay out a parameter set for ``n_steps`` steps of ``dt`` months starting in month ``start``."""
+    n = params.batch_size or 1
+    v = params.value
+
+    def run(key: str) -> np.ndarray:
+        return _runs(v(key), n)
+
+    def by_source(values: dict[str, object]) -> np.ndarray:
+        return np.stack([_runs(values.get(s, 0.0), n) for s in SOURCES])
+
+    killed, captured = run("casualties.killed_fraction"), run("casualties.captured_fraction")
+    exposure = by_source({"volunteer": 1.0, **{s: v(f"exposure.{s}") for s in POOLED}})
+    per_run = np.empty((N_PER_RUN, n))
+    per_run[CASUALTIES0] = run("casualties.monthly")
+    per_run[CASUALTY_GROWTH] = run("casualties.growth_rate")
+    per_run[KILLED] = killed
+    per_run[CAPTURED] = captured
+    per_run[RECOVERY_RATE] = 1.0 / run("wounded.recovery_time")
+    per_run[RETURN] = run("wounded.return_fraction")
+    per_run[DESERTION] = run("desertion.rate")
+    per_run[SIGNUPS0] = run("volunteer.signups")
+    per_run[SIGNUP_GROWTH] = (run("volunteer.bonus_elasticity") * run("volunteer.bonus_growth")
+                              - run("volunteer.fatigue_rate"))
+    per_run[SEND] = run("migrant.roundup_send_fraction")
+    per_run[EMIGRATION] = run("mobilization.emigration_ratio")
+    per_run[EXPOSED0] = (exposure * initial_front(params, n)).sum(axis=0)
+    per_source = np.empty((N_PER_SOURCE, len(SOURCES), n))
+    per_source[EXPOSURE] = exposure
+    per_source[GRADUATION_RATE] = 1.0 / by_source({s: v(f"training_time.{s}") for s in SOURCES})
+    per_source[RELEASE_RATE] = by_source({s: v(f"release_rate.{s}") for s in SOURCES})
+    per_source[POOL_INFLOW] = by_source({s: v(f"pool_inflow.{s}") for s in ("prisoner", "migrant", "foreign")})
+    per_source[DRAW_RATE] = by_source({s: v(f"draw_rate.{s}") for s in DRAWN})
+    schedules = np.stack([step_rates(v(key), start, n_steps, dt)
+                          for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")])
+    return Inputs(per_run, per_source, schedules, v("casualties.mode") == "endogenous",
+                  run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy())
+
+
+@njit(**KERNEL)
+def flow_rates(state, t, step, first, per_run, per_source, schedules, endogenous, rates, unallocated):
+    """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs at time ``t`` in step ``step``.
+
+    ``state[stock, source, b]`` holds the stocks of runs ``first + b``; every
+    loop runs over ``b`` innermost, so the compiled code advances the block of
+    runs together, as numpy broadcasting would. ``unallocated[b]`` receives the
+    exogenous casualty demand that found no exposed front (every source at
+    zero), which the engine reports as a shortfall. Scheduled events are
+    constant within a step.
+    """
+    n_sources, block = state.shape[1], state.shape[2]
+    rates[:, :, :] = 0.0
+    per_exposed = np.empty(block)
+    for b in range(block):
+        r = first + b
+        level = per_run[CASUALTIES0, r] * np.exp(per_run[CASUALTY_GROWTH, r] * t)
+        # Stocks emptied by the engine's limiter may hold rounding residue of either sign (~1e-12
+        # persons); rates are computed from the non-negative part so that none runs backwards.
+        exposed = 0.0
+        for s in range(n_sources):
+            exposed += per_source[EXPOSURE, s, r] * max(state[FRONT, s, b], 0.0)
+        unallocated[b] = 0.0
+        if endogenous:
+            per_exposed[b] = level / per_run[EXPOSED0, r] if per_run[EXPOSED0, r] > 0.0 else 0.0
+        elif exposed > 0.0:
+            per_exposed[b] = level / exposed
+        else:
+            per_exposed[b] = 0.0
+            unallocated[b] = level
+        rates[F_SIGNUPS, VOLUNTEER, b] = per_run[SIGNUPS0, r] * np.exp(per_run[SIGNUP_GROWTH, r] * t)
+        rates[F_MOBILIZATION, MOBILIZED, b] = schedules[WAVES, step]
+        rates[F_EMIGRATION, MOBILIZED, b] = per_run[EMIGRATION, r] * schedules[WAVES, step]
+    for s in range(n_sources):
+        for b in range(block):
+            r = first + b
+            front = max(state[FRONT, s, b], 0.0)
+            casualties = per_source[EXPOSURE, s, r] * front * per_exposed[b]
+            rates[F_KILLED, s, b] = per_run[KILLED, r] * casualties
+            rates[F_CAPTURED, s, b] = per_run[CAPTURED, r] * casualties
+            rates[F_WOUNDED, s, b] = casualties - rates[F_KILLED, s, b] - rates[F_CAPTURED, s, b]
+            rates[F_DESERTION, s, b] = per_run[DESERTION, r] * front
+            rates[F_RELEASE, s, b] = per_source[RELEASE_RATE, s, r] * front
+            rates[F_GRADUATION, s, b] = per_source[GRADUATION_RATE, s, r] * max(state[TRAINING, s, b], 0.0)
+            recovering = per_run[RECOVERY_RATE, r] * max(state[WOUNDED, s, b], 0.0)
+            rates[F_RETURN, s, b] = per_run[RETURN, r] * recovering
+            rates[F_DISCHARGE, s, b] = recovering - rates[F_RETURN, s, b]
+            rates[F_POOL_DRAW, s, b] = per_source[DRAW_RATE, s, r] * max(state[POOL, s, b], 0.0)
+            rates[F_POOL_INFLOW, s, b] = per_source[POOL_INFLOW, s, r]
+    for b in range(block):
+        rates[F_POOL_INFLOW, MIGRANT, b] += per_run[SEND, first + b] * schedules[ROUNDUPS, step]
+        rates[F_POOL_INFLOW, DPRK, b] += schedules[TRANCHES, step]
+
+
+def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int = 0
+                   ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Flow rates (persons/month) for stocks ``states`` of shape ``(4, 6, n)``: ``{flow: (6, n)}``.
+
+    Also returns the unallocated casualty demand per run. For inspection, tests
+    and the initial state; the engine calls :func:`flow_rates` directly.
+    """
+    states = np.ascontiguousarray(states, dtype=float)
+    rates = np.zeros((len(FLOW_NAMES),) + states.shape[1:])
+    unallocated = np.zeros(states.shape[-1])
+    flow_rates(states, float(t), step, 0, inputs.per_run, inputs.per_source, inputs.schedules,
+               inputs.endogenous, rates, unallocated)
+    return dict(zip(FLOW_NAMES, rates)), unallocated
+
+
+def initial_state(params: ParameterSet, inputs: Inputs) -> np.ndarray:
+    """Stocks at the start, shape ``(len(STOCKS), 6, n)``.
 
     Pools and the front come from the registry. Training pipelines and wounded
     in treatment start at the steady state of the opening flows (recruits
     times training time; wounded per month times recovery time), so the run
     does not open with a spurious transient.
     """
-    front = initial_front(params)
-    pool = _rows([0.0] + [params.value(f"pool_initial.{s}") for s in POOLED])
+    n = inputs.n
     state = np.zeros((len(STOCKS), len(SOURCES), n))
-    state[STOCKS.index("pool")] = pool
-    state[STOCKS.index("front")] = front
-    recruits = np.zeros_like(state[0])
-    recruits[0] = c.signups0
-    recruits[1] = c.wave_rate[0] if c.wave_rate.size else 0.0
-    recruits[2:] = pool[2:] * c.draw_rate
-    state[STOCKS.index("training")] = recruits / c.graduation_rate
-    casualties, _ = casualty_rates(c, front, 0.0)
-    state[STOCKS.index("wounded")] = casualties * c.wounded_fraction / c.recovery_rate
+    state[POOL] = np.stack([np.zeros(n)] + [_runs(params.value(f"pool_initial.{s}"), n) for s in POOLED])
+    state[FRONT] = initial_front(params, n)
+    opening, _ = evaluate_rates(inputs, state)
+    recruits = opening["signups"] + opening["mobilization"] + opening["pool_draw"]
+    state[TRAINING] = recruits / inputs.per_source[GRADUATION_RATE]
+    state[WOUNDED] = opening["wounded_in_action"] / inputs.per_run[RECOVERY_RATE]
     return state
 
 
-def casualty_rates(c: Coefficients, front: np.ndarray, t: float) -> tuple[np.ndarray, Array]:
-    """Casualties by source (persons/month, shape ``(6, n)``) and the part with nobody to fall on.
-
-    The second value is the exogenous demand that found no exposed front
-    (all sources at zero strength); the engine reports it as a shortfall.
-    """
-    level = c.casualties0 * np.exp(c.casualty_growth * t)
-    # A front emptied by the engine's limiter may hold rounding residue of either sign (~1e-12
-    # persons); a negative residue must not attract negative casualties.
-    exposed = c.exposure * np.maximum(front, 0.0)
-    total_exposed = exposed.sum(axis=0)
-    if c.mode == "endogenous":
-        per_exposed = level / c.exposed_front0
-        unallocated = 0.0
-    else:
-        exposed_somewhere = total_exposed > 0
-        per_exposed = np.where(exposed_somewhere, level / np.where(exposed_somewhere, total_exposed, 1.0), 0.0)
-        unallocated = np.where(exposed_somewhere, 0.0, level)
-    return exposed * per_exposed, unallocated
-
-
-def rates(c: Coefficients, state: np.ndarray, t: float, step: int) -> tuple[dict[str, np.ndarray], Array]:
-    """Rate of every flow (persons/month) at time ``t`` (months) in step ``step``.
-
-    Returns the rates keyed by flow name, each broadcastable to the flow's
-    ``(rows, n)``, and the unallocated casualty demand (see :func:`casualty_rates`).
-    Scheduled events are constant within a step.
-    """
-    pool, training, front, wounded = state
-    casualties, unallocated = casualty_rates(c, front, t)
-    killed = casualties * c.killed_fraction
-    captured = casualties * c.captured_fraction
-    recovering = wounded * c.recovery_rate
-    returning = recovering * c.return_fraction
-    inflow = c.pool_inflow.copy()
-    inflow[1] += c.send_fraction * c.roundup_rate[step]
-    inflow[3] += c.tranche_rate[step]
-    mobilization = np.full((1, 1), c.wave_rate[step])
-    return {
-        "pool_inflow": inflow,
-        "signups": np.reshape(c.signups0 * np.exp(c.signup_growth * t), (1, -1)),
-        "mobilization": mobilization,
-        "emigration": mobilization * c.emigration_ratio,
-        "pool_draw": pool[2:] * c.draw_rate,
-        "graduation": training * c.graduation_rate,
-        "killed": killed,
-        "wounded_in_action": casualties - killed - captured,
-        "captured": captured,
-        "desertion": front * c.desertion_rate,
-        "release": front * c.release_rate,
-        "return_to_duty": returning,
-        "discharge": recovering - returning,
-    }, unallocated
-
-
-def bonus(c: Coefficients, t: np.ndarray) -> np.ndarray:
-    """Sign-up bonus (roubles) at times ``t`` (months), shape ``(len(t), n)`` or ``(len(t),)``."""
-    return np.asarray(c.bonus0) * np.exp(np.multiply.outer(t, np.asarray(c.bonus_growth)))
+def bonus(inputs: Inputs, months: np.ndarray) -> np.ndarray:
+    """Sign-up bonus (roubles) at the start of each of ``months``, shape ``(len(months), n)``."""
+    return inputs.bonus0 * np.exp(np.multiply.outer(months, inputs.bonus_growth))

@@ -1,16 +1,19 @@
-"""Labelled results: the engine's arrays as an ``xarray.Dataset`` with units and provenance.
+"""Labelled results: what the engine kept, as an ``xarray.Dataset`` with units and provenance.
 
-Every variable carries ``units``, a ``long_name``, a ``description``, CF
-``cell_methods`` (``time: point`` for stocks at the start of a month,
-``time: sum`` for flows totalled over it) and ``parameters``: the registry keys
-that drive it, so :func:`model.explain` can say where any output comes from.
+Each output variable is declared here once, as a linear combination of flows
+(monthly totals) or of stocks (at the start of each month), by source or
+summed over sources; the engine keeps exactly those combinations. Every
+variable carries ``units``, a ``long_name``, a ``description``, CF
+``cell_methods`` (``time: point`` for stocks, ``time: sum`` for flows) and
+``parameters``: the registry keys that drive it, so :func:`model.explain` can
+say where any output comes from.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -18,11 +21,12 @@ import pandas as pd
 import xarray as xr
 
 from . import __version__
-from .equations import Coefficients, bonus
+from .engine import Observations, Trajectory
+from .equations import Inputs, bonus
 from .errors import InputError
 from .parameters import ParameterSet
-from .structure import (CASUALTY_FLOWS, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, SOURCES, STOCKS,
-                        flows_into, flows_out_of)
+from .structure import (CASUALTY_FLOWS, FLOW_NAMES, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, SOURCES,
+                        STOCKS, flows_into, flows_out_of)
 
 TIME_SEMANTICS = ("time labels are months; a stock under a month is its value at the start of that month "
                   "(persons); a flow under a month is its total over that month (persons); the last month "
@@ -31,20 +35,35 @@ TIME_SEMANTICS = ("time labels are months; a stock under a month is its value at
 
 @dataclass(frozen=True)
 class Output:
-    """An output variable: how to label it and which registry keys drive it."""
+    """An output variable: what it combines, how to label it, which registry keys drive it.
 
+    ``kind`` is ``"flow"`` or ``"stock"`` (a combination with ``weights`` keyed
+    by flow or stock name), or ``"special"`` (computed here, not by the engine).
+    """
+
+    kind: str
+    weights: dict[str, float]
+    per_source: bool
     long_name: str
     description: str
-    units: str
-    cell_method: str
     parameters: tuple[str, ...]
-    per_source: bool = True
+    units: str = "person"
+
+    @property
+    def cell_method(self) -> str:
+        return "time: sum" if self.kind == "flow" else "time: point"
 
 
 _FLOW_BY_NAME = {f.name: f for f in FLOWS}
 _INITIAL = {"pool": ("pool_initial.",), "front": ("force.deployed_total", "front_initial."),
             "training": ("volunteer.signups", "draw_rate.", "training_time."),
             "wounded": ("casualties.", "wounded.recovery_time")}
+_STOCK_TEXT = {
+    "pool": "People available to a finite recruitment channel, not yet recruited",
+    "training": "Recruited, not yet deployed",
+    "front": "Deployed in the war zone",
+    "wounded": "Wounded in treatment",
+}
 
 
 def _flow_parameters(names: Sequence[str]) -> tuple[str, ...]:
@@ -56,127 +75,112 @@ def _stock_parameters(stock: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_INITIAL[stock] + _flow_parameters(flows)))
 
 
+def _sum_of(names: Sequence[str], sign: float = 1.0) -> dict[str, float]:
+    return {name: sign for name in names}
+
+
 def _catalogue() -> dict[str, Output]:
-    outputs = {
-        stock: Output(f"{stock} (stock)", _STOCK_TEXT[stock], "person", "time: point", _stock_parameters(stock))
-        for stock in STOCKS
-    }
+    outputs = {stock: Output("stock", {stock: 1.0}, True, f"{stock} (stock)", _STOCK_TEXT[stock],
+                             _stock_parameters(stock)) for stock in STOCKS}
+    outputs.update({flow.name: Output("flow", {flow.name: 1.0}, True, flow.name.replace("_", " "),
+                                      flow.description, _flow_parameters([flow.name])) for flow in FLOWS})
+    recruits, casualties, losses = RECRUITMENT_FLOWS, CASUALTY_FLOWS, PERMANENT_LOSS_FLOWS
     outputs.update({
-        flow.name: Output(flow.name.replace("_", " "), flow.description, "person", "time: sum",
-                          _flow_parameters([flow.name]))
-        for flow in FLOWS
-    })
-    outputs.update({
-        "recruitment": Output("recruitment", "New recruits entering training, all channels",
-                              "person", "time: sum", _flow_parameters(RECRUITMENT_FLOWS)),
-        "casualties": Output("casualties", "Killed, wounded, and captured or missing",
-                             "person", "time: sum", _flow_parameters(CASUALTY_FLOWS)),
-        "permanent_losses": Output("permanent losses",
+        "recruitment": Output("flow", _sum_of(recruits), True, "recruitment",
+                              "New recruits entering training, all channels", _flow_parameters(recruits)),
+        "casualties": Output("flow", _sum_of(casualties), True, "casualties",
+                             "Killed, wounded, and captured or missing", _flow_parameters(casualties)),
+        "permanent_losses": Output("flow", _sum_of(losses), True, "permanent losses",
                                    "Killed + captured or missing + discharged as unfit + deserted",
-                                   "person", "time: sum", _flow_parameters(PERMANENT_LOSS_FLOWS)),
-        "inflow": Output("total inflow", "Recruitment summed over sources", "person", "time: sum",
-                         _flow_parameters(RECRUITMENT_FLOWS), per_source=False),
-        "losses": Output("total permanent losses", "Permanent losses summed over sources",
-                         "person", "time: sum", _flow_parameters(PERMANENT_LOSS_FLOWS), per_source=False),
-        "net": Output("net balance", "Inflow minus permanent losses", "person", "time: sum",
-                      _flow_parameters(RECRUITMENT_FLOWS + PERMANENT_LOSS_FLOWS), per_source=False),
-        "front_total": Output("front strength", "Deployed force summed over sources", "person",
-                              "time: point", _stock_parameters("front"), per_source=False),
-        "bonus": Output("sign-up bonus", "Federal plus average regional sign-up payment", "RUB",
-                        "time: point", ("volunteer.bonus", "volunteer.bonus_growth"), per_source=False),
-        "shortfall": Output("shortfall", "Persons a demand flow (casualties, mobilization) asked of a "
-                            "stock beyond what it held; nonzero means a constraint was binding",
-                            "person", "time: sum", ("casualties.", "mobilization."), per_source=False),
+                                   _flow_parameters(losses)),
+        "inflow": Output("flow", _sum_of(recruits), False, "total inflow", "Recruitment summed over sources",
+                         _flow_parameters(recruits)),
+        "losses": Output("flow", _sum_of(losses), False, "total permanent losses",
+                         "Permanent losses summed over sources", _flow_parameters(losses)),
+        "net": Output("flow", {**_sum_of(recruits), **_sum_of(losses, -1.0)}, False, "net balance",
+                      "Inflow minus permanent losses", _flow_parameters(recruits + losses)),
+        "front_total": Output("stock", {"front": 1.0}, False, "front strength",
+                              "Deployed force summed over sources", _stock_parameters("front")),
+        "bonus": Output("special", {}, False, "sign-up bonus", "Federal plus average regional sign-up payment",
+                        ("volunteer.bonus", "volunteer.bonus_growth"), units="RUB"),
+        "shortfall": Output("special", {}, False, "shortfall",
+                            "Persons a demand flow (casualties, mobilization) asked of a stock beyond what it "
+                            "held; nonzero means a constraint was binding", ("casualties.", "mobilization.")),
     })
     return outputs
 
 
-_STOCK_TEXT = {
-    "pool": "People available to a finite recruitment channel, not yet recruited",
-    "training": "Recruited, not yet deployed",
-    "front": "Deployed in the war zone",
-    "wounded": "Wounded in treatment",
-}
-
 OUTPUTS: dict[str, Output] = _catalogue()
 
 
-class _Builder:
-    """Builds output arrays on demand, each once."""
+@dataclass(frozen=True)
+class Selection:
+    """The outputs asked for, split by how the engine keeps them."""
 
-    def __init__(self, trajectory, c: Coefficients, months: int, dt: float, batched: bool):
-        self.t = trajectory
-        self.c = c
-        self.months = months
-        self.dt = dt
-        self.batched = batched
-        self.cache: dict[str, np.ndarray] = {}
+    names: tuple[str, ...]
+    groups: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
 
-    def get(self, name: str) -> np.ndarray:
-        if name not in self.cache:
-            self.cache[name] = self._build(name)
-        return self.cache[name]
+    @classmethod
+    def of(cls, variables: Sequence[str] | None) -> Selection:
+        names = tuple(OUTPUTS) if variables is None else tuple(variables)
+        unknown = [v for v in names if v not in OUTPUTS]
+        if unknown:
+            raise InputError("simulate", "variables",
+                             f"unknown output {unknown[0]!r}; expected some of {', '.join(OUTPUTS)}")
+        groups: dict[tuple[str, bool], list[str]] = {(k, p): [] for k in ("flow", "stock") for p in (True, False)}
+        for name in names:
+            meta = OUTPUTS[name]
+            if meta.kind != "special":
+                groups[(meta.kind, meta.per_source)].append(name)
+        return cls(names, groups)
 
-    def _build(self, name: str) -> np.ndarray:
-        t = self.t
-        n = t.stocks.shape[-1]
-        if name in STOCKS:
-            return t.stocks[:, STOCKS.index(name)]
-        if name in _FLOW_BY_NAME:
-            flow = _FLOW_BY_NAME[name]
-            array = np.zeros((self.months + 1, len(SOURCES), n))
-            array[:-1, flow.rows] = t.flows[name]
-            array[-1] = np.nan
-            return array
-        sums: dict[str, Callable[[], np.ndarray]] = {
-            "recruitment": lambda: self._sum(RECRUITMENT_FLOWS),
-            "casualties": lambda: self._sum(CASUALTY_FLOWS),
-            "permanent_losses": lambda: self._sum(PERMANENT_LOSS_FLOWS),
-            "inflow": lambda: self.get("recruitment").sum(axis=1),
-            "losses": lambda: self.get("permanent_losses").sum(axis=1),
-            "net": lambda: self.get("inflow") - self.get("losses"),
-            "front_total": lambda: self.get("front").sum(axis=1),
-            "bonus": lambda: np.broadcast_to(bonus(self.c, np.arange(self.months + 1.0)).reshape(self.months + 1, -1),
-                                             (self.months + 1, n)),
-            "shortfall": lambda: np.concatenate([t.shortfall, np.full((1,) + t.shortfall.shape[1:], np.nan)]),
-        }
-        return sums[name]()
+    def observations(self) -> Observations:
+        def matrix(kind: str, per_source: bool) -> np.ndarray:
+            columns = FLOW_NAMES if kind == "flow" else STOCKS
+            rows = self.groups[(kind, per_source)]
+            weights = np.zeros((len(rows), len(columns)))
+            for i, name in enumerate(rows):
+                for column, weight in OUTPUTS[name].weights.items():
+                    weights[i, columns.index(column)] = weight
+            return weights
 
-    def _sum(self, names: Sequence[str]) -> np.ndarray:
-        total = self.get(names[0]).copy()
-        for name in names[1:]:
-            total += self.get(name)
-        return total
+        return Observations(matrix("flow", True), matrix("flow", False), matrix("stock", True),
+                            matrix("stock", False))
 
 
-def to_dataset(trajectory, params: ParameterSet, c: Coefficients, *, start: str, dt: float, method: str,
-               batched: bool, variables: Sequence[str] | None = None) -> xr.Dataset:
+def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSet, inputs: Inputs, *,
+               start: str, dt: float, method: str, batched: bool) -> xr.Dataset:
     """Assemble the :class:`xarray.Dataset` that :func:`model.simulate` returns."""
-    names = list(OUTPUTS) if variables is None else list(variables)
-    unknown = [v for v in names if v not in OUTPUTS]
-    if unknown:
-        raise InputError("simulate", "variables", f"unknown output {unknown[0]!r}; expected some of {', '.join(OUTPUTS)}")
-    months = trajectory.shortfall.shape[0]
-    builder = _Builder(trajectory, c, months, dt, batched)
-    n = trajectory.stocks.shape[-1]
-    coords = {"time": pd.date_range(f"{start}-01", periods=months + 1, freq="MS"),
-              "source": list(SOURCES), "stock": list(STOCKS)}
+    months = trajectory.shortfall.shape[1]
+    n = trajectory.shortfall.shape[0]
+    arrays: dict[str, tuple[list[str], np.ndarray]] = {}
+    kept = {("flow", True): trajectory.flows_by_source, ("flow", False): trajectory.flows_total,
+            ("stock", True): trajectory.stocks_by_source, ("stock", False): trajectory.stocks_total}
+    for (kind, per_source), names in selection.groups.items():
+        for i, name in enumerate(names):
+            values = kept[(kind, per_source)][:, :, i]
+            if kind == "flow":  # no flow happens under the end state's label
+                values = np.concatenate([values, np.full((n, 1) + values.shape[2:], np.nan)], axis=1)
+            arrays[name] = (["run", "time", "source"] if per_source else ["run", "time"], values)
+    if "bonus" in selection.names:
+        arrays["bonus"] = (["run", "time"], bonus(inputs, np.arange(months + 1.0)).T)
+    if "shortfall" in selection.names:
+        padded = np.concatenate([trajectory.shortfall, np.full((n, 1, len(STOCKS)), np.nan)], axis=1)
+        arrays["shortfall"] = (["run", "time", "stock"], padded)
+    coords = {"time": pd.date_range(f"{start}-01", periods=months + 1, freq="MS"), "source": list(SOURCES)}
+    if "shortfall" in selection.names:
+        coords["stock"] = list(STOCKS)
     if batched:
         coords["run"] = np.arange(n)
     data_vars = {}
-    for name in names:
-        meta = OUTPUTS[name]
-        array = builder.get(name)
-        dims = ["time", "source"] if meta.per_source else ["time"]
-        if name == "shortfall":
-            dims = ["time", "stock"]
-        dims.append("run")
-        if not batched:
-            array, dims = array[..., 0], dims[:-1]
-        data_vars[name] = (dims, np.ascontiguousarray(array), _attrs(meta, params))
+    for name in selection.names:
+        dims, values = arrays[name]
+        if batched:
+            dims, values = dims[1:] + ["run"], np.moveaxis(values, 0, -1)
+        else:
+            dims, values = dims[1:], values[0]
+        data_vars[name] = (dims, values, _attrs(OUTPUTS[name], params))
     ds = xr.Dataset(data_vars, coords=coords)
-    if "shortfall" not in names:
-        ds = ds.drop_vars("stock")
     ds["source"].attrs["long_name"] = "recruitment source"
     ds["time"].attrs["long_name"] = "month"
     ds.attrs.update(_global_attrs(params, start=start, months=months, dt=dt, method=method))
@@ -199,8 +203,6 @@ def expand_keys(patterns: Sequence[str], keys) -> list[str]:
 
 
 def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, method: str) -> dict[str, str]:
-    table = params.table()
-    batch = params.batch_size
     return {
         "title": f"manpower-model projection: scenario {params.scenario}",
         "scenario": params.scenario,
@@ -209,12 +211,12 @@ def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, m
         "months": months,
         "dt_months": dt,
         "method": method,
-        "runs": batch or 1,
+        "runs": params.batch_size or 1,
         "parameter_files": ", ".join(params.files),
         "parameters_digest": params.digest(),
         "model_version": __version__,
         "created": date.today().isoformat(),
         "time_semantics": TIME_SEMANTICS,
-        "parameters": table.reset_index().to_json(orient="records"),
+        "parameters": params.table().reset_index().to_json(orient="records"),
         "evidence": json.dumps({k: e.model_dump() for k, e in params.evidence.items()}),
     }

@@ -9,10 +9,11 @@ import numpy as np
 import xarray as xr
 
 from . import engine
-from .equations import coefficients, initial_state, rates
+from .equations import (DESERTION, DRAW_RATE, GRADUATION_RATE, RECOVERY_RATE, RELEASE_RATE,
+                        initial_state, prepare)
 from .errors import InputError
 from .parameters import ParameterSet
-from .results import to_dataset
+from .results import Selection, to_dataset
 
 DEFAULT_START = "2024-12"
 DEFAULT_MONTHS = 36
@@ -22,8 +23,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
              start: str = DEFAULT_START, method: str = "euler",
-             variables: Sequence[str] | None = None, chunk: int = engine.DEFAULT_CHUNK,
-             threads: int | None = None) -> xr.Dataset:
+             variables: Sequence[str] | None = None, threads: int | None = None) -> xr.Dataset:
     """Project the force month by month.
 
     Parameters
@@ -41,9 +41,8 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
     variables : sequence of str, optional
         Output variables to keep (default: all); for large batches keep only what
         you need, e.g. ``["front", "inflow", "losses", "net"]``.
-    chunk, threads : int
-        Runs per block and threads running blocks (default 1); they
-        change speed and memory, never the numbers.
+    threads : int, optional
+        Threads running the batch (default: all cores); changes speed, never the numbers.
 
     Returns
     -------
@@ -54,28 +53,20 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
         month holds the end state, and its flows are NaN.
     """
     _check_options(months, dt, start, method)
-    n = params.batch_size or 1
-    n_steps = months * int(round(1.0 / dt))
-    c = coefficients(params, start, n_steps, dt)
+    selection = Selection.of(variables)
+    inputs = prepare(params, start, months * int(round(1.0 / dt)), dt)
     problem = engine.check_step(dt, {
-        "training": c.graduation_rate,
-        "front": c.desertion_rate + c.release_rate,
-        "wounded": np.asarray(c.recovery_rate),
-        "pool": c.draw_rate,
+        "training": inputs.per_source[GRADUATION_RATE],
+        "front": inputs.per_run[DESERTION] + inputs.per_source[RELEASE_RATE],
+        "wounded": inputs.per_run[RECOVERY_RATE],
+        "pool": inputs.per_source[DRAW_RATE],
     })
     if problem:
         raise InputError("simulate", "dt", problem)
-    state0 = initial_state(params, c, n)
-    batched = params.batch_size is not None
-
-    def make_rates(runs: slice):
-        part = c.take(runs, batched)
-        return (lambda state, t, step: rates(part, state, t, step)), state0[..., runs]
-
-    threads = threads or 1
-    trajectory = engine.integrate_chunked(make_rates, n, state0.shape[1], months, dt, method, chunk, threads)
-    return to_dataset(trajectory, params, c, start=start, dt=dt, method=method, batched=batched,
-                      variables=variables)
+    state0 = initial_state(params, inputs)
+    trajectory = engine.integrate(state0, inputs, months, dt, selection.observations(), method, threads)
+    return to_dataset(trajectory, selection, params, inputs, start=start, dt=dt, method=method,
+                      batched=params.batch_size is not None)
 
 
 def _check_options(months: int, dt: float, start: str, method: str) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import model
-from model.equations import casualty_rates, coefficients, initial_front
+from model.equations import evaluate_rates, initial_state, prepare
 
 from .conftest import assert_conserved, quiet_front, without_recruitment
 
@@ -53,10 +53,12 @@ def test_casualties_grow_at_the_growth_rate(baseline):
 def test_casualty_level_follows_the_mode(baseline, mode, factor):
     """Halving the front halves endogenous casualties and leaves exogenous ones unchanged."""
     params = baseline.with_values({"casualties.mode": mode})
-    c = coefficients(params, "2024-12", 4, 0.25)
-    front = initial_front(params)
-    full, _ = casualty_rates(c, front, 0.0)
-    half, _ = casualty_rates(c, front / 2, 0.0)
+    inputs = prepare(params, "2024-12", 4, 0.25)
+    state = initial_state(params, inputs)
+    halved = state.copy()
+    halved[model.STOCKS.index("front")] /= 2
+    full = sum(evaluate_rates(inputs, state)[0][f] for f in ("killed", "wounded_in_action", "captured"))
+    half = sum(evaluate_rates(inputs, halved)[0][f] for f in ("killed", "wounded_in_action", "captured"))
     assert full.sum() == pytest.approx(45000.0, rel=1e-12)
     assert half.sum() == pytest.approx(factor * 45000.0, rel=1e-12)
 

@@ -79,12 +79,14 @@ def test_a_batch_equals_its_runs_one_by_one(baseline):
                                    single[["front", "net", "pool"]], rtol=1e-12)
 
 
-def test_chunking_and_threads_do_not_change_the_numbers(baseline):
-    values = sample_within_ranges(baseline, 11, np.random.default_rng(2))
+def test_blocks_and_threads_do_not_change_the_numbers(baseline):
+    values = sample_within_ranges(baseline, 300, np.random.default_rng(2))  # several blocks of runs
     params = baseline.with_values(values)
-    whole = model.simulate(params, months=12)
-    chunked = model.simulate(params, months=12, chunk=3, threads=2)
-    xr.testing.assert_equal(whole, chunked)
+    one = model.simulate(params, months=12, threads=1)
+    two = model.simulate(params, months=12, threads=2)
+    xr.testing.assert_equal(one, two)
+    first = model.simulate(baseline.with_values({k: v[:1] for k, v in values.items()}), months=12)
+    xr.testing.assert_equal(one.isel(run=slice(0, 1)), first)
 
 
 def test_variables_can_be_selected(baseline):
