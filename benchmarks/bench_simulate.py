@@ -47,7 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 1_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=0, help="threads (default: all cores)")
     parser.add_argument("--child", nargs=3, metavar=("N", "VARIABLES", "REPEATS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

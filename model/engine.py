@@ -74,9 +74,10 @@ class Observations:
 class Trajectory:
     """Kept quantities of an integration, run first.
 
-    Shapes: ``flows_by_source (n, months, k, 6)``, ``flows_total (n, months, k)``,
+    Shapes: ``flows_by_source (n, months + 1, k, 6)``, ``flows_total (n, months + 1, k)``,
     ``stocks_by_source (n, months + 1, k, 6)``, ``stocks_total (n, months + 1, k)``,
-    ``shortfall (n, months, len(STOCKS))`` (persons).
+    ``shortfall (n, months + 1, len(STOCKS))`` (persons); flows and shortfall are NaN in the last
+    month, which holds the end state.
     """
 
     flows_by_source: np.ndarray
@@ -216,17 +217,21 @@ def _observe_total(values, weights, out, first, when):
 @njit(**KERNEL)
 def _advance(rates, state, totals, dt, origin, target, lo, hi):
     """Move one step's amounts along every flow and add them to the month's totals."""
+    # Inner loops index 1-D views with the loop counter only, so the compiler can vectorize them.
     for f in range(rates.shape[0]):
         for s in range(lo[f], hi[f]):
-            for b in range(rates.shape[2]):
-                rates[f, s, b] *= dt
-                totals[f, s, b] += rates[f, s, b]
+            amount, total = rates[f, s], totals[f, s]
+            for b in range(amount.shape[0]):
+                amount[b] *= dt
+                total[b] += amount[b]
             if origin[f] >= 0:
-                for b in range(rates.shape[2]):
-                    state[origin[f], s, b] -= rates[f, s, b]
+                drained = state[origin[f], s]
+                for b in range(amount.shape[0]):
+                    drained[b] -= amount[b]
             if target[f] >= 0:
-                for b in range(rates.shape[2]):
-                    state[target[f], s, b] += rates[f, s, b]
+                filled = state[target[f], s]
+                for b in range(amount.shape[0]):
+                    filled[b] += amount[b]
 
 
 @njit(parallel=True, **KERNEL)
@@ -305,12 +310,13 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
 
     state0, per_run, per_source = pad(state0), pad(inputs.per_run), pad(inputs.per_source)
     n, n_sources = padded, state0.shape[1]
+    # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.
     out = Trajectory(
-        flows_by_source=np.zeros((n, months, len(observations.flows_by_source), n_sources)),
-        flows_total=np.zeros((n, months, len(observations.flows_total))),
+        flows_by_source=np.full((n, months + 1, len(observations.flows_by_source), n_sources), np.nan),
+        flows_total=np.full((n, months + 1, len(observations.flows_total)), np.nan),
         stocks_by_source=np.zeros((n, months + 1, len(observations.stocks_by_source), n_sources)),
         stocks_total=np.zeros((n, months + 1, len(observations.stocks_total))),
-        shortfall=np.zeros((n, months, len(STOCKS))),
+        shortfall=np.full((n, months + 1, len(STOCKS)), np.nan),
     )
     limited = np.ones(len(STOCKS), dtype=bool) if method == "rk4" else _DEMAND_LIMITED
     previous = numba.get_num_threads()

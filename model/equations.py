@@ -148,46 +148,56 @@ def flow_rates(state, t, step, first, per_run, per_source, schedules, endogenous
     constant within a step.
     """
     n_sources, block = state.shape[1], state.shape[2]
+    runs = slice(first, first + block)
+    # Every loop runs over the block innermost and indexes 1-D views with its counter alone, so the
+    # compiler vectorizes it. Stocks emptied by the engine's limiter may hold rounding residue of either
+    # sign (~1e-12 persons); rates are computed from the non-negative part so that none runs backwards.
     rates[:, :, :] = 0.0
-    per_exposed = np.empty(block)
-    for b in range(block):
-        r = first + b
-        level = per_run[CASUALTIES0, r] * np.exp(per_run[CASUALTY_GROWTH, r] * t)
-        # Stocks emptied by the engine's limiter may hold rounding residue of either sign (~1e-12
-        # persons); rates are computed from the non-negative part so that none runs backwards.
-        exposed = 0.0
-        for s in range(n_sources):
-            exposed += per_source[EXPOSURE, s, r] * max(state[FRONT, s, b], 0.0)
-        unallocated[b] = 0.0
-        if endogenous:
-            per_exposed[b] = level / per_run[EXPOSED0, r] if per_run[EXPOSED0, r] > 0.0 else 0.0
-        elif exposed > 0.0:
-            per_exposed[b] = level / exposed
-        else:
-            per_exposed[b] = 0.0
-            unallocated[b] = level
-        rates[F_SIGNUPS, VOLUNTEER, b] = per_run[SIGNUPS0, r] * np.exp(per_run[SIGNUP_GROWTH, r] * t)
-        rates[F_MOBILIZATION, MOBILIZED, b] = schedules[WAVES, step]
-        rates[F_EMIGRATION, MOBILIZED, b] = per_run[EMIGRATION, r] * schedules[WAVES, step]
+    front = np.maximum(state[FRONT], 0.0)
+    exposed = np.zeros(block)
     for s in range(n_sources):
+        exposure, strength = per_source[EXPOSURE, s, runs], front[s]
         for b in range(block):
-            r = first + b
-            front = max(state[FRONT, s, b], 0.0)
-            casualties = per_source[EXPOSURE, s, r] * front * per_exposed[b]
-            rates[F_KILLED, s, b] = per_run[KILLED, r] * casualties
-            rates[F_CAPTURED, s, b] = per_run[CAPTURED, r] * casualties
-            rates[F_WOUNDED, s, b] = casualties - rates[F_KILLED, s, b] - rates[F_CAPTURED, s, b]
-            rates[F_DESERTION, s, b] = per_run[DESERTION, r] * front
-            rates[F_RELEASE, s, b] = per_source[RELEASE_RATE, s, r] * front
-            rates[F_GRADUATION, s, b] = per_source[GRADUATION_RATE, s, r] * max(state[TRAINING, s, b], 0.0)
-            recovering = per_run[RECOVERY_RATE, r] * max(state[WOUNDED, s, b], 0.0)
-            rates[F_RETURN, s, b] = per_run[RETURN, r] * recovering
-            rates[F_DISCHARGE, s, b] = recovering - rates[F_RETURN, s, b]
-            rates[F_POOL_DRAW, s, b] = per_source[DRAW_RATE, s, r] * max(state[POOL, s, b], 0.0)
-            rates[F_POOL_INFLOW, s, b] = per_source[POOL_INFLOW, s, r]
-    for b in range(block):
-        rates[F_POOL_INFLOW, MIGRANT, b] += per_run[SEND, first + b] * schedules[ROUNDUPS, step]
-        rates[F_POOL_INFLOW, DPRK, b] += schedules[TRANCHES, step]
+            exposed[b] += exposure[b] * strength[b]
+    level = per_run[CASUALTIES0, runs] * np.exp(per_run[CASUALTY_GROWTH, runs] * t)
+    if endogenous:
+        reference = per_run[EXPOSED0, runs]
+        per_exposed = np.where(reference > 0.0, level / np.where(reference > 0.0, reference, 1.0), 0.0)
+        unallocated[:] = 0.0
+    else:
+        per_exposed = np.where(exposed > 0.0, level / np.where(exposed > 0.0, exposed, 1.0), 0.0)
+        unallocated[:] = np.where(exposed > 0.0, 0.0, level)
+    rates[F_SIGNUPS, VOLUNTEER] = per_run[SIGNUPS0, runs] * np.exp(per_run[SIGNUP_GROWTH, runs] * t)
+    rates[F_MOBILIZATION, MOBILIZED] = schedules[WAVES, step]
+    rates[F_EMIGRATION, MOBILIZED] = per_run[EMIGRATION, runs] * schedules[WAVES, step]
+    rates[F_POOL_INFLOW] = per_source[POOL_INFLOW, :, runs]
+    rates[F_POOL_INFLOW, MIGRANT] += per_run[SEND, runs] * schedules[ROUNDUPS, step]
+    rates[F_POOL_INFLOW, DPRK] += schedules[TRANCHES, step]
+    killed, captured, desertion = per_run[KILLED, runs], per_run[CAPTURED, runs], per_run[DESERTION, runs]
+    recovery, returning = per_run[RECOVERY_RATE, runs], per_run[RETURN, runs]
+    for s in range(n_sources):
+        exposure, strength = per_source[EXPOSURE, s, runs], front[s]
+        release, graduation = per_source[RELEASE_RATE, s, runs], per_source[GRADUATION_RATE, s, runs]
+        draw = per_source[DRAW_RATE, s, runs]
+        training, wounded, pool = state[TRAINING, s], state[WOUNDED, s], state[POOL, s]
+        out_killed, out_captured, out_wounded = rates[F_KILLED, s], rates[F_CAPTURED, s], rates[F_WOUNDED, s]
+        out_desertion, out_release, out_graduation = rates[F_DESERTION, s], rates[F_RELEASE, s], rates[F_GRADUATION, s]
+        out_return, out_discharge, out_draw = rates[F_RETURN, s], rates[F_DISCHARGE, s], rates[F_POOL_DRAW, s]
+        for b in range(block):
+            casualties = exposure[b] * strength[b] * per_exposed[b]
+            out_killed[b] = killed[b] * casualties
+            out_captured[b] = captured[b] * casualties
+            out_wounded[b] = casualties - out_killed[b] - out_captured[b]
+        for b in range(block):
+            out_desertion[b] = desertion[b] * strength[b]
+            out_release[b] = release[b] * strength[b]
+        for b in range(block):
+            out_graduation[b] = graduation[b] * max(training[b], 0.0)
+            out_draw[b] = draw[b] * max(pool[b], 0.0)
+        for b in range(block):
+            recovering = recovery[b] * max(wounded[b], 0.0)
+            out_return[b] = returning[b] * recovering
+            out_discharge[b] = recovering - out_return[b]
 
 
 def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int = 0

@@ -94,17 +94,17 @@ class ParameterSet(Mapping[str, Parameter]):
 
     def digest(self) -> str:
         """Short hash of the values (not the prose), to stamp results with."""
-        canonical = {k: _jsonable(p.value) for k, p in sorted(self.parameters.items())}
-        blob = json.dumps(canonical, sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return [float(v) for v in value]
-    if isinstance(value, tuple):
-        return [e.model_dump() for e in value]
-    return value
+        sha = hashlib.sha256()
+        for key, parameter in sorted(self.parameters.items()):
+            value = parameter.value
+            sha.update(key.encode())
+            if isinstance(value, np.ndarray):
+                sha.update(np.ascontiguousarray(value, dtype=float).tobytes())
+            elif isinstance(value, tuple):
+                sha.update(json.dumps([e.model_dump() for e in value], sort_keys=True).encode())
+            else:
+                sha.update(repr(value).encode())
+        return sha.hexdigest()[:12]
 
 
 def _coerce(parameter: Parameter, raw: Any, where: str) -> Any:

@@ -151,27 +151,23 @@ class Selection:
 def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSet, inputs: Inputs, *,
                start: str, dt: float, method: str, batched: bool) -> xr.Dataset:
     """Assemble the :class:`xarray.Dataset` that :func:`model.simulate` returns."""
-    months = trajectory.shortfall.shape[1]
-    n = trajectory.shortfall.shape[0]
+    months = trajectory.shortfall.shape[1] - 1
     arrays: dict[str, tuple[list[str], np.ndarray]] = {}
     kept = {("flow", True): trajectory.flows_by_source, ("flow", False): trajectory.flows_total,
             ("stock", True): trajectory.stocks_by_source, ("stock", False): trajectory.stocks_total}
     for (kind, per_source), names in selection.groups.items():
         for i, name in enumerate(names):
             values = kept[(kind, per_source)][:, :, i]
-            if kind == "flow":  # no flow happens under the end state's label
-                values = np.concatenate([values, np.full((n, 1) + values.shape[2:], np.nan)], axis=1)
             arrays[name] = (["run", "time", "source"] if per_source else ["run", "time"], values)
     if "bonus" in selection.names:
         arrays["bonus"] = (["run", "time"], bonus(inputs, np.arange(months + 1.0)).T)
     if "shortfall" in selection.names:
-        padded = np.concatenate([trajectory.shortfall, np.full((n, 1, len(STOCKS)), np.nan)], axis=1)
-        arrays["shortfall"] = (["run", "time", "stock"], padded)
+        arrays["shortfall"] = (["run", "time", "stock"], trajectory.shortfall)
     coords = {"time": pd.date_range(f"{start}-01", periods=months + 1, freq="MS"), "source": list(SOURCES)}
     if "shortfall" in selection.names:
         coords["stock"] = list(STOCKS)
     if batched:
-        coords["run"] = np.arange(n)
+        coords["run"] = np.arange(trajectory.shortfall.shape[0])
     data_vars = {}
     for name in selection.names:
         dims, values = arrays[name]
