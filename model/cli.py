@@ -100,6 +100,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .docs import model_markdown
+    from .io import atomic_write
+
+    text = model_markdown(load_params())
+    path = atomic_write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    print(f"Wrote {path}")
+    return 0
+
+
 def _wide_pandas():
     import pandas as pd
 
@@ -136,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("name", help="an output variable (e.g. front, net) or a parameter key")
     scenario_options(explain)
     explain.set_defaults(handler=cmd_explain)
+    docs = commands.add_parser("docs", help="write docs/MODEL.md from the model's structure and registry")
+    docs.add_argument("--out", default="docs/MODEL.md")
+    docs.set_defaults(handler=cmd_docs)
     return parser
 
 
