@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 from .errors import InputError  # noqa: E402
 from .parameters import ParameterSet, load_params, scenario_names  # noqa: E402
 from .simulate import simulate  # noqa: E402
+from .comparison import compare, comparison_table  # noqa: E402
 from .structure import FLOWS, SOURCES, STOCKS  # noqa: E402
 
-__all__ = ["FLOWS", "SOURCES", "STOCKS", "InputError", "ParameterSet", "load_params", "scenario_names",
-           "simulate", "__version__"]
+__all__ = ["FLOWS", "SOURCES", "STOCKS", "InputError", "ParameterSet", "compare", "comparison_table", "load_params",
+           "scenario_names", "simulate", "__version__"]

@@ -59,6 +59,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .comparison import compare, comparison_table
+    from .io import atomic_write, save_figure, write_netcdf
+    from .plots import comparison_figure
+
+    names = args.names or None
+    for name in names or ():
+        load_params(name)  # an unknown name fails here, before any run
+    ds = compare(names, months=args.months, dt=args.dt, start=args.start)
+    table = comparison_table(ds, with_breakeven=not args.no_breakeven)
+    with _wide_pandas():
+        print(f"Scenarios compared over {ds.sizes['time'] - 1} months from {ds.attrs['start']} "
+              "(flows: persons over the horizon; break-even: persons per month)\n")
+        print(table.T.to_string(float_format=lambda v: f"{v:,.0f}"))
+    out = Path(args.out)
+    csv = atomic_write(out / "comparison.csv", lambda tmp: table.to_csv(tmp))
+    netcdf = write_netcdf(ds, out / "comparison.nc")
+    figure = save_figure(comparison_figure(ds), out / "comparison.png")
+    print(f"\nWrote {csv}, {netcdf} and {figure}")
+    return 0
+
+
+def cmd_breakeven(args: argparse.Namespace) -> int:
+    from .breakeven import solve
+
+    params = _params(args)
+    print(solve(params, args.lever, args.target, months=args.months, dt=args.dt, start=args.start))
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     table = _params(args).table()
     if args.key:
@@ -127,14 +157,34 @@ def build_parser() -> argparse.ArgumentParser:
                          help="override a parameter, e.g. casualties.monthly=50000 or "
                               "'casualties.monthly=1600 person/day' (repeatable)")
 
+    def horizon_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--months", type=int, default=DEFAULT_MONTHS, help="horizon in months (default 36)")
+        sub.add_argument("--dt", type=float, default=DEFAULT_DT,
+                         help="step in months, dividing a month (default 0.25)")
+        sub.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM (default 2024-12)")
+
     run = commands.add_parser("run", help="project one scenario, print a summary, write NetCDF and a figure")
     scenario_options(run)
-    run.add_argument("--months", type=int, default=DEFAULT_MONTHS, help="horizon in months (default 36)")
-    run.add_argument("--dt", type=float, default=DEFAULT_DT, help="step in months, dividing a month (default 0.25)")
-    run.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM (default 2024-12)")
+    horizon_options(run)
     run.add_argument("--method", default="euler", choices=["euler", "rk4"])
     run.add_argument("--out", default="results", help="output folder (default results/)")
     run.set_defaults(handler=cmd_run)
+
+    compare = commands.add_parser("compare", help="run scenarios side by side; table, CSV, NetCDF and figure")
+    compare.add_argument("names", nargs="*", metavar="NAME", help="scenarios (default: all in params/scenarios)")
+    horizon_options(compare)
+    compare.add_argument("--no-breakeven", action="store_true", help="skip the break-even columns")
+    compare.add_argument("--out", default="results", help="output folder (default results/)")
+    compare.set_defaults(handler=cmd_compare)
+
+    even = commands.add_parser("breakeven", help="value of a parameter at which the force just holds")
+    scenario_options(even)
+    horizon_options(even)
+    even.add_argument("--lever", required=True, help="numeric parameter key, e.g. volunteer.signups")
+    even.add_argument("--target", default="front", choices=["front", "net"],
+                      help="front: front strength at the horizon equals today's (default); "
+                           "net: recruitment equals permanent losses over the horizon")
+    even.set_defaults(handler=cmd_breakeven)
 
     params = commands.add_parser("params", help="print the parameter registry with provenance")
     scenario_options(params)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -28,11 +29,11 @@ SOURCE_STYLE = {
 def caption(ds: xr.Dataset, extra: str = "") -> str:
     """Sources and run settings for a figure's caption."""
     table = pd.DataFrame(json.loads(ds.attrs["parameters"]))
-    cited = table[table.source != "assumption"].source.str.split(" via ").str[0].str.rstrip(" ,(")
-    reporters = ", ".join(sorted(set(cited)))[:400]
+    cited = table[table.source != "assumption"].source.str.split(" via ").str[0].str.split(" [(]").str[0]
+    reporters = ", ".join(sorted(set(cited.str.strip(" ,;"))))
     assumed = int((table.source == "assumption").sum())
     text = (f"Scenario {ds.attrs['scenario']}; start {ds.attrs['start']}, dt {ds.attrs['dt_months']} month "
-            f"({ds.attrs['method']}); parameters {ds.attrs['parameters_digest']}, manpower-model "
+            f"({ds.attrs['method']}); parameter digests {ds.attrs['parameters_digest']}, manpower-model "
             f"{ds.attrs['model_version']}. Flows are totals per month; stocks at the start of each month. "
             f"Sources: {reporters}; seed analysis: Atlantic Council UkraineAlert (Dec 2024). "
             f"{assumed} of {len(table)} parameters are modelling assumptions (run `manpower params`). {extra}")
@@ -41,6 +42,13 @@ def caption(ds: xr.Dataset, extra: str = "") -> str:
 
 def _months(ds: xr.Dataset) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(ds.time.values)
+
+
+def _date_axis(ax: plt.Axes) -> None:
+    """Month ticks every quarter, labelled compactly."""
+    locator = mdates.MonthLocator(bymonth=(1, 4, 7, 10))
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def inflows_vs_losses(ds: xr.Dataset, ax: plt.Axes) -> None:
@@ -79,6 +87,7 @@ def front_by_source(ds: xr.Dataset, ax: plt.Axes) -> None:
     for layer, (_, hatch) in zip(layers, styles):
         layer.set_hatch(hatch)
     ax.set_ylabel("thousand persons")
+    _date_axis(ax)
     ax.set_title("Front strength by source (start of month)")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="lower left", fontsize=7.5, ncol=3, framealpha=0.9)
@@ -95,6 +104,64 @@ def run_figure(ds: xr.Dataset) -> plt.Figure:
     net = float(ds.net.sum())
     fig.suptitle(f"Russian military manpower, scenario '{ds.attrs['scenario']}': "
                  f"net {net:+,.0f} persons over {ds.sizes['time'] - 1} months", fontsize=13)
+    fig.text(0.01, 0.005, caption(ds), fontsize=7, va="bottom", ha="left", color="#333333")
+    fig.tight_layout(rect=(0, 0.09, 1, 0.97))
+    return fig
+
+
+#: Line styles that stay distinguishable in black and white, cycled over scenarios.
+SCENARIO_STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1)), "v"),
+                   ((0, (3, 1, 1, 1, 1, 1)), "P"), ((0, (1, 2)), "X"), ((0, (8, 2, 2, 2)), "*"), ("-", "h")]
+
+
+def _scenario_lines(ds: xr.Dataset, variable: str, ax: plt.Axes, scale: float) -> None:
+    dates = _months(ds)
+    grey = plt.get_cmap("viridis")
+    names = list(ds.scenario.values)
+    for i, name in enumerate(names):
+        style, marker = SCENARIO_STYLES[i % len(SCENARIO_STYLES)]
+        values = ds[variable].sel(scenario=name).values / scale
+        ax.plot(dates, values, linestyle=style, marker=marker, markevery=6, markersize=5, linewidth=1.6,
+                color=grey(i / max(len(names) - 1, 1) * 0.9), label=str(name))
+
+
+def comparison_figure(ds: xr.Dataset) -> plt.Figure:
+    """Scenarios side by side: front strength, monthly net balance, and the inflow's composition."""
+    fig = plt.figure(figsize=(13, 10))
+    grid = fig.add_gridspec(2, 2, height_ratios=[1, 1])
+    front, net, mix = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
+    _scenario_lines(ds, "front_total", front, 1e3)
+    front.set_title("Front strength (start of month)")
+    _date_axis(front)
+    _date_axis(net)
+    front.set_ylabel("thousand persons")
+    front.grid(alpha=0.3)
+    _scenario_lines(ds.isel(time=slice(0, -1)), "net", net, 1e3)
+    net.axhline(0, color="black", linewidth=0.8)
+    net.set_title("Monthly net balance: recruitment − permanent losses")
+    net.set_ylabel("thousand persons per month")
+    net.grid(alpha=0.3)
+    net.legend(fontsize=7.5, ncol=2, loc="upper right", framealpha=0.9)
+    horizon = ds.sizes["time"] - 1
+    totals = ds.recruitment.isel(time=slice(0, horizon)).sum("time") / 1e3
+    names = list(ds.scenario.values)
+    left = np.zeros(len(names))
+    for source in ds.source.values:
+        values = totals.sel(source=source).values
+        colour, hatch = SOURCE_STYLE[str(source)]
+        mix.barh(names, values, left=left, color=colour, hatch=hatch, edgecolor="white", linewidth=0.3,
+                 label=str(source))
+        left += values
+    losses = ds.losses.isel(time=slice(0, horizon)).sum("time").values / 1e3
+    mix.scatter(losses, names, marker="|", s=400, color="black", linewidths=2.5, zorder=3,
+                label="permanent losses")
+    mix.set_title(f"Recruitment by source over {horizon} months, against permanent losses")
+    mix.set_xlabel("thousand persons")
+    mix.invert_yaxis()
+    mix.grid(axis="x", alpha=0.3)
+    mix.legend(fontsize=7.5, ncol=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), framealpha=0.9)
+    fig.suptitle(f"Russian military manpower: {len(names)} scenarios from {ds.attrs['start']}, "
+                 f"{horizon} months", fontsize=13)
     fig.text(0.01, 0.005, caption(ds), fontsize=7, va="bottom", ha="left", color="#333333")
     fig.tight_layout(rect=(0, 0.07, 1, 0.97))
     return fig

@@ -28,15 +28,20 @@ def first_deficit_month(ds: xr.Dataset) -> xr.DataArray:
 
 
 def pool_exhaustion(ds: xr.Dataset) -> xr.DataArray:
-    """Months from the start until each finite pool is exhausted, by source (NaN: not within the horizon).
+    """Months from the start until each finite pool runs dry for good, by source (NaN: it does not).
 
-    Exhausted means below :data:`EXHAUSTED_SHARE` of the largest size the pool
-    has had so far; a pool that never held anyone is never exhausted.
+    Dry means below :data:`EXHAUSTED_SHARE` of the largest size the pool has
+    had so far, and staying so to the end of the horizon (a pool refilled by a
+    later tranche or roundup was not yet exhausted); a pool that never held
+    anyone is never exhausted.
     """
     pool = ds.pool.sel(source=list(POOLED))
     peak = xr.apply_ufunc(np.maximum.accumulate, pool, kwargs={"axis": -1},
                           input_core_dims=[["time"]], output_core_dims=[["time"]])
-    return _first_true((peak > 0) & (pool < EXHAUSTED_SHARE * peak))
+    dry = (peak > 0) & (pool < EXHAUSTED_SHARE * peak)
+    # Dry from a month onwards: the condition holds in that month and every later one.
+    dry_onwards = dry.isel(time=slice(None, None, -1)).cumprod("time").isel(time=slice(None, None, -1)) > 0
+    return _first_true(dry_onwards)
 
 
 def _first_true(condition: xr.DataArray) -> xr.DataArray:
@@ -96,7 +101,7 @@ def text_summary(ds: xr.Dataset) -> str:
         f"Net balance (inflow - permanent losses): {float(numbers['net_12m']):+,.0f} over the first 12 months, "
         f"{float(numbers['net_horizon']):+,.0f} over the horizon",
         f"First month in which permanent losses exceed inflow: {when}",
-        "Finite pools (exhausted = below 10% of their peak):",
+        "Finite pools (exhausted = below 10% of their peak for the rest of the horizon):",
     ]
     for source, months in pool_exhaustion(ds).to_series().items():
         start, end = float(ds.pool.sel(source=source).isel(time=0)), float(ds.pool.sel(source=source).isel(time=-1))

@@ -1,0 +1,99 @@
+"""Scenarios side by side: one dataset with a ``scenario`` dimension, and the table analysts read.
+
+:func:`compare` runs each named scenario and stacks the results;
+:func:`comparison_table` turns them into one row per scenario: cumulative
+inflow by source, permanent losses, the change in front strength, the first
+month of deficit, when each finite pool runs dry, the share of foreign and
+North Korean troops in the inflow, and the break-even gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from . import breakeven
+from .parameters import load_params, scenario_names
+from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
+from .summary import first_deficit_month, pool_exhaustion
+
+#: Levers of the break-even columns: extra volunteers a month to hold the front; casualties at balance.
+RECRUITMENT_LEVER = "volunteer.signups"
+CASUALTY_LEVER = "casualties.monthly"
+
+
+def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
+            start: str = DEFAULT_START, method: str = "euler") -> xr.Dataset:
+    """Run scenarios and stack them along a ``scenario`` dimension (default: every scenario).
+
+    Each scenario's description, parameter digest and changed keys are
+    coordinates along ``scenario``; the registry's provenance is in the attrs.
+    """
+    names = list(names) if names else scenario_names()
+    runs, descriptions, digests, changes = [], [], [], []
+    baseline = load_params("baseline")
+    for name in names:
+        params = load_params(name)
+        ds = simulate(params, months=months, dt=dt, start=start, method=method)
+        runs.append(ds)
+        descriptions.append(params.description)
+        digests.append(params.digest())
+        changed = [k for k in params if params[k].entry != baseline[k].entry]
+        changes.append(", ".join(changed) or "none")
+    combined = xr.concat(runs, dim=pd.Index(names, name="scenario"), combine_attrs="drop")
+    combined = combined.assign_coords(description=("scenario", descriptions),
+                                      parameters_digest=("scenario", digests),
+                                      changed_parameters=("scenario", changes))
+    # Settings and the baseline registry's provenance; each scenario's changes are coordinates above,
+    # and `manpower params --scenario NAME` shows them with their reasons.
+    combined.attrs.update({**runs[0].attrs, "title": "manpower-model: scenarios compared",
+                           "scenario": ", ".join(names), "parameters_digest": ", ".join(digests),
+                           "scenario_description": "; ".join(f"{n}: {d}" for n, d in zip(names, descriptions))})
+    return combined
+
+
+def _month(ds: xr.Dataset, index: float) -> str:
+    return "none" if np.isnan(index) else f"{pd.Timestamp(ds.time.values[int(index)]):%Y-%m}"
+
+
+def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFrame:
+    """One row per scenario of ``compare``'s result; flows in persons over the horizon.
+
+    With ``with_breakeven``, two root-finding columns: the extra initial
+    volunteer sign-ups per month that hold the front at its starting strength,
+    and the monthly casualty level at which recruitment equals permanent losses.
+    """
+    horizon = ds.sizes["time"] - 1
+    flows = ds.isel(time=slice(0, horizon)).sum("time")
+    rows = []
+    for name in ds.scenario.values:
+        one = ds.sel(scenario=name)
+        total = flows.sel(scenario=name)
+        inflow = float(total.inflow)
+        row = {"scenario": str(name)}
+        for source in ds.source.values:
+            row[f"inflow {source}"] = float(total.recruitment.sel(source=source))
+        row["inflow total"] = inflow
+        row["permanent losses"] = float(total.losses)
+        row["net balance"] = float(total.net)
+        row["front start"] = float(one.front_total.isel(time=0))
+        row["front end"] = float(one.front_total.isel(time=-1))
+        row["front change"] = row["front end"] - row["front start"]
+        row["first deficit month"] = _month(one, float(first_deficit_month(one)))
+        for source, months in pool_exhaustion(one).to_series().items():
+            row[f"{source} pool dry"] = _month(one, months)
+        for source in ("foreign", "dprk"):
+            share = float(total.recruitment.sel(source=source)) / inflow if inflow > 0 else np.nan
+            row[f"share {source} %"] = 100 * share
+        if with_breakeven:
+            params = load_params(str(name))
+            settings = {"months": horizon, "dt": float(ds.attrs["dt_months"]), "start": ds.attrs["start"]}
+            recruits = breakeven.solve(params, RECRUITMENT_LEVER, "front", **settings)
+            casualties = breakeven.solve(params, CASUALTY_LEVER, "net", **settings)
+            row["extra volunteers/month to hold front"] = recruits.gap
+            row["casualties/month at balance"] = casualties.value
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("scenario")

@@ -1,0 +1,159 @@
+"""Scenario overlays, their comparison, and the break-even root finding."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import model
+from model import breakeven
+from model.cli import main
+from model.comparison import compare, comparison_table
+from model.errors import InputError
+from model.parameters import load_params, scenario_names
+
+REQUIRED = {"baseline", "high_intensity", "lower_intensity", "dprk_surge", "foreign_expansion",
+            "migrant_roundups", "prisons_exhausted", "incentive_fatigue", "mobilization_2025"}
+
+
+def test_every_required_scenario_exists_and_validates():
+    names = scenario_names()
+    assert REQUIRED <= set(names) and names[0] == "baseline"
+    for name in names:
+        params = load_params(name)
+        assert params.scenario == name and params.description
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED - {"baseline"}))
+def test_an_overlay_changes_only_the_keys_it_names_and_says_why(name, params_copy, baseline):
+    overlay = yaml.safe_load((params_copy / "scenarios" / f"{name}.yaml").read_text())
+    params = load_params(name)
+    changed = {k for k in params if params[k].entry != baseline[k].entry}
+    assert changed == set(overlay["set"])
+    for key in changed:
+        assert params[key].entry.note.startswith(f"scenario {name}: ")
+        assert params[key].origin.endswith(f"{name}.yaml")
+
+
+def _write(folder, name, document):
+    (folder / "scenarios" / f"{name}.yaml").write_text(yaml.safe_dump(document))
+
+
+def test_overlays_compose(params_copy):
+    _write(params_copy, "surge_and_mobilization", {
+        "name": "surge_and_mobilization", "description": "both", "based_on": "dprk_surge",
+        "set": {"mobilization.waves": {"value": [{"start": "2025-03", "size": 100000}], "reason": "test"}}})
+    params = load_params("surge_and_mobilization", folder=params_copy)
+    assert len(params.value("dprk.tranches")) == 3
+    assert params.value("mobilization.waves")[0].size == 100000
+    assert params.files[-2].endswith("dprk_surge.yaml")
+
+
+@pytest.mark.parametrize("document, key, expected", [
+    ({"set": {"casualties.monthy": {"value": 1, "reason": "typo"}}}, "set.casualties.monthy", "unknown parameter"),
+    ({"set": {"casualties.monthly": {"value": 50000}}}, "set.casualties.monthly.reason", "required"),
+    ({"set": {"casualties.monthly": {"value": 90000, "reason": "x"}}}, "set.casualties.monthly",
+     "low <= value <= high"),
+    ({"set": {"casualties.monthly": {"value": 50000, "unit": "person", "reason": "x"}}},
+     "set.casualties.monthly.unit", "person / month"),
+    ({"name": "other"}, "name", "expected 'bad'"),
+    ({"based_on": "bad"}, "based_on", "no cycle"),
+    ({"sett": {}}, "sett", "unknown field"),
+])
+def test_bad_overlays_are_rejected_naming_file_and_key(params_copy, document, key, expected):
+    _write(params_copy, "bad", {"name": "bad", "description": "broken", **document})
+    with pytest.raises(InputError) as caught:
+        load_params("bad", folder=params_copy)
+    assert caught.value.where.endswith("bad.yaml")
+    assert caught.value.key.startswith(key) and expected in caught.value.expected
+
+
+def _front(params, **settings):
+    return model.simulate(params, variables=["front_total", "inflow"], **settings).front_total.values
+
+
+def test_more_north_korean_troops_never_shrink_the_front(baseline):
+    fronts = [_front(baseline.with_values({"dprk.tranches": [{"start": "2025-03", "size": size, "months": 2}]}))
+              for size in (0, 5_000, 20_000, 60_000)]
+    for smaller, larger in zip(fronts, fronts[1:]):
+        assert np.all(larger >= smaller - 1e-6)
+        assert larger[-1] > smaller[-1]
+
+
+@pytest.mark.parametrize("mode", ["exogenous", "endogenous"])
+def test_higher_casualties_never_grow_the_front(baseline, mode):
+    fronts = [_front(baseline.with_values({"casualties.monthly": level, "casualties.mode": mode}))
+              for level in (20_000, 45_000, 60_000, 90_000)]
+    for lower, higher in zip(fronts, fronts[1:]):
+        assert np.all(higher <= lower + 1e-6)
+        assert higher[-1] < lower[-1]
+
+
+def test_a_mobilization_wave_raises_inflow_and_emigration(baseline):
+    base = model.simulate(baseline)
+    wave = model.simulate(load_params("mobilization_2025"))
+    assert float(wave.inflow.sum()) == pytest.approx(float(base.inflow.sum()) + 300_000, rel=1e-9)
+    assert float(base.emigration.sum()) == 0.0
+    ratio = baseline.value("mobilization.emigration_ratio")
+    assert float(wave.emigration.sum()) == pytest.approx(ratio * 300_000)
+    assert np.all(wave.front_total.values >= base.front_total.values - 1e-6)
+
+
+@pytest.mark.parametrize("scenario, lever", [("baseline", "volunteer.signups"),
+                                             ("high_intensity", "volunteer.signups"),
+                                             ("incentive_fatigue", "casualties.monthly"),
+                                             ("baseline", "volunteer.fatigue_rate")])
+def test_the_break_even_holds_the_front_when_fed_back(scenario, lever):
+    params = load_params(scenario)
+    answer = breakeven.solve(params, lever, "front")
+    assert np.isfinite(answer.value)
+    front = _front(params.with_values({lever: answer.value}))
+    assert abs(front[-1] - front[0]) <= 1e-3 * front[0]
+
+
+def test_the_casualty_break_even_balances_inflow_and_losses(baseline):
+    answer = breakeven.solve(baseline, "casualties.monthly", "net")
+    ds = model.simulate(baseline.with_values({"casualties.monthly": answer.value}), variables=["net", "inflow"])
+    assert abs(float(ds.net.sum())) <= 1e-3 * float(ds.inflow.sum())
+
+
+def test_an_unreachable_break_even_is_reported_not_invented(baseline):
+    # The bonus level alone does not move sign-ups (only its growth does): no root to find.
+    answer = breakeven.solve(baseline, "volunteer.bonus", "front")
+    assert np.isnan(answer.value) and "no break-even" in str(answer)
+
+
+def test_compare_stacks_scenarios_and_tabulates_them():
+    ds = compare(["baseline", "high_intensity", "dprk_surge"], months=24)
+    assert list(ds.scenario.values) == ["baseline", "high_intensity", "dprk_surge"]
+    assert ds.front.dims == ("scenario", "time", "source")
+    assert "dprk.tranches" in str(ds.changed_parameters.sel(scenario="dprk_surge").values)
+    table = comparison_table(ds)
+    assert table.loc["high_intensity", "front change"] < table.loc["baseline", "front change"]
+    assert table.loc["high_intensity", "extra volunteers/month to hold front"] > \
+        table.loc["baseline", "extra volunteers/month to hold front"]
+    assert table.loc["dprk_surge", "share dprk %"] > 0 == table.loc["baseline", "share dprk %"]
+    for column in ("inflow volunteer", "permanent losses", "first deficit month", "prisoner pool dry",
+                   "share foreign %", "casualties/month at balance"):
+        assert column in table.columns
+
+
+def test_compare_command_writes_table_data_and_figure(tmp_path):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["compare", "baseline", "prisons_exhausted", "--months", "12", "--out", str(tmp_path)]) == 0
+    assert "prisons_exhausted" in out.getvalue()
+    table = pd.read_csv(tmp_path / "comparison.csv", index_col=0)
+    assert list(table.index) == ["baseline", "prisons_exhausted"]
+    assert (tmp_path / "comparison.png").stat().st_size > 50_000
+    assert (tmp_path / "comparison.nc").exists()
+
+
+def test_breakeven_command_rejects_a_non_numeric_lever(capsys):
+    assert main(["breakeven", "--lever", "dprk.tranches"]) == 2
+    assert "expected a numeric parameter" in capsys.readouterr().err
