@@ -39,7 +39,7 @@ import numpy as np
 from numba import njit, prange
 
 from .equations import KERNEL, Inputs, flow_rates
-from .structure import FLOWS, STOCKS, flows_out_of
+from .structure import FLOWS, SOURCES, STOCKS, flows_out_of
 
 METHODS = ("euler", "rk4")
 
@@ -47,8 +47,9 @@ _STOCK_INDEX = {name: i for i, name in enumerate(STOCKS)}
 #: Order in which stocks are limited: the wounded before the front, so that returns to duty are settled
 #: before casualties are weighed against the front's strength.
 _LIMIT_ORDER = np.array([_STOCK_INDEX[s] for s in ("pool", "training", "wounded", "front")])
-#: Stocks with a demand outflow; under RK4 every stock is limited.
-_DEMAND_LIMITED = np.array([any(f.demand for f in flows_out_of(s)) for s in STOCKS])
+#: Cells (stock, source) with a demand outflow; under RK4 every cell is limited.
+_DEMAND_LIMITED = np.array([[any(f.demand and source in f.sources for f in flows_out_of(s)) for source in SOURCES]
+                            for s in STOCKS])
 _ORIGIN = np.array([_STOCK_INDEX.get(f.origin, -1) for f in FLOWS])
 _TARGET = np.array([_STOCK_INDEX.get(f.target, -1) for f in FLOWS])
 _LO = np.array([f.rows.start for f in FLOWS])
@@ -130,12 +131,12 @@ def _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, 
     n_stocks, n_sources, block = state.shape
     settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the last slot stands for "outside the model"
     for k in range(n_stocks):
-        settled[k] = not limited[k]
+        settled[k] = not limited[k].any()
     settled[n_stocks] = True
     for k in order:
-        if not limited[k]:
-            continue
         for s in range(n_sources):
+            if not limited[k, s]:
+                continue
             for b in range(block):
                 demand[b] = 0.0
                 available[b] = max(state[k, s, b], 0.0) / dt
@@ -318,7 +319,7 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
         stocks_total=np.zeros((n, months + 1, len(observations.stocks_total))),
         shortfall=np.full((n, months + 1, len(STOCKS)), np.nan),
     )
-    limited = np.ones(len(STOCKS), dtype=bool) if method == "rk4" else _DEMAND_LIMITED
+    limited = np.ones_like(_DEMAND_LIMITED) if method == "rk4" else _DEMAND_LIMITED
     previous = numba.get_num_threads()
     if threads:
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
