@@ -312,13 +312,16 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
     state0, per_run, per_source = pad(state0), pad(inputs.per_run), pad(inputs.per_source)
     n, n_sources = padded, state0.shape[1]
     # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.
+    # Every other element is written by the kernel, so the arrays start empty (no second pass over memory).
     out = Trajectory(
-        flows_by_source=np.full((n, months + 1, len(observations.flows_by_source), n_sources), np.nan),
-        flows_total=np.full((n, months + 1, len(observations.flows_total)), np.nan),
-        stocks_by_source=np.zeros((n, months + 1, len(observations.stocks_by_source), n_sources)),
-        stocks_total=np.zeros((n, months + 1, len(observations.stocks_total))),
-        shortfall=np.full((n, months + 1, len(STOCKS)), np.nan),
+        flows_by_source=np.empty((n, months + 1, len(observations.flows_by_source), n_sources)),
+        flows_total=np.empty((n, months + 1, len(observations.flows_total))),
+        stocks_by_source=np.empty((n, months + 1, len(observations.stocks_by_source), n_sources)),
+        stocks_total=np.empty((n, months + 1, len(observations.stocks_total))),
+        shortfall=np.empty((n, months + 1, len(STOCKS))),
     )
+    for array in (out.flows_by_source, out.flows_total, out.shortfall):
+        array[:, months] = np.nan
     limited = np.ones_like(_DEMAND_LIMITED) if method == "rk4" else _DEMAND_LIMITED
     previous = numba.get_num_threads()
     if threads:
