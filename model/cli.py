@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from . import __version__
@@ -89,6 +90,33 @@ def cmd_breakeven(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    from .io import save_figure, write_netcdf
+    from .plots import fan_chart
+    from .uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
+
+    params = load_params(args.scenario)  # an unknown scenario fails before sampling
+    ds = uncertainty(args.scenario, n=args.n, seed=args.seed, months=args.months, method=args.method,
+                     dt=args.dt, start=args.start)
+    threshold = args.threshold if args.threshold is not None else float(params.value("force.deployed_total"))
+    print(f"Scenario {args.scenario}: {args.n:,} runs ({args.method}, seed {args.seed}), "
+          f"{ds.sizes['time'] - 1} months from {ds.attrs['start']}\n")
+    with _wide_pandas():
+        print(percentiles(ds).to_string(float_format=lambda v: f"{v:,.0f}"))
+        print(f"\nShare of runs in which losses exceed inflow in some month: {deficit_share(ds):.2f}")
+        deficit = deficit_probability(ds).to_series()
+        below = front_below(ds, threshold).to_series()
+        table = pd.DataFrame({"P(losses > inflow)": deficit, f"P(front < {threshold:,.0f})": below})
+        table.index = table.index.strftime("%Y-%m")
+        print("\nBy month (share of runs):")
+        print(table.iloc[::3].to_string(float_format=lambda v: f"{v:.2f}"))
+    out = Path(args.out)
+    netcdf = write_netcdf(ds, out / f"uncertainty_{args.scenario}.nc")
+    figure = save_figure(fan_chart(ds, threshold), out / f"fan_{args.scenario}.png")
+    print(f"\nWrote {netcdf} (samples and outputs) and {figure}")
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     table = _params(args).table()
     if args.key:
@@ -141,8 +169,6 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _wide_pandas():
-    import pandas as pd
-
     return pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500)
 
 
@@ -185,6 +211,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="front: front strength at the horizon equals today's (default); "
                            "net: recruitment equals permanent losses over the horizon")
     even.set_defaults(handler=cmd_breakeven)
+
+    mc = commands.add_parser("uncertainty", help="Monte Carlo over the registry's ranges: percentiles, fan chart")
+    mc.add_argument("--scenario", default=BASELINE, help="scenario name (file in params/scenarios)")
+    mc.add_argument("--n", type=int, default=10_000, help="number of runs (default 10,000)")
+    mc.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    mc.add_argument("--method", default="lhs", choices=["lhs", "sobol", "random"])
+    mc.add_argument("--threshold", type=float, help="front strength (persons) whose undershoot is reported "
+                                                    "(default: the registry's starting force)")
+    horizon_options(mc)
+    mc.add_argument("--out", default="results", help="output folder (default results/)")
+    mc.set_defaults(handler=cmd_uncertainty)
 
     params = commands.add_parser("params", help="print the parameter registry with provenance")
     scenario_options(params)

@@ -165,3 +165,40 @@ def comparison_figure(ds: xr.Dataset) -> plt.Figure:
     fig.text(0.01, 0.005, caption(ds), fontsize=7, va="bottom", ha="left", color="#333333")
     fig.tight_layout(rect=(0, 0.07, 1, 0.97))
     return fig
+
+
+def _bands(ax: plt.Axes, dates: pd.DatetimeIndex, runs: np.ndarray, colour: str, label: str) -> None:
+    """Median line with 5-95% and 25-75% bands of ``runs`` (shape (n_runs, n_times))."""
+    p5, p25, p50, p75, p95 = np.nanpercentile(runs, [5, 25, 50, 75, 95], axis=0)
+    ax.fill_between(dates, p5, p95, color=colour, alpha=0.18, linewidth=0, label="5–95% of runs")
+    ax.fill_between(dates, p25, p75, color=colour, alpha=0.35, linewidth=0, label="25–75% of runs")
+    ax.plot(dates, p50, color=colour, linewidth=2, label=f"median {label}")
+
+
+def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
+    """Percentile bands of front strength and of the monthly net balance over time."""
+    fig, (front, net) = plt.subplots(2, 1, figsize=(11, 9), sharex=True)
+    dates = _months(ds)
+    _bands(front, dates, ds.front_total.transpose("run", "time").values / 1e3, "#0072B2", "front strength")
+    if threshold is not None:
+        front.axhline(threshold / 1e3, color="black", linestyle="--", linewidth=1,
+                      label=f"threshold {threshold:,.0f}")
+    front.set_ylabel("thousand persons")
+    front.set_title("Front strength (start of month)")
+    front.legend(loc="upper left", fontsize=8)
+    front.grid(alpha=0.3)
+    flows = ds.isel(time=slice(0, -1))
+    _bands(net, _months(flows), flows.net.transpose("run", "time").values / 1e3, "#D55E00", "net balance")
+    net.axhline(0, color="black", linewidth=0.8)
+    net.set_ylabel("thousand persons per month")
+    net.set_title("Monthly net balance: recruitment − permanent losses (below zero: the force shrinks)")
+    net.legend(loc="lower left", fontsize=8)
+    net.grid(alpha=0.3)
+    _date_axis(net)
+    fig.suptitle(f"Scenario '{ds.attrs['scenario']}': {ds.sizes['run']:,} Monte Carlo runs "
+                 f"({ds.attrs.get('sampling_method', '')}, seed {ds.attrs.get('seed', '')})", fontsize=13)
+    extra = (f"Sampled: {len(ds.attrs.get('sampled_parameters', '').split(', '))} uncertain parameters over "
+             "their registry ranges (triangular with the registry value as mode unless stated).")
+    fig.text(0.01, 0.005, caption(ds, extra), fontsize=7, va="bottom", ha="left", color="#333333")
+    fig.tight_layout(rect=(0, 0.09, 1, 0.97))
+    return fig

@@ -1,0 +1,89 @@
+"""Monte Carlo samples of the registry's uncertain parameters.
+
+Each numeric parameter whose plausible range has width becomes a frozen
+``scipy.stats`` distribution over it (``triangular`` with its value as the
+mode, ``uniform`` or ``loguniform``, as its registry entry says). The unit
+cube is sampled with :mod:`scipy.stats.qmc` (Latin hypercube, scrambled
+Sobol) or plainly at random, from an explicit ``numpy.random.SeedSequence``,
+and mapped through each distribution's ``ppf``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import stats
+from scipy.stats import qmc
+
+from .errors import InputError
+from .parameters import ParameterSet
+from .registry import Parameter
+
+METHODS = ("lhs", "sobol", "random")
+
+
+def distribution(parameter: Parameter):
+    """The frozen ``scipy.stats`` distribution of a parameter over its range (canonical units)."""
+    low, high, mode = parameter.low, parameter.high, float(parameter.value)
+    kind = parameter.entry.distribution
+    if kind == "uniform":
+        return stats.uniform(loc=low, scale=high - low)
+    if kind == "loguniform":
+        return stats.loguniform(low, high)
+    return stats.triang(c=(mode - low) / (high - low), loc=low, scale=high - low)
+
+
+def uncertain_keys(params: ParameterSet) -> list[str]:
+    """Numeric parameters whose plausible range has width (the ones a Monte Carlo varies)."""
+    return [k for k, p in params.items() if p.spec.numeric and p.high > p.low]
+
+
+def unit_cube(n: int, d: int, method: str, seed: int | np.random.SeedSequence) -> np.ndarray:
+    """``n`` points in ``[0, 1)^d`` by ``method``, reproducible from ``seed``."""
+    sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    rng = np.random.default_rng(sequence)
+    if method == "lhs":
+        return qmc.LatinHypercube(d=d, rng=rng).random(n)
+    if method == "sobol":
+        # Sobol points keep their balance in blocks of 2^m; take the first n of the next such block.
+        m = max(int(np.ceil(np.log2(max(n, 1)))), 0)
+        return qmc.Sobol(d=d, scramble=True, rng=rng).random_base2(m)[:n]
+    if method == "random":
+        return rng.random((n, d))
+    raise InputError("--method", method, f"expected one of {', '.join(METHODS)}")
+
+
+def sample(params: ParameterSet, n: int, method: str = "lhs", seed: int = 0,
+           keys: Sequence[str] | None = None) -> ParameterSet:
+    """A batch of ``n`` parameter sets drawn from the registry's distributions.
+
+    Parameters
+    ----------
+    params : ParameterSet
+        The scenario to sample around (its ranges and distributions).
+    n : int
+        Number of runs.
+    method : {"lhs", "sobol", "random"}
+    seed : int
+        Seed of the ``numpy.random.SeedSequence`` behind the draw.
+    keys : sequence of str, optional
+        Parameters to vary (default: every uncertain one); the others keep their value.
+
+    Returns
+    -------
+    ParameterSet
+        Every varied value an array of shape ``(n,)``; :func:`model.simulate` runs them in one pass.
+    """
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise InputError("--n", str(n), "expected a whole number of runs >= 1")
+    keys = list(keys) if keys is not None else uncertain_keys(params)
+    unknown = [k for k in keys if k not in params]
+    if unknown:
+        raise InputError("sample", unknown[0], "unknown parameter (see `manpower params` for the keys)")
+    fixed = [k for k in keys if not (params[k].spec.numeric and params[k].high > params[k].low)]
+    if fixed:
+        raise InputError("sample", fixed[0], "expected a numeric parameter with a range of some width")
+    cube = unit_cube(n, len(keys), method, seed)
+    values = {key: distribution(params[key]).ppf(cube[:, i]) for i, key in enumerate(keys)}
+    return params.with_values(values, where=f"sample(method={method}, seed={seed})")
