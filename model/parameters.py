@@ -126,7 +126,7 @@ def _coerce(parameter: Parameter, raw: Any, where: str) -> Any:
         raise InputError(where, key, f"expected a number or a 1-D array of numbers, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
         raise InputError(where, key, "expected finite numbers, got NaN or infinity")
-    for number in np.atleast_1d(array):
+    for number in (array.min(), array.max()):  # the bounds are an interval: its ends decide
         problem = kind.violation(float(number))
         if problem:
             raise InputError(where, key, f"expected {problem} ({kind.name} in {parameter.unit}), got {number:g}")
