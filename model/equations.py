@@ -153,30 +153,39 @@ def flow_rates(state, t, step, first, per_run, per_source, schedules, endogenous
     # compiler vectorizes it. Stocks emptied by the engine's limiter may hold rounding residue of either
     # sign (~1e-12 persons); rates are computed from the non-negative part so that none runs backwards.
     rates[:, :, :] = 0.0
-    front = np.maximum(state[FRONT], 0.0)
     exposed = np.zeros(block)
     for s in range(n_sources):
-        exposure, strength = per_source[EXPOSURE, s, runs], front[s]
+        exposure, strength = per_source[EXPOSURE, s, runs], state[FRONT, s]
         for b in range(block):
-            exposed[b] += exposure[b] * strength[b]
-    level = per_run[CASUALTIES0, runs] * np.exp(per_run[CASUALTY_GROWTH, runs] * t)
-    if endogenous:
-        reference = per_run[EXPOSED0, runs]
-        per_exposed = np.where(reference > 0.0, level / np.where(reference > 0.0, reference, 1.0), 0.0)
-        unallocated[:] = 0.0
-    else:
-        per_exposed = np.where(exposed > 0.0, level / np.where(exposed > 0.0, exposed, 1.0), 0.0)
-        unallocated[:] = np.where(exposed > 0.0, 0.0, level)
-    rates[F_SIGNUPS, VOLUNTEER] = per_run[SIGNUPS0, runs] * np.exp(per_run[SIGNUP_GROWTH, runs] * t)
-    rates[F_MOBILIZATION, MOBILIZED] = schedules[WAVES, step]
-    rates[F_EMIGRATION, MOBILIZED] = per_run[EMIGRATION, runs] * schedules[WAVES, step]
-    rates[F_POOL_INFLOW] = per_source[POOL_INFLOW, :, runs]
-    rates[F_POOL_INFLOW, MIGRANT] += per_run[SEND, runs] * schedules[ROUNDUPS, step]
-    rates[F_POOL_INFLOW, DPRK] += schedules[TRANCHES, step]
+            exposed[b] += exposure[b] * max(strength[b], 0.0)
+    casualties0, growth = per_run[CASUALTIES0, runs], per_run[CASUALTY_GROWTH, runs]
+    reference = per_run[EXPOSED0, runs]
+    per_exposed = np.empty(block)
+    for b in range(block):
+        level = casualties0[b] * np.exp(growth[b] * t)
+        denominator = reference[b] if endogenous else exposed[b]
+        per_exposed[b] = level / denominator if denominator > 0.0 else 0.0
+        unallocated[b] = level if not endogenous and exposed[b] <= 0.0 else 0.0
+    signups0, signup_growth = per_run[SIGNUPS0, runs], per_run[SIGNUP_GROWTH, runs]
+    emigration, send = per_run[EMIGRATION, runs], per_run[SEND, runs]
+    signups = rates[F_SIGNUPS, VOLUNTEER]
+    mobilization, emigrating = rates[F_MOBILIZATION, MOBILIZED], rates[F_EMIGRATION, MOBILIZED]
+    migrants, dprk = rates[F_POOL_INFLOW, MIGRANT], rates[F_POOL_INFLOW, DPRK]
+    for b in range(block):
+        signups[b] = signups0[b] * np.exp(signup_growth[b] * t)
+        mobilization[b] = schedules[WAVES, step]
+        emigrating[b] = emigration[b] * schedules[WAVES, step]
+    for s in range(n_sources):
+        inflow, base = rates[F_POOL_INFLOW, s], per_source[POOL_INFLOW, s, runs]
+        for b in range(block):
+            inflow[b] = base[b]
+    for b in range(block):
+        migrants[b] += send[b] * schedules[ROUNDUPS, step]
+        dprk[b] += schedules[TRANCHES, step]
     killed, captured, desertion = per_run[KILLED, runs], per_run[CAPTURED, runs], per_run[DESERTION, runs]
     recovery, returning = per_run[RECOVERY_RATE, runs], per_run[RETURN, runs]
     for s in range(n_sources):
-        exposure, strength = per_source[EXPOSURE, s, runs], front[s]
+        exposure, front = per_source[EXPOSURE, s, runs], state[FRONT, s]
         release, graduation = per_source[RELEASE_RATE, s, runs], per_source[GRADUATION_RATE, s, runs]
         draw = per_source[DRAW_RATE, s, runs]
         training, wounded, pool = state[TRAINING, s], state[WOUNDED, s], state[POOL, s]
@@ -184,13 +193,13 @@ def flow_rates(state, t, step, first, per_run, per_source, schedules, endogenous
         out_desertion, out_release, out_graduation = rates[F_DESERTION, s], rates[F_RELEASE, s], rates[F_GRADUATION, s]
         out_return, out_discharge, out_draw = rates[F_RETURN, s], rates[F_DISCHARGE, s], rates[F_POOL_DRAW, s]
         for b in range(block):
-            casualties = exposure[b] * strength[b] * per_exposed[b]
+            casualties = exposure[b] * max(front[b], 0.0) * per_exposed[b]
             out_killed[b] = killed[b] * casualties
             out_captured[b] = captured[b] * casualties
             out_wounded[b] = casualties - out_killed[b] - out_captured[b]
         for b in range(block):
-            out_desertion[b] = desertion[b] * strength[b]
-            out_release[b] = release[b] * strength[b]
+            out_desertion[b] = desertion[b] * max(front[b], 0.0)
+            out_release[b] = release[b] * max(front[b], 0.0)
         for b in range(block):
             out_graduation[b] = graduation[b] * max(training[b], 0.0)
             out_draw[b] = draw[b] * max(pool[b], 0.0)
