@@ -117,6 +117,20 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweep_spec import SweepSpec
+    from .sweeps import sweep
+
+    spec = SweepSpec.load(args.spec)
+    store = Path(args.out) if args.out else Path("results") / f"sweep-{spec.spec.name}"
+    print(f"Sweep {spec.spec.name}: {spec.n_runs:,} runs in {len(spec.chunks()):,} chunks of up to "
+          f"{spec.spec.chunk:,} ({args.backend} backend) -> {store}")
+    sweep(spec, store, backend=args.backend, scheduler=args.scheduler, workers=args.workers, resume=args.resume,
+          progress=not args.no_progress)
+    print(f"Done. Open it with: model.sweeps.open_store({str(store)!r})")
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     table = _params(args).table()
     if args.key:
@@ -222,6 +236,16 @@ def build_parser() -> argparse.ArgumentParser:
     horizon_options(mc)
     mc.add_argument("--out", default="results", help="output folder (default results/)")
     mc.set_defaults(handler=cmd_uncertainty)
+
+    sw = commands.add_parser("sweep", help="run a sweep spec in chunks into a resumable store")
+    sw.add_argument("spec", help="sweep spec (YAML); see model/sweep_spec.py and benchmarks/specs/")
+    sw.add_argument("--out", help="store folder (default results/sweep-NAME)")
+    sw.add_argument("--backend", default="inline", choices=["inline", "processes", "dask"])
+    sw.add_argument("--scheduler", help="address of a dask.distributed scheduler (dask backend)")
+    sw.add_argument("--workers", type=int, help="worker processes (processes and local dask; default 2)")
+    sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sw.set_defaults(handler=cmd_sweep)
 
     params = commands.add_parser("params", help="print the parameter registry with provenance")
     scenario_options(params)
