@@ -162,8 +162,7 @@ def _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, 
 
 
 @njit(**KERNEL)
-def _rk4(state, k1, t, step, first, dt, per_run, per_source, schedules, endogenous, origin, target, lo, hi,
-         work):
+def _rk4(state, k1, t, step, dt, per_run, per_source, schedules, endogenous, origin, target, lo, hi, work):
     """Classical RK4 rates for the step, in ``k1``; Euler's ``k1`` kept where a stage state goes negative.
 
     RK4 assumes smooth rates. Where a stock runs dry within the step, its stage
@@ -181,8 +180,7 @@ def _rk4(state, k1, t, step, first, dt, per_run, per_source, schedules, endogeno
                     stage[i, s, b] = state[i, s, b] + fraction * dt * change[i, s, b]
                     if stage[i, s, b] < 0.0:
                         smooth[b] = 0.0
-        flow_rates(stage, t + fraction * dt, step, first, per_run, per_source, schedules, endogenous, k,
-                   unallocated)
+        flow_rates(stage, t + fraction * dt, step, per_run, per_source, schedules, endogenous, k, unallocated)
         previous = k
     for f in range(k1.shape[0]):
         for s in range(k1.shape[1]):
@@ -247,6 +245,9 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
         first = index * block
         size = min(block, n - first)
         state = state0[:, :, first:first + size].copy()
+        # The block's coefficients as contiguous arrays: the kernels' inner loops then vectorize.
+        block_run = np.ascontiguousarray(per_run[:, first:first + size])
+        block_source = np.ascontiguousarray(per_source[:, :, first:first + size])
         rates = np.zeros((n_flows, n_sources, size))
         totals = np.zeros((n_flows, n_sources, size))
         shortfall = np.zeros((n_stocks, size))
@@ -266,10 +267,10 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
             for sub in range(steps_per_month):
                 step = month * steps_per_month + sub
                 t = step * dt
-                flow_rates(state, t, step, first, per_run, per_source, schedules, endogenous, rates, unallocated)
+                flow_rates(state, t, step, block_run, block_source, schedules, endogenous, rates, unallocated)
                 if rk4:
-                    _rk4(state, rates, t, step, first, dt, per_run, per_source, schedules, endogenous, origin,
-                         target, lo, hi, work)
+                    _rk4(state, rates, t, step, dt, block_run, block_source, schedules, endogenous, origin, target,
+                         lo, hi, work)
                 for b in range(size):
                     shortfall[front, b] += unallocated[b] * dt
                 _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,

@@ -137,37 +137,37 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
 
 
 @njit(**KERNEL)
-def flow_rates(state, t, step, first, per_run, per_source, schedules, endogenous, rates, unallocated):
+def flow_rates(state, t, step, per_run, per_source, schedules, endogenous, rates, unallocated):
     """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs at time ``t`` in step ``step``.
 
-    ``state[stock, source, b]`` holds the stocks of runs ``first + b``; every
-    loop runs over ``b`` innermost, so the compiled code advances the block of
-    runs together, as numpy broadcasting would. ``unallocated[b]`` receives the
+    ``state[stock, source, b]`` holds the stocks of the block's runs and
+    ``per_run[:, b]``, ``per_source[:, :, b]`` their coefficients (C-contiguous
+    copies for the block); every loop runs over ``b`` innermost, so the compiled
+    code advances the block of runs together, as numpy broadcasting would. ``unallocated[b]`` receives the
     exogenous casualty demand that found no exposed front (every source at
     zero), which the engine reports as a shortfall. Scheduled events are
     constant within a step.
     """
     n_sources, block = state.shape[1], state.shape[2]
-    runs = slice(first, first + block)
-    # Every loop runs over the block innermost and indexes 1-D views with its counter alone, so the
-    # compiler vectorizes it. Stocks emptied by the engine's limiter may hold rounding residue of either
+    # Every loop runs over the block innermost and indexes contiguous 1-D views with its counter alone,
+    # so the compiler vectorizes it. Stocks emptied by the engine's limiter may hold rounding residue of either
     # sign (~1e-12 persons); rates are computed from the non-negative part so that none runs backwards.
     rates[:, :, :] = 0.0
     exposed = np.zeros(block)
     for s in range(n_sources):
-        exposure, strength = per_source[EXPOSURE, s, runs], state[FRONT, s]
+        exposure, strength = per_source[EXPOSURE, s], state[FRONT, s]
         for b in range(block):
             exposed[b] += exposure[b] * max(strength[b], 0.0)
-    casualties0, growth = per_run[CASUALTIES0, runs], per_run[CASUALTY_GROWTH, runs]
-    reference = per_run[EXPOSED0, runs]
+    casualties0, growth = per_run[CASUALTIES0], per_run[CASUALTY_GROWTH]
+    reference = per_run[EXPOSED0]
     per_exposed = np.empty(block)
     for b in range(block):
         level = casualties0[b] * np.exp(growth[b] * t)
         denominator = reference[b] if endogenous else exposed[b]
         per_exposed[b] = level / denominator if denominator > 0.0 else 0.0
         unallocated[b] = level if not endogenous and exposed[b] <= 0.0 else 0.0
-    signups0, signup_growth = per_run[SIGNUPS0, runs], per_run[SIGNUP_GROWTH, runs]
-    emigration, send = per_run[EMIGRATION, runs], per_run[SEND, runs]
+    signups0, signup_growth = per_run[SIGNUPS0], per_run[SIGNUP_GROWTH]
+    emigration, send = per_run[EMIGRATION], per_run[SEND]
     signups = rates[F_SIGNUPS, VOLUNTEER]
     mobilization, emigrating = rates[F_MOBILIZATION, MOBILIZED], rates[F_EMIGRATION, MOBILIZED]
     migrants, dprk = rates[F_POOL_INFLOW, MIGRANT], rates[F_POOL_INFLOW, DPRK]
@@ -176,18 +176,18 @@ def flow_rates(state, t, step, first, per_run, per_source, schedules, endogenous
         mobilization[b] = schedules[WAVES, step]
         emigrating[b] = emigration[b] * schedules[WAVES, step]
     for s in range(n_sources):
-        inflow, base = rates[F_POOL_INFLOW, s], per_source[POOL_INFLOW, s, runs]
+        inflow, base = rates[F_POOL_INFLOW, s], per_source[POOL_INFLOW, s]
         for b in range(block):
             inflow[b] = base[b]
     for b in range(block):
         migrants[b] += send[b] * schedules[ROUNDUPS, step]
         dprk[b] += schedules[TRANCHES, step]
-    killed, captured, desertion = per_run[KILLED, runs], per_run[CAPTURED, runs], per_run[DESERTION, runs]
-    recovery, returning = per_run[RECOVERY_RATE, runs], per_run[RETURN, runs]
+    killed, captured, desertion = per_run[KILLED], per_run[CAPTURED], per_run[DESERTION]
+    recovery, returning = per_run[RECOVERY_RATE], per_run[RETURN]
     for s in range(n_sources):
-        exposure, front = per_source[EXPOSURE, s, runs], state[FRONT, s]
-        release, graduation = per_source[RELEASE_RATE, s, runs], per_source[GRADUATION_RATE, s, runs]
-        draw = per_source[DRAW_RATE, s, runs]
+        exposure, front = per_source[EXPOSURE, s], state[FRONT, s]
+        release, graduation = per_source[RELEASE_RATE, s], per_source[GRADUATION_RATE, s]
+        draw = per_source[DRAW_RATE, s]
         training, wounded, pool = state[TRAINING, s], state[WOUNDED, s], state[POOL, s]
         out_killed, out_captured, out_wounded = rates[F_KILLED, s], rates[F_CAPTURED, s], rates[F_WOUNDED, s]
         out_desertion, out_release, out_graduation = rates[F_DESERTION, s], rates[F_RELEASE, s], rates[F_GRADUATION, s]
@@ -219,8 +219,8 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     states = np.ascontiguousarray(states, dtype=float)
     rates = np.zeros((len(FLOW_NAMES),) + states.shape[1:])
     unallocated = np.zeros(states.shape[-1])
-    flow_rates(states, float(t), step, 0, inputs.per_run, inputs.per_source, inputs.schedules,
-               inputs.endogenous, rates, unallocated)
+    flow_rates(states, float(t), step, np.ascontiguousarray(inputs.per_run),
+               np.ascontiguousarray(inputs.per_source), inputs.schedules, inputs.endogenous, rates, unallocated)
     return dict(zip(FLOW_NAMES, rates)), unallocated
 
 
