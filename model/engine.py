@@ -328,7 +328,8 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
     if threads:
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
-        _integrate(state0, per_run, per_source, inputs.schedules, inputs.endogenous, months, int(round(1.0 / dt)), float(dt), method == "rk4",
+        _integrate(state0, per_run, per_source, inputs.schedules, inputs.endogenous, months,
+                   int(round(1.0 / dt)), float(dt), method == "rk4",
                    limited, _LIMIT_ORDER, _ORIGIN, _TARGET, _LO, _HI, _OUTFLOWS, _INFLOWS,
                    (observations.flows_by_source, observations.flows_total, observations.stocks_by_source,
                     observations.stocks_total),

@@ -222,7 +222,8 @@ def validate_entry(key: str, entry: ParameterEntry, where: str) -> Parameter:
         return Parameter(key, expected, entry, tuple(entry.value), None, None, where)
     if kind is specs.CHOICE:
         if entry.value not in expected.choices:
-            raise InputError(where, f"{key}.value", f"expected one of {', '.join(expected.choices)}, got {entry.value!r}")
+            raise InputError(where, f"{key}.value",
+                             f"expected one of {', '.join(expected.choices)}, got {entry.value!r}")
         return Parameter(key, expected, entry, entry.value, None, None, where)
     if isinstance(entry.value, (str, list)):
         raise InputError(where, f"{key}.value", f"expected a number, got {entry.value!r}")
@@ -233,7 +234,8 @@ def validate_entry(key: str, entry: ParameterEntry, where: str) -> Parameter:
     for field, number in (("value", value), ("low", low), ("high", high)):
         problem = kind.violation(number)
         if problem:
-            raise InputError(where, f"{key}.{field}", f"expected {problem} ({kind.name} in {expected.unit}), got {number:g}")
+            raise InputError(where, f"{key}.{field}",
+                             f"expected {problem} ({kind.name} in {expected.unit}), got {number:g}")
     if not low <= value <= high:
         raise InputError(where, key, f"expected low <= value <= high, got {low:g} <= {value:g} <= {high:g}")
     if entry.distribution == "loguniform" and low <= 0:

@@ -134,7 +134,7 @@ class SweepSpec:
         if not spec.keep.metrics and not spec.keep.series:
             raise InputError(where, "keep", "expected at least one metric or series to keep")
         self = cls(spec, where)
-        for s, name in enumerate(spec.scenarios):
+        for s in range(len(spec.scenarios)):
             if spec.samples.method == "lhs" and spec.samples.n * len(self.varied(s)) > MAX_LHS_CELLS:
                 raise InputError(where, "samples.method", "expected sobol or random for a sample this large")
         return self
