@@ -131,6 +131,29 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .io import atomic_write, save_figure
+    from .plots import sensitivity_chart
+    from .sensitivity import ranking, sensitivity
+
+    load_params(args.scenario)  # an unknown scenario fails before sampling
+    result = sensitivity(args.scenario, method=args.method, n=args.n, seed=args.seed, months=args.months,
+                         dt=args.dt, start=args.start)
+    print(f"{args.method.capitalize()} sensitivity of scenario {args.scenario}: {result.attrs['runs']:,} runs, "
+          f"seed {args.seed}, {result.sizes['parameter']} uncertain parameters\n")
+    with _wide_pandas():
+        for output in result.output.values:
+            print(f"{output}: top {args.top}")
+            print(ranking(result, str(output)).head(args.top).to_string(float_format=lambda v: f"{v:.3g}"))
+            print()
+    out = Path(args.out)
+    table = result.drop_vars("parameter_unit").to_dataframe()
+    csv = atomic_write(out / f"sensitivity_{args.scenario}_{args.method}.csv", lambda tmp: table.to_csv(tmp))
+    figure = save_figure(sensitivity_chart(result, args.top), out / f"sensitivity_{args.scenario}_{args.method}.png")
+    print(f"Wrote {csv} and {figure}")
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     table = _params(args).table()
     if args.key:
@@ -246,6 +269,16 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
     sw.add_argument("--no-progress", action="store_true", help="no progress bar")
     sw.set_defaults(handler=cmd_sweep)
+
+    sens = commands.add_parser("sensitivity", help="global sensitivity (SALib Sobol or Morris) of the key outputs")
+    sens.add_argument("--scenario", default=BASELINE, help="scenario name (file in params/scenarios)")
+    sens.add_argument("--method", default="sobol", choices=["sobol", "morris"])
+    sens.add_argument("--n", type=int, default=1024, help="SALib base sample size (default 1024)")
+    sens.add_argument("--seed", type=int, default=0)
+    sens.add_argument("--top", type=int, default=10, help="parameters listed per output (default 10)")
+    horizon_options(sens)
+    sens.add_argument("--out", default="results", help="output folder (default results/)")
+    sens.set_defaults(handler=cmd_sensitivity)
 
     params = commands.add_parser("params", help="print the parameter registry with provenance")
     scenario_options(params)

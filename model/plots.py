@@ -202,3 +202,37 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
     fig.text(0.01, 0.005, caption(ds, extra), fontsize=7, va="bottom", ha="left", color="#333333")
     fig.tight_layout(rect=(0, 0.09, 1, 0.97))
     return fig
+
+
+def sensitivity_chart(result: xr.Dataset, top: int = 15) -> plt.Figure:
+    """Horizontal bars per output: total and first-order Sobol indices (or Morris mu*), largest first."""
+    from .sensitivity import ranking
+
+    outputs = list(result.output.values)
+    sobol = result.attrs["method"] == "sobol"
+    fig, axes = plt.subplots(1, len(outputs), figsize=(4.2 * len(outputs), 0.32 * top + 2.5), squeeze=False)
+    for ax, output in zip(axes[0], outputs):
+        table = ranking(result, output).head(top).iloc[::-1]
+        y = np.arange(len(table))
+        if sobol:
+            ax.barh(y + 0.2, table.ST, 0.4, xerr=table.ST_conf, color="#0072B2", label="total (ST)",
+                    error_kw={"elinewidth": 0.8})
+            ax.barh(y - 0.2, table.S1, 0.4, xerr=table.S1_conf, color="#E69F00", hatch="//",
+                    label="first order (S1)", error_kw={"elinewidth": 0.8})
+            ax.set_xlabel("share of output variance")
+        else:
+            ax.barh(y, table.mu_star, 0.6, xerr=table.mu_star_conf, color="#0072B2", label="mu* (mean |effect|)")
+            ax.set_xlabel("mean absolute elementary effect (output units)")
+        ax.set_yticks(y, table.index, fontsize=7.5)
+        ax.set_title(output, fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0][0].legend(fontsize=8, loc="lower right")
+    method = "Sobol indices (95% intervals)" if sobol else "Morris screening (95% intervals)"
+    fig.suptitle(f"What drives the answer: {method}, scenario '{result.attrs['scenario']}', "
+                 f"{result.attrs['runs']:,} runs, seed {result.attrs['seed']}", fontsize=12)
+    fig.text(0.01, 0.005, "Inputs: every uncertain parameter over its registry range and distribution "
+             "(manpower params). Outputs: net balance over 12 months and the horizon (persons), front strength "
+             "at the horizon (persons), months to the first deficit (horizon + 1 if none). manpower-model, SALib.",
+             fontsize=7, va="bottom", ha="left", color="#333333")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return fig
