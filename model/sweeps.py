@@ -51,8 +51,7 @@ def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> xr.D
     runs = np.arange(chunk.first, chunk.first + chunk.size)
     out = xr.Dataset(coords={"run": runs, "time": ds.time})
     for name in keep.metrics:
-        values = numbers[{"net_12m": "net_12m", "net_horizon": "net_horizon"}.get(name, name)]
-        out[name] = ("run", np.broadcast_to(values.values, (chunk.size,)).astype(float))
+        out[name] = ("run", np.broadcast_to(numbers[name].values, (chunk.size,)).astype(float))
     for name in keep.series:
         out[name] = ds[name].transpose("time", "run").assign_coords(run=runs)
     out = out.assign_coords(scenario=("run", np.full(chunk.size, spec.spec.scenarios[chunk.scenario])))
