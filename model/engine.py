@@ -191,38 +191,52 @@ def _rk4(state, k1, t, step, dt, per_run, per_source, schedules, endogenous, ori
 
 @njit(**KERNEL)
 def _observe_by_source(values, weights, out, first, when):
-    """``out[first + b, when, o, s]`` = Σ_i weights[o, i] · values[i, s, b]."""
+    """``out[first + b, when, o, s]`` = Σ_i weights[o, i] · values[i, s, b] (zero weights skipped)."""
+    n_items, n_sources, block = values.shape
+    combined = np.empty(block)
     for o in range(weights.shape[0]):
-        for s in range(values.shape[1]):
-            for b in range(values.shape[2]):
-                value = 0.0
-                for i in range(values.shape[0]):
-                    value += weights[o, i] * values[i, s, b]
-                out[first + b, when, o, s] = value
+        for s in range(n_sources):
+            combined[:] = 0.0
+            for i in range(n_items):
+                weight = weights[o, i]
+                if weight != 0.0:
+                    row = values[i, s]
+                    for b in range(block):
+                        combined[b] += weight * row[b]
+            for b in range(block):
+                out[first + b, when, o, s] = combined[b]
 
 
 @njit(**KERNEL)
 def _observe_total(values, weights, out, first, when):
-    """``out[first + b, when, o]`` = Σ_i Σ_s weights[o, i] · values[i, s, b]."""
+    """``out[first + b, when, o]`` = Σ_i Σ_s weights[o, i] · values[i, s, b] (zero weights skipped)."""
+    n_items, n_sources, block = values.shape
+    combined = np.empty(block)
     for o in range(weights.shape[0]):
-        for b in range(values.shape[2]):
-            value = 0.0
-            for s in range(values.shape[1]):
-                for i in range(values.shape[0]):
-                    value += weights[o, i] * values[i, s, b]
-            out[first + b, when, o] = value
+        combined[:] = 0.0
+        for s in range(n_sources):
+            for i in range(n_items):
+                weight = weights[o, i]
+                if weight != 0.0:
+                    row = values[i, s]
+                    for b in range(block):
+                        combined[b] += weight * row[b]
+        for b in range(block):
+            out[first + b, when, o] = combined[b]
 
 
 @njit(**KERNEL)
-def _advance(rates, state, totals, dt, origin, target, lo, hi):
-    """Move one step's amounts along every flow and add them to the month's totals."""
+def _advance(rates, state, totals, needed, dt, origin, target, lo, hi):
+    """Move one step's amounts along every flow; add those that an output needs to the month's totals."""
     # Inner loops index 1-D views with the loop counter only, so the compiler can vectorize them.
     for f in range(rates.shape[0]):
         for s in range(lo[f], hi[f]):
             amount, total = rates[f, s], totals[f, s]
             for b in range(amount.shape[0]):
                 amount[b] *= dt
-                total[b] += amount[b]
+            if needed[f]:
+                for b in range(amount.shape[0]):
+                    total[b] += amount[b]
             if origin[f] >= 0:
                 drained = state[origin[f], s]
                 for b in range(amount.shape[0]):
@@ -238,6 +252,12 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
                order, origin, target, lo, hi, outflows, inflows, weights, out, block):
     flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
     flows_src, flows_tot, stocks_src, stocks_tot, shortfall_out = out
+    needed = np.zeros(origin.shape[0], dtype=np.bool_)  # flows that some kept output combines
+    for f in range(origin.shape[0]):
+        for o in range(flows_src_w.shape[0]):
+            needed[f] |= flows_src_w[o, f] != 0.0
+        for o in range(flows_tot_w.shape[0]):
+            needed[f] |= flows_tot_w[o, f] != 0.0
     n_stocks, n_sources, n = state0.shape
     n_flows = origin.shape[0]
     front = 2
@@ -275,7 +295,7 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
                     shortfall[front, b] += unallocated[b] * dt
                 _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,
                        available)
-                _advance(rates, state, totals, dt, origin, target, lo, hi)
+                _advance(rates, state, totals, needed, dt, origin, target, lo, hi)
             _observe_by_source(totals, flows_src_w, flows_src, first, month)
             _observe_total(totals, flows_tot_w, flows_tot, first, month)
             for k in range(n_stocks):
