@@ -190,38 +190,37 @@ def _rk4(state, k1, t, step, dt, per_run, per_source, schedules, endogenous, ori
 
 
 @njit(**KERNEL)
+def _add_weighted(values, weights, o, s, combined):
+    """``combined[b] += Σ_i weights[o, i] · values[i, s, b]``, skipping zero weights."""
+    for i in range(values.shape[0]):
+        weight = weights[o, i]
+        if weight != 0.0:
+            row = values[i, s]
+            for b in range(combined.shape[0]):
+                combined[b] += weight * row[b]
+
+
+@njit(**KERNEL)
 def _observe_by_source(values, weights, out, first, when):
-    """``out[first + b, when, o, s]`` = Σ_i weights[o, i] · values[i, s, b] (zero weights skipped)."""
-    n_items, n_sources, block = values.shape
-    combined = np.empty(block)
+    """``out[first + b, when, o, s]`` = Σ_i weights[o, i] · values[i, s, b]."""
+    combined = np.empty(values.shape[2])
     for o in range(weights.shape[0]):
-        for s in range(n_sources):
+        for s in range(values.shape[1]):
             combined[:] = 0.0
-            for i in range(n_items):
-                weight = weights[o, i]
-                if weight != 0.0:
-                    row = values[i, s]
-                    for b in range(block):
-                        combined[b] += weight * row[b]
-            for b in range(block):
+            _add_weighted(values, weights, o, s, combined)
+            for b in range(combined.shape[0]):
                 out[first + b, when, o, s] = combined[b]
 
 
 @njit(**KERNEL)
 def _observe_total(values, weights, out, first, when):
-    """``out[first + b, when, o]`` = Σ_i Σ_s weights[o, i] · values[i, s, b] (zero weights skipped)."""
-    n_items, n_sources, block = values.shape
-    combined = np.empty(block)
+    """``out[first + b, when, o]`` = Σ_i Σ_s weights[o, i] · values[i, s, b]."""
+    combined = np.empty(values.shape[2])
     for o in range(weights.shape[0]):
         combined[:] = 0.0
-        for s in range(n_sources):
-            for i in range(n_items):
-                weight = weights[o, i]
-                if weight != 0.0:
-                    row = values[i, s]
-                    for b in range(block):
-                        combined[b] += weight * row[b]
-        for b in range(block):
+        for s in range(values.shape[1]):
+            _add_weighted(values, weights, o, s, combined)
+        for b in range(combined.shape[0]):
             out[first + b, when, o] = combined[b]
 
 
