@@ -38,7 +38,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from .equations import KERNEL, Inputs, flow_rates
+from .equations import KERNEL, Inputs, flow_rates, trend
 from .structure import FLOWS, SOURCES, STOCKS, flows_out_of
 
 METHODS = ("euler", "rk4")
@@ -69,16 +69,17 @@ class Observations:
     flows_total: np.ndarray
     stocks_by_source: np.ndarray
     stocks_total: np.ndarray
+    shortfall: bool = True
 
 
 @dataclass
 class Trajectory:
-    """Kept quantities of an integration, run first.
+    """Kept quantities of an integration, run last (the kernel writes each block's runs contiguously).
 
-    Shapes: ``flows_by_source (n, months + 1, k, 6)``, ``flows_total (n, months + 1, k)``,
-    ``stocks_by_source (n, months + 1, k, 6)``, ``stocks_total (n, months + 1, k)``,
-    ``shortfall (n, months + 1, len(STOCKS))`` (persons); flows and shortfall are NaN in the last
-    month, which holds the end state.
+    Shapes: ``flows_by_source (months + 1, k, 6, n)``, ``flows_total (months + 1, k, n)``,
+    ``stocks_by_source (months + 1, k, 6, n)``, ``stocks_total (months + 1, k, n)``,
+    ``shortfall (months + 1, len(STOCKS), n)``, or no stock row where it is not kept (persons);
+    flows and shortfall are NaN in the last month, which holds the end state.
     """
 
     flows_by_source: np.ndarray
@@ -137,17 +138,25 @@ def _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, 
         for s in range(n_sources):
             if not limited[k, s]:
                 continue
+            held = state[k, s]
             for b in range(block):
                 demand[b] = 0.0
-                available[b] = max(state[k, s, b], 0.0) / dt
+                available[b] = max(held[b], 0.0) / dt
             for f in outflows[k]:
                 if f >= 0 and lo[f] <= s < hi[f]:
+                    rate = rates[f, s]
                     for b in range(block):
-                        demand[b] += rates[f, s, b]
+                        demand[b] += rate[b]
             for f in inflows[k]:
                 if f >= 0 and lo[f] <= s < hi[f] and settled[origin[f] if origin[f] >= 0 else n_stocks]:
+                    rate = rates[f, s]
                     for b in range(block):
-                        available[b] += rates[f, s, b]
+                        available[b] += rate[b]
+            overdrawn = 0
+            for b in range(block):
+                overdrawn += demand[b] > available[b]
+            if overdrawn == 0:  # the usual case: nothing to scale
+                continue
             for b in range(block):
                 if demand[b] > available[b]:
                     shortfall[k, b] += (demand[b] - available[b]) * dt
@@ -156,23 +165,28 @@ def _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, 
                     demand[b] = 1.0
             for f in outflows[k]:
                 if f >= 0 and lo[f] <= s < hi[f]:
+                    rate = rates[f, s]
                     for b in range(block):
-                        rates[f, s, b] *= demand[b]
+                        rate[b] *= demand[b]
         settled[k] = True
 
 
 @njit(**KERNEL)
-def _rk4(state, k1, t, step, dt, per_run, per_source, schedules, endogenous, origin, target, lo, hi, work):
+def _rk4(state, k1, trends, factors, step, dt, per_run, per_source, schedules, endogenous, origin, target, lo, hi,
+         work):
     """Classical RK4 rates for the step, in ``k1``; Euler's ``k1`` kept where a stage state goes negative.
 
     RK4 assumes smooth rates. Where a stock runs dry within the step, its stage
     states dip below zero and the rates there mean nothing, so that run takes
-    the first-order step, which the limiter then keeps non-negative.
+    the first-order step, which the limiter then keeps non-negative. ``trends``
+    are the growth factors at the step's start; ``factors[0]`` and ``factors[1]``
+    their growth over half a step and over a whole step.
     """
-    k2, k3, k4, stage, change, unallocated, smooth = work
+    k2, k3, k4, stage, change, unallocated, smooth, stage_trends = work
     smooth[:] = 1.0
     previous = k1
-    for k, fraction in ((k2, 0.5), (k3, 0.5), (k4, 1.0)):
+    for k, fraction, span in ((k2, 0.5, 0), (k3, 0.5, 0), (k4, 1.0, 1)):
+        factor = factors[span]
         _net(previous, change, origin, target, lo, hi)
         for i in range(state.shape[0]):
             for s in range(state.shape[1]):
@@ -180,7 +194,10 @@ def _rk4(state, k1, t, step, dt, per_run, per_source, schedules, endogenous, ori
                     stage[i, s, b] = state[i, s, b] + fraction * dt * change[i, s, b]
                     if stage[i, s, b] < 0.0:
                         smooth[b] = 0.0
-        flow_rates(stage, t + fraction * dt, step, per_run, per_source, schedules, endogenous, k, unallocated)
+        for i in range(trends.shape[0]):
+            for b in range(trends.shape[1]):
+                stage_trends[i, b] = trends[i, b] * factor[i, b]
+        flow_rates(stage, stage_trends, step, per_run, per_source, schedules, endogenous, k, unallocated)
         previous = k
     for f in range(k1.shape[0]):
         for s in range(k1.shape[1]):
@@ -202,48 +219,58 @@ def _add_weighted(values, weights, o, s, combined):
 
 @njit(**KERNEL)
 def _observe_by_source(values, weights, out, first, when):
-    """``out[first + b, when, o, s]`` = Σ_i weights[o, i] · values[i, s, b]."""
-    combined = np.empty(values.shape[2])
+    """``out[when, o, s, first + b]`` = Σ_i weights[o, i] · values[i, s, b]."""
     for o in range(weights.shape[0]):
         for s in range(values.shape[1]):
+            combined = out[when, o, s, first:first + values.shape[2]]
             combined[:] = 0.0
             _add_weighted(values, weights, o, s, combined)
-            for b in range(combined.shape[0]):
-                out[first + b, when, o, s] = combined[b]
 
 
 @njit(**KERNEL)
 def _observe_total(values, weights, out, first, when):
-    """``out[first + b, when, o]`` = Σ_i Σ_s weights[o, i] · values[i, s, b]."""
-    combined = np.empty(values.shape[2])
+    """``out[when, o, first + b]`` = Σ_i Σ_s weights[o, i] · values[i, s, b]."""
     for o in range(weights.shape[0]):
+        combined = out[when, o, first:first + values.shape[2]]
         combined[:] = 0.0
         for s in range(values.shape[1]):
             _add_weighted(values, weights, o, s, combined)
-        for b in range(combined.shape[0]):
-            out[first + b, when, o] = combined[b]
 
 
 @njit(**KERNEL)
 def _advance(rates, state, totals, needed, dt, origin, target, lo, hi):
-    """Move one step's amounts along every flow; add those that an output needs to the month's totals."""
+    """Move one step's amounts (rate · dt) along every flow; add the rates an output needs to ``totals``.
+
+    ``totals`` sums rates (persons/month) over the month's steps; :func:`_month_totals`
+    turns the sums into persons.
+    """
     # Inner loops index 1-D views with the loop counter only, so the compiler can vectorize them.
     for f in range(rates.shape[0]):
         for s in range(lo[f], hi[f]):
-            amount, total = rates[f, s], totals[f, s]
-            for b in range(amount.shape[0]):
-                amount[b] *= dt
+            rate = rates[f, s]
             if needed[f]:
-                for b in range(amount.shape[0]):
-                    total[b] += amount[b]
+                total = totals[f, s]
+                for b in range(rate.shape[0]):
+                    total[b] += rate[b]
             if origin[f] >= 0:
                 drained = state[origin[f], s]
-                for b in range(amount.shape[0]):
-                    drained[b] -= amount[b]
+                for b in range(rate.shape[0]):
+                    drained[b] -= rate[b] * dt
             if target[f] >= 0:
                 filled = state[target[f], s]
-                for b in range(amount.shape[0]):
-                    filled[b] += amount[b]
+                for b in range(rate.shape[0]):
+                    filled[b] += rate[b] * dt
+
+
+@njit(**KERNEL)
+def _month_totals(totals, needed, dt, lo, hi):
+    """Turn the month's sums of rates (persons/month) into amounts (persons)."""
+    for f in range(totals.shape[0]):
+        if needed[f]:
+            for s in range(lo[f], hi[f]):
+                total = totals[f, s]
+                for b in range(total.shape[0]):
+                    total[b] *= dt
 
 
 @njit(parallel=True, **KERNEL)
@@ -275,7 +302,12 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
         available = np.zeros(size)
         work = (np.zeros((n_flows, n_sources, size)), np.zeros((n_flows, n_sources, size)),
                 np.zeros((n_flows, n_sources, size)), np.zeros((n_stocks, n_sources, size)),
-                np.zeros((n_stocks, n_sources, size)), np.zeros(size), np.ones(size))
+                np.zeros((n_stocks, n_sources, size)), np.zeros(size), np.ones(size), np.zeros((2, size)))
+        # Growth factors: exact at the start of each month, carried through its steps by multiplication.
+        trends = np.empty((2, size))
+        factors = np.empty((2, 2, size))  # over half a step, over a whole step
+        trend(block_run, 0.5 * dt, factors[0])
+        trend(block_run, dt, factors[1])
         for month in range(months + 1):
             _observe_by_source(state, stocks_src_w, stocks_src, first, month)
             _observe_total(state, stocks_tot_w, stocks_tot, first, month)
@@ -283,23 +315,27 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
                 break
             totals[:, :, :] = 0.0
             shortfall[:, :] = 0.0
+            trend(block_run, float(month), trends)
             for sub in range(steps_per_month):
                 step = month * steps_per_month + sub
-                t = step * dt
-                flow_rates(state, t, step, block_run, block_source, schedules, endogenous, rates, unallocated)
+                flow_rates(state, trends, step, block_run, block_source, schedules, endogenous, rates, unallocated)
                 if rk4:
-                    _rk4(state, rates, t, step, dt, block_run, block_source, schedules, endogenous, origin, target,
-                         lo, hi, work)
+                    _rk4(state, rates, trends, factors, step, dt, block_run, block_source, schedules, endogenous,
+                         origin, target, lo, hi, work)
                 for b in range(size):
                     shortfall[front, b] += unallocated[b] * dt
                 _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,
                        available)
                 _advance(rates, state, totals, needed, dt, origin, target, lo, hi)
+                for i in range(2):
+                    for b in range(size):
+                        trends[i, b] *= factors[1, i, b]
+            _month_totals(totals, needed, dt, lo, hi)
             _observe_by_source(totals, flows_src_w, flows_src, first, month)
             _observe_total(totals, flows_tot_w, flows_tot, first, month)
-            for k in range(n_stocks):
+            for k in range(shortfall_out.shape[1]):
                 for b in range(size):
-                    shortfall_out[first + b, month, k] = shortfall[k, b]
+                    shortfall_out[month, k, first + b] = shortfall[k, b]
 
 
 def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observations: Observations,
@@ -334,14 +370,14 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
     # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.
     # Every other element is written by the kernel, so the arrays start empty (no second pass over memory).
     out = Trajectory(
-        flows_by_source=np.empty((n, months + 1, len(observations.flows_by_source), n_sources)),
-        flows_total=np.empty((n, months + 1, len(observations.flows_total))),
-        stocks_by_source=np.empty((n, months + 1, len(observations.stocks_by_source), n_sources)),
-        stocks_total=np.empty((n, months + 1, len(observations.stocks_total))),
-        shortfall=np.empty((n, months + 1, len(STOCKS))),
+        flows_by_source=np.empty((months + 1, len(observations.flows_by_source), n_sources, n)),
+        flows_total=np.empty((months + 1, len(observations.flows_total), n)),
+        stocks_by_source=np.empty((months + 1, len(observations.stocks_by_source), n_sources, n)),
+        stocks_total=np.empty((months + 1, len(observations.stocks_total), n)),
+        shortfall=np.empty((months + 1, len(STOCKS) if observations.shortfall else 0, n)),
     )
     for array in (out.flows_by_source, out.flows_total, out.shortfall):
-        array[:, months] = np.nan
+        array[months] = np.nan
     limited = np.ones_like(_DEMAND_LIMITED) if method == "rk4" else _DEMAND_LIMITED
     previous = numba.get_num_threads()
     if threads:
@@ -357,8 +393,8 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
     finally:
         numba.set_num_threads(previous)
     runs = slice(0, inputs.n)
-    return Trajectory(out.flows_by_source[runs], out.flows_total[runs], out.stocks_by_source[runs],
-                      out.stocks_total[runs], out.shortfall[runs])
+    return Trajectory(out.flows_by_source[..., runs], out.flows_total[..., runs], out.stocks_by_source[..., runs],
+                      out.stocks_total[..., runs], out.shortfall[..., runs])
 
 
 def check_step(dt: float, fractional_outflows: dict[str, np.ndarray]) -> str | None:

@@ -1,9 +1,9 @@
 """The model's equations: the rate of every flow, given the stocks and the time.
 
-All rates are in persons per month. :func:`flow_rates` evaluates them for one
-run (compiled with numba; the engine calls it for every run of a batch in
-parallel), reading that run's coefficients from arrays with the run on their
-last axis, so a batch of parameter sets costs no Python loop.
+All rates are in persons per month. :func:`flow_rates` evaluates them for a
+block of runs at once (compiled with numba; the engine calls it for every block
+of a batch, in parallel), reading the runs' coefficients from arrays with the
+run on their last axis, so a batch of parameter sets costs no Python loop.
 
 Equations (t in months since the start, F front, T training, W wounded, P pool;
 subscript s the source):
@@ -137,8 +137,21 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
 
 
 @njit(**KERNEL)
-def flow_rates(state, t, step, per_run, per_source, schedules, endogenous, rates, unallocated):
-    """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs at time ``t`` in step ``step``.
+def trend(per_run, t, out):
+    """``out[0, b]`` = exp(casualty growth · t), ``out[1, b]`` = exp(sign-up growth · t), ``t`` in months."""
+    for row, growth in ((0, per_run[CASUALTY_GROWTH]), (1, per_run[SIGNUP_GROWTH])):
+        for b in range(out.shape[1]):
+            out[row, b] = np.exp(growth[b] * t)
+
+
+@njit(**KERNEL)
+def flow_rates(state, trends, step, per_run, per_source, schedules, endogenous, rates, unallocated):
+    """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs in step ``step``.
+
+    ``trends[:, b]`` holds the growth factors of the casualty level and of the
+    sign-ups at the time the rates are for (see :func:`trend`); the engine
+    carries them from step to step by multiplication, which costs far less than
+    an exponential per run and step.
 
     ``state[stock, source, b]`` holds the stocks of the block's runs and
     ``per_run[:, b]``, ``per_source[:, :, b]`` their coefficients (C-contiguous
@@ -146,33 +159,33 @@ def flow_rates(state, t, step, per_run, per_source, schedules, endogenous, rates
     code advances the block of runs together, as numpy broadcasting would. ``unallocated[b]`` receives the
     exogenous casualty demand that found no exposed front (every source at
     zero), which the engine reports as a shortfall. Scheduled events are
-    constant within a step.
+    constant within a step. Only the cells of each flow's sources are written
+    (``Flow.rows``); callers pass ``rates`` zeroed once, so the others stay zero.
     """
     n_sources, block = state.shape[1], state.shape[2]
     # Every loop runs over the block innermost and indexes contiguous 1-D views with its counter alone,
     # so the compiler vectorizes it. Stocks emptied by the engine's limiter may hold rounding residue of either
     # sign (~1e-12 persons); rates are computed from the non-negative part so that none runs backwards.
-    rates[:, :, :] = 0.0
     exposed = np.zeros(block)
     for s in range(n_sources):
         exposure, strength = per_source[EXPOSURE, s], state[FRONT, s]
         for b in range(block):
             exposed[b] += exposure[b] * max(strength[b], 0.0)
-    casualties0, growth = per_run[CASUALTIES0], per_run[CASUALTY_GROWTH]
+    casualties0, casualty_trend, signup_trend = per_run[CASUALTIES0], trends[0], trends[1]
     reference = per_run[EXPOSED0]
     per_exposed = np.empty(block)
     for b in range(block):
-        level = casualties0[b] * np.exp(growth[b] * t)
+        level = casualties0[b] * casualty_trend[b]
         denominator = reference[b] if endogenous else exposed[b]
         per_exposed[b] = level / denominator if denominator > 0.0 else 0.0
         unallocated[b] = level if not endogenous and exposed[b] <= 0.0 else 0.0
-    signups0, signup_growth = per_run[SIGNUPS0], per_run[SIGNUP_GROWTH]
+    signups0 = per_run[SIGNUPS0]
     emigration, send = per_run[EMIGRATION], per_run[SEND]
     signups = rates[F_SIGNUPS, VOLUNTEER]
     mobilization, emigrating = rates[F_MOBILIZATION, MOBILIZED], rates[F_EMIGRATION, MOBILIZED]
     migrants, dprk = rates[F_POOL_INFLOW, MIGRANT], rates[F_POOL_INFLOW, DPRK]
     for b in range(block):
-        signups[b] = signups0[b] * np.exp(signup_growth[b] * t)
+        signups[b] = signups0[b] * signup_trend[b]
         mobilization[b] = schedules[WAVES, step]
         emigrating[b] = emigration[b] * schedules[WAVES, step]
     for s in range(n_sources):
@@ -219,7 +232,10 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     states = np.ascontiguousarray(states, dtype=float)
     rates = np.zeros((len(FLOW_NAMES),) + states.shape[1:])
     unallocated = np.zeros(states.shape[-1])
-    flow_rates(states, float(t), step, np.ascontiguousarray(inputs.per_run),
+    per_run = np.ascontiguousarray(inputs.per_run)
+    trends = np.empty((2, states.shape[-1]))
+    trend(per_run, float(t), trends)
+    flow_rates(states, trends, step, per_run,
                np.ascontiguousarray(inputs.per_source), inputs.schedules, inputs.endogenous, rates, unallocated)
     return dict(zip(FLOW_NAMES, rates)), unallocated
 

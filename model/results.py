@@ -145,36 +145,34 @@ class Selection:
             return weights
 
         return Observations(matrix("flow", True), matrix("flow", False), matrix("stock", True),
-                            matrix("stock", False))
+                            matrix("stock", False), shortfall="shortfall" in self.names)
 
 
 def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSet, inputs: Inputs, *,
                start: str, dt: float, method: str, batched: bool) -> xr.Dataset:
     """Assemble the :class:`xarray.Dataset` that :func:`model.simulate` returns."""
-    months = trajectory.shortfall.shape[1] - 1
+    months = trajectory.shortfall.shape[0] - 1
     arrays: dict[str, tuple[list[str], np.ndarray]] = {}
     kept = {("flow", True): trajectory.flows_by_source, ("flow", False): trajectory.flows_total,
             ("stock", True): trajectory.stocks_by_source, ("stock", False): trajectory.stocks_total}
     for (kind, per_source), names in selection.groups.items():
         for i, name in enumerate(names):
-            values = kept[(kind, per_source)][:, :, i]
-            arrays[name] = (["run", "time", "source"] if per_source else ["run", "time"], values)
+            values = kept[(kind, per_source)][:, i]
+            arrays[name] = (["time", "source", "run"] if per_source else ["time", "run"], values)
     if "bonus" in selection.names:
-        arrays["bonus"] = (["run", "time"], bonus(inputs, np.arange(months + 1.0)).T)
+        arrays["bonus"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0)))
     if "shortfall" in selection.names:
-        arrays["shortfall"] = (["run", "time", "stock"], trajectory.shortfall)
+        arrays["shortfall"] = (["time", "stock", "run"], trajectory.shortfall)
     coords = {"time": pd.date_range(f"{start}-01", periods=months + 1, freq="MS"), "source": list(SOURCES)}
     if "shortfall" in selection.names:
         coords["stock"] = list(STOCKS)
     if batched:
-        coords["run"] = np.arange(trajectory.shortfall.shape[0])
+        coords["run"] = np.arange(trajectory.shortfall.shape[-1])
     data_vars = {}
     for name in selection.names:
         dims, values = arrays[name]
-        if batched:
-            dims, values = dims[1:] + ["run"], np.moveaxis(values, 0, -1)
-        else:
-            dims, values = dims[1:], values[0]
+        if not batched:
+            dims, values = dims[:-1], values[..., 0]
         data_vars[name] = (dims, values, _attrs(OUTPUTS[name], params))
     ds = xr.Dataset(data_vars, coords=coords)
     ds["source"].attrs["long_name"] = "recruitment source"

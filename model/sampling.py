@@ -10,7 +10,9 @@ and mapped through each distribution's ``ppf``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import stats
@@ -43,18 +45,42 @@ def distribution(parameter: Parameter):
 def ppf_columns(params: ParameterSet, keys: Sequence[str], cube: np.ndarray) -> dict[str, np.ndarray]:
     """Map the columns of ``cube`` (one per key, values in [0, 1)) through each key's distribution.
 
-    Keys of one family go through one broadcast ``ppf`` call (the same numbers
-    as one frozen distribution per key, without the per-call overhead).
+    Keys of one family go through one broadcast call of the family's
+    standardized quantile function, shifted and scaled: the same numbers as
+    ``family.ppf`` (a test checks this) without its argument checking, which
+    costs eight times the arithmetic for a 100,000-run sample. The arguments
+    are valid by construction: the registry checks low < value < high. Blocks
+    of rows are mapped on all cores (numpy releases the GIL); each value depends
+    on its own cell only, so the numbers do not depend on the blocks.
     """
     groups: dict[object, list[int]] = {}
     for column, key in enumerate(keys):
         groups.setdefault(_family(params[key])[0], []).append(column)
-    values = np.empty_like(cube)
+    plans = []
     for family, columns in groups.items():
         arguments = [_family(params[keys[c]])[1] for c in columns]
         broadcast = {name: np.array([a[name] for a in arguments]) for name in arguments[0]}
-        values[:, columns] = family.ppf(cube[:, columns], **broadcast)
-    return {key: values[:, column] for column, key in enumerate(keys)}
+        shapes = [broadcast.pop(name) for name in (family.shapes or "").replace(",", " ").split()]
+        every = columns == list(range(cube.shape[1]))
+        plans.append((family, slice(None) if every else columns, shapes,
+                      broadcast.pop("loc", 0.0), broadcast.pop("scale", 1.0)))
+    values = np.empty(cube.shape[::-1])  # one contiguous row per key: what the engine reads
+
+    def map_rows(rows: slice) -> None:
+        for family, columns, shapes, loc, scale in plans:
+            values[columns, rows] = (family._ppf(cube[rows, columns], *shapes) * scale + loc).T
+
+    blocks = [slice(i, i + _PPF_ROWS) for i in range(0, len(cube), _PPF_ROWS)]
+    if len(blocks) == 1:
+        map_rows(blocks[0])
+    else:
+        with ThreadPoolExecutor(os.cpu_count()) as pool:
+            list(pool.map(map_rows, blocks))
+    return {key: values[column] for column, key in enumerate(keys)}
+
+
+#: Rows of the unit cube mapped per task: large enough to amortize the call, small enough for the cache.
+_PPF_ROWS = 4096
 
 
 def uncertain_keys(params: ParameterSet) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stdout
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from scipy import stats
 import model
 from model.cli import main
 from model.errors import InputError
-from model.sampling import distribution, sample, uncertain_keys, unit_cube
+from model.sampling import distribution, ppf_columns, sample, uncertain_keys, unit_cube
 from model.uncertainty import deficit_probability, front_below, percentiles, uncertainty
 
 from .conftest import assert_conserved, assert_non_negative
@@ -50,6 +51,18 @@ def test_distribution_follows_the_registry_entry(baseline):
     triangular = distribution(baseline["casualties.monthly"])
     assert triangular.support() == (baseline["casualties.monthly"].low, baseline["casualties.monthly"].high)
     assert triangular.pdf(45000.0) == pytest.approx(2 / (48670 - 41974))  # the mode is the registry value
+
+
+@pytest.mark.parametrize("kind", ["triangular", "uniform", "loguniform"])
+def test_batched_quantiles_equal_each_frozen_distributions_ppf(kind):
+    """The fast broadcast quantiles give exactly what each frozen distribution's public ``ppf`` gives."""
+    entries = {f"p{i}": SimpleNamespace(low=low, high=high, value=mode, entry=SimpleNamespace(distribution=kind))
+               for i, (low, mode, high) in enumerate([(0.5, 0.7, 2.0), (10.0, 30.0, 31.0), (1e-3, 1e-3, 1e-1)])}
+    cube = unit_cube(9000, len(entries), "random", 7)  # more rows than one block of the threaded mapping
+    cube[0] = 0.0
+    columns = ppf_columns(entries, list(entries), cube)
+    for i, (key, parameter) in enumerate(entries.items()):
+        np.testing.assert_allclose(columns[key], distribution(parameter).ppf(cube[:, i]), rtol=1e-13)
 
 
 def test_latin_hypercube_fills_every_stratum():
