@@ -154,6 +154,37 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import calibrate, check_scenario_name, save_overlay
+    from .io import atomic_write, save_figure
+    from .observed import load_observed
+    from .plots import calibration_figure
+
+    if args.save:
+        check_scenario_name(args.save)
+    keys = [k.strip() for k in args.params.split(",") if k.strip()] if args.params else None
+    result = calibrate(keys, args.through)
+    print(f"Hindcast {result.start} to {result.through}, driven by the recorded monthly casualties; "
+          f"weighted sum of squared residuals {2 * result.cost:.3g} ({result.message})\n")
+    with _wide_pandas():
+        fitted = result.fitted.drop(columns=["start"])
+        print("Fitted parameters (95% intervals from the Jacobian; at_bound: the optimum is on the range's edge)")
+        print(fitted.to_string(float_format=lambda v: f"{v:.4g}"))
+        print("\nResiduals ((simulated - observed) / sd; a floor counts only when the model is below it)")
+        print(result.residuals.to_string(float_format=lambda v: f"{v:,.2f}", index=False))
+    out = Path(args.out)
+    tables = atomic_write(out / "calibration_fitted.csv", lambda tmp: result.fitted.to_csv(tmp))
+    residuals = atomic_write(out / "calibration_residuals.csv", lambda tmp: result.residuals.to_csv(tmp, index=False))
+    driver = load_observed()["uk_mod_monthly_casualties"].data["value"]
+    record = driver[(driver.index >= result.hindcast.time.values[0]) & (driver.index < result.hindcast.time.values[-1])]
+    figure = save_figure(calibration_figure(result, record), out / "calibration.png")
+    print(f"\nWrote {tables}, {residuals} and {figure}")
+    if args.save:
+        path = save_overlay(result, args.save)
+        print(f"Wrote {path}: project from the fitted state with `manpower run --scenario {args.save}`")
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     table = _params(args).table()
     if args.key:
@@ -201,6 +232,15 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     text = model_markdown(load_params())
     path = atomic_write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    print(f"Wrote {path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import report
+
+    path = report(args.scenarios, n=args.n, seed=args.seed, months=args.months, sobol_n=args.sobol_n, out=args.out,
+                  dt=args.dt, start=args.start)
     print(f"Wrote {path}")
     return 0
 
@@ -280,6 +320,13 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--out", default="results", help="output folder (default results/)")
     sens.set_defaults(handler=cmd_sensitivity)
 
+    cal = commands.add_parser("calibrate", help="fit parameters to the public record with a hindcast from 2023")
+    cal.add_argument("--through", help="last recorded month to fit, YYYY-MM (default params/hindcast/calibration.yaml)")
+    cal.add_argument("--params", help="comma-separated keys to fit (default: the configuration's `fit` list)")
+    cal.add_argument("--save", metavar="NAME", help="save the fit as scenario overlay params/scenarios/NAME.yaml")
+    cal.add_argument("--out", default="results", help="output folder (default results/)")
+    cal.set_defaults(handler=cmd_calibrate)
+
     params = commands.add_parser("params", help="print the parameter registry with provenance")
     scenario_options(params)
     params.add_argument("--format", default="table", choices=["table", "csv", "json"])
@@ -293,6 +340,16 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("docs", help="write docs/MODEL.md from the model's structure and registry")
     docs.add_argument("--out", default="docs/MODEL.md")
     docs.set_defaults(handler=cmd_docs)
+
+    brief = commands.add_parser("report", help="write a self-contained HTML briefing: answer, tables, figures, "
+                                               "sensitivity, assumptions, provenance")
+    brief.add_argument("--scenarios", nargs="+", metavar="NAME", help="scenarios (default: all in params/scenarios)")
+    brief.add_argument("--n", type=int, default=2000, help="Monte Carlo runs per scenario (default 2,000)")
+    brief.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
+    brief.add_argument("--sobol-n", type=int, default=256, help="SALib base sample size, a power of 2 (default 256)")
+    horizon_options(brief)
+    brief.add_argument("--out", default="results/brief.html", help="HTML file (default results/brief.html)")
+    brief.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -16,7 +16,8 @@ subscript s the source):
 - pool_draw:  P_s · draw_rate_s  (first-order depletion of a finite pool).
 - mobilization:  the waves' schedule; emigration = emigration_ratio × mobilization.
 - graduation:  T_s / training_time_s.
-- casualties:  total C(t) = C0 · exp(g·t), shared among sources by exposure-weighted
+- casualties:  total C(t) = C0 · exp(g·t), or the recorded level in months the record
+  (``casualties.recorded``) covers, shared among sources by exposure-weighted
   front strength e_s·F_s. In ``endogenous`` mode the total scales with the exposed
   force, C(t) · Σe·F(t) / Σe·F(0): a smaller front takes fewer casualties.
   Casualties split into killed (k), captured or missing (c) and wounded (1 − k − c).
@@ -32,6 +33,7 @@ import numpy as np
 from numba import njit
 
 from .parameters import ParameterSet
+from .registry import Event
 from .schedules import step_rates
 from .structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS
 
@@ -47,8 +49,9 @@ N_PER_RUN = 12
 # Rows of Inputs.per_source: coefficients that are one number per source and run.
 EXPOSURE, GRADUATION_RATE, RELEASE_RATE, POOL_INFLOW, DRAW_RATE = range(5)
 N_PER_SOURCE = 5
-# Rows of Inputs.schedules: scheduled events as rates on the step grid.
-WAVES, TRANCHES, ROUNDUPS = range(3)
+# Rows of Inputs.schedules: scheduled events as rates on the step grid; the recorded casualties and the
+# share of each step that the record covers.
+WAVES, TRANCHES, ROUNDUPS, RECORDED, RECORD_COVERS = range(5)
 
 VOLUNTEER, MOBILIZED, MIGRANT, DPRK = (SOURCES.index(s) for s in ("volunteer", "mobilized", "migrant", "dprk"))
 POOL, TRAINING, FRONT, WOUNDED = (STOCKS.index(s) for s in ("pool", "training", "front", "wounded"))
@@ -66,8 +69,9 @@ class Inputs:
     ----------
     per_run : ndarray, shape (N_PER_RUN, n)
     per_source : ndarray, shape (N_PER_SOURCE, 6, n)
-    schedules : ndarray, shape (3, n_steps)
-        Mobilization waves, North Korean tranches, migrant roundups (persons/month per step).
+    schedules : ndarray, shape (5, n_steps)
+        Mobilization waves, North Korean tranches, migrant roundups, recorded casualties
+        (persons/month per step) and the share of each step the casualty record covers.
     endogenous : bool
         Casualty mode.
     bonus0, bonus_growth : ndarray, shape (n,)
@@ -130,8 +134,11 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     per_source[RELEASE_RATE] = by_source({s: v(f"release_rate.{s}") for s in SOURCES})
     per_source[POOL_INFLOW] = by_source({s: v(f"pool_inflow.{s}") for s in ("prisoner", "migrant", "foreign")})
     per_source[DRAW_RATE] = by_source({s: v(f"draw_rate.{s}") for s in DRAWN})
+    recorded = v("casualties.recorded")
+    coverage = [Event(start=e.start, size=e.months, months=e.months) for e in recorded]  # 1 person/month
     schedules = np.stack([step_rates(v(key), start, n_steps, dt)
-                          for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")])
+                          for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")]
+                         + [step_rates(recorded, start, n_steps, dt), step_rates(coverage, start, n_steps, dt)])
     return Inputs(per_run, per_source, schedules, v("casualties.mode") == "endogenous",
                   run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy())
 
@@ -174,8 +181,9 @@ def flow_rates(state, trends, step, per_run, per_source, schedules, endogenous, 
     casualties0, casualty_trend, signup_trend = per_run[CASUALTIES0], trends[0], trends[1]
     reference = per_run[EXPOSED0]
     per_exposed = np.empty(block)
+    recorded, covered = schedules[RECORDED, step], schedules[RECORD_COVERS, step]
     for b in range(block):
-        level = casualties0[b] * casualty_trend[b]
+        level = covered * recorded + (1.0 - covered) * casualties0[b] * casualty_trend[b]
         denominator = reference[b] if endogenous else exposed[b]
         per_exposed[b] = level / denominator if denominator > 0.0 else 0.0
         unallocated[b] = level if not endogenous and exposed[b] <= 0.0 else 0.0

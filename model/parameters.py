@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from .errors import InputError
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, params_dir
 from .registry import Event, EvidenceEntry, Parameter, load_registry, parse_file, read_yaml
 from .scenarios import ScenarioFile, merge_overlay
+from .schedules import month_index
 from .structure import POOLED
 from .units import conversion_factor, registry as unit_registry
 
@@ -182,6 +184,10 @@ def check_consistency(params: ParameterSet, where: str) -> None:
     if np.any(others > np.asarray(params.value("force.deployed_total"))):
         raise InputError(where, "force.deployed_total",
                          "expected at least the sum of front_initial.* (volunteers are the remainder)")
+    recorded = params.value("casualties.recorded")
+    covered = [month_index(e.start) + i for e in recorded for i in range(ceil(e.months))]
+    if len(covered) != len(set(covered)):
+        raise InputError(where, "casualties.recorded", "expected each month recorded at most once")
     sizes = {np.size(p.value) for p in params.parameters.values() if isinstance(p.value, np.ndarray)}
     if len(sizes) > 1:
         raise InputError(where, "(batch)", f"expected all arrays to have one length, got lengths {sorted(sizes)}")
@@ -225,16 +231,33 @@ def _load_scenario(root: Path, name: str, seen: tuple[str, ...]) -> ParameterSet
     if not scenario_path.exists():
         known = ", ".join(scenario_names(root))
         raise InputError(display(scenario_path), "scenario", f"no such scenario {name!r}; expected one of {known}")
-    where = display(scenario_path)
-    overlay = parse_file(scenario_path, ScenarioFile, read_yaml(scenario_path))
+    return _apply_overlay(root, scenario_path, seen)
+
+
+def _apply_overlay(root: Path, path: Path, seen: tuple[str, ...]) -> ParameterSet:
+    """The overlay file at ``path`` applied to the scenario it is based on; its name must be its file's."""
+    where, name = display(path), path.stem
+    overlay = parse_file(path, ScenarioFile, read_yaml(path))
     if overlay.name != name:
         raise InputError(where, "name", f"expected {name!r} (the file's name), got {overlay.name!r}")
     if name in seen:
         raise InputError(where, "based_on", f"expected no cycle, got {' -> '.join(seen + (name,))}")
     if name == BASELINE:
+        registry_path = root / REGISTRY_FILE
         parameters, evidence = load_registry(registry_path)
         base = ParameterSet(parameters, evidence, BASELINE, "", (display(registry_path),))
     else:
         base = _load_scenario(root, overlay.based_on, seen + (name,))
     parameters = merge_overlay(base.parameters, overlay, where)
     return ParameterSet(parameters, base.evidence, name, overlay.description, base.files + (where,))
+
+
+def load_overlay(path: str | Path, folder: str | Path | None = None) -> ParameterSet:
+    """Parameters of an overlay file kept outside ``params/scenarios`` (e.g. the hindcast's), validated.
+
+    ``folder`` is the parameter folder whose registry and scenarios the overlay builds on.
+    """
+    root = Path(folder) if folder is not None else params_dir()
+    params = _apply_overlay(root, Path(path), seen=())
+    check_consistency(params, params.files[-1])
+    return params

@@ -163,7 +163,7 @@ def comparison_figure(ds: xr.Dataset) -> plt.Figure:
     fig.suptitle(f"Russian military manpower: {len(names)} scenarios from {ds.attrs['start']}, "
                  f"{horizon} months", fontsize=13)
     fig.text(0.01, 0.005, caption(ds), fontsize=7, va="bottom", ha="left", color="#333333")
-    fig.tight_layout(rect=(0, 0.07, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.1, 1, 0.97))
     return fig
 
 
@@ -230,9 +230,81 @@ def sensitivity_chart(result: xr.Dataset, top: int = 15) -> plt.Figure:
     method = "Sobol indices (95% intervals)" if sobol else "Morris screening (95% intervals)"
     fig.suptitle(f"What drives the answer: {method}, scenario '{result.attrs['scenario']}', "
                  f"{result.attrs['runs']:,} runs, seed {result.attrs['seed']}", fontsize=12)
-    fig.text(0.01, 0.005, "Inputs: every uncertain parameter over its registry range and distribution "
-             "(manpower params). Outputs: net balance over 12 months and the horizon (persons), front strength "
-             "at the horizon (persons), months to the first deficit (horizon + 1 if none). manpower-model, SALib.",
-             fontsize=7, va="bottom", ha="left", color="#333333")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    # Wrapped to the figure's width, which depends on how many outputs are drawn; the margin grows with it.
+    note = textwrap.fill("Inputs: every uncertain parameter over its registry range and distribution "
+                         "(manpower params). Outputs: net balance over 12 months and the horizon (persons), front "
+                         "strength at the horizon (persons), months to the first deficit (horizon + 1 if none). "
+                         "manpower-model, SALib.", int(18 * fig.get_figwidth()))
+    fig.text(0.01, 0.005, note, fontsize=7, va="bottom", ha="left", color="#333333")
+    fig.tight_layout(rect=(0, (0.13 * (note.count("\n") + 1) + 0.1) / fig.get_figheight(), 1, 0.95))
+    return fig
+
+
+def _target_points(ax: plt.Axes, residuals: pd.DataFrame, series: str, label: str, marker: str = "o",
+                   anchors: np.ndarray | None = None) -> None:
+    """Observed values of ``series`` (thousands) at their (last) dates with ±1 sd bars, a party's claims hollow.
+
+    ``anchors`` (thousands), one per row, are added to the observed values: increments drawn from a level.
+    """
+    rows = residuals[residuals.series == series]
+    if rows.empty:
+        return
+    dates = [pd.Timestamp(d.split(" to ")[-1]) for d in rows.dates]
+    values = rows.observed.values / 1e3 + (0.0 if anchors is None else anchors)
+    claim = bool(rows.party_claim.iloc[0])
+    ax.errorbar(dates, values, yerr=rows.sd.values / 1e3, fmt=marker, color="black", capsize=3,
+                markerfacecolor="white" if claim else "black",
+                label=f"{label}{' (claim by a party)' if claim else ''}, ±1 sd")
+
+
+def calibration_figure(calibration, driver: pd.Series) -> plt.Figure:
+    """The fitted hindcast against each observed series (thousands of persons).
+
+    ``calibration`` is a :class:`model.calibration.Calibration`; ``driver`` the
+    recorded monthly casualties that drive the hindcast (persons, by month).
+    """
+    ds, residuals = calibration.hindcast, calibration.residuals
+    dates = _months(ds)
+    flows = ds.isel(time=slice(0, -1))
+
+    fig, axes = plt.subplots(2, 2, figsize=(13, 10))
+    force, recruits, killed, casualties = axes.ravel()
+    force.plot(dates, ds.front_total / 1e3, color="#0072B2", label="model: front strength")
+    _target_points(force, residuals, "force_in_ukraine", "force in Ukraine")
+    force.set(title="Deployed force", ylabel="thousand persons")
+    recruits.plot(dates[:-1], flows.recruitment.sum("source") / 1e3, color="#0072B2", label="model: recruitment")
+    recruits.plot(dates[:-1], flows.recruitment.sel(source="volunteer") / 1e3, color="#0072B2", linestyle="--",
+                  label="model: volunteer sign-ups")
+    _target_points(recruits, residuals, "recruitment_independent", "recruitment, independent estimates")
+    for _, row in residuals[residuals.series == "contracts_claimed"].iterrows():
+        year = pd.Timestamp(row.dates).year
+        recruits.hlines(row.observed / 12e3, pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-01"),
+                        color="black", linestyle=":",
+                        label=f"contracts claimed in {year}, per month (claim by a party)")
+    recruits.set(title="Recruitment per month", ylabel="thousand persons per month")
+    total = np.concatenate([[0.0], np.cumsum(flows.killed.sum("source").values)]) / 1e3
+    killed.plot(dates, total, color="#D55E00", label=f"model: killed since {dates[0]:%b %Y}")
+    for series, marker, label in (("probate_dead_estimate", "s", "probate estimate"),
+                                  ("named_dead_floor", "^", "named dead (a floor)")):
+        rows = residuals[residuals.series == series]
+        starts = [pd.Timestamp(d.split(" to ")[0]) for d in rows.dates]
+        anchors = np.interp(pd.DatetimeIndex(starts).asi8, dates.asi8, total)
+        _target_points(killed, residuals, series, f"{label}: increment", marker, anchors)
+    killed.set(title="Killed since the start (observed: increments from the model's value)",
+               ylabel="thousand persons")
+    casualties.plot(dates[:-1], flows.casualties.sum("source") / 1e3, color="#0072B2", label="model: casualties")
+    casualties.plot(driver.index, driver.values / 1e3, "k.", label="UK MoD record (the driver, not a target)")
+    casualties.set(title="Casualties per month (input check)", ylabel="thousand persons per month")
+    for ax in axes.ravel():
+        ax.set_xlim(dates[0], dates[-1])
+        _date_axis(ax)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="best")
+    fitted = "; ".join(f"{k} = {r.value:.4g}" for k, r in calibration.fitted.iterrows())
+    fig.suptitle(f"Hindcast {calibration.start} to {calibration.through} fitted to the public record "
+                 f"(weighted SSR {2 * calibration.cost:.2f})", fontsize=13)
+    fig.text(0.01, 0.005, caption(ds, f"Fitted: {fitted}. Sources of the observed series: "
+                                      "params/observed/series.yaml."), fontsize=7, va="bottom", ha="left",
+             color="#333333")
+    fig.tight_layout(rect=(0, 0.12, 1, 0.96))
     return fig

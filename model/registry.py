@@ -41,6 +41,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def month(value: Any) -> str:
+    """``value`` as a ``'YYYY-MM'`` month, or ``ValueError``."""
+    text = str(value)
+    if not MONTH_PATTERN.match(text):
+        raise ValueError(f"expected a month as 'YYYY-MM', got {value!r}")
+    return text
+
+
 class Event(_Strict):
     """One scheduled event: ``size`` persons spread evenly over ``months`` from ``start``."""
 
@@ -51,10 +59,7 @@ class Event(_Strict):
     @field_validator("start", mode="before")
     @classmethod
     def _month(cls, value: Any) -> str:
-        text = str(value)
-        if not MONTH_PATTERN.match(text):
-            raise ValueError(f"expected a month as 'YYYY-MM', got {value!r}")
-        return text
+        return month(value)
 
 
 class _Sourced(_Strict):

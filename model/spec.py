@@ -77,6 +77,7 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("casualties.growth_rate", GROWTH),
     ParameterSpec("casualties.killed_fraction", FRACTION),
     ParameterSpec("casualties.captured_fraction", FRACTION),
+    ParameterSpec("casualties.recorded", SCHEDULE),
     ParameterSpec("wounded.recovery_time", DURATION),
     ParameterSpec("wounded.return_fraction", FRACTION),
     ParameterSpec("desertion.rate", RATE),
