@@ -185,6 +185,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import write_report
+
+    path = write_report(args.out, n=args.n, seed=args.seed)
+    print(f"Wrote {path} and its figures in {Path(args.out) / 'figures'}")
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     table = _params(args).table()
     if args.key:
@@ -326,6 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--save", metavar="NAME", help="save the fit as scenario overlay params/scenarios/NAME.yaml")
     cal.add_argument("--out", default="results", help="output folder (default results/)")
     cal.set_defaults(handler=cmd_calibrate)
+
+    val = commands.add_parser("validate", help="run the validation tests and write docs/VALIDATION.md with figures")
+    val.add_argument("--out", default="docs", help="folder of VALIDATION.md (default docs/)")
+    val.add_argument("--n", type=int, default=2000, help="Monte Carlo runs for the conclusions (default 2000)")
+    val.add_argument("--seed", type=int, default=0)
+    val.set_defaults(handler=cmd_validate)
 
     params = commands.add_parser("params", help="print the parameter registry with provenance")
     scenario_options(params)

@@ -11,6 +11,7 @@ import pytest
 import xarray as xr
 
 import model
+from model.checks import conservation_residual, without_recruitment  # noqa: F401 (used by tests)
 from model.structure import FLOWS, STOCKS
 
 PARAMS = Path(__file__).resolve().parent.parent / "params"
@@ -35,16 +36,6 @@ def params_copy(tmp_path: Path) -> Path:
     return target
 
 
-def conservation_residual(ds: xr.Dataset) -> xr.DataArray:
-    """Per month: change in all stocks minus (inflows from outside - exits to sinks), relative to the stock total."""
-    stocks = sum(ds[s] for s in STOCKS).sum("source")
-    inflow = sum(ds[f.name] for f in FLOWS if f.origin is None).sum("source")
-    exits = sum(ds[f.name] for f in FLOWS if f.target not in STOCKS).sum("source")
-    change = stocks.diff("time", label="lower")
-    balance = (inflow - exits).isel(time=slice(0, -1))
-    return abs(change - balance) / stocks.isel(time=slice(0, -1)).clip(min=1.0)
-
-
 def assert_conserved(ds: xr.Dataset, rtol: float = 1e-9) -> None:
     worst = float(conservation_residual(ds).max())
     assert worst <= rtol, f"headcount not conserved: relative residual {worst:.3g}"
@@ -56,12 +47,6 @@ def assert_non_negative(ds: xr.Dataset) -> None:
         assert lowest >= -1e-9 * max(1.0, float(ds[stock].max())), f"{stock} went negative: {lowest}"
     for flow in FLOWS:
         assert float(ds[flow.name].min(skipna=True)) >= 0, f"flow {flow.name} went negative"
-
-
-def without_recruitment() -> dict[str, float]:
-    """Overrides that shut every recruitment channel."""
-    return {"volunteer.signups": 0.0, "pool_inflow.prisoner": 0.0, "pool_inflow.migrant": 0.0,
-            "pool_inflow.foreign": 0.0, **{f"draw_rate.{s}": 0.0 for s in ("prisoner", "migrant", "foreign", "dprk")}}
 
 
 def quiet_front() -> dict[str, float]:
