@@ -1,0 +1,176 @@
+"""The live explorer (model.explorer): levers, direction of effect, a labelled figure, widgets without a browser."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+import numpy as np
+import PIL.Image
+import pytest
+
+import model
+from model.errors import InputError
+from model.explorer import BY_NAME, LEVERS, WIDEN, Explorer
+from model.units import conversion_factor
+
+RUNS = 40
+
+
+@pytest.fixture
+def explorer() -> Explorer:
+    return Explorer("baseline", months=24, n=RUNS, seed=1)
+
+
+def median_front_at_horizon(explorer: Explorer) -> float:
+    """Read off the figure, as a reader would: the median line's last point (thousand persons)."""
+    (line,) = [ln for ln in explorer.figure.axes[0].get_lines() if ln.get_label() == "median of runs"]
+    return float(np.asarray(line.get_ydata())[-1])
+
+
+@functools.cache
+def scenario_params(name: str) -> model.ParameterSet:
+    return model.load_params(name)
+
+
+@pytest.fixture(scope="module")
+def ranges():
+    return Explorer(n=2).ranges
+
+
+def slider_value(lever, value: float) -> float:
+    """A registry value (canonical unit) in the lever's slider unit."""
+    return value * conversion_factor(scenario_params("baseline")[lever.key].unit, lever.unit)
+
+
+@pytest.mark.parametrize("lever", LEVERS, ids=[lever.name for lever in LEVERS])
+def test_lever_key_exists_and_its_slider_contains_every_scenarios_value(lever, baseline, ranges):
+    span = ranges[lever.name]
+    assert lever.key in baseline
+    assert span.low < span.high and span.step > 0
+    if lever.event is not None:
+        assert baseline[lever.key].spec.kind.name == "schedule"
+        assert span.low == 0 and baseline.evidence[lever.event.evidence].value > 0
+        return
+    parameter = baseline[lever.key]
+    for value in (parameter.value, parameter.low, parameter.high):
+        assert span.low <= slider_value(lever, value) <= span.high
+    for scenario in model.scenario_names():
+        assert span.low <= slider_value(lever, scenario_params(scenario).value(lever.key)) <= span.high, scenario
+
+
+def test_sliders_reach_beyond_the_plausible_range_within_the_quantitys_bounds(baseline, ranges):
+    casualties = baseline["casualties.monthly"]
+    assert ranges["casualties_monthly"].low <= (1 - WIDEN) * casualties.low
+    assert ranges["casualties_monthly"].high >= (1 + WIDEN) * casualties.high
+    assert ranges["casualties_growth_rate"].low <= (1 + WIDEN) * baseline["casualties.growth_rate"].low * 1200
+    assert ranges["wounded_return_fraction"].high == 100  # a share cannot pass 100%
+    assert ranges["volunteer_bonus_growth"].low == 0  # nor a rate fall below zero
+
+
+def test_lever_replaces_the_sampled_value_in_every_run(explorer):
+    batch = explorer.parameters(casualties_monthly=50_000, wounded_return_fraction=60)
+    assert batch.value("casualties.monthly") == 50_000
+    assert batch.value("wounded.return_fraction") == pytest.approx(0.6)
+    assert np.shape(batch.value("casualties.killed_fraction")) == (RUNS,)  # the rest stays sampled
+    assert explorer.parameters().value("casualties.monthly") == 45_000  # the scenario's own value
+
+
+def test_schedule_lever_adds_one_event_to_the_scenarios_schedule():
+    surge = Explorer("dprk_surge", n=2)
+    own = surge.parameters().value("dprk.tranches")
+    extended = surge.parameters(dprk_tranches=12_000).value("dprk.tranches")
+    assert extended[:-1] == own and len(extended) == len(own) + 1
+    assert (extended[-1].size, extended[-1].start) == (12_000, BY_NAME["dprk_tranches"].event.start)
+
+
+# Front strength at the horizon moves this way when the lever goes from its slider's low end to its high end
+# (the bonus elasticity raises it because the baseline's bonus grows).
+DIRECTION = {"casualties_monthly": -1, "casualties_growth_rate": -1, "volunteer_signups": +1,
+             "volunteer_bonus_growth": +1, "volunteer_bonus_elasticity": +1, "volunteer_fatigue_rate": -1,
+             "wounded_return_fraction": +1, "desertion_rate": -1, "dprk_tranches": +1, "migrant_roundups": +1}
+
+
+def test_every_lever_has_an_expected_direction():
+    assert set(DIRECTION) == set(BY_NAME)
+
+
+@pytest.mark.parametrize("name", sorted(DIRECTION))
+def test_moving_a_lever_moves_the_plotted_median_the_expected_way(explorer, name):
+    span = explorer.ranges[name]
+    explorer.update(**{name: span.low})
+    low = median_front_at_horizon(explorer)
+    explorer.update(**{name: span.high})
+    high = median_front_at_horizon(explorer)
+    assert np.sign(high - low) == DIRECTION[name], (low, high)
+
+
+def test_update_redraws_the_same_figure_in_place(explorer):
+    figure = explorer.update()
+    line = explorer.figure.axes[0].get_lines()[0]
+    before = np.array(line.get_ydata())
+    assert explorer.update(casualties_monthly=70_000) is figure
+    assert explorer.figure.axes[0].get_lines()[0] is line
+    assert not np.allclose(line.get_ydata(), before)
+
+
+def test_figure_has_title_units_legend_headline_and_source_caption(explorer):
+    figure = explorer.update(casualties_monthly=60_000, dprk_tranches=20_000)
+    texts = [t.get_text() for t in figure.texts]
+    assert "scenario 'baseline'" in figure._suptitle.get_text()
+    front, flows = figure.axes
+    assert front.get_title() and flows.get_title()
+    assert front.get_ylabel() == "thousand persons" and flows.get_ylabel() == "thousand persons per month"
+    assert len(figure.legends) == 2  # one beside each panel
+    for legend in figure.legends:
+        labels = [t.get_text() for t in legend.get_texts()]
+        assert any("median" in label for label in labels) and any("5–95%" in label for label in labels)
+    assert any(t.startswith("Net balance over 12 months") and "First deficit month" in t for t in texts)
+    assert any("Sources:" in t and "Atlantic Council" in t and "digest" in t for t in texts)
+    levers = next(t for t in texts if t.startswith("Levers moved"))
+    assert "casualties.monthly 60,000" in levers and "dprk.tranches 20,000" in levers
+    assert "volunteer.signups" not in levers  # left at the scenario's value
+
+
+def test_headline_reports_the_first_deficit_month(explorer):
+    explorer.update(casualties_monthly=explorer.ranges["casualties_monthly"].high)
+    assert "First deficit month: Dec 2024 (median of runs); 100% of runs have one" in explorer.headline
+    explorer.update(volunteer_signups=explorer.ranges["volunteer_signups"].high,
+                    casualties_monthly=explorer.ranges["casualties_monthly"].low)
+    assert "none within 24 months (median of runs); 0% of runs have one" in explorer.headline
+
+
+def test_image_is_the_figure_as_png_and_follows_the_levers(explorer):
+    explorer.update()
+    first = explorer.image()
+    again = explorer.image()
+    explorer.update(volunteer_signups=50_000)
+    moved = explorer.image()
+    size = PIL.Image.open(io.BytesIO(first)).size
+    assert size == explorer.figure.canvas.get_width_height()
+    assert first == again and moved != first
+
+
+def test_unknown_lever_or_scenario_is_refused(explorer):
+    with pytest.raises(InputError, match="casualties_montly: unknown lever"):
+        explorer.update(casualties_montly=50_000)
+    with pytest.raises(InputError, match="scenario: expected one of baseline"):
+        explorer.update(scenario="no_such_scenario")
+
+
+def test_widgets_build_without_a_display_and_are_wired(explorer):
+    import ipywidgets
+
+    box = explorer.widgets()
+    assert isinstance(box, ipywidgets.VBox)
+    sliders = [w for w in box.children[1].children if isinstance(w, ipywidgets.FloatSlider)]
+    assert len(sliders) == len(LEVERS)
+    assert all(not s.continuous_update and s.min <= s.value <= s.max for s in sliders)
+    image = box.children[-1]
+    before = image.value
+    sliders[0].value = 60_000  # casualties.monthly, as a reader's drag would
+    assert explorer.values["casualties_monthly"] == 60_000 and image.value != before
+    dropdown = box.children[0].children[0]
+    dropdown.value = "high_intensity"  # the sliders jump to the scenario's values, one redraw
+    assert sliders[0].value == 48_670 and explorer.scenario == "high_intensity"
+    assert explorer.values == explorer.defaults("high_intensity")
