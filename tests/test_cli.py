@@ -85,3 +85,14 @@ def test_malformed_yaml_through_the_installed_command(params_copy, tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "registry.yaml" in result.stderr and "YAML" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_results_are_ordinary_files_readable_as_the_umask_allows(tmp_path):
+    from model.io import atomic_write
+
+    previous = os.umask(0o022)
+    try:
+        path = atomic_write(tmp_path / "table.csv", lambda tmp: tmp.write_text("a,b\n"))
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == 0o644
