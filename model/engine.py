@@ -139,24 +139,24 @@ def _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, 
             if not limited[k, s]:
                 continue
             held = state[k, s]
-            for b in range(block):
-                demand[b] = 0.0
-                available[b] = max(held[b], 0.0) / dt
+            demand[:] = 0.0
             for f in outflows[k]:
                 if f >= 0 and lo[f] <= s < hi[f]:
                     rate = rates[f, s]
                     for b in range(block):
                         demand[b] += rate[b]
+            overdrawn = 0
+            for b in range(block):
+                overdrawn += demand[b] * dt > held[b]
+            if overdrawn == 0:  # the usual case: what the stock holds covers the step's outflows
+                continue
+            for b in range(block):
+                available[b] = max(held[b], 0.0) / dt
             for f in inflows[k]:
                 if f >= 0 and lo[f] <= s < hi[f] and settled[origin[f] if origin[f] >= 0 else n_stocks]:
                     rate = rates[f, s]
                     for b in range(block):
                         available[b] += rate[b]
-            overdrawn = 0
-            for b in range(block):
-                overdrawn += demand[b] > available[b]
-            if overdrawn == 0:  # the usual case: nothing to scale
-                continue
             for b in range(block):
                 if demand[b] > available[b]:
                     shortfall[k, b] += (demand[b] - available[b]) * dt
