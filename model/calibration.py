@@ -32,6 +32,7 @@ from .io import atomic_write
 from .observed import load_observed
 from .parameters import ParameterSet, load_params
 from .paths import SCENARIO_FOLDER, params_dir
+from .schedules import month_index, month_label
 from .simulate import simulate
 from .structure import POOLED
 from .targets import Target, build_targets, simulated, weighted_residuals
@@ -51,11 +52,12 @@ class Calibration:
     ``at_bound`` (the optimum lies on the range's edge: the record pushes past the
     plausible range, and the interval is one-sided) and ``unit``.
     ``residuals`` has one row per target: ``observed``, ``simulated``, ``sd``,
-    ``weighted`` ((simulated − observed) / sd) and ``party_claim``.
+    ``weighted`` ((simulated − observed) / sd) and ``party_claim``, in the order of ``targets``.
     """
 
     fitted: pd.DataFrame
     residuals: pd.DataFrame
+    targets: list[Target]
     params: ParameterSet
     hindcast: xr.Dataset
     start: str
@@ -122,7 +124,7 @@ def calibrate(keys: list[str] | None = None, through: str | None = None, *, targ
     hindcast_ds = simulate(fitted_params, months=months, start=start, variables=_OUTPUTS)
     return Calibration(
         fitted=_fitted_table(problem, params, solution, x0),
-        residuals=_residual_table(hindcast_ds, targets),
+        residuals=_residual_table(hindcast_ds, targets), targets=targets,
         params=fitted_params, hindcast=hindcast_ds, start=start, through=through,
         cost=float(solution.cost), message=str(solution.message))
 
@@ -158,18 +160,13 @@ def _residual_table(ds: xr.Dataset, targets: list[Target]) -> pd.DataFrame:
     return pd.DataFrame({
         "series": [t.series for t in targets],
         "measure": [t.measure + (" (floor)" if t.floor else "") for t in targets],
-        "dates": [" to ".join(d.strftime("%Y-%m-%d") for d in t.dates) for t in targets],
+        "dates": [t.when for t in targets],
         "observed": [t.observed for t in targets],
         "simulated": [float(simulated(ds, t)) for t in targets],
         "sd": [t.sd for t in targets],
         "weighted": weighted,
         "party_claim": [t.party_claim for t in targets],
     })
-
-
-def _next_month(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
 
 def overlay(calibration: Calibration, name: str, based_on: str = "baseline") -> dict:
@@ -194,12 +191,13 @@ def overlay(calibration: Calibration, name: str, based_on: str = "baseline") -> 
     state = {"force.deployed_total": float(end.front_total)}
     state.update({f"front_initial.{s}": float(end.front.sel(source=s)) for s in POOLED})
     state["volunteer.signups"] = float(calibration.hindcast.recruitment.sel(source="volunteer").isel(time=-2))
+    projection_start = month_label(month_index(through) + 1)
     base = load_params(based_on)  # ranges of the scenario the projection starts from, widened to the state
     for key, value in state.items():
         value = float(round(value))
         low, high = min(base[key].low, value), max(base[key].high, value)
         changes[key] = {"value": value, "unit": base[key].unit, "low": float(low), "high": float(high),
-                        "reason": f"the fitted hindcast's state at the start of {_next_month(through)}; {fit_note}",
+                        "reason": f"the fitted hindcast's state at the start of {projection_start}; {fit_note}",
                         "source": "assumption", "assumption": f"Model state from the hindcast, {fit_note}."}
     return {"name": name, "based_on": based_on,
             "description": f"The baseline started from the fitted hindcast's state ({fit_note}).",

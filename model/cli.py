@@ -157,7 +157,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration import calibrate, check_scenario_name, save_overlay
     from .io import atomic_write, save_figure
-    from .observed import load_observed
     from .plots import calibration_figure
 
     if args.save:
@@ -175,9 +174,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     tables = atomic_write(out / "calibration_fitted.csv", lambda tmp: result.fitted.to_csv(tmp))
     residuals = atomic_write(out / "calibration_residuals.csv", lambda tmp: result.residuals.to_csv(tmp, index=False))
-    driver = load_observed()["uk_mod_monthly_casualties"].data["value"]
-    record = driver[(driver.index >= result.hindcast.time.values[0]) & (driver.index < result.hindcast.time.values[-1])]
-    figure = save_figure(calibration_figure(result, record), out / "calibration.png")
+    figure = save_figure(calibration_figure(result), out / "calibration.png")
     print(f"\nWrote {tables}, {residuals} and {figure}")
     if args.save:
         path = save_overlay(result, args.save)

@@ -18,7 +18,7 @@ import xarray as xr
 from . import breakeven
 from .parameters import load_params, scenario_names
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
-from .summary import first_deficit_month, pool_exhaustion
+from .summary import first_deficit_month, month_of, pool_exhaustion
 
 #: Levers of the break-even columns: extra volunteers a month to hold the front; casualties at balance.
 RECRUITMENT_LEVER = "volunteer.signups"
@@ -55,10 +55,6 @@ def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt
     return combined
 
 
-def _month(ds: xr.Dataset, index: float) -> str:
-    return "none" if np.isnan(index) else f"{pd.Timestamp(ds.time.values[int(index)]):%Y-%m}"
-
-
 def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFrame:
     """One row per scenario of ``compare``'s result; flows in persons over the horizon.
 
@@ -82,9 +78,9 @@ def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFram
         row["front start"] = float(one.front_total.isel(time=0))
         row["front end"] = float(one.front_total.isel(time=-1))
         row["front change"] = row["front end"] - row["front start"]
-        row["first deficit month"] = _month(one, float(first_deficit_month(one)))
+        row["first deficit month"] = month_of(one, float(first_deficit_month(one)))
         for source, months in pool_exhaustion(one).to_series().items():
-            row[f"{source} pool dry"] = _month(one, months)
+            row[f"{source} pool dry"] = month_of(one, months)
         for source in ("foreign", "dprk"):
             share = float(total.recruitment.sel(source=source)) / inflow if inflow > 0 else np.nan
             row[f"share {source} %"] = 100 * share

@@ -21,7 +21,7 @@ from .observed import load_observed
 from .parameters import ParameterSet, load_overlay
 from .paths import display, params_dir
 from .registry import Event, _Strict, month, parse_file
-from .schedules import month_index
+from .schedules import month_index, month_label
 
 HINDCAST_FOLDER = "hindcast"
 CONFIG_FILE = "calibration.yaml"
@@ -75,7 +75,7 @@ def recorded_casualties(driver: str, start: str, through: str, folder: str | Pat
     data = observed[driver].data["value"]
     months = {stamp.strftime("%Y-%m"): float(value) for stamp, value in data.items()}
     first = month_index(start)
-    span = [f"{(first + i) // 12:04d}-{(first + i) % 12 + 1:02d}" for i in range(horizon(start, through))]
+    span = [month_label(first + i) for i in range(horizon(start, through))]
     missing = [m for m in span if m not in months]
     if missing:
         raise InputError(where, "through", f"expected months inside the {driver} record "

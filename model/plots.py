@@ -240,45 +240,46 @@ def sensitivity_chart(result: xr.Dataset, top: int = 15) -> plt.Figure:
     return fig
 
 
-def _target_points(ax: plt.Axes, residuals: pd.DataFrame, series: str, label: str, marker: str = "o",
+def _target_points(ax: plt.Axes, targets: list, label: str, marker: str = "o",
                    anchors: np.ndarray | None = None) -> None:
-    """Observed values of ``series`` (thousands) at their (last) dates with ±1 sd bars, a party's claims hollow.
+    """Observed values (thousands) at their (last) dates with ±1 sd bars; a party's claims hollow.
 
-    ``anchors`` (thousands), one per row, are added to the observed values: increments drawn from a level.
+    ``targets`` are :class:`model.targets.Target` of one series; ``anchors`` (thousands), one per
+    target, are added to the observed values: increments drawn from a level.
     """
-    rows = residuals[residuals.series == series]
-    if rows.empty:
+    if not targets:
         return
-    dates = [pd.Timestamp(d.split(" to ")[-1]) for d in rows.dates]
-    values = rows.observed.values / 1e3 + (0.0 if anchors is None else anchors)
-    claim = bool(rows.party_claim.iloc[0])
-    ax.errorbar(dates, values, yerr=rows.sd.values / 1e3, fmt=marker, color="black", capsize=3,
-                markerfacecolor="white" if claim else "black",
+    values = np.array([t.observed for t in targets]) / 1e3 + (0.0 if anchors is None else anchors)
+    claim = targets[0].party_claim
+    ax.errorbar([t.dates[-1] for t in targets], values, yerr=[t.sd / 1e3 for t in targets], fmt=marker,
+                color="black", capsize=3, markerfacecolor="white" if claim else "black",
                 label=f"{label}{' (claim by a party)' if claim else ''}, ±1 sd")
 
 
-def calibration_figure(calibration, driver: pd.Series) -> plt.Figure:
-    """The fitted hindcast against each observed series (thousands of persons).
+def calibration_figure(calibration) -> plt.Figure:
+    """The fitted hindcast (a :class:`model.calibration.Calibration`) against each observed series.
 
-    ``calibration`` is a :class:`model.calibration.Calibration`; ``driver`` the
-    recorded monthly casualties that drive the hindcast (persons, by month).
+    Thousands of persons; the fourth panel checks the casualties against the record that drives them.
     """
-    ds, residuals = calibration.hindcast, calibration.residuals
+    ds = calibration.hindcast
     dates = _months(ds)
     flows = ds.isel(time=slice(0, -1))
+
+    def of(series: str) -> list:
+        return [t for t in calibration.targets if t.series == series]
 
     fig, axes = plt.subplots(2, 2, figsize=(13, 10))
     force, recruits, killed, casualties = axes.ravel()
     force.plot(dates, ds.front_total / 1e3, color="#0072B2", label="model: front strength")
-    _target_points(force, residuals, "force_in_ukraine", "force in Ukraine")
+    _target_points(force, of("force_in_ukraine"), "force in Ukraine")
     force.set(title="Deployed force", ylabel="thousand persons")
     recruits.plot(dates[:-1], flows.recruitment.sum("source") / 1e3, color="#0072B2", label="model: recruitment")
     recruits.plot(dates[:-1], flows.recruitment.sel(source="volunteer") / 1e3, color="#0072B2", linestyle="--",
                   label="model: volunteer sign-ups")
-    _target_points(recruits, residuals, "recruitment_independent", "recruitment, independent estimates")
-    for _, row in residuals[residuals.series == "contracts_claimed"].iterrows():
-        year = pd.Timestamp(row.dates).year
-        recruits.hlines(row.observed / 12e3, pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-01"),
+    _target_points(recruits, of("recruitment_independent"), "recruitment, independent estimates")
+    for target in of("contracts_claimed"):
+        year = target.dates[0].year
+        recruits.hlines(target.observed / 12e3, pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-01"),
                         color="black", linestyle=":",
                         label=f"contracts claimed in {year}, per month (claim by a party)")
     recruits.set(title="Recruitment per month", ylabel="thousand persons per month")
@@ -286,14 +287,15 @@ def calibration_figure(calibration, driver: pd.Series) -> plt.Figure:
     killed.plot(dates, total, color="#D55E00", label=f"model: killed since {dates[0]:%b %Y}")
     for series, marker, label in (("probate_dead_estimate", "s", "probate estimate"),
                                   ("named_dead_floor", "^", "named dead (a floor)")):
-        rows = residuals[residuals.series == series]
-        starts = [pd.Timestamp(d.split(" to ")[0]) for d in rows.dates]
-        anchors = np.interp(pd.DatetimeIndex(starts).asi8, dates.asi8, total)
-        _target_points(killed, residuals, series, f"{label}: increment", marker, anchors)
+        starts = pd.DatetimeIndex([t.dates[0] for t in of(series)])
+        anchors = np.interp(starts.asi8, dates.asi8, total)
+        _target_points(killed, of(series), f"{label}: increment", marker, anchors)
     killed.set(title="Killed since the start (observed: increments from the model's value)",
                ylabel="thousand persons")
     casualties.plot(dates[:-1], flows.casualties.sum("source") / 1e3, color="#0072B2", label="model: casualties")
-    casualties.plot(driver.index, driver.values / 1e3, "k.", label="UK MoD record (the driver, not a target)")
+    recorded = calibration.params.value("casualties.recorded")
+    casualties.plot([pd.Timestamp(f"{e.start}-01") for e in recorded], [e.size / 1e3 for e in recorded], "k.",
+                    label="recorded (the driver, not a target)")
     casualties.set(title="Casualties per month (input check)", ylabel="thousand persons per month")
     for ax in axes.ravel():
         ax.set_xlim(dates[0], dates[-1])

@@ -33,7 +33,7 @@ from .registry import Parameter
 from .plots import caption, comparison_figure, fan_chart, sensitivity_chart
 from .sensitivity import ranking, sensitivity
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
-from .summary import headline, pool_exhaustion
+from .summary import headline, month_of, pool_exhaustion
 from .uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
 
 DEFAULT_OUT = Path("results") / "brief.html"
@@ -141,10 +141,6 @@ def render(f: Findings) -> str:
                   _assumptions_section(f), _appendix(f), h.tag("footer", _stamp(f)))
 
 
-def _month_label(ds: xr.Dataset, index: int) -> str:
-    return f"{pd.Timestamp(ds.time.values[index]):%Y-%m}"
-
-
 def _stamp(f: Findings) -> h.Markup:
     s = f.settings
     digests = ", ".join(f"{name} {p.digest()}" for name, p in f.params.items())
@@ -240,7 +236,7 @@ def _deficit_sentence(f: Findings, name: str) -> str:
     by_month = deficit_probability(mc)
     return (f"At the central values losses exceed recruitment {when}; {deficit_share(mc):.0%} of runs have at least "
             f"one such month, and {float(by_month.isel(time=-1)):.0%} are in deficit in the last month "
-            f"({_month_label(mc, by_month.sizes['time'] - 1)}).")
+            f"({month_of(mc, by_month.sizes['time'] - 1)}).")
 
 
 def _pool_sentence(f: Findings, name: str) -> str:

@@ -21,6 +21,11 @@ def month_index(month: str) -> int:
     return 12 * year + mon - 1
 
 
+def month_label(index: int) -> str:
+    """``'YYYY-MM'`` for a month index of :func:`month_index` (its inverse)."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def step_rates(events: Sequence[Event], start: str, n_steps: int, dt: float) -> np.ndarray:
     """Rate of each step (persons per month) that delivers ``events``.
 

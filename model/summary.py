@@ -114,5 +114,10 @@ def text_summary(ds: xr.Dataset) -> str:
     return "\n".join(lines)
 
 
+def month_of(ds: xr.Dataset, index: float) -> str:
+    """The ``'YYYY-MM'`` label of month ``index`` of ``ds`` ('none' for NaN: not within the horizon)."""
+    return "none" if np.isnan(index) else f"{pd.Timestamp(ds.time.values[int(index)]):%Y-%m}"
+
+
 def _month_label(ds: xr.Dataset, index: int) -> str:
-    return f"{pd.Timestamp(ds.time.values[index]):%Y-%m} (month {index + 1})"
+    return f"{month_of(ds, index)} (month {index + 1})"

@@ -48,9 +48,9 @@ class Target:
     party_claim: bool
 
     @property
-    def label(self) -> str:
-        when = " to ".join(d.strftime("%Y-%m-%d") for d in self.dates)
-        return f"{self.series} {self.measure} {when}"
+    def when(self) -> str:
+        """The date, or the two dates of an increment, as text."""
+        return " to ".join(d.strftime("%Y-%m-%d") for d in self.dates)
 
 
 def build_targets(config: CalibrationConfig, observed: dict[str, Series], start: str, months: int) -> list[Target]:
