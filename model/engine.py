@@ -27,7 +27,10 @@ Rules it keeps:
 Methods: ``"euler"`` (explicit, first order) and ``"rk4"`` (classical
 Runge-Kutta on the flow rates; the four stage rates are combined per flow
 before the limiter and the update, so rules 1 and 2 hold for it too; a run
-whose stage states would go negative takes an Euler step instead).
+whose stage states would go negative, beyond :data:`RK4_TOLERANCE` of
+rounding residue, takes an Euler step instead, and every such step is counted
+per run and month in :attr:`Trajectory.fallbacks`, so a result says when it is
+less accurate than its method promises).
 """
 
 from __future__ import annotations
@@ -39,14 +42,19 @@ import numpy as np
 from numba import njit, prange
 
 from .equations import KERNEL, Inputs, flow_rates, trend
-from .structure import FLOWS, SOURCES, STOCKS, flows_out_of
+from .structure import EXPOSED_STOCK, FLOWS, SOURCES, STOCKS, flows_out_of, limit_order
 
 METHODS = ("euler", "rk4")
 
 _STOCK_INDEX = {name: i for i, name in enumerate(STOCKS)}
-#: Order in which stocks are limited: the wounded before the front, so that returns to duty are settled
-#: before casualties are weighed against the front's strength.
-_LIMIT_ORDER = np.array([_STOCK_INDEX[s] for s in ("pool", "training", "wounded", "front")])
+#: Order in which stocks are limited, derived from the structure (:func:`model.structure.limit_order`): each
+#: after the stocks that feed it, so the wounded (who return to duty) come before the front.
+_LIMIT_ORDER = np.array([_STOCK_INDEX[s] for s in limit_order()])
+#: Row of the shortfall where casualty demand that finds no exposed force is recorded.
+_EXPOSED = _STOCK_INDEX[EXPOSED_STOCK]
+#: A stage state of an RK4 step may dip this far below zero (persons) as rounding residue and still count as
+#: non-negative; a deeper dip means a stock runs dry within the step, and the run takes an Euler step instead.
+RK4_TOLERANCE = 1e-6
 #: Cells (stock, source) with a demand outflow; under RK4 every cell is limited.
 _DEMAND_LIMITED = np.array([[any(f.demand and source in f.sources for f in flows_out_of(s)) for source in SOURCES]
                             for s in STOCKS])
@@ -79,7 +87,9 @@ class Trajectory:
     Shapes: ``flows_by_source (months + 1, k, 6, n)``, ``flows_total (months + 1, k, n)``,
     ``stocks_by_source (months + 1, k, 6, n)``, ``stocks_total (months + 1, k, n)``,
     ``shortfall (months + 1, len(STOCKS), n)``, or no stock row where it is not kept (persons);
-    flows and shortfall are NaN in the last month, which holds the end state.
+    ``fallbacks (months + 1, n)``: steps of each month in which an RK4 run took an Euler step instead
+    (always 0 under Euler). Flows, shortfall and fallbacks are NaN in the last month, which holds the
+    end state.
     """
 
     flows_by_source: np.ndarray
@@ -87,6 +97,7 @@ class Trajectory:
     stocks_by_source: np.ndarray
     stocks_total: np.ndarray
     shortfall: np.ndarray
+    fallbacks: np.ndarray
 
 
 #: Runs advanced together by one thread: enough for the compiler to vectorize, small enough for the cache.
@@ -173,12 +184,14 @@ def _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, 
 
 @njit(**KERNEL)
 def _rk4(state, k1, trends, factors, step, dt, per_run, per_source, schedules, endogenous, origin, target, lo, hi,
-         work):
+         tolerance, work):
     """Classical RK4 rates for the step, in ``k1``; Euler's ``k1`` kept where a stage state goes negative.
 
     RK4 assumes smooth rates. Where a stock runs dry within the step, its stage
-    states dip below zero and the rates there mean nothing, so that run takes
-    the first-order step, which the limiter then keeps non-negative. ``trends``
+    states dip below zero (by more than ``tolerance`` persons of rounding
+    residue) and the rates there mean nothing, so that run takes the
+    first-order step, which the limiter then keeps non-negative; ``work``'s
+    ``smooth[b]`` is left 0 for such a run and 1 otherwise. ``trends``
     are the growth factors at the step's start; ``factors[0]`` and ``factors[1]``
     their growth over half a step and over a whole step.
     """
@@ -192,7 +205,7 @@ def _rk4(state, k1, trends, factors, step, dt, per_run, per_source, schedules, e
             for s in range(state.shape[1]):
                 for b in range(state.shape[2]):
                     stage[i, s, b] = state[i, s, b] + fraction * dt * change[i, s, b]
-                    if stage[i, s, b] < 0.0:
+                    if stage[i, s, b] < -tolerance:
                         smooth[b] = 0.0
         for i in range(trends.shape[0]):
             for b in range(trends.shape[1]):
@@ -275,9 +288,9 @@ def _month_totals(totals, needed, dt, lo, hi):
 
 @njit(parallel=True, **KERNEL)
 def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps_per_month, dt, rk4, limited,
-               order, origin, target, lo, hi, outflows, inflows, weights, out, block):
+               order, exposed, origin, target, lo, hi, outflows, inflows, weights, out, block):
     flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
-    flows_src, flows_tot, stocks_src, stocks_tot, shortfall_out = out
+    flows_src, flows_tot, stocks_src, stocks_tot, shortfall_out, fallbacks_out = out
     needed = np.zeros(origin.shape[0], dtype=np.bool_)  # flows that some kept output combines
     for f in range(origin.shape[0]):
         for o in range(flows_src_w.shape[0]):
@@ -286,7 +299,6 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
             needed[f] |= flows_tot_w[o, f] != 0.0
     n_stocks, n_sources, n = state0.shape
     n_flows = origin.shape[0]
-    front = 2
     for index in prange((n + block - 1) // block):
         first = index * block
         size = min(block, n - first)
@@ -297,6 +309,7 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
         rates = np.zeros((n_flows, n_sources, size))
         totals = np.zeros((n_flows, n_sources, size))
         shortfall = np.zeros((n_stocks, size))
+        fallbacks = np.zeros(size)
         unallocated = np.zeros(size)
         demand = np.zeros(size)
         available = np.zeros(size)
@@ -315,15 +328,19 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
                 break
             totals[:, :, :] = 0.0
             shortfall[:, :] = 0.0
+            fallbacks[:] = 0.0
             trend(block_run, float(month), trends)
             for sub in range(steps_per_month):
                 step = month * steps_per_month + sub
                 flow_rates(state, trends, step, block_run, block_source, schedules, endogenous, rates, unallocated)
                 if rk4:
                     _rk4(state, rates, trends, factors, step, dt, block_run, block_source, schedules, endogenous,
-                         origin, target, lo, hi, work)
+                         origin, target, lo, hi, RK4_TOLERANCE, work)
+                    smooth = work[6]
+                    for b in range(size):
+                        fallbacks[b] += 1.0 - smooth[b]
                 for b in range(size):
-                    shortfall[front, b] += unallocated[b] * dt
+                    shortfall[exposed, b] += unallocated[b] * dt
                 _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,
                        available)
                 _advance(rates, state, totals, needed, dt, origin, target, lo, hi)
@@ -336,6 +353,8 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
             for k in range(shortfall_out.shape[1]):
                 for b in range(size):
                     shortfall_out[month, k, first + b] = shortfall[k, b]
+            for b in range(size):
+                fallbacks_out[month, first + b] = fallbacks[b]
 
 
 def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observations: Observations,
@@ -375,8 +394,9 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
         stocks_by_source=np.empty((months + 1, len(observations.stocks_by_source), n_sources, n)),
         stocks_total=np.empty((months + 1, len(observations.stocks_total), n)),
         shortfall=np.empty((months + 1, len(STOCKS) if observations.shortfall else 0, n)),
+        fallbacks=np.empty((months + 1, n)),
     )
-    for array in (out.flows_by_source, out.flows_total, out.shortfall):
+    for array in (out.flows_by_source, out.flows_total, out.shortfall, out.fallbacks):
         array[months] = np.nan
     limited = np.ones_like(_DEMAND_LIMITED) if method == "rk4" else _DEMAND_LIMITED
     previous = numba.get_num_threads()
@@ -385,16 +405,17 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
     try:
         _integrate(state0, per_run, per_source, inputs.schedules, inputs.endogenous, months,
                    int(round(1.0 / dt)), float(dt), method == "rk4",
-                   limited, _LIMIT_ORDER, _ORIGIN, _TARGET, _LO, _HI, _OUTFLOWS, _INFLOWS,
+                   limited, _LIMIT_ORDER, _EXPOSED, _ORIGIN, _TARGET, _LO, _HI, _OUTFLOWS, _INFLOWS,
                    (observations.flows_by_source, observations.flows_total, observations.stocks_by_source,
                     observations.stocks_total),
-                   (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall),
+                   (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall,
+                    out.fallbacks),
                    BLOCK)
     finally:
         numba.set_num_threads(previous)
     runs = slice(0, inputs.n)
     return Trajectory(out.flows_by_source[..., runs], out.flows_total[..., runs], out.stocks_by_source[..., runs],
-                      out.stocks_total[..., runs], out.shortfall[..., runs])
+                      out.stocks_total[..., runs], out.shortfall[..., runs], out.fallbacks[..., runs])
 
 
 def check_step(dt: float, fractional_outflows: dict[str, np.ndarray]) -> str | None:

@@ -27,7 +27,7 @@ subscript s the source):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numba import njit
@@ -35,7 +35,7 @@ from numba import njit
 from .parameters import ParameterSet
 from .registry import Event
 from .schedules import step_rates
-from .structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS
+from .structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, flows_into, flows_out_of
 
 #: Options of every compiled kernel: cached on disk; numpy's error model (no zero-division checks, so
 #: loops over runs vectorize). No fast math: it lets the compiler fuse and reorder operations
@@ -248,22 +248,53 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     return dict(zip(FLOW_NAMES, rates)), unallocated
 
 
+def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
+    """For each stock, the summed rate (1/month) of its outflows that are a fraction of it, shape ``(6, n)``.
+
+    Read off the equations themselves: with one person in every cell of a stock
+    and nobody elsewhere, each non-demand outflow's rate is its coefficient.
+    Euler keeps the stock non-negative when this sum times ``dt`` is at most 1
+    (:func:`model.engine.check_step`).
+    """
+    out = {}
+    for k, stock in enumerate(STOCKS):
+        unit = np.zeros((len(STOCKS), len(SOURCES), inputs.n))
+        unit[k] = 1.0
+        rates, _ = evaluate_rates(inputs, unit)
+        out[stock] = sum((rates[f.name] for f in flows_out_of(stock) if not f.demand), np.zeros((len(SOURCES), inputs.n)))
+    return out
+
+
+def sustained(inputs: Inputs) -> Inputs:
+    """``inputs`` without the scheduled events (mobilization waves, tranches, roundups).
+
+    The recorded casualties stay: they are the casualty level, not an event.
+    """
+    schedules = inputs.schedules.copy()
+    schedules[[WAVES, TRANCHES, ROUNDUPS]] = 0.0
+    return replace(inputs, schedules=schedules)
+
+
 def initial_state(params: ParameterSet, inputs: Inputs) -> np.ndarray:
     """Stocks at the start, shape ``(len(STOCKS), 6, n)``.
 
     Pools and the front come from the registry. Training pipelines and wounded
-    in treatment start at the steady state of the opening flows (recruits
-    times training time; wounded per month times recovery time), so the run
-    does not open with a spurious transient.
+    in treatment start at the steady state of the *sustained* opening flows
+    (recruits per month times training time; wounded per month times recovery
+    time), so the run does not open with a spurious transient. Scheduled events
+    (a mobilization wave, a tranche or a roundup in the start month) are left
+    out: their people are taken from their pools as the run goes, so the same
+    registry gives the same initial stocks whether or not an event falls in
+    the start month, and no event's people are counted before they are drawn.
     """
     n = inputs.n
     state = np.zeros((len(STOCKS), len(SOURCES), n))
     state[POOL] = np.stack([np.zeros(n)] + [_runs(params.value(f"pool_initial.{s}"), n) for s in POOLED])
     state[FRONT] = initial_front(params, n)
-    opening, _ = evaluate_rates(inputs, state)
-    recruits = opening["signups"] + opening["mobilization"] + opening["pool_draw"]
+    opening, _ = evaluate_rates(sustained(inputs), state)
+    recruits = sum(opening[f.name] for f in flows_into("training"))
     state[TRAINING] = recruits / inputs.per_source[GRADUATION_RATE]
-    state[WOUNDED] = opening["wounded_in_action"] / inputs.per_run[RECOVERY_RATE]
+    state[WOUNDED] = sum(opening[f.name] for f in flows_into("wounded")) / inputs.per_run[RECOVERY_RATE]
     return state
 
 

@@ -33,6 +33,10 @@ TIME_SEMANTICS = ("time labels are months; a stock under a month is its value at
                   "holds the end state and its flows are NaN")
 
 
+#: Output that counts RK4's fallbacks to Euler (see :mod:`model.engine`).
+FALLBACKS = "integrator_fallbacks"
+
+
 @dataclass(frozen=True)
 class Output:
     """An output variable: what it combines, how to label it, which registry keys drive it.
@@ -103,6 +107,10 @@ def _catalogue() -> dict[str, Output]:
                               "Deployed force summed over sources", _stock_parameters("front")),
         "bonus": Output("special", {}, False, "sign-up bonus", "Federal plus average regional sign-up payment",
                         ("volunteer.bonus", "volunteer.bonus_growth"), units="RUB"),
+        FALLBACKS: Output("special", {}, False, "RK4 steps taken as Euler steps",
+                          "Steps of the month in which the run's RK4 stage states would have gone negative (a stock "
+                          "running dry within the step), so it took a first-order Euler step instead; kept under RK4",
+                          (), units="1"),
         "shortfall": Output("special", {}, False, "shortfall",
                             "Persons a demand flow (casualties, mobilization) asked of a stock beyond what it "
                             "held; nonzero means a constraint was binding", ("casualties.", "mobilization.")),
@@ -163,13 +171,17 @@ def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSe
         arrays["bonus"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0)))
     if "shortfall" in selection.names:
         arrays["shortfall"] = (["time", "stock", "run"], trajectory.shortfall)
+    names = selection.names
+    if method == "rk4" or FALLBACKS in names:  # always kept under RK4: a result says where it is less accurate
+        arrays[FALLBACKS] = (["time", "run"], trajectory.fallbacks)
+        names = tuple(dict.fromkeys(names + (FALLBACKS,)))
     coords = {"time": pd.date_range(f"{start}-01", periods=months + 1, freq="MS"), "source": list(SOURCES)}
     if "shortfall" in selection.names:
         coords["stock"] = list(STOCKS)
     if batched:
         coords["run"] = np.arange(trajectory.shortfall.shape[-1])
     data_vars = {}
-    for name in selection.names:
+    for name in names:
         dims, values = arrays[name]
         if not batched:
             dims, values = dims[:-1], values[..., 0]
@@ -178,6 +190,7 @@ def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSe
     ds["source"].attrs["long_name"] = "recruitment source"
     ds["time"].attrs["long_name"] = "month"
     ds.attrs.update(_global_attrs(params, start=start, months=months, dt=dt, method=method))
+    ds.attrs["integrator_fallback_steps"] = int(np.nansum(trajectory.fallbacks))
     return ds
 
 

@@ -9,8 +9,7 @@ import numpy as np
 import xarray as xr
 
 from . import engine
-from .equations import (DESERTION, DRAW_RATE, GRADUATION_RATE, RECOVERY_RATE, RELEASE_RATE,
-                        initial_state, prepare)
+from .equations import fractional_outflows, initial_state, prepare
 from .errors import InputError
 from .parameters import ParameterSet
 from .results import Selection, to_dataset
@@ -55,12 +54,7 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
     _check_options(months, dt, start, method)
     selection = Selection.of(variables)
     inputs = prepare(params, start, months * int(round(1.0 / dt)), dt)
-    problem = engine.check_step(dt, {
-        "training": inputs.per_source[GRADUATION_RATE],
-        "front": inputs.per_run[DESERTION] + inputs.per_source[RELEASE_RATE],
-        "wounded": inputs.per_run[RECOVERY_RATE],
-        "pool": inputs.per_source[DRAW_RATE],
-    })
+    problem = engine.check_step(dt, fractional_outflows(inputs))
     if problem:
         raise InputError("simulate", "dt", problem)
     state0 = initial_state(params, inputs)

@@ -31,6 +31,7 @@ monthly totals of the flows into it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: Recruitment sources, in this order along the ``source`` dimension.
@@ -87,12 +88,9 @@ class Flow:
 
     @property
     def rows(self) -> slice:
-        """Slice of the ``source`` axis that the flow runs along."""
+        """Slice of the ``source`` axis that the flow runs along (checked contiguous at import)."""
         start = SOURCES.index(self.sources[0])
-        stop = start + len(self.sources)
-        if SOURCES[start:stop] != self.sources:
-            raise ValueError(f"flow {self.name}: sources must be contiguous in SOURCES")
-        return slice(start, stop)
+        return slice(start, start + len(self.sources))
 
 
 _CASUALTY_PARAMETERS = (
@@ -146,6 +144,80 @@ CASUALTY_FLOWS: tuple[str, ...] = ("killed", "wounded_in_action", "captured")
 
 #: Flows that are permanent losses to the force (released men are not lost to the war).
 PERMANENT_LOSS_FLOWS: tuple[str, ...] = ("killed", "captured", "desertion", "discharge")
+
+
+class StructureError(ValueError):
+    """The declared structure is inconsistent (a programming error in this module, not bad user input)."""
+
+
+def check_structure(flows: Sequence[Flow], stocks: Sequence[str] = STOCKS, sinks: Sequence[str] = SINKS,
+                    sources: Sequence[str] = SOURCES) -> None:
+    """Raise :class:`StructureError` unless ``flows`` is a structure the engine can integrate.
+
+    Rules: flow names are unique; each origin is a stock (or ``None``: from
+    outside) and each target a stock or a sink, never the origin itself; each
+    flow runs along a non-empty, contiguous run of ``sources`` (the engine
+    addresses it as a slice); stocks and sinks do not share a name; and the
+    stocks, linked by the flows that are not demand flows, can be put in an
+    order in which each comes after every stock that feeds it (see
+    :func:`limit_order`).
+    """
+    names = [f.name for f in flows]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise StructureError(f"flow names must be unique; repeated: {', '.join(duplicated)}")
+    shared = set(stocks) & set(sinks)
+    if shared:
+        raise StructureError(f"stocks and sinks must not share names: {', '.join(sorted(shared))}")
+    for f in flows:
+        if f.origin is not None and f.origin not in stocks:
+            raise StructureError(f"flow {f.name}: origin {f.origin!r} is not a stock ({', '.join(stocks)})")
+        if f.target not in stocks and f.target not in sinks:
+            raise StructureError(f"flow {f.name}: target {f.target!r} is neither a stock nor a sink")
+        if f.target == f.origin:
+            raise StructureError(f"flow {f.name}: origin and target are the same stock")
+        if not f.sources or any(s not in sources for s in f.sources):
+            raise StructureError(f"flow {f.name}: sources must be a non-empty subset of {', '.join(sources)}")
+        start = list(sources).index(f.sources[0])
+        if tuple(sources[start:start + len(f.sources)]) != tuple(f.sources):
+            raise StructureError(f"flow {f.name}: sources must be a contiguous run of {', '.join(sources)}")
+    limit_order(flows, stocks)
+
+
+def limit_order(flows: Sequence[Flow] = (), stocks: Sequence[str] = STOCKS) -> tuple[str, ...]:
+    """The order in which the engine settles stocks that their outflows could overdraw.
+
+    A stock's outflows are limited to what it holds plus what reaches it within
+    the step from stocks already settled, so every stock must come after the
+    stocks that feed it through flows that are *not* demand flows (a demand
+    flow is itself scaled down by the limiter of its origin, so it cannot be
+    counted on). Kahn's topological sort on that graph, ties broken by the order
+    of ``stocks``; a cycle of non-demand flows has no such order and is a
+    :class:`StructureError`.
+    """
+    flows = flows or FLOWS
+    feeders = {s: {f.origin for f in flows if f.target == s and f.origin is not None and not f.demand}
+               for s in stocks}
+    order: list[str] = []
+    while len(order) < len(stocks):
+        ready = [s for s in stocks if s not in order and feeders[s] <= set(order)]
+        if not ready:
+            stuck = [s for s in stocks if s not in order]
+            raise StructureError(f"stocks {', '.join(stuck)} feed each other through non-demand flows in a cycle; "
+                                 "the limiter needs an order")
+        order.append(ready[0])
+    return tuple(order)
+
+
+check_structure(FLOWS)
+for _group in (RECRUITMENT_FLOWS, CASUALTY_FLOWS, PERMANENT_LOSS_FLOWS):
+    if not set(_group) <= set(FLOW_NAMES):
+        raise StructureError(f"flow groups must name declared flows; unknown: {set(_group) - set(FLOW_NAMES)}")
+if len({f.origin for f in FLOWS if f.name in CASUALTY_FLOWS}) != 1:
+    raise StructureError("casualty flows must all drain one stock (the exposed force)")
+
+#: The stock that casualties are taken from; casualty demand that finds nobody there is its shortfall.
+EXPOSED_STOCK: str = next(f.origin for f in FLOWS if f.name in CASUALTY_FLOWS)
 
 
 def flows_into(stock: str) -> tuple[Flow, ...]:

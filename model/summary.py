@@ -111,6 +111,10 @@ def text_summary(ds: xr.Dataset) -> str:
     if shortfall > 0:
         lines.append(f"WARNING: {shortfall:,.0f} persons of casualty or mobilization demand found no one to fall on "
                      "(see the 'shortfall' variable): a stock ran dry.")
+    fallbacks = int(ds.attrs.get("integrator_fallback_steps", 0))
+    if fallbacks:
+        lines.append(f"WARNING: RK4 took {fallbacks:,} Euler step(s) instead where a stock ran dry within a step "
+                     "(see the 'integrator_fallbacks' variable): those months are first-order accurate only.")
     return "\n".join(lines)
 
 
