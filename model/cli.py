@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -54,7 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ds = simulate(params, months=args.months, dt=args.dt, start=args.start, method=args.method)
     print(text_summary(ds))
     out = Path(args.out)
-    netcdf = write_netcdf(ds, out / f"{params.scenario}.nc")
+    netcdf = write_netcdf(ds, out / f"{params.scenario}.nc", command=args.command_line)
     figure = save_figure(run_figure(ds), out / f"{params.scenario}.png")
     print(f"\nWrote {netcdf} and {figure}")
     return 0
@@ -76,7 +78,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(table.T.to_string(float_format=lambda v: f"{v:,.0f}"))
     out = Path(args.out)
     csv = atomic_write(out / "comparison.csv", lambda tmp: table.to_csv(tmp))
-    netcdf = write_netcdf(ds, out / "comparison.nc")
+    netcdf = write_netcdf(ds, out / "comparison.nc", command=args.command_line)
     figure = save_figure(comparison_figure(ds), out / "comparison.png")
     print(f"\nWrote {csv}, {netcdf} and {figure}")
     return 0
@@ -111,7 +113,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         print("\nBy month (share of runs):")
         print(table.iloc[::3].to_string(float_format=lambda v: f"{v:.2f}"))
     out = Path(args.out)
-    netcdf = write_netcdf(ds, out / f"uncertainty_{args.scenario}.nc")
+    netcdf = write_netcdf(ds, out / f"uncertainty_{args.scenario}.nc", command=args.command_line)
     figure = save_figure(fan_chart(ds, threshold), out / f"fan_{args.scenario}.png")
     print(f"\nWrote {netcdf} (samples and outputs) and {figure}")
     return 0
@@ -191,7 +193,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    table = _params(args).table()
+    params = _params(args)
+    table = params.table()
     if args.key:
         keys = [args.key] if args.key in table.index else expand_keys([args.key.rstrip(".") + "."], table.index)
         if not keys:
@@ -200,7 +203,7 @@ def cmd_params(args: argparse.Namespace) -> int:
     if args.format == "csv":
         table.to_csv(sys.stdout)
     elif args.format == "json":
-        print(json.dumps(table.reset_index().to_dict(orient="records"), indent=2, ensure_ascii=False))
+        print(json.dumps([_json_record(params[key]) for key in table.index], indent=2, ensure_ascii=False))
     else:
         columns = ["value", "unit", "low", "high", "as_registered", "source", "date"]
         with _wide_pandas():
@@ -210,25 +213,62 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def _json_record(parameter) -> dict[str, object]:
+    """A parameter's provenance with its value and range as JSON numbers (schedules as lists of events)."""
+    value = parameter.value
+    if isinstance(value, tuple):
+        value = [event.model_dump() for event in value]
+    elif not isinstance(value, str):
+        value = np.asarray(value, dtype=float).tolist()
+    return {**parameter.provenance(), "value": value, "low": parameter.low, "high": parameter.high}
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
+    from . import cf
+    from .lineage import tree
+
     params = _params(args)
     name = args.name
-    if name in OUTPUTS:
-        keys = expand_keys(OUTPUTS[name].parameters, params)
-        print(f"{name}: {OUTPUTS[name].description} ({OUTPUTS[name].units}); driven by {len(keys)} parameters:\n")
-    elif name in params:
-        keys = [name]
-    else:
+    if name in params:
+        _print_provenance(params, name, full=True)
+        return 0
+    if name not in OUTPUTS:
         raise InputError("explain", name, "expected an output variable or a parameter key "
                          f"(outputs: {', '.join(OUTPUTS)})")
-    for key in keys:
-        row = params[key].provenance()
-        print(f"{key} = {row['value']} {row['unit']} (range {row['low'] or '-'} to {row['high'] or '-'})")
-        for field in ("description", "source", "date", "url", "quote", "assumption", "evidence", "file"):
-            if row[field]:
-                print(f"    {field}: {' '.join(str(row[field]).split())}")
-        print()
+    meta = OUTPUTS[name]
+    drivers = expand_keys(meta.drivers, params)
+    print(f"{name}: {meta.description} ({cf.CF_UNITS[meta.units][1]}); driven by {len(drivers)} parameters, "
+          "through the flows and stocks it depends on:\n")
+    for key in expand_keys(meta.parameters, params):
+        _print_provenance(params, key, full=args.full, indent="  ")
+    for branch in tree(meta.nodes, params):
+        _print_branch(params, branch, depth=1, full=args.full)
+    if not args.full:
+        print("\nQuotes, URLs and assumptions: manpower explain NAME --full, or manpower explain KEY")
     return 0
+
+
+def _print_branch(params, branch, depth: int, full: bool) -> None:
+    """One flow or stock of an explanation tree, its own parameters, then what it depends on."""
+    upstream = "" if branch.keys or branch.children else ": its parameters are listed above"
+    print(f"{'  ' * (depth - 1)}{branch.name} ({branch.kind}){upstream}")
+    for key in branch.keys:
+        _print_provenance(params, key, full=full, indent="  " * depth + "  ")
+    for child in branch.children:
+        _print_branch(params, child, depth + 1, full)
+
+
+def _print_provenance(params, key: str, full: bool, indent: str = "") -> None:
+    """``key = value unit (source)`` on one line; with ``full``, every provenance field under it."""
+    row = params[key].provenance()
+    if not full:
+        print(f"{indent}{key} = {row['value']} {row['unit']} ({row['source']})")
+        return
+    print(f"{indent}{key} = {row['value']} {row['unit']} (range {row['low'] or '-'} to {row['high'] or '-'})")
+    for field in ("description", "source", "date", "url", "quote", "assumption", "evidence", "file"):
+        if row[field]:
+            print(f"{indent}    {field}: {' '.join(str(row[field]).split())}")
+    print()
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -346,6 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="where an output or a parameter comes from")
     explain.add_argument("name", help="an output variable (e.g. front, net) or a parameter key")
+    explain.add_argument("--full", action="store_true",
+                         help="every parameter's description, quote, URL and assumption under it")
     scenario_options(explain)
     explain.set_defaults(handler=cmd_explain)
     docs = commands.add_parser("docs", help="write docs/MODEL.md from the model's structure and registry")
@@ -367,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``manpower`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
+    args.command_line = shlex.join(["manpower", *(sys.argv[1:] if argv is None else argv)])  # CF history
     try:
         return args.handler(args)
     except InputError as exc:

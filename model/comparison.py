@@ -5,6 +5,11 @@
 inflow by source, permanent losses, the change in front strength, the first
 month of deficit, when each finite pool runs dry, the share of foreign and
 North Korean troops in the inflow, and the break-even gap.
+
+The dataset carries, along ``scenario``, the exact parameter set each scenario
+ran with (coordinate ``parameter_set``, JSON from :mod:`model.snapshot`), so the
+break-even columns solve with the inputs that made the runs, even if the
+registry on disk has changed since.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import breakeven
-from .parameters import load_params, scenario_names
+from . import breakeven, cf, snapshot
+from .errors import InputError
+from .parameters import ParameterSet, load_params, scenario_names
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
 from .summary import first_deficit_month, month_of, pool_exhaustion
 
@@ -29,11 +35,12 @@ def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt
             start: str = DEFAULT_START, method: str = "euler") -> xr.Dataset:
     """Run scenarios and stack them along a ``scenario`` dimension (default: every scenario).
 
-    Each scenario's description, parameter digest and changed keys are
-    coordinates along ``scenario``; the registry's provenance is in the attrs.
+    Each scenario's description, parameter digest, changed keys and parameter
+    set (JSON) are coordinates along ``scenario``; every variable keeps its
+    units and labels; the registry's provenance is in the attrs.
     """
     names = list(names) if names else scenario_names()
-    runs, descriptions, digests, changes = [], [], [], []
+    runs, descriptions, digests, changes, snapshots = [], [], [], [], []
     baseline = load_params("baseline")
     for name in names:
         params = load_params(name)
@@ -41,18 +48,32 @@ def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt
         runs.append(ds)
         descriptions.append(params.description)
         digests.append(params.digest())
+        snapshots.append(snapshot.dumps(params))
         changed = [k for k in params if params[k].entry != baseline[k].entry]
         changes.append(", ".join(changed) or "none")
-    combined = xr.concat(runs, dim=pd.Index(names, name="scenario"), combine_attrs="drop")
+    # "override": every variable's attrs (units, labels, drivers: the same in every run) from the first run.
+    combined = xr.concat(runs, dim=pd.Index(names, name="scenario"), combine_attrs="override")
     combined = combined.assign_coords(description=("scenario", descriptions),
                                       parameters_digest=("scenario", digests),
-                                      changed_parameters=("scenario", changes))
-    # Settings and the baseline registry's provenance; each scenario's changes are coordinates above,
+                                      changed_parameters=("scenario", changes),
+                                      parameter_set=("scenario", snapshots))
+    combined["parameter_set"].attrs["long_name"] = "the scenario's parameter set, JSON (model.snapshot)"
+    # Settings and the first scenario's registry provenance; each scenario's changes are coordinates above,
     # and `manpower params --scenario NAME` shows them with their reasons.
     combined.attrs.update({**runs[0].attrs, "title": "manpower-model: scenarios compared",
                            "scenario": ", ".join(names), "parameters_digest": ", ".join(digests),
-                           "scenario_description": "; ".join(f"{n}: {d}" for n, d in zip(names, descriptions))})
+                           "scenario_description": "; ".join(f"{n}: {d}" for n, d in zip(names, descriptions)),
+                           "history": cf.history_line(f"model.compare({names!r}, months={months}, dt={dt}, "
+                                                      f"start={start!r}, method={method!r})")})
     return combined
+
+
+def scenario_params(ds: xr.Dataset) -> dict[str, ParameterSet]:
+    """The parameter set each scenario of ``compare``'s result ran with, read from the dataset alone."""
+    if "parameter_set" not in ds.coords:
+        raise InputError("comparison_table", "parameter_set",
+                         "expected the dataset from model.compare (it carries each scenario's parameter set)")
+    return {str(name): snapshot.loads(str(text)) for name, text in zip(ds.scenario.values, ds.parameter_set.values)}
 
 
 def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFrame:
@@ -60,9 +81,11 @@ def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFram
 
     With ``with_breakeven``, two root-finding columns: the extra initial
     volunteer sign-ups per month that hold the front at its starting strength,
-    and the monthly casualty level at which recruitment equals permanent losses.
+    and the monthly casualty level at which recruitment equals permanent losses,
+    solved with the parameter sets the dataset carries (:func:`scenario_params`).
     """
     horizon = ds.sizes["time"] - 1
+    sets = scenario_params(ds) if with_breakeven else {}
     flows = ds.isel(time=slice(0, horizon)).sum("time")
     rows = []
     for name in ds.scenario.values:
@@ -85,7 +108,7 @@ def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFram
             share = float(total.recruitment.sel(source=source)) / inflow if inflow > 0 else np.nan
             row[f"share {source} %"] = 100 * share
         if with_breakeven:
-            params = load_params(str(name))
+            params = sets[str(name)]
             settings = {"months": horizon, "dt": float(ds.attrs["dt_months"]), "start": ds.attrs["start"]}
             recruits = breakeven.solve(params, RECRUITMENT_LEVER, "front", **settings)
             casualties = breakeven.solve(params, CASUALTY_LEVER, "net", **settings)

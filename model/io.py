@@ -9,6 +9,8 @@ from pathlib import Path
 
 import xarray as xr
 
+from . import cf
+
 
 def _umask() -> int:
     current = os.umask(0)
@@ -32,8 +34,20 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def write_netcdf(ds: xr.Dataset, path: Path) -> Path:
-    """Write a results dataset as NetCDF-4 (compressed), atomically."""
+def write_netcdf(ds: xr.Dataset, path: Path, command: str | None = None) -> Path:
+    """Write a results dataset as NetCDF-4 (compressed), atomically.
+
+    ``command`` (e.g. the command line that made the file) is prepended to the
+    CF ``history`` attribute with a timestamp. Variable names must be usable as
+    attributes (no dots: see :func:`model.cf.variable_name`).
+    """
+    dotted = [str(name) for name in ds.variables if "." in str(name)]
+    if dotted:
+        raise ValueError(f"variable names with dots: {', '.join(dotted)}; use model.cf.variable_name")
+    if command is not None:
+        attrs = dict(ds.attrs)
+        cf.add_history(attrs, command)
+        ds = ds.assign_attrs(attrs)
     encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
     return atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding))
 

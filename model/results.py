@@ -3,10 +3,13 @@
 Each output variable is declared here once, as a linear combination of flows
 (monthly totals) or of stocks (at the start of each month), by source or
 summed over sources; the engine keeps exactly those combinations. Every
-variable carries ``units``, a ``long_name``, a ``description``, CF
-``cell_methods`` (``time: point`` for stocks, ``time: sum`` for flows) and
-``parameters``: the registry keys that drive it, so :func:`model.explain` can
-say where any output comes from.
+variable carries CF ``units`` (see :mod:`model.cf`: a count of persons is
+``"1"``, with ``unit_label`` and ``long_name`` saying persons), a ``long_name``,
+a ``description``, CF ``cell_methods`` (``time: point`` for stocks,
+``time: sum`` for flows) and ``drivers``: every registry key that can move it,
+through the flows and stocks it depends on (:mod:`model.lineage`), so
+``manpower explain`` can say where any output comes from. The dataset carries
+CF ``Conventions`` and a ``history`` line naming the call that made it.
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import __version__
+from . import __version__, cf, lineage
 from .engine import Observations, Trajectory
 from .equations import Inputs, bonus
 from .errors import InputError
+from .lineage import expand_keys
 from .parameters import ParameterSet
-from .structure import (CASUALTY_FLOWS, FLOW_NAMES, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, SOURCES,
-                        STOCKS, flows_into, flows_out_of)
+from .structure import CASUALTY_FLOWS, FLOW_NAMES, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, SOURCES, STOCKS
 
 TIME_SEMANTICS = ("time labels are months; a stock under a month is its value at the start of that month "
                   "(persons); a flow under a month is its total over that month (persons); the last month "
@@ -43,6 +46,10 @@ class Output:
 
     ``kind`` is ``"flow"`` or ``"stock"`` (a combination with ``weights`` keyed
     by flow or stock name), or ``"special"`` (computed here, not by the engine).
+    ``parameters`` are the keys (or prefixes) acting on it directly, ``reads``
+    the flows a special output is computed from; :attr:`drivers` adds
+    everything upstream. ``units`` is a canonical unit of the package
+    (:mod:`model.units`), written in its CF form.
     """
 
     kind: str
@@ -50,18 +57,25 @@ class Output:
     per_source: bool
     long_name: str
     description: str
-    parameters: tuple[str, ...]
+    parameters: tuple[str, ...] = ()
     units: str = "person"
+    reads: tuple[str, ...] = ()
 
     @property
     def cell_method(self) -> str:
         return "time: sum" if self.kind == "flow" else "time: point"
 
+    @property
+    def nodes(self) -> tuple[lineage.Node, ...]:
+        """Flows and stocks of the lineage graph that the output combines or reads."""
+        return lineage.output_nodes(self.kind, self.weights, self.reads)
 
-_FLOW_BY_NAME = {f.name: f for f in FLOWS}
-_INITIAL = {"pool": ("pool_initial.",), "front": ("force.deployed_total", "front_initial."),
-            "training": ("volunteer.signups", "draw_rate.", "training_time."),
-            "wounded": ("casualties.", "wounded.recovery_time")}
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """Every key or prefix that can move the output (the closure over flows and stocks)."""
+        return lineage.drivers(self.nodes, self.parameters)
+
+
 _STOCK_TEXT = {
     "pool": "People available to a finite recruitment channel, not yet recruited",
     "training": "Recruited, not yet deployed",
@@ -70,41 +84,30 @@ _STOCK_TEXT = {
 }
 
 
-def _flow_parameters(names: Sequence[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p for n in names for p in _FLOW_BY_NAME[n].parameters))
-
-
-def _stock_parameters(stock: str) -> tuple[str, ...]:
-    flows = [f.name for f in flows_into(stock) + flows_out_of(stock)]
-    return tuple(dict.fromkeys(_INITIAL[stock] + _flow_parameters(flows)))
-
-
 def _sum_of(names: Sequence[str], sign: float = 1.0) -> dict[str, float]:
     return {name: sign for name in names}
 
 
 def _catalogue() -> dict[str, Output]:
-    outputs = {stock: Output("stock", {stock: 1.0}, True, f"{stock} (stock)", _STOCK_TEXT[stock],
-                             _stock_parameters(stock)) for stock in STOCKS}
+    outputs = {stock: Output("stock", {stock: 1.0}, True, f"{stock} (stock)", _STOCK_TEXT[stock])
+               for stock in STOCKS}
     outputs.update({flow.name: Output("flow", {flow.name: 1.0}, True, flow.name.replace("_", " "),
-                                      flow.description, _flow_parameters([flow.name])) for flow in FLOWS})
+                                      flow.description) for flow in FLOWS})
     recruits, casualties, losses = RECRUITMENT_FLOWS, CASUALTY_FLOWS, PERMANENT_LOSS_FLOWS
     outputs.update({
         "recruitment": Output("flow", _sum_of(recruits), True, "recruitment",
-                              "New recruits entering training, all channels", _flow_parameters(recruits)),
+                              "New recruits entering training, all channels"),
         "casualties": Output("flow", _sum_of(casualties), True, "casualties",
-                             "Killed, wounded, and captured or missing", _flow_parameters(casualties)),
+                             "Killed, wounded, and captured or missing"),
         "permanent_losses": Output("flow", _sum_of(losses), True, "permanent losses",
-                                   "Killed + captured or missing + discharged as unfit + deserted",
-                                   _flow_parameters(losses)),
-        "inflow": Output("flow", _sum_of(recruits), False, "total inflow", "Recruitment summed over sources",
-                         _flow_parameters(recruits)),
+                                   "Killed + captured or missing + discharged as unfit + deserted"),
+        "inflow": Output("flow", _sum_of(recruits), False, "total inflow", "Recruitment summed over sources"),
         "losses": Output("flow", _sum_of(losses), False, "total permanent losses",
-                         "Permanent losses summed over sources", _flow_parameters(losses)),
+                         "Permanent losses summed over sources"),
         "net": Output("flow", {**_sum_of(recruits), **_sum_of(losses, -1.0)}, False, "net balance",
-                      "Inflow minus permanent losses", _flow_parameters(recruits + losses)),
+                      "Inflow minus permanent losses"),
         "front_total": Output("stock", {"front": 1.0}, False, "front strength",
-                              "Deployed force summed over sources", _stock_parameters("front")),
+                              "Deployed force summed over sources"),
         "bonus": Output("special", {}, False, "sign-up bonus", "Federal plus average regional sign-up payment",
                         ("volunteer.bonus", "volunteer.bonus_growth"), units="RUB"),
         FALLBACKS: Output("special", {}, False, "RK4 steps taken as Euler steps",
@@ -113,7 +116,8 @@ def _catalogue() -> dict[str, Output]:
                           (), units="1"),
         "shortfall": Output("special", {}, False, "shortfall",
                             "Persons a demand flow (casualties, mobilization) asked of a stock beyond what it "
-                            "held; nonzero means a constraint was binding", ("casualties.", "mobilization.")),
+                            "held; nonzero means a constraint was binding",
+                            reads=tuple(f.name for f in FLOWS if f.demand)),
     })
     return outputs
 
@@ -195,22 +199,22 @@ def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSe
 
 
 def _attrs(meta: Output, params: ParameterSet) -> dict[str, str]:
+    units = cf.unit_attrs(meta.units)
     return {
-        "long_name": meta.long_name,
+        "long_name": f"{meta.long_name} ({units['unit_label']})",
         "description": meta.description,
-        "units": meta.units,
+        **units,
         "cell_methods": meta.cell_method,
-        "parameters": ", ".join(expand_keys(meta.parameters, params)),
+        "drivers": ", ".join(expand_keys(meta.drivers, params)),
     }
 
 
-def expand_keys(patterns: Sequence[str], keys) -> list[str]:
-    """Registry keys matching ``patterns`` (exact keys, or prefixes ending in ``.``)."""
-    return [k for k in keys if any(k == p or (p.endswith(".") and k.startswith(p)) for p in patterns)]
-
-
 def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, method: str) -> dict[str, str]:
+    call = (f"model.simulate(load_params({params.scenario!r}){_overrides(params)}, months={months}, dt={dt}, "
+            f"start={start!r}, method={method!r})")
     return {
+        "Conventions": cf.CONVENTIONS,
+        "history": cf.history_line(call),
         "title": f"manpower-model projection: scenario {params.scenario}",
         "scenario": params.scenario,
         "scenario_description": params.description,
@@ -227,3 +231,12 @@ def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, m
         "parameters": params.table().reset_index().to_json(orient="records"),
         "evidence": json.dumps({k: e.model_dump() for k, e in params.evidence.items()}),
     }
+
+
+def _overrides(params: ParameterSet) -> str:
+    """``.with_values({...}, where=...)`` for the values set after loading (from Python or ``--set``), else ``""``."""
+    by_origin: dict[str, dict[str, str]] = {}
+    for key, parameter in params.items():
+        if parameter.origin not in params.files:
+            by_origin.setdefault(parameter.origin, {})[key] = parameter.provenance()["value"]
+    return "".join(f".with_values({values!r}, where={origin!r})" for origin, values in by_origin.items())

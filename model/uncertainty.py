@@ -1,8 +1,9 @@
 """Monte Carlo uncertainty: a scenario run over samples of its uncertain parameters.
 
 :func:`uncertainty` returns one dataset with a ``run`` dimension, the sampled
-parameters as variables along ``run`` (with their units and sources) and every
-output of :func:`model.simulate`; :func:`percentiles`,
+parameters as variables along ``run`` (named after their key with ``__`` for
+the dot, e.g. ``casualties__monthly``, the key itself in the attribute ``key``,
+with their units and sources) and every output of :func:`model.simulate`; :func:`percentiles`,
 :func:`deficit_probability` and :func:`front_below` summarise it.
 """
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from . import cf
 from .parameters import load_params
 from .sampling import sample, uncertain_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
@@ -28,8 +30,9 @@ def uncertainty(scenario: str = "baseline", n: int = 10_000, seed: int = 0, mont
     """Run ``n`` samples of ``scenario``'s uncertain parameters in one vectorized pass.
 
     Returns the :func:`model.simulate` dataset (dimension ``run``) with each
-    sampled parameter added as a variable along ``run`` and the sampling
-    settings in the attrs.
+    sampled parameter added as a variable along ``run`` (see
+    :func:`model.cf.variable_name`; ``low``, ``high`` and ``mode`` in the
+    parameter's canonical unit, ``unit_label``) and the sampling settings in the attrs.
     """
     params = load_params(scenario)
     keys = uncertain_keys(params)
@@ -37,10 +40,13 @@ def uncertainty(scenario: str = "baseline", n: int = 10_000, seed: int = 0, mont
     ds = simulate(batch, months=months, dt=dt, start=start, variables=variables)
     for key in keys:
         p = params[key]
-        ds[key] = ("run", batch.value(key), {"units": p.unit, "long_name": p.entry.description.strip(),
-                                             "source": p.entry.source, "distribution": p.entry.distribution,
-                                             "low": p.low, "high": p.high, "mode": float(p.value)})
+        ds[cf.variable_name(key)] = ("run", batch.value(key), {
+            "key": key, "long_name": p.entry.description.strip(), **cf.unit_attrs(p.unit), "drivers": key,
+            "source": p.entry.source, "distribution": p.entry.distribution,
+            "low": p.low, "high": p.high, "mode": float(p.value)})
     ds.attrs.update({"sampling_method": method, "seed": seed, "sampled_parameters": ", ".join(keys)})
+    cf.add_history(ds.attrs, f"model.uncertainty({scenario!r}, n={n}, seed={seed}, months={months}, "
+                             f"method={method!r}, dt={dt}, start={start!r}, variables={variables!r})")
     return ds
 
 

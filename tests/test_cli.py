@@ -53,10 +53,36 @@ def test_params_prints_the_registry_with_provenance(fmt):
         assert {"key", "value", "unit", "low", "high", "source", "date", "url", "quote", "assumption"} <= set(records[0])
 
 
+def test_params_json_gives_numbers_as_numbers(baseline):
+    status, text = run_cli("params", "--format", "json")
+    records = {r["key"]: r for r in json.loads(text)}
+    for key in baseline:
+        parameter, record = baseline[key], records[key]
+        if parameter.spec.numeric:
+            assert record["value"] == parameter.value and isinstance(record["value"], float), key
+            assert record["low"] == parameter.low and record["high"] == parameter.high, key
+        elif isinstance(parameter.value, tuple):
+            assert record["value"] == [event.model_dump() for event in parameter.value], key
+
+
 def test_explain_traces_an_output_to_its_sources():
-    status, text = run_cli("explain", "killed")
+    status, text = run_cli("explain", "killed", "--full")
     assert status == 0
     assert "casualties.killed_fraction" in text and "quote:" in text
+
+
+def test_explain_shows_every_driver_once_as_a_tree(baseline):
+    from model.lineage import expand_keys
+    from model.results import OUTPUTS
+
+    status, text = run_cli("explain", "net")
+    assert status == 0
+    lines = text.splitlines()
+    drivers = expand_keys(OUTPUTS["net"].drivers, baseline)
+    for key in drivers:
+        assert sum(line.strip().startswith(f"{key} = ") for line in lines) == 1, key
+    assert "  training_time.volunteer = " in text and "    graduation (flow)" in text  # nested under the front
+    assert len(lines) < 2 * len(drivers)
 
 
 BAD_INPUTS = [

@@ -51,10 +51,10 @@ def test_totals_are_consistent(baseline_run):
 
 def test_units_and_provenance_are_attached(baseline_run, baseline):
     ds = baseline_run
-    assert ds.front.attrs["units"] == "person" and ds.front.attrs["cell_methods"] == "time: point"
+    assert ds.front.attrs["units"] == "1" and ds.front.attrs["cell_methods"] == "time: point"
     assert ds.killed.attrs["cell_methods"] == "time: sum"
-    assert "front_initial.dprk" in ds.front.attrs["parameters"]
-    assert "casualties.killed_fraction" in ds.killed.attrs["parameters"]
+    assert "front_initial.dprk" in ds.front.attrs["drivers"]
+    assert "casualties.killed_fraction" in ds.killed.attrs["drivers"]
     records = json.loads(ds.attrs["parameters"])
     assert {r["key"] for r in records} == set(baseline)
     assert ds.attrs["parameters_digest"] == baseline.digest()
@@ -116,5 +116,5 @@ def test_netcdf_round_trip(baseline_run, tmp_path):
     with xr.open_dataset(path) as loaded:
         xr.testing.assert_allclose(loaded.front, baseline_run.front)
         assert loaded.attrs["parameters_digest"] == baseline_run.attrs["parameters_digest"]
-        assert loaded.front.attrs["units"] == "person"
+        assert loaded.front.attrs["units"] == "1" and loaded.front.attrs["unit_label"] == "persons"
     assert not list(tmp_path.glob("*.part"))
