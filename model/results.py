@@ -29,6 +29,7 @@ from .equations import Inputs, bonus
 from .errors import InputError
 from .lineage import expand_keys
 from .parameters import ParameterSet
+from .units import DIMENSIONLESS
 from .structure import CASUALTY_FLOWS, FLOW_NAMES, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, SOURCES, STOCKS
 
 TIME_SEMANTICS = ("time labels are months; a stock under a month is its value at the start of that month "
@@ -49,7 +50,8 @@ class Output:
     ``parameters`` are the keys (or prefixes) acting on it directly, ``reads``
     the flows a special output is computed from; :attr:`drivers` adds
     everything upstream. ``units`` is a canonical unit of the package
-    (:mod:`model.units`), written in its CF form.
+    (:mod:`model.units`), written in its CF form. ``monthly_total`` marks a
+    special output that, like a flow, totals its month (CF ``time: sum``).
     """
 
     kind: str
@@ -60,10 +62,11 @@ class Output:
     parameters: tuple[str, ...] = ()
     units: str = "person"
     reads: tuple[str, ...] = ()
+    monthly_total: bool = False
 
     @property
     def cell_method(self) -> str:
-        return "time: sum" if self.kind == "flow" else "time: point"
+        return "time: sum" if self.kind == "flow" or self.monthly_total else "time: point"
 
     @property
     def nodes(self) -> tuple[lineage.Node, ...]:
@@ -113,11 +116,11 @@ def _catalogue() -> dict[str, Output]:
         FALLBACKS: Output("special", {}, False, "RK4 steps taken as Euler steps",
                           "Steps of the month in which the run's RK4 stage states would have gone negative (a stock "
                           "running dry within the step), so it took a first-order Euler step instead; kept under RK4",
-                          (), units="1"),
+                          units=DIMENSIONLESS, reads=FLOW_NAMES, monthly_total=True),
         "shortfall": Output("special", {}, False, "shortfall",
                             "Persons a demand flow (casualties, mobilization) asked of a stock beyond what it "
                             "held; nonzero means a constraint was binding",
-                            reads=tuple(f.name for f in FLOWS if f.demand)),
+                            reads=tuple(f.name for f in FLOWS if f.demand), monthly_total=True),
     })
     return outputs
 
