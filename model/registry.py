@@ -107,11 +107,13 @@ class RegistryFile(_Strict):
     evidence: dict[str, EvidenceEntry] = {}
 
 
+#: pydantic's labels of union branches in an error's location (``float``, ``list[Event]``, ``Linspace``, ...).
+_UNION_BRANCH = re.compile(r"float|str|int|bool|\w+\[.*\]|[A-Z]\w*|function-.*")
+
+
 def _location(error: dict) -> str:
     """Dotted key of a pydantic error, without pydantic's union-branch labels."""
-    parts = [str(p) for p in error["loc"]]
-    branch_labels = {"float", "str", "list[Event]", "function-after[_month(), str]"}
-    return ".".join(p for p in parts if p not in branch_labels and not p.startswith("function-"))
+    return ".".join(str(p) for p in error["loc"] if not _UNION_BRANCH.fullmatch(str(p)))
 
 
 def _one_line(error: dict) -> str:
