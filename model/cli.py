@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import sys
 from collections.abc import Sequence
@@ -18,9 +19,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import __version__
+from . import __version__, limits
+from . import spec as specs
 from .errors import InputError
 from .parameters import BASELINE, load_params
+from .paths import SCENARIO_FOLDER, params_dir
+from .registry import load_yaml
 from .results import OUTPUTS, expand_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
 
@@ -34,9 +38,12 @@ def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
         if not sep or not key or not raw:
             raise InputError("--set", item, "expected KEY=VALUE, e.g. --set casualties.monthly=50000")
         try:
-            value = yaml.safe_load(raw)
+            value = load_yaml(raw)  # 5e4 is a number, as people mean it
         except yaml.YAMLError:
             value = raw
+        expected = specs.BY_KEY.get(key)
+        if isinstance(value, list) and expected is not None and expected.kind is not specs.SCHEDULE:
+            raise InputError("--set", key, f"expected one number in {expected.unit}, got the list {raw}")
         overrides[key] = value
     return overrides
 
@@ -294,8 +301,93 @@ def _wide_pandas():
     return pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one-line :class:`InputError` instead of usage text and ``exit(2)``."""
+
+    def error(self, message: str):
+        found = re.match(r"argument ([^:]+): (.*)", message)
+        if found:
+            option = found.group(1).split("/")[-1]
+            raise InputError(self.prog, option, f"{found.group(2)} (see {self.prog} --help)")
+        raise InputError(self.prog, "(arguments)", f"{message} (see {self.prog} --help)")
+
+
+def _whole(text: str) -> int:
+    """An argparse type: a whole number (range checks come later, with the option's name)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _scenario(value: str) -> str:
+    """A scenario name, also given as its file (``params/scenarios/NAME.yaml``, with the suffix)."""
+    if not value.endswith(".yaml") and "/" not in value and os.sep not in value:
+        return value
+    path, folder = Path(value), params_dir() / SCENARIO_FOLDER
+    if path.suffix == ".yaml" and path.is_file() and path.resolve().parent == folder.resolve():
+        return path.stem
+    if path.suffix == ".yaml" and len(path.parts) == 1:
+        return path.stem
+    raise InputError("--scenario", value, f"expected a scenario name or a .yaml file in {folder} "
+                                          "(set MANPOWER_PARAMS to use another parameter folder)")
+
+
+#: Commands whose --out names a file (the others name a folder).
+_FILE_OUT = {"report", "docs"}
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Every option's value, checked before any work (one-line :class:`InputError` naming the option)."""
+    def given(name: str) -> object:
+        return getattr(args, name, None)
+
+    if given("months") is not None:
+        limits.months(args.months, "--months", str(args.months))
+    if given("dt") is not None:
+        limits.step(args.dt, "--dt", f"{args.dt:g}")
+    if given("start") is not None and not re.fullmatch(r"(?!0000)\d{4}-(0[1-9]|1[0-2])", args.start):
+        raise InputError("--start", args.start, "expected a month as 'YYYY-MM' from year 1")
+    if given("seed") is not None:
+        limits.seed(args.seed, "--seed", str(args.seed))
+    for option in ("n", "top", "workers", "sobol_n"):
+        if given(option) is not None:
+            limits.whole(given(option), f"--{option.replace('_', '-')}", str(given(option)), 1)
+    if given("threshold") is not None:
+        limits.finite(args.threshold, "--threshold", f"{args.threshold:g}", minimum=0.0)
+    if given("scenario") is not None:
+        args.scenario = _scenario(args.scenario)
+    for option in ("names", "scenarios"):
+        if given(option):
+            setattr(args, option, [_scenario(name) for name in given(option)])
+    if given("out") is not None:
+        from .io import check_output
+        check_output(args.out, "--out", file=args.command in _FILE_OUT)
+
+
+def _check_sizes(args: argparse.Namespace) -> None:
+    """Refuse, before sampling, a Monte Carlo or sensitivity analysis that would not fit in memory."""
+    from .sampling import uncertain_keys
+    from .sensitivity import check_size
+    from .simulate import result_values
+
+    if args.command == "uncertainty":
+        d = len(uncertain_keys(load_params(args.scenario)))
+        limits.memory(result_values(args.n, args.months, args.dt) + 3.0 * args.n * d, "--n", f"{args.n:,}",
+                      f"{args.n:,} runs of {args.months:,} months")
+    elif args.command == "sensitivity":
+        check_size(load_params(args.scenario), args.method, args.n, args.months, args.dt, "--n", f"{args.n:,}")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="manpower", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(prog="manpower", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"manpower-model {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -306,8 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "'casualties.monthly=1600 person/day' (repeatable)")
 
     def horizon_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--months", type=int, default=DEFAULT_MONTHS, help="horizon in months (default 36)")
-        sub.add_argument("--dt", type=float, default=DEFAULT_DT,
+        sub.add_argument("--months", type=_whole, default=DEFAULT_MONTHS, help="horizon in months (default 36)")
+        sub.add_argument("--dt", type=_number, default=DEFAULT_DT,
                          help="step in months, dividing a month (default 0.25)")
         sub.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM (default 2024-12)")
 
@@ -336,10 +428,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     mc = commands.add_parser("uncertainty", help="Monte Carlo over the registry's ranges: percentiles, fan chart")
     mc.add_argument("--scenario", default=BASELINE, help="scenario name (file in params/scenarios)")
-    mc.add_argument("--n", type=int, default=10_000, help="number of runs (default 10,000)")
-    mc.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    mc.add_argument("--n", type=_whole, default=10_000, help="number of runs (default 10,000)")
+    mc.add_argument("--seed", type=_whole, default=0, help="seed of the sample (default 0)")
     mc.add_argument("--method", default="lhs", choices=["lhs", "sobol", "random"])
-    mc.add_argument("--threshold", type=float, help="front strength (persons) whose undershoot is reported "
+    mc.add_argument("--threshold", type=_number, help="front strength (persons) whose undershoot is reported "
                                                     "(default: the registry's starting force)")
     horizon_options(mc)
     mc.add_argument("--out", default="results", help="output folder (default results/)")
@@ -350,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--out", help="store folder (default results/sweep-NAME)")
     sw.add_argument("--backend", default="inline", choices=["inline", "processes", "dask"])
     sw.add_argument("--scheduler", help="address of a dask.distributed scheduler (dask backend)")
-    sw.add_argument("--workers", type=int, help="worker processes (processes and local dask; default 2)")
+    sw.add_argument("--workers", type=_whole, help="worker processes (processes and local dask; default 2)")
     sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
     sw.add_argument("--no-progress", action="store_true", help="no progress bar")
     sw.set_defaults(handler=cmd_sweep)
@@ -358,9 +450,9 @@ def build_parser() -> argparse.ArgumentParser:
     sens = commands.add_parser("sensitivity", help="global sensitivity (SALib Sobol or Morris) of the key outputs")
     sens.add_argument("--scenario", default=BASELINE, help="scenario name (file in params/scenarios)")
     sens.add_argument("--method", default="sobol", choices=["sobol", "morris"])
-    sens.add_argument("--n", type=int, default=1024, help="SALib base sample size (default 1024)")
-    sens.add_argument("--seed", type=int, default=0)
-    sens.add_argument("--top", type=int, default=10, help="parameters listed per output (default 10)")
+    sens.add_argument("--n", type=_whole, default=1024, help="SALib base sample size (default 1024)")
+    sens.add_argument("--seed", type=_whole, default=0)
+    sens.add_argument("--top", type=_whole, default=10, help="parameters listed per output (default 10)")
     horizon_options(sens)
     sens.add_argument("--out", default="results", help="output folder (default results/)")
     sens.set_defaults(handler=cmd_sensitivity)
@@ -374,8 +466,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = commands.add_parser("validate", help="run the validation tests and write docs/VALIDATION.md with figures")
     val.add_argument("--out", default="docs", help="folder of VALIDATION.md (default docs/)")
-    val.add_argument("--n", type=int, default=2000, help="Monte Carlo runs for the conclusions (default 2000)")
-    val.add_argument("--seed", type=int, default=0)
+    val.add_argument("--n", type=_whole, default=2000, help="Monte Carlo runs for the conclusions (default 2000)")
+    val.add_argument("--seed", type=_whole, default=0)
     val.set_defaults(handler=cmd_validate)
 
     params = commands.add_parser("params", help="print the parameter registry with provenance")
@@ -397,24 +489,36 @@ def build_parser() -> argparse.ArgumentParser:
     brief = commands.add_parser("report", help="write a self-contained HTML briefing: answer, tables, figures, "
                                                "sensitivity, assumptions, provenance")
     brief.add_argument("--scenarios", nargs="+", metavar="NAME", help="scenarios (default: all in params/scenarios)")
-    brief.add_argument("--n", type=int, default=2000, help="Monte Carlo runs per scenario (default 2,000)")
-    brief.add_argument("--seed", type=int, default=0, help="seed of the samples (default 0)")
-    brief.add_argument("--sobol-n", type=int, default=256, help="SALib base sample size, a power of 2 (default 256)")
+    brief.add_argument("--n", type=_whole, default=2000, help="Monte Carlo runs per scenario (default 2,000)")
+    brief.add_argument("--seed", type=_whole, default=0, help="seed of the samples (default 0)")
+    brief.add_argument("--sobol-n", type=_whole, default=256, help="SALib base sample size, a power of 2 (default 256)")
     horizon_options(brief)
     brief.add_argument("--out", default="results/brief.html", help="HTML file (default results/brief.html)")
     brief.set_defaults(handler=cmd_report)
     return parser
 
 
+def argv_command(argv: Sequence[str] | None) -> str | None:
+    """The subcommand named on the command line, if any (the first word that is not an option)."""
+    words = sys.argv[1:] if argv is None else argv
+    return next((w for w in words if not w.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``manpower`` command; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    args.command_line = shlex.join(["manpower", *(sys.argv[1:] if argv is None else argv)])  # CF history
+    """Entry point of the ``manpower`` command; returns the exit status (2 for bad input, 130 for Ctrl-C)."""
     try:
+        args = build_parser().parse_args(argv)
+        args.command_line = shlex.join(["manpower", *(sys.argv[1:] if argv is None else argv)])  # CF history
+        check_arguments(args)
+        _check_sizes(args)
         return args.handler(args)
     except InputError as exc:
-        print(f"manpower: error: {exc}", file=sys.stderr)
+        print(f"manpower: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        resume = " (finish the sweep with --resume)" if argv_command(argv) == "sweep" else ""
+        print(f"manpower: interrupted{resume}", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stdout = open(os.devnull, "w")
         return 0

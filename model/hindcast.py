@@ -21,7 +21,9 @@ from .observed import load_observed
 from .parameters import ParameterSet, load_overlay
 from .paths import display, params_dir
 from .registry import Event, _Strict, month, parse_file
+from .results import OUTPUTS
 from .schedules import month_index, month_label
+from .structure import SOURCES
 
 HINDCAST_FOLDER = "hindcast"
 CONFIG_FILE = "calibration.yaml"
@@ -52,8 +54,23 @@ def config_path(folder: str | Path | None = None) -> Path:
 
 
 def load_config(folder: str | Path | None = None) -> CalibrationConfig:
-    """The calibration configuration, validated (one-line error naming file and key)."""
-    return parse_file(config_path(folder), CalibrationConfig)
+    """The calibration configuration, validated (one-line error naming file and key).
+
+    Each target must name an observed series, a model output and (if any) a source.
+    """
+    path = config_path(folder)
+    config = parse_file(path, CalibrationConfig)
+    where, series = display(path), load_observed(folder)
+    for name, target in config.targets.items():
+        if name not in series:
+            raise InputError(where, f"targets.{name}", f"expected the name of an observed series ({', '.join(series)})")
+        if target.output not in OUTPUTS:
+            raise InputError(where, f"targets.{name}.output", f"expected a model output ({', '.join(OUTPUTS)}), "
+                                                              f"got {target.output!r}")
+        if target.source is not None and target.source not in SOURCES:
+            raise InputError(where, f"targets.{name}.source", f"expected one of {', '.join(SOURCES)}, "
+                                                              f"got {target.source!r}")
+    return config
 
 
 def horizon(start: str, through: str) -> int:
@@ -102,10 +119,11 @@ def hindcast_params(config: CalibrationConfig | None = None, through: str | None
 def _checked_through(config: CalibrationConfig, through: str | None, folder: str | Path | None) -> str:
     through = config.through if through is None else through
     where = display(config_path(folder)) if through == config.through else "--through"
+    key = "through"
     try:
         month(through)
     except ValueError as exc:
-        raise InputError(where, "through", str(exc)) from None
+        raise InputError(where, key, str(exc)) from None
     if horizon(config.start, through) < 2:
-        raise InputError(where, "through", f"expected a month after the hindcast's start {config.start}, got {through}")
+        raise InputError(where, key, f"expected a month after the hindcast's start {config.start}, got {through}")
     return through

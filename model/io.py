@@ -55,3 +55,37 @@ def write_netcdf(ds: xr.Dataset, path: Path, command: str | None = None) -> Path
 def save_figure(fig, path: Path, dpi: int = 150) -> Path:
     """Save a matplotlib figure as PNG, atomically."""
     return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
+
+
+def check_output(path: str | Path, where: str, file: bool = False) -> Path:
+    """Refuse an output location that cannot be written, before any work; create nothing.
+
+    ``path`` is a folder to write results into (``file=False``) or a file to
+    write (``file=True``). Refused, with an :class:`~model.errors.InputError`
+    naming ``where``: an empty path, a folder that is an existing file, a file
+    that is an existing folder, a path under an existing file, and a location
+    whose nearest existing folder cannot be written (checked by creating and
+    removing an anonymous temporary file there).
+    """
+    from .errors import InputError
+
+    text = str(path)
+    if not text.strip():
+        raise InputError(where, repr(text), "expected a path, got an empty one")
+    path = Path(path)
+    if file and path.is_dir():
+        raise InputError(where, text, "expected a file name, got an existing folder")
+    if not file and path.exists() and not path.is_dir():
+        raise InputError(where, text, "expected a folder, got an existing file")
+    existing = path if path.is_dir() else path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(where, text, f"expected a folder, but {existing} is a file")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise InputError(where, text, f"expected a location that can be written; {existing} cannot be "
+                                      f"({exc.strerror or exc})") from None
+    return path

@@ -25,7 +25,8 @@ from pydantic import ValidationError
 from . import spec as specs
 from .errors import InputError
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, params_dir
-from .registry import Event, EvidenceEntry, Parameter, load_registry, parse_file, read_yaml
+from .limits import MAX_MAGNITUDE, magnitude_problem
+from .registry import Event, EvidenceEntry, Parameter, load_registry, load_yaml, parse_file, read_yaml
 from .scenarios import ScenarioFile, merge_overlay
 from .schedules import month_index
 from .structure import POOLED
@@ -110,29 +111,50 @@ class ParameterSet(Mapping[str, Parameter]):
 
 
 def _coerce(parameter: Parameter, raw: Any, where: str) -> Any:
-    """Turn a user-given value into the parameter's canonical form, or raise."""
+    """Turn a user-given value into the parameter's canonical form, or raise.
+
+    A number is a finite int or float (or a 1-D array of them) of magnitude at most
+    :data:`model.limits.MAX_MAGNITUDE`, or a text with a unit; booleans, mappings
+    and nested lists are refused, never read as 0 or 1.
+    """
     key, kind = parameter.key, parameter.spec.kind
     if kind is specs.CHOICE:
-        if raw not in parameter.spec.choices:
+        if not isinstance(raw, str) or raw not in parameter.spec.choices:
             raise InputError(where, key, f"expected one of {', '.join(parameter.spec.choices)}, got {raw!r}")
         return raw
     if kind is specs.SCHEDULE:
         return _coerce_schedule(key, raw, where)
     if isinstance(raw, str):
         raw = _parse_quantity(key, raw, parameter.unit, where)
+    if _has_boolean(raw) or isinstance(raw, Mapping):
+        raise InputError(where, key, f"expected a number in {parameter.unit}, got {raw!r}")
     try:
-        array = np.asarray(raw, dtype=float)
+        array = np.array(raw, dtype=float)  # a copy: the caller's array may change later
     except (TypeError, ValueError):
         raise InputError(where, key, f"expected a number in {parameter.unit}, got {raw!r}") from None
     if array.ndim > 1 or array.size == 0:
         raise InputError(where, key, f"expected a number or a 1-D array of numbers, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise InputError(where, key, "expected finite numbers, got NaN or infinity")
+    if not np.all(np.isfinite(array)) or np.any(np.abs(array) > MAX_MAGNITUDE):
+        flat = array.ravel()
+        worst = flat[np.argmax(np.where(np.isfinite(flat), np.abs(flat), np.inf))]
+        raise InputError(where, key, f"expected a finite number of magnitude at most {MAX_MAGNITUDE:g} "
+                                     f"({parameter.unit}), got {worst:g}")
     for number in (array.min(), array.max()):  # the bounds are an interval: its ends decide
         problem = kind.violation(float(number))
         if problem:
             raise InputError(where, key, f"expected {problem} ({kind.name} in {parameter.unit}), got {number:g}")
     return float(array) if array.ndim == 0 else array
+
+
+def _has_boolean(raw: Any) -> bool:
+    """Whether ``raw`` is, or holds, a boolean (YAML reads ``yes`` and ``true`` as one)."""
+    if isinstance(raw, (bool, np.bool_)):
+        return True
+    if isinstance(raw, np.ndarray):
+        return raw.dtype == bool
+    if isinstance(raw, (list, tuple)):
+        return any(_has_boolean(item) for item in raw)
+    return False
 
 
 def _parse_quantity(key: str, text: str, unit: str, where: str) -> float:
@@ -142,19 +164,27 @@ def _parse_quantity(key: str, text: str, unit: str, where: str) -> float:
         raise InputError(where, key, f"expected a number or a quantity like '1600 person / day', got {text!r}") from None
     if isinstance(quantity, (int, float)):
         return float(quantity)
+    if quantity.unitless:  # a plain number such as '5e4': in the parameter's unit
+        return float(quantity.magnitude)
     try:
         factor = conversion_factor(str(quantity.units), unit)
     except ValueError as exc:
         raise InputError(where, key, str(exc)) from None
-    return float(quantity.magnitude) * factor
+    magnitude = quantity.magnitude
+    if isinstance(magnitude, bool) or not isinstance(magnitude, (int, float)):
+        raise InputError(where, key, f"expected one number with a unit, got {text!r}")
+    with np.errstate(over="ignore"):
+        return float(np.float64(magnitude) * factor)
 
 
 def _coerce_schedule(key: str, raw: Any, where: str) -> tuple[Event, ...]:
     if isinstance(raw, str):
         try:
-            raw = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            raw = None
+            raw = load_yaml(raw)
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or "malformed"
+            raise InputError(where, key, f"expected a list of events like [{{start: 2025-06, size: 10000, months: 1}}] "
+                                         f"in valid YAML ({problem})") from None
     if raw is None:
         raw = []
     if not isinstance(raw, (list, tuple)):
@@ -164,12 +194,19 @@ def _coerce_schedule(key: str, raw: Any, where: str) -> tuple[Event, ...]:
         if isinstance(item, Event):
             events.append(item)
             continue
+        if isinstance(item, Mapping):
+            for name in ("size", "months"):
+                number = item.get(name)
+                if isinstance(number, float) and magnitude_problem(number):
+                    raise InputError(where, f"{key}[{i}].{name}", magnitude_problem(number))
         try:
-            events.append(Event.model_validate(item))
+            events.append(Event.model_validate(item, strict=isinstance(item, Mapping)))
         except ValidationError as exc:
             first = exc.errors()[0]
             field_name = ".".join(str(p) for p in first["loc"]) or "event"
-            raise InputError(where, f"{key}[{i}].{field_name}", first["msg"].removeprefix("Value error, ")) from None
+            message = first["msg"].removeprefix("Value error, ")
+            found = "" if "got" in message else f", got {first['input']!r}"
+            raise InputError(where, f"{key}[{i}].{field_name}", message + found) from None
     return tuple(events)
 
 

@@ -30,7 +30,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import spec as specs
 from .errors import InputError
+from .limits import magnitude_problem
 from .paths import display
+from .textfiles import read_text
 from .units import conversion_factor
 
 MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -105,11 +107,13 @@ class RegistryFile(_Strict):
     evidence: dict[str, EvidenceEntry] = {}
 
 
+#: pydantic's labels of union branches in an error's location (``float``, ``list[Event]``, ``Linspace``, ...).
+_UNION_BRANCH = re.compile(r"float|str|int|bool|\w+\[.*\]|[A-Z]\w*|function-.*")
+
+
 def _location(error: dict) -> str:
     """Dotted key of a pydantic error, without pydantic's union-branch labels."""
-    parts = [str(p) for p in error["loc"]]
-    branch_labels = {"float", "str", "list[Event]", "function-after[_month(), str]"}
-    return ".".join(p for p in parts if p not in branch_labels and not p.startswith("function-"))
+    return ".".join(str(p) for p in error["loc"] if not _UNION_BRANCH.fullmatch(str(p)))
 
 
 def _one_line(error: dict) -> str:
@@ -123,36 +127,98 @@ def _one_line(error: dict) -> str:
 
 #: PyYAML's safe loader, the C implementation where libyaml is installed (several times faster).
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: A number in e-notation without a decimal point (``5e4``): YAML 1.1 reads it as text, people mean a number.
+_E_NOTATION = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A mapping gives the same key twice (PyYAML would silently keep the last)."""
+
+    def __init__(self, key: Any, mark: Any):
+        super().__init__(None, None, f"expected each key once in a mapping, got {key!r} twice", mark)
+        self.key = key
+
+
+class Loader(_SAFE_LOADER):
+    """The safe loader, stricter: duplicate keys are refused, ``5e4`` is a number, dates stay text."""
+
+    yaml_implicit_resolvers = {first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+                               for first, resolvers in _SAFE_LOADER.yaml_implicit_resolvers.items()}
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                if key in seen:
+                    raise _DuplicateKey(key, key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+Loader.add_implicit_resolver("tag:yaml.org,2002:float", _E_NOTATION, list("-+0123456789"))
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text with :class:`Loader`; raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=Loader)  # noqa: S506 (a safe loader, in C where libyaml is present)
 
 
 def read_yaml(path: Path) -> Any:
-    """Read a YAML file safely; malformed YAML becomes a one-line :class:`InputError`."""
+    """Read a YAML file safely; a missing, unreadable, binary or malformed file becomes a one-line :class:`InputError`."""
     where = display(path)
+    text = read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(where, "(file)", "file not found") from None
-    try:
-        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader, in C where libyaml is present)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"line {mark.line + 1}" if mark else "(file)"
+        if isinstance(exc, _DuplicateKey):
+            raise InputError(where, at, exc.problem) from None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(where, at, f"expected valid YAML ({problem})") from None
 
 
+def _check_numbers(document: Any, where: str, at: str = "") -> None:
+    """Refuse NaN, infinity and floats beyond ``model.limits.MAX_MAGNITUDE`` anywhere in a document (they only overflow)."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            _check_numbers(value, where, f"{at}.{key}" if at else str(key))
+    elif isinstance(document, list):
+        for i, value in enumerate(document):
+            _check_numbers(value, where, f"{at}[{i}]")
+    elif isinstance(document, float) and magnitude_problem(document):
+        raise InputError(where, at or "(file)", magnitude_problem(document))
+
+
 def parse_file(path: Path, model: type[BaseModel], document: Any = None) -> BaseModel:
-    """Validate a YAML document against a pydantic model; errors become :class:`InputError`."""
+    """Validate a YAML document against a pydantic model; errors become :class:`InputError`.
+
+    Validation is strict: where a number is expected, a boolean or a text is refused
+    (YAML reads ``yes`` as true), and no number may be NaN, infinite or beyond
+    :data:`model.limits.MAX_MAGNITUDE`.
+    """
     where = display(path)
     if document is None:
         document = read_yaml(path)
     if not isinstance(document, dict):
         raise InputError(where, "(file)", f"expected a mapping at the top level, got {type(document).__name__}")
+    _check_numbers(document, where)
     try:
-        return model.model_validate(document)
+        return model.model_validate(document, strict=True)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(where, _location(first), _one_line(first)) from None
+        # Of a union's failed branches, the one that got furthest (an event's month, not "not a number").
+        first = max(exc.errors(), key=lambda error: len(error["loc"]))
+        found = f", got {first['input']!r}" if first["type"] in _TYPE_ERRORS else ""
+        raise InputError(where, _location(first), _one_line(first) + found) from None
+
+
+#: pydantic error types that say "wrong type": the message then shows what was found.
+_TYPE_ERRORS = {"float_type", "int_type", "string_type", "bool_type", "list_type", "dict_type", "model_type",
+                "float_parsing", "int_parsing"}
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,12 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from . import limits
 from .errors import InputError
 from .parameters import load_params
 from .sampling import distribution, uncertain_keys
-from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
+from .parameters import ParameterSet
+from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, result_values, simulate
 from .summary import headline
 
 METHODS = ("sobol", "morris")
@@ -73,6 +75,25 @@ def indices(names: Sequence[str], evaluate: Callable[[np.ndarray], dict[str, np.
     return ds
 
 
+#: What each SALib run keeps (the outputs above are computed from these).
+_KEPT = ["front_total", "inflow", "losses", "net"]
+
+
+def runs(method: str, n: int, d: int) -> int:
+    """Parameter sets SALib makes from base sample size ``n`` over ``d`` parameters."""
+    return n * (d + 2) if method == "sobol" else n * (d + 1)
+
+
+def check_size(params: ParameterSet, method: str, n: int, months: int, dt: float, where: str = "sensitivity",
+               key: str = "n") -> None:
+    """Refuse, before SALib samples, an analysis whose runs would not fit in memory (see :mod:`model.limits`)."""
+    limits.whole(n, where, key, 1)
+    d = len(uncertain_keys(params))
+    total = runs(method, n, d)
+    limits.memory(result_values(total, months, dt, _KEPT) + 3.0 * total * d, where, key,
+                  f"{total:,} runs ({method}, N = {n:,}, {d} parameters) of {months:,} months")
+
+
 def sensitivity(scenario: str = "baseline", method: str = "sobol", n: int = 1024, seed: int = 0,
                 months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT, start: str = DEFAULT_START,
                 keys: Sequence[str] | None = None) -> xr.Dataset:
@@ -83,11 +104,13 @@ def sensitivity(scenario: str = "baseline", method: str = "sobol", n: int = 1024
     """
     params = load_params(scenario)
     names = list(keys) if keys is not None else uncertain_keys(params)
+    limits.seed(seed, "sensitivity")
+    check_size(params, method, n, months, dt)
 
     def evaluate(cube: np.ndarray) -> dict[str, np.ndarray]:
         values = {k: distribution(params[k]).ppf(cube[:, i]) for i, k in enumerate(names)}
         ds = simulate(params.with_values(values, where=f"sensitivity({method})"), months=months, dt=dt,
-                      start=start, variables=["front_total", "inflow", "losses", "net"])
+                      start=start, variables=_KEPT)
         numbers = headline(ds)
         first = numbers["first_deficit_month"].values
         return {"net_12m": numbers["net_12m"].values, "net_horizon": numbers["net_horizon"].values,

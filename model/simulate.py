@@ -8,11 +8,12 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from . import engine
-from .equations import fractional_outflows, initial_state, prepare
+from . import engine, limits
+from .equations import CASUALTY_GROWTH, SIGNUP_GROWTH, fractional_outflows, initial_state, prepare
 from .errors import InputError
 from .parameters import ParameterSet
 from .results import Selection, to_dataset
+from .structure import SOURCES, STOCKS
 
 DEFAULT_START = "2024-12"
 DEFAULT_MONTHS = 36
@@ -53,22 +54,78 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
     """
     _check_options(months, dt, start, method)
     selection = Selection.of(variables)
+    limits.memory(result_values(params.batch_size or 1, months, dt, variables), "simulate", "months",
+                  f"{params.batch_size or 1:,} runs of {months:,} months")
     inputs = prepare(params, start, months * int(round(1.0 / dt)), dt)
     problem = engine.check_step(dt, fractional_outflows(inputs))
     if problem:
         raise InputError("simulate", "dt", problem)
+    _check_growth(inputs, months)
     state0 = initial_state(params, inputs)
     trajectory = engine.integrate(state0, inputs, months, dt, selection.observations(), method, threads)
+    _check_finite(trajectory, params)
     return to_dataset(trajectory, selection, params, inputs, start=start, dt=dt, method=method,
                       batched=params.batch_size is not None)
 
 
 def _check_options(months: int, dt: float, start: str, method: str) -> None:
-    if not isinstance(months, (int, np.integer)) or months < 1:
-        raise InputError("simulate", "months", f"expected a whole number of months >= 1, got {months!r}")
-    if not isinstance(dt, (int, float)) or not np.isfinite(dt):
-        raise InputError("simulate", "dt", f"expected a number of months, got {dt!r}")
-    if not _MONTH.match(str(start)):
-        raise InputError("simulate", "start", f"expected a month as 'YYYY-MM', got {start!r}")
+    limits.months(months, "simulate")
+    limits.step(dt, "simulate")
+    if not _MONTH.match(str(start)) or str(start).startswith("0000"):
+        raise InputError("simulate", "start", f"expected a month as 'YYYY-MM' from year 1, got {start!r}")
     if method not in engine.METHODS:
         raise InputError("simulate", "method", f"expected one of {', '.join(engine.METHODS)}, got {method!r}")
+
+
+def result_values(runs: int, months: int, dt: float, variables: Sequence[str] | None = None) -> float:
+    """How many float64 numbers a :func:`simulate` call holds at its peak (results twice, plus the step grid).
+
+    The results are kept by the engine and copied once into the dataset; the
+    step grid holds a handful of schedules per step.
+    """
+    observations = Selection.of(variables).observations()
+    per_month = (len(observations.flows_by_source) * len(SOURCES) + len(observations.flows_total)
+                 + len(observations.stocks_by_source) * len(SOURCES) + len(observations.stocks_total)
+                 + len(STOCKS) * observations.shortfall + 1)
+    steps = months * round(1.0 / dt)
+    return 2.0 * runs * (months + 1) * per_month + 8.0 * steps
+
+
+#: Exponential trends and the parameters behind each.
+_GROWTHS = ((CASUALTY_GROWTH, "casualties.growth_rate"),
+            (SIGNUP_GROWTH, "volunteer.bonus_elasticity x volunteer.bonus_growth - volunteer.fatigue_rate"))
+
+
+def _check_growth(inputs, months: int) -> None:
+    """Refuse, before the run, exponential growth that would overflow: growth x horizon at most ln(MAX_MAGNITUDE)."""
+    largest = np.log(limits.MAX_MAGNITUDE)
+    trends = [(inputs.per_run[row], keys) for row, keys in _GROWTHS] + [(inputs.bonus_growth, "volunteer.bonus_growth")]
+    for growth, keys in trends:
+        worst = float(np.max(growth)) * months
+        if worst > largest:
+            raise InputError("simulate", keys, f"expected growth x horizon of at most {largest:.3g} (a factor of "
+                                               f"{limits.MAX_MAGNITUDE:g}), got {worst:.3g} over {months} months")
+
+
+def _check_finite(trajectory: engine.Trajectory, params: ParameterSet) -> None:
+    """Refuse a run whose numbers overflowed: a result that is not finite is never an answer."""
+    kept = (trajectory.flows_by_source[:-1], trajectory.flows_total[:-1], trajectory.stocks_by_source,
+            trajectory.stocks_total, trajectory.shortfall[:-1])
+    if all(np.isfinite(a).all() and not (np.abs(a) > limits.MAX_MAGNITUDE).any() for a in kept):
+        return
+    raise InputError("simulate", ", ".join(_far_outside(params)) or "(parameters)",
+                     f"expected finite results of magnitude at most {limits.MAX_MAGNITUDE:g} persons; the run "
+                     "overflowed: bring these values back towards their plausible ranges")
+
+
+def _far_outside(params: ParameterSet, top: int = 3) -> list[str]:
+    """The numeric parameters furthest outside their plausible range, in units of its width (most first)."""
+    distance = {}
+    for key, p in params.items():
+        if p.spec.numeric and p.low is not None:
+            values = np.asarray(p.value, dtype=float)
+            width = max(p.high - p.low, abs(p.high), 1e-12)
+            beyond = float(np.max(np.maximum(values - p.high, p.low - values))) / width
+            if beyond > 0:
+                distance[key] = beyond
+    return sorted(distance, key=distance.get, reverse=True)[:top]

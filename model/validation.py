@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import __version__
+from . import __version__, limits
 from .calibration import Calibration, calibrate
 from .checks import conservation_residual, empty_pools, lowest_stock, without_recruitment
 from .dimensions import check as check_dimensions
 from .errors import InputError
-from .io import atomic_write, save_figure
+from .io import atomic_write, check_output, save_figure
 from .parameters import ParameterSet, load_params
 from .plots import calibration_figure
 from .sampling import sample, uncertain_keys
@@ -277,8 +277,10 @@ def _table(frame: pd.DataFrame, floats: str = "{:.3g}") -> str:
 
 def write_report(docs: str | Path = "docs", n: int = 2000, seed: int = 0) -> Path:
     """Run every test and write ``docs/VALIDATION.md`` and ``docs/figures/validation_*.png``."""
-    docs = Path(docs)
-    figures = docs / "figures"
+    limits.whole(n, "--n", str(n), 1)
+    limits.seed(seed, "--seed", str(seed))
+    docs = check_output(docs, "--out")
+    figures = check_output(docs / "figures", "--out")
     params = load_params()
     dimensions = dimensional_consistency(params)
     extremes, extremes_fig = extreme_conditions(params)

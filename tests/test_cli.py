@@ -92,7 +92,7 @@ BAD_INPUTS = [
     (["run", "--set", "front_initial.dprk=-3"], "--set: front_initial.dprk: expected a number >= 0"),
     (["run", "--set", "casualties.monthly=3 kg"], "--set: casualties.monthly: expected a unit convertible"),
     (["run", "--scenario", "nonesuch"], "nonesuch.yaml: scenario: no such scenario"),
-    (["run", "--dt", "0.3"], "simulate: dt: expected a step that divides a month"),
+    (["run", "--dt", "0.3"], "--dt: 0.3: expected a step that divides a month"),
 ]
 
 
@@ -101,6 +101,28 @@ def test_bad_input_is_one_line_with_status_2(argv, message, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_e_notation_is_a_number_on_the_command_line_and_in_files(params_copy, tmp_path, monkeypatch):
+    """PyYAML (YAML 1.1) reads 5e4 as text; people mean fifty thousand."""
+    status, _ = run_cli("run", "--months", "2", "--out", str(tmp_path), "--set", "casualties.monthly=5e4")
+    assert status == 0
+    with xr.open_dataset(tmp_path / "baseline.nc") as ds:
+        assert float(ds.casualties.isel(time=0).sum()) == pytest.approx(5e4)
+    (params_copy / "scenarios" / "enotation.yaml").write_text(
+        "name: enotation\ndescription: e-notation\nset:\n  casualties.monthly: {value: 4.5e4, reason: test}\n"
+        "  front_initial.dprk: {value: 1e3, low: 0, high: 2e4, reason: test}\n")
+    monkeypatch.setenv("MANPOWER_PARAMS", str(params_copy))
+    from model import load_params
+    assert load_params("enotation").value("front_initial.dprk") == 1000.0
+
+
+def test_scenario_may_be_given_as_its_file(tmp_path):
+    from model.paths import params_dir
+
+    path = params_dir() / "scenarios" / "high_intensity.yaml"
+    status, _ = run_cli("run", "--months", "2", "--out", str(tmp_path), "--scenario", str(path))
+    assert status == 0 and (tmp_path / "high_intensity.nc").exists()
 
 
 def test_malformed_yaml_through_the_installed_command(params_copy, tmp_path):
