@@ -18,6 +18,7 @@ import numpy as np
 from scipy import stats
 from scipy.stats import qmc
 
+from . import limits
 from .errors import InputError
 from .parameters import ParameterSet
 from .registry import Parameter
@@ -124,9 +125,10 @@ def sample(params: ParameterSet, n: int, method: str = "lhs", seed: int = 0,
     ParameterSet
         Every varied value an array of shape ``(n,)``; :func:`model.simulate` runs them in one pass.
     """
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError("--n", str(n), "expected a whole number of runs >= 1")
+    limits.whole(n, "sample", "n", 1)
+    limits.seed(seed, "sample")
     keys = list(keys) if keys is not None else uncertain_keys(params)
+    limits.memory(3.0 * n * len(keys), "sample", "n", f"a sample of {n:,} runs over {len(keys)} parameters")
     unknown = [k for k in keys if k not in params]
     if unknown:
         raise InputError("sample", unknown[0], "unknown parameter (see `manpower params` for the keys)")

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import cf
+from . import cf, limits
 from .parameters import load_params
 from .sampling import sample, uncertain_keys
-from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
+from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, result_values, simulate
 from .summary import headline
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -36,6 +36,9 @@ def uncertainty(scenario: str = "baseline", n: int = 10_000, seed: int = 0, mont
     """
     params = load_params(scenario)
     keys = uncertain_keys(params)
+    limits.whole(n, "uncertainty", "n", 1)
+    limits.memory(result_values(n, months, dt, variables) + 3.0 * n * len(keys), "uncertainty", "n",
+                  f"{n:,} runs of {months:,} months")
     batch = sample(params, n, method=method, seed=seed, keys=keys)
     ds = simulate(batch, months=months, dt=dt, start=start, variables=variables)
     for key in keys:

@@ -94,7 +94,7 @@ def test_summaries_are_probabilities_and_ordered_percentiles():
 
 
 def test_bad_sample_requests_are_rejected(baseline):
-    with pytest.raises(InputError, match="runs >= 1"):
+    with pytest.raises(InputError, match="whole number >= 1"):
         sample(baseline, 0)
     with pytest.raises(InputError, match="expected one of lhs, sobol, random"):
         sample(baseline, 10, method="halton")
@@ -112,3 +112,15 @@ def test_uncertainty_command_prints_percentiles_and_writes_a_fan_chart(tmp_path)
     with xr.open_dataset(tmp_path / "uncertainty_baseline.nc") as ds:
         assert ds.sizes["run"] == 300 and "volunteer__signups" in ds
     assert model.load_params().value("casualties.monthly") == 45000
+
+
+@pytest.mark.parametrize("call, key", [
+    (lambda: model.uncertainty.uncertainty("baseline", n=10**12), "n"),
+    (lambda: model.uncertainty.uncertainty("baseline", n=0), "n"),
+    (lambda: model.sampling.sample(model.load_params(), 4, seed=-1), "seed"),
+    (lambda: model.sampling.sample(model.load_params(), 10**13), "n"),
+])
+def test_the_python_api_refuses_sizes_and_seeds_before_allocating(call, key):
+    with pytest.raises(model.InputError) as caught:
+        call()
+    assert caught.value.key == key
