@@ -133,15 +133,23 @@ def test_constant_inflow_against_first_order_drain(toy):
 
 
 def test_graduation_drains_the_pipeline_at_one_over_the_training_time(toy):
-    """Volunteers only, S a month, tau months' training, dt = 1: T' = S - T/tau, graduation = T/tau."""
+    """Volunteers only, S a month, tau months' training, dt = 1: T' = S - T/tau, graduation = T/tau.
+
+    A pipeline that starts full (T0 = S·tau) stays so and graduates S a month; prisoners drawn from a
+    pool that empties give a pipeline that drains, still at T/tau.
+    """
     signups, tau = toy.value("volunteer.signups"), 2.0
-    params = only(toy, **{"volunteer.signups": signups, "training_time.volunteer": tau})
+    params = only(toy, **{"volunteer.signups": signups, "training_time.volunteer": tau,
+                          "draw_rate.prisoner": 0.5, "training_time.prisoner": tau})
     ds = run(params, dt=1.0)
-    training = ds.training.sel(source="volunteer").values
     decay = (1 - 1 / tau) ** np.arange(MONTHS + 1)
+    for source in ("volunteer", "prisoner"):
+        training = ds.training.sel(source=source).values
+        np.testing.assert_allclose(monthly(ds, "graduation").sel(source=source), training[:-1] / tau, rtol=1e-12)
+    training = ds.training.sel(source="volunteer").values
     np.testing.assert_allclose(training, signups * tau + (training[0] - signups * tau) * decay, rtol=1e-12)
-    np.testing.assert_allclose(monthly(ds, "graduation").sel(source="volunteer"), training[:-1] / tau, rtol=1e-12)
     np.testing.assert_allclose(monthly(ds, "signups").sel(source="volunteer"), signups, rtol=1e-12)
+    assert np.ptp(ds.training.sel(source="prisoner").values) > 0.5 * toy.value("pool_initial.prisoner")
 
 
 def test_volunteer_signups_follow_bonus_and_fatigue(toy):
