@@ -17,6 +17,8 @@ from model.comparison import compare, comparison_table
 from model.errors import InputError
 from model.parameters import load_params, scenario_names
 
+from . import synthetic
+
 REQUIRED = {"baseline", "high_intensity", "lower_intensity", "dprk_surge", "foreign_expansion",
             "migrant_roundups", "prisons_exhausted", "incentive_fatigue", "mobilization_2025"}
 
@@ -149,3 +151,12 @@ def test_compare_command_writes_table_data_and_figure(tmp_path):
 def test_breakeven_command_rejects_a_non_numeric_lever(capsys):
     assert main(["breakeven", "--lever", "dprk.tranches"]) == 2
     assert "expected a numeric parameter" in capsys.readouterr().err
+
+
+def test_an_overlay_sets_its_values_and_leaves_the_rest(synthetic_folder, toy):
+    params = load_params(synthetic.SCENARIO, folder=synthetic_folder)
+    assert {k for k in params if params[k].value != toy[k].value} == set(synthetic.SCENARIO_VALUES)
+    for key, value in synthetic.SCENARIO_VALUES.items():
+        assert params.value(key) == value
+    casualties = model.simulate(params, months=3).casualties.sum("source").isel(time=slice(0, -1))
+    np.testing.assert_allclose(casualties, synthetic.SCENARIO_VALUES["casualties.monthly"], rtol=1e-12)
