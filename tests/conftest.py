@@ -1,31 +1,72 @@
-"""Shared fixtures and helpers for the test suite."""
+"""Shared fixtures and helpers for the test suite, the hypothesis profiles and the ``slow`` marker.
+
+Hypothesis profiles (choose with the environment variable ``HYPOTHESIS_PROFILE``): ``ci``, the default,
+runs a modest number of examples per property; ``slow`` runs many more. Tests marked ``slow`` are
+skipped unless pytest is given ``-m slow`` (or a marker expression naming it) or ``MANPOWER_SLOW=1``.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import HealthCheck, settings
 
 import model
+from model.paths import params_dir
 from model.checks import conservation_residual, without_recruitment  # noqa: F401 (used by tests)
 from model.structure import FLOWS, STOCKS
 
-PARAMS = Path(__file__).resolve().parent.parent / "params"
+from . import synthetic
+
+#: The parameter folder the tests read (``MANPOWER_PARAMS`` when set, else the checkout's ``params/``).
+PARAMS = params_dir()
+
+settings.register_profile("ci", max_examples=30, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("slow", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: long-running case; runs with `-m slow` or MANPOWER_SLOW=1")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "slow" in (config.option.markexpr or "") or os.environ.get("MANPOWER_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: run with `-m slow` or MANPOWER_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @functools.cache
 def baseline_params() -> model.ParameterSet:
-    """The baseline parameter set, loaded once (for tests that cannot take fixtures, e.g. hypothesis)."""
+    """The baseline parameter set, loaded once (for code that cannot take fixtures, e.g. strategies)."""
     return model.load_params("baseline")
 
 
 @pytest.fixture(scope="session")
 def baseline() -> model.ParameterSet:
     return baseline_params()
+
+
+@pytest.fixture(scope="session")
+def synthetic_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A parameter folder with round synthetic values (see :mod:`tests.synthetic`)."""
+    return synthetic.write_folder(tmp_path_factory.mktemp("synthetic") / "params")
+
+
+@pytest.fixture(scope="session")
+def toy(synthetic_folder: Path) -> model.ParameterSet:
+    """The synthetic registry, loaded as any parameter folder is."""
+    return model.load_params("baseline", folder=synthetic_folder)
 
 
 @pytest.fixture
@@ -53,13 +94,3 @@ def quiet_front() -> dict[str, float]:
     """Overrides that stop casualties, desertion and release, to isolate other flows."""
     return {"casualties.monthly": 0.0, "desertion.rate": 0.0,
             **{f"release_rate.{s}": 0.0 for s in model.SOURCES}}
-
-
-def numeric_keys(params: model.ParameterSet) -> list[str]:
-    return [k for k, p in params.items() if p.spec.numeric]
-
-
-def sample_within_ranges(params: model.ParameterSet, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Uniform draws inside every numeric parameter's plausible range, consistent with the cross-checks."""
-    values = {k: rng.uniform(params[k].low, params[k].high, n) for k in numeric_keys(params)}
-    return values

@@ -32,7 +32,7 @@ def test_recorded_casualties_replace_the_exogenous_level_in_the_months_they_cove
     total = ds.casualties.sum("source").values
     assert total[:2] == pytest.approx([30_000, 60_000], rel=1e-12)
     # After the record: casualties.monthly grown from the start, constant within each step of 0.25 month.
-    expected = [45_000 * np.mean(np.exp(0.01 * (m + np.arange(4) / 4))) for m in (2, 3)]
+    expected = [baseline.value("casualties.monthly") * np.mean(np.exp(0.01 * (m + np.arange(4) / 4))) for m in (2, 3)]
     assert total[2:4] == pytest.approx(expected, rel=1e-9)
 
 
