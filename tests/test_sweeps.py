@@ -101,11 +101,11 @@ def test_a_killed_sweep_leaves_a_readable_store_and_resumes_to_the_same_result(t
     command = [sys.executable, "-m", "model.cli", "sweep", str(spec), "--out", str(store), "--no-progress"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while len(list((store / CHUNKS).glob("chunk-*.nc"))) < 3 and time.monotonic() < deadline:
+    while len(list((store / CHUNKS).glob("chunk-*.json"))) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    finished = len(list((store / CHUNKS).glob("chunk-*.nc")))
+    finished = len(list((store / CHUNKS).glob("chunk-*.json")))  # a chunk is finished once it has its record
     total = len(SweepSpec.load(spec).chunks())
     assert 3 <= finished < total, "the sweep must be killed part-way for this test to mean anything"
     partial = load(store, complete=False)  # readable as it is
@@ -183,6 +183,13 @@ def test_sweeps_started_together_into_one_folder_never_both_succeed(tmp_path):
     assert all("this sweep store exists" in d or "no other sweep writing" in d for s, d in outcomes if s != "ok"), outcomes
     with open_store(tmp_path / "store") as ds:
         assert ds.attrs["sweep_digest"] == winners[0]
+
+
+def test_a_store_that_a_sweep_is_writing_is_refused_to_another(tmp_path, small):
+    with model.sweep_store.locked(tmp_path / "store"):  # as a sweep holds it from creation to its last chunk
+        with pytest.raises(InputError, match="no other sweep writing this store"):
+            sweep(small[0], tmp_path / "store", progress=False)
+    assert list((tmp_path / "store").iterdir()) == [tmp_path / "store" / ".lock"]
 
 
 @pytest.mark.parametrize("change", ["parameters", "model_version"])
