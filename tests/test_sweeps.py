@@ -158,6 +158,13 @@ def resume(spec: Path, store: Path) -> xr.Dataset:
 
 def _racer(spec_path: str, store: str, barrier, results) -> None:
     spec = SweepSpec.load(spec_path)
+    mkdir = Path.mkdir
+
+    def slow_mkdir(self, *args, **kwargs):  # a slow disk: every racer is between its checks and its writes
+        time.sleep(0.3)
+        return mkdir(self, *args, **kwargs)
+
+    Path.mkdir = slow_mkdir  # this process only (a spawned racer)
     barrier.wait()
     try:
         sweep(spec, store, progress=False)
