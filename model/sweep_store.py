@@ -125,7 +125,8 @@ def locked(store: Path) -> Iterator[None]:
         store.mkdir(parents=True, exist_ok=True)
         handle = open(store / LOCK, "a+b")
     except OSError as exc:
-        raise InputError(str(store), "(store)", f"expected a folder the sweep can write ({exc.strerror or exc})") from None
+        raise InputError(str(store), "(store)",
+                         f"expected a folder the sweep can write ({exc.strerror or exc})") from None
     try:
         try:
             _lock(handle)

@@ -187,7 +187,8 @@ def test_sweeps_started_together_into_one_folder_never_both_succeed(tmp_path):
         process.join()
     winners = [detail for status, detail in outcomes if status == "ok"]
     assert len(winners) == 1, outcomes
-    assert all("this sweep store exists" in d or "no other sweep writing" in d for s, d in outcomes if s != "ok"), outcomes
+    refusals = [detail for status, detail in outcomes if status != "ok"]
+    assert all("this sweep store exists" in d or "no other sweep writing" in d for d in refusals), outcomes
     with open_store(tmp_path / "store") as ds:
         assert ds.attrs["sweep_digest"] == winners[0]
 
