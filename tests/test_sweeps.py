@@ -295,6 +295,16 @@ def test_workers_must_be_positive(tmp_path, small, workers):
     assert not (tmp_path / "store").exists()
 
 
+def test_a_sweep_refused_by_its_first_chunk_leaves_no_store(tmp_path, monkeypatch, small):
+    def refused(spec, chunk, threads=None):  # as simulate refuses a step too long for a rate on the grid
+        raise InputError("simulate", "dt", "expected a shorter step")
+
+    monkeypatch.setattr(model.sweeps, "run_chunk", refused)
+    with pytest.raises(InputError, match="shorter step"):
+        sweep(small[0], tmp_path / "store", progress=False)
+    assert not (tmp_path / "store").exists()
+
+
 def _interrupt_at_third(target):
     calls = []
 
