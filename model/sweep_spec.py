@@ -16,6 +16,12 @@ point, the outputs to keep and a seed::
     seed: 0
     chunk: 20000                          # runs per chunk (speed and memory, never the numbers)
 
+Everything is checked when the spec is loaded, before a store is made: a grid
+axis is a non-empty list of finite numbers or ``{start, stop, num}``, each of
+its values a valid value of its parameter in every scenario, and the sweep
+small enough to run in bounded memory (:data:`MAX_GRID_POINTS`,
+:data:`MAX_CHUNKS`, :data:`MAX_CHUNK_RUN_MONTHS`).
+
 Runs are numbered scenario by scenario, grid point by grid point, sample by
 sample. Sample ``j`` uses row ``j`` of the scenario's unit cube at every grid
 point (common random numbers), and that row is generated from the seed and
@@ -28,20 +34,22 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import BeforeValidator, Field, FiniteFloat, ValidationError, field_validator, model_validator
 from scipy.stats import qmc
 
+from . import __version__
 from .errors import InputError
 from .parameters import ParameterSet, load_params
 from .paths import display
-from .registry import _Strict, parse_file
+from .registry import _location, _one_line, _Strict, month, parse_file
 from .results import OUTPUTS
 from .sampling import distribution, uncertain_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
@@ -51,18 +59,48 @@ METRICS = ("net_12m", "net_horizon", "front_start", "front_end", "front_change",
            "shortfall")
 #: Largest Latin hypercube (samples x dimensions) held in memory; beyond it use sobol or random.
 MAX_LHS_CELLS = 50_000_000
+#: Most grid points a spec may have (the points are held in memory as a list).
+MAX_GRID_POINTS = 1_000_000
+#: Most chunks a sweep may have (the chunk layout is held in memory, one file each on disk).
+MAX_CHUNKS = 1_000_000
+#: Most runs x (months + 1) in one chunk: about 170 bytes each were measured (36 and 120 months, two
+#: series kept), so this bounds a chunk's memory near 4 GiB; lower ``chunk`` for longer horizons.
+MAX_CHUNK_RUN_MONTHS = 16_000_000
+#: Most integration steps per month (``1 / dt``).
+MAX_STEPS_PER_MONTH = 100
+#: Most points of a Sobol sequence (scipy's default 30 bits).
+MAX_SOBOL_SAMPLES = 2**30
+#: Largest seed (numpy's ``SeedSequence`` takes any, but a seed is a record, not a data store).
+MAX_SEED = 2**63 - 1
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # YAML's `yes` and `true` are not numbers, whatever Python says
+        raise ValueError(f"expected a number, got {value!r}")
+    return value
+
+
+#: A finite number that is not a boolean.
+Number = Annotated[FiniteFloat, BeforeValidator(_not_bool)]
 
 
 class Linspace(_Strict):
-    start: float
-    stop: float
-    num: int = Field(ge=1)
+    start: Number
+    stop: Number
+    num: int = Field(ge=1, le=MAX_GRID_POINTS, strict=True)
 
 
 class Samples(_Strict):
-    n: int = Field(default=1, ge=1)
+    n: int = Field(default=1, ge=1, strict=True)
     method: Literal["sobol", "random", "lhs"] = "sobol"
     vary: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _sobol_limit(self) -> Samples:
+        if self.method == "sobol" and self.n > MAX_SOBOL_SAMPLES:
+            raise ValueError(f"expected n <= {MAX_SOBOL_SAMPLES:,} for sobol (scipy's 30 bits), got {self.n:,}; "
+                             "use method: random")
+        return self
 
 
 class Keep(_Strict):
@@ -71,16 +109,49 @@ class Keep(_Strict):
 
 
 class SpecFile(_Strict):
-    name: str
-    scenarios: list[str] = ["baseline"]
-    months: int = Field(default=DEFAULT_MONTHS, ge=1)
-    dt: float = DEFAULT_DT
+    name: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # names the default store folder
+    scenarios: list[str] = Field(default=["baseline"], min_length=1)
+    months: int = Field(default=DEFAULT_MONTHS, ge=1, strict=True)
+    dt: Number = DEFAULT_DT
     start: str = DEFAULT_START
-    grid: dict[str, list[float] | Linspace] = {}
+    #: Per key, a list of values or ``{start, stop, num}``: checked by :func:`grid_axis`.
+    grid: dict[str, Any] = {}
     samples: Samples = Samples()
     keep: Keep = Keep()
-    seed: int = Field(default=0, ge=0)
-    chunk: int = Field(default=20_000, ge=1)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED, strict=True)
+    chunk: int = Field(default=20_000, ge=1, strict=True)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> str:
+        return month(value)
+
+    @field_validator("dt")
+    @classmethod
+    def _divides_a_month(cls, value: float) -> float:
+        steps = 1.0 / value if value > 0 else 0.0
+        if not (1 <= round(steps) <= MAX_STEPS_PER_MONTH and math.isclose(steps, round(steps), rel_tol=1e-9)):
+            raise ValueError(f"expected a step that divides a month, 1/k months with k from 1 to "
+                             f"{MAX_STEPS_PER_MONTH}, got {value!r}")
+        return value
+
+
+def grid_axis(where: str, key: str, raw: Any) -> np.ndarray:
+    """The values of one grid axis, from a non-empty list of numbers or ``{start, stop, num}``."""
+    label = f"grid.{key}"
+    if isinstance(raw, dict):
+        try:
+            axis = Linspace.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InputError(where, f"{label}.{_location(first)}", _one_line(first)) from None
+        return np.linspace(axis.start, axis.stop, axis.num)
+    if not isinstance(raw, list) or not raw:
+        raise InputError(where, label, f"expected a non-empty list of numbers or {{start, stop, num}}, got {raw!r}")
+    for i, value in enumerate(raw):
+        if not _finite(value):
+            raise InputError(where, f"{label}[{i}]", f"expected a finite number, got {value!r}")
+    return np.array(raw, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -92,6 +163,54 @@ class Chunk:
     first: int
     offset: int  # index of the first run within its scenario
     size: int
+
+
+def layout(scenarios: int, per_scenario: int, size: int) -> list[Chunk]:
+    """Chunks of at most ``size`` runs over ``scenarios`` blocks of ``per_scenario`` runs, none across blocks."""
+    chunks: list[Chunk] = []
+    for s in range(scenarios):
+        for offset in range(0, per_scenario, size):
+            chunks.append(Chunk(len(chunks), s, s * per_scenario + offset, offset, min(size, per_scenario - offset)))
+    return chunks
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray], where: str) -> None:
+    """Grid and sampled keys exist in the scenario ``params``, and every grid value is valid there."""
+    for key, values in axes.items():
+        if key not in params or not params[key].spec.numeric:
+            raise InputError(where, f"grid.{key}", "expected a numeric parameter key (see `manpower params`)")
+        try:
+            params.with_values({key: values}, where=where)
+        except InputError as exc:
+            raise InputError(where, f"grid.{key}", f"{exc.expected} (scenario {params.scenario})") from None
+    varied = uncertain_keys(params)
+    for key in spec.samples.vary or ():
+        if key not in params:
+            raise InputError(where, f"samples.vary.{key}", "unknown parameter")
+        if key not in varied and key not in axes:
+            raise InputError(where, f"samples.vary.{key}", f"expected a parameter with a plausible range to "
+                             f"sample (scenario {params.scenario}); see `manpower params --key {key}`")
+
+
+def _check_size(spec: SpecFile, points: int, where: str) -> None:
+    """Refuse, before anything is allocated, a sweep whose layout or chunks would not fit in memory."""
+    runs = len(spec.scenarios) * points * spec.samples.n
+    chunks = len(spec.scenarios) * -(-points * spec.samples.n // spec.chunk)
+    if chunks > MAX_CHUNKS:
+        raise InputError(where, "chunk", f"expected at most {MAX_CHUNKS:,} chunks, got {chunks:,} ({runs:,} runs "
+                         f"in chunks of {spec.chunk:,}); raise chunk or make fewer runs")
+    if spec.chunk * (spec.months + 1) > MAX_CHUNK_RUN_MONTHS:
+        raise InputError(where, "chunk", f"expected chunk x (months + 1) <= {MAX_CHUNK_RUN_MONTHS:,} run-months "
+                         f"(about 4 GiB of memory per chunk), got {spec.chunk:,} x {spec.months + 1:,}")
 
 
 @dataclass(frozen=True)
@@ -110,20 +229,20 @@ class SweepSpec:
 
     @classmethod
     def validated(cls, spec: SpecFile, where: str = "spec") -> SweepSpec:
+        if len(set(spec.scenarios)) != len(spec.scenarios):
+            raise InputError(where, "scenarios", f"expected each scenario once, got {spec.scenarios}")
+        scenarios = []
         for i, name in enumerate(spec.scenarios):
             try:
-                load_params(name)
+                scenarios.append(load_params(name))
             except InputError as exc:
                 raise InputError(where, f"scenarios[{i}]", exc.expected) from None
-        baseline = load_params(spec.scenarios[0]) if spec.scenarios else None
-        if baseline is None:
-            raise InputError(where, "scenarios", "expected at least one scenario")
-        for key in spec.grid:
-            if key not in baseline or not baseline[key].spec.numeric:
-                raise InputError(where, f"grid.{key}", "expected a numeric parameter key (see `manpower params`)")
-        for key in spec.samples.vary or ():
-            if key not in baseline:
-                raise InputError(where, f"samples.vary.{key}", "unknown parameter")
+        axes = {key: grid_axis(where, key, raw) for key, raw in spec.grid.items()}
+        points = math.prod(len(values) for values in axes.values())
+        if points > MAX_GRID_POINTS:
+            raise InputError(where, "grid", f"expected at most {MAX_GRID_POINTS:,} grid points, got {points:,}")
+        for params in scenarios:
+            _check_keys(params, spec, axes, where)
         for name in spec.keep.metrics:
             if name not in METRICS:
                 raise InputError(where, f"keep.metrics.{name}", f"expected one of {', '.join(METRICS)}")
@@ -133,24 +252,35 @@ class SweepSpec:
                 raise InputError(where, f"keep.series.{name}", f"expected one of {', '.join(totals)}")
         if not spec.keep.metrics and not spec.keep.series:
             raise InputError(where, "keep", "expected at least one metric or series to keep")
+        _check_size(spec, points, where)
         self = cls(spec, where)
+        self.__dict__.update(_scenario_params=scenarios, axes=axes)  # the cached properties, computed above
         for s in range(len(spec.scenarios)):
             if spec.samples.method == "lhs" and spec.samples.n * len(self.varied(s)) > MAX_LHS_CELLS:
                 raise InputError(where, "samples.method", "expected sobol or random for a sample this large")
         return self
 
     @cached_property
+    def identity(self) -> dict[str, Any]:
+        """What decides the numbers: the spec (not its chunk size), each scenario's parameters, the model."""
+        blob = json.dumps(self.spec.model_dump(exclude={"chunk"}), sort_keys=True)
+        return {"spec": hashlib.sha256(blob.encode()).hexdigest()[:16],
+                "parameters": {name: self.params(s).digest() for s, name in enumerate(self.spec.scenarios)},
+                "model_version": __version__}
+
+    @cached_property
     def digest(self) -> str:
-        """Hash of everything that decides the numbers (not the chunk size)."""
-        blob = self.spec.model_dump(exclude={"chunk"})
-        return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()[:16]
+        """The sweep digest: a hash of :attr:`identity`; a store holds the runs of one digest only."""
+        return hashlib.sha256(json.dumps(self.identity, sort_keys=True).encode()).hexdigest()[:16]
+
+    @cached_property
+    def axes(self) -> dict[str, np.ndarray]:
+        """The values of each grid axis."""
+        return {key: grid_axis(self.where, key, raw) for key, raw in self.spec.grid.items()}
 
     @cached_property
     def grid_points(self) -> list[dict[str, float]]:
-        axes = []
-        for key, axis in self.spec.grid.items():
-            values = np.linspace(axis.start, axis.stop, axis.num) if isinstance(axis, Linspace) else axis
-            axes.append([(key, float(v)) for v in values])
+        axes = [[(key, float(v)) for v in values] for key, values in self.axes.items()]
         return [dict(point) for point in itertools.product(*axes)] if axes else [{}]
 
     @cached_property
@@ -176,12 +306,7 @@ class SweepSpec:
 
     def chunks(self, size: int | None = None) -> list[Chunk]:
         """The sweep cut into chunks of at most ``size`` runs (default: the spec's), none across scenarios."""
-        size = size or self.spec.chunk
-        chunks, per = [], self.runs_per_scenario
-        for s in range(len(self.spec.scenarios)):
-            for offset in range(0, per, size):
-                chunks.append(Chunk(len(chunks), s, s * per + offset, offset, min(size, per - offset)))
-        return chunks
+        return layout(len(self.spec.scenarios), self.runs_per_scenario, size or self.spec.chunk)
 
     def unit_rows(self, scenario: int, first: int, stop: int) -> np.ndarray:
         """Rows ``first..stop`` of the scenario's unit cube, shape ``(stop - first, d)``."""

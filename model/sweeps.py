@@ -14,13 +14,15 @@ and writes every finished chunk to the store (:mod:`model.sweep_store`):
 
 At most twice as many chunks as workers are in flight, so memory stays
 bounded whatever the number of runs. A progress bar shows chunks done and the
-time left.
+time left. An interruption at any point (a kill, Ctrl-C) leaves the store
+readable and resumable; see the store's rules in :mod:`model.sweep_store`.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from .errors import InputError
 from .simulate import simulate
 from .summary import headline
 from .sweep_spec import Chunk, SpecFile, SweepSpec
-from .sweep_store import open_store, prepare, write_chunk
+from .sweep_store import locked, open_store, prepare, write_chunk
 
 BACKENDS = ("inline", "processes", "dask")
 _HEADLINE_INPUTS = ["front_total", "inflow", "losses", "net", "shortfall"]
@@ -66,7 +68,7 @@ def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> xr.D
         attrs={"long_name": "every run's grid point, sample and parameter values (canonical units)"})
     if not keep.series:
         out = out.drop_vars("time")
-    out.attrs.update({"sweep": spec.spec.name, "spec_digest": spec.digest, "chunk": chunk.index})
+    out.attrs.update({"sweep": spec.spec.name, "sweep_digest": spec.digest, "chunk": chunk.index})
     return out
 
 
@@ -104,18 +106,27 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
         spec = SweepSpec.validated(spec) if isinstance(spec, SpecFile) else SweepSpec.load(spec)
     if backend not in BACKENDS:
         raise InputError("--backend", backend, f"expected one of {', '.join(BACKENDS)}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
+        raise InputError("--workers", str(workers), "expected a positive whole number of worker processes")
     store = Path(store)
-    done = prepare(store, spec, resume)
-    todo = [c for c in spec.chunks() if c.index not in done]
-    workers = workers or 2
-    bar = tqdm(total=len(done) + len(todo), initial=len(done), unit="chunk", desc=spec.spec.name,
-               disable=not progress, dynamic_ncols=True)
-    try:
-        for chunk, result in _results(spec, todo, backend, scheduler, workers):
-            write_chunk(store, chunk.index, result)
-            bar.update(1)
-    finally:
-        bar.close()
+    created = not store.exists()
+    with locked(store):
+        done = prepare(store, spec, resume)
+        todo = [c for c in spec.chunks() if c.index not in done]
+        bar = tqdm(total=len(done) + len(todo), initial=len(done), unit="chunk", desc=spec.spec.name,
+                   disable=not progress, dynamic_ncols=True)
+        written = 0
+        try:
+            for chunk, result in _results(spec, todo, backend, scheduler, workers or 2):
+                write_chunk(store, chunk, spec.digest, result)
+                written += 1
+                bar.update(1)
+        except InputError:
+            if created and not done and not written:  # refused before any result: leave no half-made store
+                shutil.rmtree(store, ignore_errors=True)
+            raise
+        finally:
+            bar.close()
     return store
 
 
@@ -127,8 +138,11 @@ def _results(spec: SweepSpec, todo: list[Chunk], backend: str, scheduler: str | 
         return
     if backend == "processes":
         context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        try:
             yield from _in_pool(lambda c: pool.submit(run_chunk, spec, c, 1), _process_wait, todo, 2 * workers)
+        finally:  # on an interruption, drop the chunks not started rather than wait for them
+            pool.shutdown(cancel_futures=True)
         return
     from distributed import Client, LocalCluster, wait
 

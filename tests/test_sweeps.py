@@ -1,7 +1,10 @@
-"""Sweeps: chunk- and backend-invariant numbers, crash safety and resume, spec validation."""
+"""Sweeps: chunk- and backend-invariant numbers, spec validation, and the store's rules: one writer, one
+sweep, checked chunks, resumable after a kill or Ctrl-C at any point."""
 
 from __future__ import annotations
 
+import multiprocessing
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,11 +16,17 @@ import pytest
 import xarray as xr
 import yaml
 
+import model.io
+import model.sweep_store
+import model.sweeps
 from model.cli import main
 from model.errors import InputError
+from model.parameters import ParameterSet
 from model.sweep_spec import SweepSpec
-from model.sweep_store import CHUNKS, open_store
+from model.sweep_store import CHUNKS, StoreWarning, open_store
 from model.sweeps import sweep
+
+from .corpus_sweeps import CASES, check_case
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,11 +101,11 @@ def test_a_killed_sweep_leaves_a_readable_store_and_resumes_to_the_same_result(t
     command = [sys.executable, "-m", "model.cli", "sweep", str(spec), "--out", str(store), "--no-progress"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while len(list((store / CHUNKS).glob("chunk-*.nc"))) < 3 and time.monotonic() < deadline:
+    while len(list((store / CHUNKS).glob("chunk-*.json"))) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    finished = len(list((store / CHUNKS).glob("chunk-*.nc")))
+    finished = len(list((store / CHUNKS).glob("chunk-*.json")))  # a chunk is finished once it has its record
     total = len(SweepSpec.load(spec).chunks())
     assert 3 <= finished < total, "the sweep must be killed part-way for this test to mean anything"
     partial = load(store, complete=False)  # readable as it is
@@ -117,21 +126,222 @@ def test_resuming_with_another_spec_is_refused(tmp_path):
         sweep(write_spec(tmp_path, samples={"n": 2}), tmp_path / "store", progress=False)
 
 
-BAD_SPECS = [
-    ({"grid": {"casualties.monthy": [1, 2]}}, "grid.casualties.monthy", "numeric parameter"),
-    ({"scenarios": ["nonesuch"]}, "scenarios[0]", "no such scenario"),
-    ({"keep": {"metrics": ["front_middle"]}}, "keep.metrics.front_middle", "expected one of"),
-    ({"keep": {"series": ["front"]}}, "keep.series.front", "expected one of"),
-    ({"samples": {"n": 0}}, "samples.n", "greater than or equal to 1"),
-    ({"samples": {"n": 5, "method": "halton"}}, "samples.method", "sobol"),
-    ({"chunks": 5}, "chunks", "unknown field"),
-]
+@pytest.mark.parametrize("case_id, text", CASES, ids=[c for c, _ in CASES])
+def test_bad_specs_are_one_line_errors_with_status_2_and_no_store(tmp_path, case_id, text):
+    check_case(tmp_path, case_id, text)
 
 
-@pytest.mark.parametrize("change, key, expected", BAD_SPECS)
-def test_bad_specs_are_one_line_errors_with_status_2(tmp_path, capsys, change, key, expected):
-    spec = write_spec(tmp_path, **change)
-    assert main(["sweep", str(spec), "--out", str(tmp_path / "store")]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and spec.name in err and key in err and expected in err
+# -- the store's rules (model/sweep_store.py): one writer, one sweep, checked chunks, clean resumes --------------
+
+SMALL = {"scenarios": ["baseline"], "grid": {"casualties.monthly": [30000, 60000]}, "samples": {"n": 10},
+         "chunk": 5}  # 20 runs in 4 chunks
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> tuple[Path, Path, xr.Dataset]:
+    """A finished small store, its spec and its results."""
+    folder = tmp_path_factory.mktemp("small")
+    spec = write_spec(folder, **SMALL)
+    sweep(spec, folder / "store", progress=False)
+    return spec, folder / "store", load(folder / "store")
+
+
+def copy_store(small, tmp_path: Path) -> Path:
+    shutil.copytree(small[1], tmp_path / "store")
+    return tmp_path / "store"
+
+
+def resume(spec: Path, store: Path) -> xr.Dataset:
+    sweep(spec, store, resume=True, progress=False)
+    return load(store)
+
+
+def _racer(spec_path: str, store: str, barrier, results) -> None:
+    spec = SweepSpec.load(spec_path)
+    mkdir = Path.mkdir
+
+    def slow_mkdir(self, *args, **kwargs):  # a slow disk: every racer is between its checks and its writes
+        time.sleep(0.3)
+        return mkdir(self, *args, **kwargs)
+
+    Path.mkdir = slow_mkdir  # this process only (a spawned racer)
+    barrier.wait()
+    try:
+        sweep(spec, store, progress=False)
+        results.put(("ok", spec.digest))
+    except InputError as exc:
+        results.put(("refused", str(exc)))
+
+
+def test_sweeps_started_together_into_one_folder_never_both_succeed(tmp_path):
+    racers = 5
+    specs = [write_spec(tmp_path, seed=i, **SMALL) for i in range(racers)]
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(racers), context.Queue()
+    processes = [context.Process(target=_racer, args=(str(spec), str(tmp_path / "store"), barrier, results))
+                 for spec in specs]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join()
+    winners = [detail for status, detail in outcomes if status == "ok"]
+    assert len(winners) == 1, outcomes
+    refusals = [detail for status, detail in outcomes if status != "ok"]
+    assert all("this sweep store exists" in d or "no other sweep writing" in d for d in refusals), outcomes
+    with open_store(tmp_path / "store") as ds:
+        assert ds.attrs["sweep_digest"] == winners[0]
+
+
+def test_a_store_that_a_sweep_is_writing_is_refused_to_another(tmp_path, small):
+    with model.sweep_store.locked(tmp_path / "store"):  # as a sweep holds it from creation to its last chunk
+        with pytest.raises(InputError, match="no other sweep writing this store"):
+            sweep(small[0], tmp_path / "store", progress=False)
+    assert list((tmp_path / "store").iterdir()) == [tmp_path / "store" / ".lock"]
+
+
+@pytest.mark.parametrize("change", ["parameters", "model_version"])
+def test_the_sweep_digest_covers_the_parameters_and_the_model_version(tmp_path, monkeypatch, small, change):
+    store = copy_store(small, tmp_path)
+    if change == "parameters":  # the registry or a scenario was edited since the store was made
+        digest = ParameterSet.digest
+        monkeypatch.setattr(ParameterSet, "digest", lambda self: "edited-" + digest(self))
+    else:
+        monkeypatch.setattr("model.sweep_spec.__version__", "99.0")
+    with pytest.raises(InputError, match=r"parameters\.baseline|model version"):
+        sweep(small[0], store, resume=True, progress=False)
+
+
+def _truncate(store: Path) -> None:
+    path = store / CHUNKS / "chunk-000001.nc"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _flip_a_byte(store: Path) -> None:
+    path = store / CHUNKS / "chunk-000001.nc"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _swap(store: Path, suffixes: tuple[str, ...]) -> None:
+    for suffix in suffixes:
+        a, b = store / CHUNKS / f"chunk-000001{suffix}", store / CHUNKS / f"chunk-000002{suffix}"
+        a.rename(store / "tmp")
+        b.rename(a)
+        (store / "tmp").rename(b)
+
+
+def _foreign(store: Path) -> None:
+    other = store.parent / "other"
+    sweep(write_spec(store.parent, seed=99, **SMALL), other, progress=False)
+    for suffix in (".nc", ".json"):
+        shutil.copy(other / CHUNKS / f"chunk-000001{suffix}", store / CHUNKS / f"chunk-000001{suffix}")
+
+
+DAMAGE = {
+    "truncated": _truncate,
+    "corrupted": _flip_a_byte,
+    "swapped files": lambda store: _swap(store, (".nc",)),
+    "swapped files and records": lambda store: _swap(store, (".nc", ".json")),
+    "foreign": _foreign,
+    "record lost its file": lambda store: (store / CHUNKS / "chunk-000001.nc").unlink(),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_chunk_is_refused_by_open_store_and_recomputed_by_resume(tmp_path, small, damage):
+    store = copy_store(small, tmp_path)
+    DAMAGE[damage](store)
+    for complete in (True, False):
+        with pytest.raises(InputError, match="chunk-00000[12].nc") as error:
+            open_store(store, complete=complete)
+        assert "\n" not in str(error.value)
+    with pytest.warns(StoreWarning, match="recomputing it"):
+        repaired = resume(small[0], store)
+    xr.testing.assert_identical(repaired.drop_attrs(), small[2].drop_attrs())
+
+
+def test_leftovers_of_a_kill_are_removed_on_resume(tmp_path, small):
+    store = copy_store(small, tmp_path)
+    for index in (2, 3):
+        (store / CHUNKS / f"chunk-00000{index}.json").unlink()  # killed before its record was written: unfinished
+    (store / CHUNKS / "chunk-000003.nc").unlink()
+    leftovers = [store / CHUNKS / ".chunk-000003.nc.x1y2.part", store / ".manifest.json.a1b2.part"]
+    for path in leftovers:
+        path.write_bytes(b"half a file")
+    assert load(store, complete=False).sizes["run"] == 10  # unfinished chunks are not read
+    xr.testing.assert_identical(resume(small[0], store).drop_attrs(), small[2].drop_attrs())
+    assert not any(path.exists() for path in leftovers)
+
+
+def test_a_store_without_its_manifest_is_refused_with_what_to_do_or_started_afresh(tmp_path, small):
+    store = copy_store(small, tmp_path)
+    (store / "manifest.json").unlink()
+    with pytest.raises(InputError, match="chunks but no manifest.json.*delete the folder or choose another --out"):
+        sweep(small[0], store, resume=True, progress=False)
+    with pytest.raises(InputError, match="manifest.json"):
+        open_store(store)
+    shutil.rmtree(store / CHUNKS)  # stopped before the manifest was written: the spec only
+    with pytest.raises(InputError, match="add --resume to start it afresh"):
+        sweep(small[0], store, progress=False)
+    xr.testing.assert_identical(resume(small[0], store).drop_attrs(), small[2].drop_attrs())
+
+
+@pytest.mark.parametrize("workers", [0, -2])
+def test_workers_must_be_positive(tmp_path, small, workers):
+    with pytest.raises(InputError, match="--workers"):
+        sweep(small[0], tmp_path / "store", backend="processes", workers=workers, progress=False)
     assert not (tmp_path / "store").exists()
+
+
+def test_a_sweep_refused_by_its_first_chunk_leaves_no_store(tmp_path, monkeypatch, small):
+    def refused(spec, chunk, threads=None):  # as simulate refuses a step too long for a rate on the grid
+        raise InputError("simulate", "dt", "expected a shorter step")
+
+    monkeypatch.setattr(model.sweeps, "run_chunk", refused)
+    with pytest.raises(InputError, match="shorter step"):
+        sweep(small[0], tmp_path / "store", progress=False)
+    assert not (tmp_path / "store").exists()
+
+
+def _interrupt_at_third(target):
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return target(*args, **kwargs)
+
+    return interrupted
+
+
+def _half_written(ds, path):  # Ctrl-C while the in-flight chunk's file is half written
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"CDF half a chunk")
+        raise KeyboardInterrupt
+
+    return model.io.atomic_write(path, write)
+
+
+@pytest.mark.parametrize("where", ["run_chunk", "writing the chunk file", "between the file and its record"])
+def test_ctrl_c_anywhere_leaves_the_store_resumable(tmp_path, monkeypatch, small, where):
+    spec, store = small[0], tmp_path / "store"
+    with monkeypatch.context() as patch:
+        if where == "run_chunk":
+            patch.setattr(model.sweeps, "run_chunk", _interrupt_at_third(model.sweeps.run_chunk))
+        elif where == "writing the chunk file":
+            patch.setattr(model.sweep_store, "write_netcdf",
+                          _interrupt_at_third(lambda ds, path: (_half_written if path.name.endswith("02.nc")
+                                                                else model.io.write_netcdf)(ds, path)))
+        else:
+            patch.setattr(model.sweep_store, "_sha256", _interrupt_at_third(model.sweep_store._sha256))
+        with pytest.raises(KeyboardInterrupt):
+            sweep(spec, store, progress=False)
+    assert load(store, complete=False).sizes["run"] == 10  # the two chunks finished before Ctrl-C
+    with pytest.raises(InputError, match="finished chunks"):
+        open_store(store)
+    xr.testing.assert_identical(resume(spec, store).drop_attrs(), small[2].drop_attrs())
+    assert sorted(p.name for p in (store / CHUNKS).iterdir()) == [f"chunk-{i:06d}.{e}" for i in range(4)
+                                                                    for e in ("json", "nc")]
