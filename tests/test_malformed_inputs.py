@@ -13,7 +13,7 @@ when that module is present its cases join this parametrization.
 
 from __future__ import annotations
 
-import importlib.util
+
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -25,6 +25,8 @@ import yaml
 
 import model.engine
 from model.cli import main
+
+from . import corpus_sweeps
 
 PARAMS = Path(__file__).resolve().parent.parent / "params"
 
@@ -402,12 +404,8 @@ CASES = [
 
 
 def _sweep_cases() -> list:
-    """The sweep-spec corpus of ``tests/corpus_sweeps.py``, when that module is present."""
-    if importlib.util.find_spec("tests.corpus_sweeps") is None:
-        return []
-    from tests import corpus_sweeps
-    return [pytest.param(("sweeps", case), id=f"sweeps-{case[0]}")
-            for case in corpus_sweeps.CASES]
+    """The sweep-spec corpus, kept beside the sweep store's tests (``tests/corpus_sweeps.py``)."""
+    return [pytest.param(("sweeps", case), id=f"sweeps-{case[0]}") for case in corpus_sweeps.CASES]
 
 
 def _tree(root: Path) -> dict[str, tuple[int, int]]:
@@ -446,7 +444,6 @@ def _prepare(case: Case, tmp_path: Path, monkeypatch) -> tuple[list[str], Path]:
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES] + _sweep_cases())
 def test_bad_input_is_one_line_and_writes_nothing(case, tmp_path, monkeypatch, capsys):
     if isinstance(case, tuple):  # a sweep-spec case: its own module checks it the same way
-        from tests import corpus_sweeps
         case_id, text = case[1][0], case[1][1]
         corpus_sweeps.check_case(tmp_path, case_id, text)
         return

@@ -26,7 +26,6 @@ from model.sweep_spec import SweepSpec
 from model.sweep_store import CHUNKS, StoreWarning, open_store
 from model.sweeps import sweep
 
-from .corpus_sweeps import CASES, check_case
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,11 +123,6 @@ def test_resuming_with_another_spec_is_refused(tmp_path):
         sweep(write_spec(tmp_path, samples={"n": 2}, seed=4), tmp_path / "store", resume=True, progress=False)
     with pytest.raises(InputError, match="this sweep store exists"):
         sweep(write_spec(tmp_path, samples={"n": 2}), tmp_path / "store", progress=False)
-
-
-@pytest.mark.parametrize("case_id, text", CASES, ids=[c for c, _ in CASES])
-def test_bad_specs_are_one_line_errors_with_status_2_and_no_store(tmp_path, case_id, text):
-    check_case(tmp_path, case_id, text)
 
 
 # -- the store's rules (model/sweep_store.py): one writer, one sweep, checked chunks, clean resumes --------------
