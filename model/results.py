@@ -24,7 +24,7 @@ from . import __version__
 from .engine import Observations, Trajectory
 from .equations import Inputs, bonus
 from .errors import InputError
-from .parameters import ParameterSet
+from .parameters import ParameterSet, overrides_attr
 from .structure import (CASUALTY_FLOWS, FLOW_NAMES, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, SOURCES,
                         STOCKS, flows_into, flows_out_of)
 
@@ -201,6 +201,7 @@ def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, m
         "title": f"manpower-model projection: scenario {params.scenario}",
         "scenario": params.scenario,
         "scenario_description": params.description,
+        "overrides": overrides_attr(params),
         "start": start,
         "months": months,
         "dt_months": dt,

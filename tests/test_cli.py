@@ -39,8 +39,12 @@ def test_run_applies_overrides_with_units(tmp_path):
     status, text = run_cli("run", "--months", "3", "--out", str(tmp_path),
                            "--set", "casualties.monthly=1000 person/day", "--set", "dprk.tranches=[]")
     assert status == 0
-    with xr.open_dataset(tmp_path / "baseline.nc") as ds:
+    assert not (tmp_path / "baseline.nc").exists()  # an overridden run is not named after the scenario
+    (netcdf,) = tmp_path.glob("baseline+overrides-*.nc")
+    assert netcdf.with_suffix(".png").exists()
+    with xr.open_dataset(netcdf) as ds:
         assert float(ds.casualties.isel(time=0).sum()) == pytest.approx(1000 * 365.25 / 12)
+        assert "casualties.monthly=" in ds.attrs["overrides"]
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
