@@ -74,6 +74,7 @@ class _Sourced(_Strict):
     quote: str | None = None
     party_claim: bool = False
     note: str | None = None
+    derivation: str | None = None
 
     @field_validator("date", mode="before")
     @classmethod
