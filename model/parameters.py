@@ -26,8 +26,8 @@ from pydantic import ValidationError
 from . import spec as specs
 from .errors import InputError
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, params_dir
-from .registry import (Event, EvidenceEntry, OutOfRangeWarning, Override, Parameter, load_registry, parse_file,
-                       read_yaml)
+from .registry import (KINDS, OVERRIDE, Event, EvidenceEntry, OutOfRangeWarning, Override, Parameter,
+                       load_registry, parse_file, read_yaml)
 from .scenarios import ScenarioFile, merge_overlay
 from .schedules import month_index
 from .structure import POOLED
@@ -103,7 +103,7 @@ class ParameterSet(Mapping[str, Parameter]):
         return [line for line in lines if line]
 
     def with_values(self, values: Mapping[str, Any], where: str = "with_values()", *,
-                    sampled: bool = False) -> ParameterSet:
+                    kind: str = OVERRIDE) -> ParameterSet:
         """A copy with some values replaced, validated as the registry is, and recorded as overrides.
 
         Values are in the canonical unit, or strings with a unit such as
@@ -114,19 +114,24 @@ class ParameterSet(Mapping[str, Parameter]):
         it (``where``, described by :data:`OVERRIDE_ORIGINS`) and what it
         replaced. A value outside its plausible range is allowed, with one
         :class:`~model.registry.OutOfRangeWarning` per key naming the range.
-        ``sampled`` marks a Monte Carlo sample's draws (inside their ranges by
-        construction: not checked, not counted in :attr:`label`).
+        ``kind`` (see :data:`~model.registry.KINDS`) is ``"sample"`` for a
+        Monte Carlo sample's draws (inside their ranges by construction: not
+        checked, not counted in :attr:`label`) and ``"search"`` for a solver's
+        or a stress test's trial values (not warned about: leaving the range is
+        their point).
         """
+        if kind not in KINDS:
+            raise InputError(where, "kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
         updated = dict(self.parameters)
         origin = OVERRIDE_ORIGINS.get(where, where)
         for key, raw in values.items():
             current = updated.get(key)
             if current is None:
                 raise InputError(where, key, "unknown parameter (see `manpower params` for the keys)")
-            updated[key] = current.overridden(_coerce(current, raw, where), where, origin, sampled)
+            updated[key] = current.overridden(_coerce(current, raw, where), where, origin, kind)
         result = replace(self, parameters=updated)
         check_consistency(result, where)
-        if not sampled:
+        if kind == OVERRIDE:
             for key in values:
                 line = result[key].range_warning()
                 if line:

@@ -179,6 +179,13 @@ def frozen(array: np.ndarray) -> np.ndarray:
     return copy
 
 
+#: Kinds of value replacement: a value a person set; a Monte Carlo draw over the registered range
+#: (recorded, not counted as changing the scenario); a solver's or stress test's trial value (recorded,
+#: counted, but not warned about when outside the range, since going there is the point).
+OVERRIDE, SAMPLE, SEARCH = "override", "sample", "search"
+KINDS = (OVERRIDE, SAMPLE, SEARCH)
+
+
 @dataclass(frozen=True)
 class Override:
     """A value that replaced the one a registry or scenario file gave, with its own provenance.
@@ -187,8 +194,8 @@ class Override:
     ``(n_runs,)``, a choice or a tuple of events); ``where`` says who set it
     (``"set on the command line (--set)"``, ``"with_values() in Python"``, a
     file); ``replaced`` is the value it replaced and ``replaced_from`` that
-    value's source and file. ``sampled`` marks the draws of a Monte Carlo
-    sample, which vary a scenario rather than change it.
+    value's source and file. ``kind`` is one of :data:`KINDS`: a Monte Carlo
+    sample's draws vary a scenario rather than change it.
     """
 
     value: Any
@@ -196,7 +203,12 @@ class Override:
     where: str
     replaced: Any
     replaced_from: str
-    sampled: bool = False
+    kind: str = OVERRIDE
+
+    @property
+    def sampled(self) -> bool:
+        """Whether this is a Monte Carlo draw over the registered range."""
+        return self.kind == SAMPLE
 
     def describe(self, key: str) -> str:
         """``key=value`` for titles (``"casualties.monthly=50000"``; a batch: ``"casualties.monthly varied"``)."""
@@ -237,7 +249,7 @@ class Parameter:
     def unit(self) -> str:
         return self.spec.unit
 
-    def overridden(self, value: Any, where: str, origin: str, sampled: bool = False) -> Parameter:
+    def overridden(self, value: Any, where: str, origin: str, kind: str = OVERRIDE) -> Parameter:
         """This parameter with ``value`` (canonical unit, already validated) set by ``where``, told as ``origin``.
 
         The record keeps what was registered, so overriding an override still
@@ -247,7 +259,7 @@ class Parameter:
         replaced = first.replaced if first else self.value
         replaced_from = first.replaced_from if first else f"{self.entry.source} ({self.origin})"
         value = frozen(value) if isinstance(value, np.ndarray) else value
-        record = Override(value, self.unit, origin, replaced, replaced_from, sampled)
+        record = Override(value, self.unit, origin, replaced, replaced_from, kind)
         return Parameter(self.key, self.spec, self.entry, value, self.low, self.high, where, record)
 
     def range_warning(self) -> str | None:

@@ -82,7 +82,7 @@ def extreme_conditions(params: ParameterSet, months: int = 36) -> tuple[pd.DataF
     rows, fig = [], plt.figure(figsize=(10, 5.5))
     ax = fig.gca()
     for name, (overrides, expected) in EXTREMES.items():
-        ds = simulate(params.with_values(overrides, where=f"extreme: {name}"), months=months)
+        ds = simulate(params.with_values(overrides, where=f"extreme: {name}", kind="search"), months=months)
         front = ds.front_total.values
         rows.append({"case": name, "expected": expected, "lowest stock (persons)": lowest_stock(ds),
                      "worst relative mass-balance residual": float(conservation_residual(ds).max()),

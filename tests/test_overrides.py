@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from model.cli import main
+from model.errors import InputError
 from model.parameters import label_from_attrs, overrides_attr
 from model.registry import OutOfRangeWarning
 from model.sampling import sample
@@ -122,3 +123,16 @@ def test_values_of_a_set_cannot_be_written(baseline):
     batch = sample(baseline, 4, seed=0)
     with pytest.raises(ValueError, match="read-only"):
         batch.value(KEY)[0] = 0.0
+
+
+def test_a_solvers_trial_values_are_recorded_but_not_warned_about(baseline):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OutOfRangeWarning)
+        trial = baseline.with_values({KEY: 2 * baseline[KEY].high}, where="breakeven", kind="search")
+    assert trial.overrides[KEY].where == "breakeven" and KEY in trial.label
+    assert trial[KEY].provenance()["source"] == "override: breakeven"
+
+
+def test_an_unknown_kind_of_override_is_rejected(baseline):
+    with pytest.raises(InputError, match="kind"):
+        baseline.with_values({KEY: _inside(baseline)}, kind="guess")
