@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from model import simulate
 from model.cli import main
 from model.errors import InputError
 from model.parameters import label_from_attrs, overrides_attr
+from model.plots import run_figure
 from model.registry import OutOfRangeWarning
 from model.sampling import sample
 
@@ -136,3 +139,10 @@ def test_a_solvers_trial_values_are_recorded_but_not_warned_about(baseline):
 def test_an_unknown_kind_of_override_is_rejected(baseline):
     with pytest.raises(InputError, match="kind"):
         baseline.with_values({KEY: _inside(baseline)}, kind="guess")
+
+
+def test_the_figure_title_says_the_run_was_overridden(baseline):
+    figure = run_figure(simulate(baseline.with_values({KEY: _inside(baseline)}), months=2))
+    title = " ".join(figure._suptitle.get_text().split())
+    plt.close(figure)
+    assert f"'{baseline.scenario}' with overrides ({KEY}={_inside(baseline):g})" in title
