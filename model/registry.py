@@ -211,9 +211,12 @@ class Override:
         return self.kind == SAMPLE
 
     def describe(self, key: str) -> str:
-        """``key=value`` for titles (``"casualties.monthly=50000"``; a batch: ``"casualties.monthly varied"``)."""
+        """``key=value`` for titles (``"casualties.monthly=50000"``; a batch: ``"casualties.monthly varied"``;
+        a schedule of more than two events: ``"casualties.recorded: 24 events"``)."""
         if isinstance(self.value, np.ndarray):
             return f"{key} varied"
+        if isinstance(self.value, tuple) and len(self.value) > 2:
+            return f"{key}: {len(self.value)} events"
         return f"{key}={format_value(self.value)}"
 
 

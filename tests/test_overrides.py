@@ -146,3 +146,9 @@ def test_the_figure_title_says_the_run_was_overridden(baseline):
     title = " ".join(figure._suptitle.get_text().split())
     plt.close(figure)
     assert f"'{baseline.scenario}' with overrides ({KEY}={_inside(baseline):g})" in title
+
+
+def test_a_long_schedule_is_summarised_in_the_label(baseline):
+    events = [{"start": f"2025-{m:02d}", "size": 1000.0} for m in range(1, 7)]
+    label = baseline.with_values({"dprk.tranches": events}).label
+    assert label == f"{baseline.scenario} with overrides (dprk.tranches: 6 events)"
