@@ -93,7 +93,7 @@ def solve(params: ParameterSet, lever: str, target: str = "front", months: int =
     def gap(x: float) -> float:
         nonlocal count
         count += 1
-        return balance(params.with_values({lever: x}, where="breakeven"), target, months, dt, start)
+        return balance(params.with_values({lever: x}, where="breakeven", kind="search"), target, months, dt, start)
 
     lowest = kind.minimum if kind.minimum is not None else min(parameter.low, -abs(parameter.high))
     if kind.positive:

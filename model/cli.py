@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from . import spec as specs
 from .errors import InputError
 from .parameters import BASELINE, load_params
 from .paths import SCENARIO_FOLDER, params_dir
-from .registry import load_yaml
+from .registry import OutOfRangeWarning, load_yaml
 from .results import OUTPUTS, expand_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
 
@@ -49,9 +50,17 @@ def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
 
 
 def _params(args: argparse.Namespace):
+    """The scenario with the ``--set`` overrides; a value outside its range is printed as one warning line."""
     params = load_params(args.scenario)
     overrides = parse_assignments(getattr(args, "set", None))
-    return params.with_values(overrides, where="--set") if overrides else params
+    if not overrides:
+        return params
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutOfRangeWarning)  # printed below, as one line each
+        params = params.with_values(overrides, where="--set")
+    for line in params.range_warnings():
+        print(f"manpower: warning: {line}", file=sys.stderr)
+    return params
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -63,8 +72,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     ds = simulate(params, months=args.months, dt=args.dt, start=args.start, method=args.method)
     print(text_summary(ds))
     out = Path(args.out)
-    netcdf = write_netcdf(ds, out / f"{params.scenario}.nc", command=args.command_line)
-    figure = save_figure(run_figure(ds), out / f"{params.scenario}.png")
+    netcdf = write_netcdf(ds, out / f"{params.file_stem}.nc", command=args.command_line)
+    figure = save_figure(run_figure(ds), out / f"{params.file_stem}.png")
     print(f"\nWrote {netcdf} and {figure}")
     return 0
 
@@ -272,7 +281,7 @@ def _print_provenance(params, key: str, full: bool, indent: str = "") -> None:
         print(f"{indent}{key} = {row['value']} {row['unit']} ({row['source']})")
         return
     print(f"{indent}{key} = {row['value']} {row['unit']} (range {row['low'] or '-'} to {row['high'] or '-'})")
-    for field in ("description", "source", "date", "url", "quote", "assumption", "evidence", "file"):
+    for field in ("description", "source", "replaces", "date", "url", "quote", "assumption", "evidence", "file"):
         if row[field]:
             print(f"{indent}    {field}: {' '.join(str(row[field]).split())}")
     print()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from math import ceil
 from pathlib import Path
@@ -26,13 +27,21 @@ from . import spec as specs
 from .errors import InputError
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, params_dir
 from .limits import MAX_MAGNITUDE, magnitude_problem
-from .registry import Event, EvidenceEntry, Parameter, load_registry, load_yaml, parse_file, read_yaml
+from .registry import (KINDS, OVERRIDE, Event, EvidenceEntry, OutOfRangeWarning, Override, Parameter,
+                       load_registry, load_yaml, parse_file, read_yaml)
 from .scenarios import ScenarioFile, merge_overlay
 from .schedules import month_index
 from .structure import POOLED
 from .units import conversion_factor, registry as unit_registry
 
 BASELINE = "baseline"
+
+#: How the ``where`` of :meth:`ParameterSet.with_values` reads in provenance, for the usual callers.
+OVERRIDE_ORIGINS = {
+    "--set": "set on the command line (--set)",
+    "with_values()": "with_values() in Python",
+    "load_params(overrides=...)": "load_params(overrides=...) in Python",
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,8 @@ class ParameterSet(Mapping[str, Parameter]):
 
     Use ``params[key].value`` for a value in its canonical unit (see
     ``params[key].unit``), :meth:`with_values` to change values, and
-    :meth:`table` to see every value with its source.
+    :meth:`table` to see every value with its source. Array values are
+    read-only copies: changing the array a caller passed in never changes a set.
     """
 
     parameters: dict[str, Parameter]
@@ -73,22 +83,60 @@ class ParameterSet(Mapping[str, Parameter]):
         sizes = {np.size(p.value) for p in self.parameters.values() if isinstance(p.value, np.ndarray)}
         return sizes.pop() if sizes else None
 
-    def with_values(self, values: Mapping[str, Any], where: str = "overrides") -> ParameterSet:
-        """A copy with some values replaced, validated as the registry is.
+    @property
+    def overrides(self) -> dict[str, Override]:
+        """The values set after loading that change the scenario, by key (a Monte Carlo sample's draws aside)."""
+        return {k: p.override for k, p in self.parameters.items() if p.override is not None and not p.override.sampled}
+
+    @property
+    def label(self) -> str:
+        """The scenario's name, or what overrode it: ``"baseline with overrides (casualties.monthly=50000)"``."""
+        return run_label(self.scenario, [o.describe(k) for k, o in self.overrides.items()])
+
+    @property
+    def file_stem(self) -> str:
+        """A file name (without suffix) for this set's results: the scenario, or ``baseline+overrides-1a2b3c``."""
+        return f"{self.scenario}+overrides-{self.digest()[:6]}" if self.overrides else self.scenario
+
+    def range_warnings(self) -> list[str]:
+        """One line for each overridden value outside its plausible range (see :class:`OutOfRangeWarning`)."""
+        lines = (self.parameters[key].range_warning() for key in self.overrides)
+        return [line for line in lines if line]
+
+    def with_values(self, values: Mapping[str, Any], where: str = "with_values()", *,
+                    kind: str = OVERRIDE) -> ParameterSet:
+        """A copy with some values replaced, validated as the registry is, and recorded as overrides.
 
         Values are in the canonical unit, or strings with a unit such as
         ``"1600 person / day"``; numeric values may be arrays of shape
-        ``(n_runs,)``. Bad keys or values raise :class:`InputError` naming
-        ``where`` and the key.
+        ``(n_runs,)`` (copied, and held read-only). Bad keys or values raise
+        :class:`InputError` naming ``where`` and the key. Each replaced
+        parameter carries an :class:`~model.registry.Override` saying who set
+        it (``where``, described by :data:`OVERRIDE_ORIGINS`) and what it
+        replaced. A value outside its plausible range is allowed, with one
+        :class:`~model.registry.OutOfRangeWarning` per key naming the range.
+        ``kind`` (see :data:`~model.registry.KINDS`) is ``"sample"`` for a
+        Monte Carlo sample's draws (inside their ranges by construction: not
+        checked, not counted in :attr:`label`) and ``"search"`` for a solver's
+        or a stress test's trial values (not warned about: leaving the range is
+        their point).
         """
+        if kind not in KINDS:
+            raise InputError(where, "kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
         updated = dict(self.parameters)
+        origin = OVERRIDE_ORIGINS.get(where, where)
         for key, raw in values.items():
             current = updated.get(key)
             if current is None:
                 raise InputError(where, key, "unknown parameter (see `manpower params` for the keys)")
-            updated[key] = replace(current, value=_coerce(current, raw, where), origin=where)
+            updated[key] = current.overridden(_coerce(current, raw, where), where, origin, kind)
         result = replace(self, parameters=updated)
         check_consistency(result, where)
+        if kind == OVERRIDE:
+            for key in values:
+                line = result[key].range_warning()
+                if line:
+                    warnings.warn(line, OutOfRangeWarning, stacklevel=2)
         return result
 
     def table(self) -> pd.DataFrame:
@@ -108,6 +156,25 @@ class ParameterSet(Mapping[str, Parameter]):
             else:
                 sha.update(repr(value).encode())
         return sha.hexdigest()[:12]
+
+
+def run_label(scenario: str, overrides: Sequence[str]) -> str:
+    """A run's name for titles: the scenario, and its overrides as ``key=value`` texts when there are any."""
+    if not overrides:
+        return scenario
+    if len(overrides) <= 3:
+        return f"{scenario} with overrides ({', '.join(overrides)})"
+    return f"{scenario} with {len(overrides)} overrides ({', '.join(overrides[:2])}, ...)"
+
+
+def overrides_attr(params: ParameterSet) -> str:
+    """The overrides of ``params`` as a JSON list of ``key=value`` texts (the datasets' ``overrides`` attribute)."""
+    return json.dumps([o.describe(k) for k, o in params.overrides.items()], ensure_ascii=False)
+
+
+def label_from_attrs(attrs: Mapping[str, Any]) -> str:
+    """:func:`run_label` of a dataset, from its ``scenario`` and ``overrides`` attributes."""
+    return run_label(str(attrs.get("scenario", "")), json.loads(attrs.get("overrides") or "[]"))
 
 
 def _coerce(parameter: Parameter, raw: Any, where: str) -> Any:
@@ -255,7 +322,7 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
     params = _load_scenario(root, scenario, seen=())
     check_consistency(params, params.files[-1])
     if overrides:
-        params = params.with_values(overrides)
+        params = params.with_values(overrides, where="load_params(overrides=...)")
     return params
 
 

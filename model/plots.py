@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .parameters import label_from_attrs
+
 #: Colour and hatch per source, readable in colour, for colour-blind readers and in black and white.
 SOURCE_STYLE = {
     "volunteer": ("#0072B2", ""),
@@ -29,15 +31,36 @@ SOURCE_STYLE = {
 def caption(ds: xr.Dataset, extra: str = "") -> str:
     """Sources and run settings for a figure's caption."""
     table = pd.DataFrame(json.loads(ds.attrs["parameters"]))
-    cited = table[table.source != "assumption"].source.str.split(" via ").str[0].str.split(" [(]").str[0]
+    overridden = table.source.str.startswith("override: ")
+    sourced = table[(table.source != "assumption") & ~overridden].source
+    cited = sourced.str.split(" via ").str[0].str.split(" [(]").str[0]
     reporters = ", ".join(sorted(set(cited.str.strip(" ,;"))))
     assumed = int((table.source == "assumption").sum())
-    text = (f"Scenario {ds.attrs['scenario']}; start {ds.attrs['start']}, dt {ds.attrs['dt_months']} month "
+    text = (f"Scenario {label_from_attrs(ds.attrs)}; start {ds.attrs['start']}, dt {ds.attrs['dt_months']} month "
             f"({ds.attrs['method']}); parameter digests {ds.attrs['parameters_digest']}, manpower-model "
             f"{ds.attrs['model_version']}. Flows are totals per month; stocks at the start of each month. "
             f"Sources: {reporters}; seed analysis: Atlantic Council UkraineAlert (Dec 2024). "
-            f"{assumed} of {len(table)} parameters are modelling assumptions (run `manpower params`). {extra}")
+            f"{assumed} of {len(table)} parameters are modelling assumptions"
+            f"{f', {int(overridden.sum())} overridden' if overridden.any() else ''} (run `manpower params`). {extra}")
     return "\n".join(textwrap.wrap(text, 150))
+
+
+def _named(attrs: dict) -> str:
+    """The scenario in quotes, and what overrode it: ``'baseline' with overrides (casualties.monthly=50000)``."""
+    label = label_from_attrs(attrs)
+    return f"'{attrs['scenario']}'{label.removeprefix(str(attrs['scenario']))}"
+
+
+def _wrapped_title(fig: plt.Figure, text: str, fontsize: float = 13) -> float:
+    """Set ``text`` as the figure's title, wrapped to its width; return the top edge left for the axes.
+
+    The edge is a figure fraction: 0.97 for one line, lower by a line's height
+    for each extra line (an override list can make a title longer than the figure).
+    """
+    characters = int(fig.get_figwidth() * 72 / (0.6 * fontsize))  # about 0.6 em per character
+    lines = textwrap.wrap(text, characters)
+    fig.suptitle("\n".join(lines), fontsize=fontsize)
+    return 0.97 - (len(lines) - 1) * 1.3 * fontsize / 72 / fig.get_figheight()
 
 
 def _months(ds: xr.Dataset) -> pd.DatetimeIndex:
@@ -102,10 +125,10 @@ def run_figure(ds: xr.Dataset) -> plt.Figure:
     inflows_vs_losses(ds, top)
     front_by_source(ds, bottom)
     net = float(ds.net.sum())
-    fig.suptitle(f"Russian military manpower, scenario '{ds.attrs['scenario']}': "
-                 f"net {net:+,.0f} persons over {ds.sizes['time'] - 1} months", fontsize=13)
+    top_edge = _wrapped_title(fig, f"Russian military manpower, scenario {_named(ds.attrs)}: "
+                                   f"net {net:+,.0f} persons over {ds.sizes['time'] - 1} months")
     fig.text(0.01, 0.005, caption(ds), fontsize=7, va="bottom", ha="left", color="#333333")
-    fig.tight_layout(rect=(0, 0.09, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.09, 1, top_edge))
     return fig
 
 
@@ -195,12 +218,12 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
     net.legend(loc="lower left", fontsize=8)
     net.grid(alpha=0.3)
     _date_axis(net)
-    fig.suptitle(f"Scenario '{ds.attrs['scenario']}': {ds.sizes['run']:,} Monte Carlo runs "
-                 f"({ds.attrs.get('sampling_method', '')}, seed {ds.attrs.get('seed', '')})", fontsize=13)
+    top_edge = _wrapped_title(fig, f"Scenario {_named(ds.attrs)}: {ds.sizes['run']:,} Monte Carlo runs "
+                                   f"({ds.attrs.get('sampling_method', '')}, seed {ds.attrs.get('seed', '')})")
     extra = (f"Sampled: {len(ds.attrs.get('sampled_parameters', '').split(', '))} uncertain parameters over "
              "their registry ranges (triangular with the registry value as mode unless stated).")
     fig.text(0.01, 0.005, caption(ds, extra), fontsize=7, va="bottom", ha="left", color="#333333")
-    fig.tight_layout(rect=(0, 0.09, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.09, 1, top_edge))
     return fig
 
 

@@ -28,9 +28,9 @@ from .engine import Observations, Trajectory
 from .equations import Inputs, bonus
 from .errors import InputError
 from .lineage import expand_keys
-from .parameters import ParameterSet
-from .units import DIMENSIONLESS
+from .parameters import ParameterSet, overrides_attr
 from .structure import CASUALTY_FLOWS, FLOW_NAMES, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, SOURCES, STOCKS
+from .units import DIMENSIONLESS
 
 TIME_SEMANTICS = ("time labels are months; a stock under a month is its value at the start of that month "
                   "(persons); a flow under a month is its total over that month (persons); the last month "
@@ -221,6 +221,7 @@ def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, m
         "title": f"manpower-model projection: scenario {params.scenario}",
         "scenario": params.scenario,
         "scenario_description": params.description,
+        "overrides": overrides_attr(params),
         "start": start,
         "months": months,
         "dt_months": dt,

@@ -136,4 +136,5 @@ def sample(params: ParameterSet, n: int, method: str = "lhs", seed: int = 0,
     if fixed:
         raise InputError("sample", fixed[0], "expected a numeric parameter with a range of some width")
     values = ppf_columns(params, keys, unit_cube(n, len(keys), method, seed))
-    return params.with_values(values, where=f"sample(method={method}, seed={seed})")
+    return params.with_values(values, where=f"Monte Carlo sample (method={method}, seed={seed})",
+                              kind="sample")

@@ -109,8 +109,8 @@ def sensitivity(scenario: str = "baseline", method: str = "sobol", n: int = 1024
 
     def evaluate(cube: np.ndarray) -> dict[str, np.ndarray]:
         values = {k: distribution(params[k]).ppf(cube[:, i]) for i, k in enumerate(names)}
-        ds = simulate(params.with_values(values, where=f"sensitivity({method})"), months=months, dt=dt,
-                      start=start, variables=_KEPT)
+        batch = params.with_values(values, where=f"sensitivity({method})", kind="sample")
+        ds = simulate(batch, months=months, dt=dt, start=start, variables=_KEPT)
         numbers = headline(ds)
         first = numbers["first_deficit_month"].values
         return {"net_12m": numbers["net_12m"].values, "net_horizon": numbers["net_horizon"].values,

@@ -110,7 +110,7 @@ def extreme_conditions(params: ParameterSet, months: int = 36) -> tuple[pd.DataF
     ax = fig.gca()
     base = simulate(params, months=months)
     for name, case in EXTREMES.items():
-        ds = simulate(params.with_values(case.overrides, where=f"extreme: {name}"), months=months)
+        ds = simulate(params.with_values(case.overrides, where=f"extreme: {name}", kind="search"), months=months)
         front = ds.front_total.values
         rows.append({"case": name, "expected": case.expected, "as expected": case.behaves(ds, base),
                      "lowest stock (persons)": lowest_stock(ds),

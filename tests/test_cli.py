@@ -39,8 +39,12 @@ def test_run_applies_overrides_with_units(tmp_path):
     status, text = run_cli("run", "--months", "3", "--out", str(tmp_path),
                            "--set", "casualties.monthly=1000 person/day", "--set", "dprk.tranches=[]")
     assert status == 0
-    with xr.open_dataset(tmp_path / "baseline.nc") as ds:
+    assert not (tmp_path / "baseline.nc").exists()  # an overridden run is not named after the scenario
+    (netcdf,) = tmp_path.glob("baseline+overrides-*.nc")
+    assert netcdf.with_suffix(".png").exists()
+    with xr.open_dataset(netcdf) as ds:
         assert float(ds.casualties.isel(time=0).sum()) == pytest.approx(1000 * 365.25 / 12)
+        assert "casualties.monthly=" in ds.attrs["overrides"]
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
@@ -105,10 +109,11 @@ def test_bad_input_is_one_line_with_status_2(argv, message, capsys):
 
 def test_e_notation_is_a_number_on_the_command_line_and_in_files(params_copy, tmp_path, monkeypatch):
     """PyYAML (YAML 1.1) reads 5e4 as text; people mean fifty thousand."""
-    status, _ = run_cli("run", "--months", "2", "--out", str(tmp_path), "--set", "casualties.monthly=5e4")
+    status, _ = run_cli("run", "--months", "2", "--out", str(tmp_path), "--set", "casualties.monthly=4.6e4")
     assert status == 0
-    with xr.open_dataset(tmp_path / "baseline.nc") as ds:
-        assert float(ds.casualties.isel(time=0).sum()) == pytest.approx(5e4)
+    (written,) = tmp_path.glob("baseline+overrides-*.nc")
+    with xr.open_dataset(written) as ds:
+        assert float(ds.casualties.isel(time=0).sum()) == pytest.approx(4.6e4)
     (params_copy / "scenarios" / "enotation.yaml").write_text(
         "name: enotation\ndescription: e-notation\nset:\n  casualties.monthly: {value: 4.5e4, reason: test}\n"
         "  front_initial.dprk: {value: 1e3, low: 0, high: 2e4, reason: test}\n")

@@ -19,8 +19,8 @@ from model.comparison import scenario_params
 def _write_every_netcdf(folder) -> dict[str, tuple[list[str], object]]:
     """Run each CLI command that writes NetCDF, small; return {command: (argv, path)}."""
     commands = {
-        "run": (["run", "--months", "3", "--set", "casualties.monthly=50000", "--out", str(folder)],
-                folder / "baseline.nc"),
+        "run": (["run", "--months", "3", "--set", "casualties.monthly=46000", "--out", str(folder)],
+                folder / f"{model.load_params().with_values({'casualties.monthly': 46000.0}).file_stem}.nc"),
         "compare": (["compare", "baseline", "high_intensity", "--months", "3", "--no-breakeven", "--out", str(folder)],
                     folder / "comparison.nc"),
         "uncertainty": (["uncertainty", "--n", "8", "--months", "3", "--out", str(folder)],
