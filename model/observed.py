@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import Field
 
 from .errors import InputError
-from .paths import display, params_dir
+from .paths import display, locate
 from .registry import _Strict, parse_file
 from .units import parse_unit
 
@@ -61,8 +61,8 @@ class Series:
 
 def load_observed(folder: str | Path | None = None) -> dict[str, Series]:
     """Every observed series, validated: units parse, each has points or a readable file."""
-    root = (Path(folder) if folder is not None else params_dir()) / OBSERVED_FOLDER
-    path = root / SERIES_FILE
+    path = locate(f"{OBSERVED_FOLDER}/{SERIES_FILE}", folder)
+    root = path.parent
     where = display(path)
     spec = parse_file(path, SeriesFile)
     out = {}
