@@ -26,12 +26,12 @@ import xarray as xr
 import yaml
 from scipy import optimize, stats
 
+from . import paths
 from .errors import InputError
 from .hindcast import CalibrationConfig, hindcast_params, load_config
 from .io import atomic_write
 from .observed import load_observed
 from .parameters import BASELINE, ParameterSet, scenario_names
-from .paths import ENV_VAR, SCENARIO_FOLDER, display, is_shipped, params_dir, shipped_dir
 from .schedules import month_index, month_label
 from .simulate import simulate
 from .structure import POOLED
@@ -218,14 +218,14 @@ def check_scenario_name(name: str, folder: str | Path | None = None, force: bool
     """
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise InputError("--save", name, "expected a scenario name: lower-case letters, digits and underscores")
-    path = (Path(folder) if folder is not None else params_dir()) / SCENARIO_FOLDER / f"{name}.yaml"
-    if is_shipped(path):
+    path = (Path(folder) if folder is not None else paths.params_dir()) / paths.SCENARIO_FOLDER / f"{name}.yaml"
+    if paths.is_shipped(path):
         raise InputError("--save", name, f"expected a user folder to write to, not the installed package's data "
-                         f"{display(path.parent)} (set {ENV_VAR} to another folder)")
-    if not force and name in scenario_names(shipped_dir()):
+                         f"{paths.display(path.parent)} (set {paths.ENV_VAR} to another folder)")
+    if not force and name in scenario_names(paths.shipped_dir()):
         raise InputError("--save", name, "expected a new name: a shipped scenario has it (--force to shadow it)")
     if not force and path.exists():
-        raise InputError("--save", name, f"expected a new name: {display(path)} exists (--force to overwrite it)")
+        raise InputError("--save", name, f"expected a new name: {paths.display(path)} exists (--force to overwrite it)")
     return path
 
 
