@@ -151,7 +151,8 @@ def test_calibrate_command_prints_the_fit_and_writes_tables_and_figure(tmp_path,
     (["calibrate", "--save", "baseline"], "--save: baseline: expected a new name: a shipped scenario has it"),
     (["calibrate", "--save", "high_intensity"], "--save: high_intensity: expected a new name: a shipped scenario"),
 ])
-def test_bad_calibration_requests_are_one_line_with_status_2(argv, message, capsys, tmp_path):
+def test_bad_calibration_requests_are_one_line_with_status_2(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MANPOWER_PARAMS", str(tmp_path / "params"))  # a save that is not refused lands here
     assert main(argv + ["--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
