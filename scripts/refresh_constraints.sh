@@ -13,9 +13,10 @@ mkdir "$work/source"
 cp -r model params pyproject.toml README.md LICENSE "$work/source/"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/pip" install -q "$work/source[test,notebooks]"
+version="$("$work/venv/bin/python" -c 'import platform; print(platform.python_version())')"
 {
     echo "# Every package CI installs, pinned; refreshed on purpose with scripts/refresh_constraints.sh."
-    echo "# Resolved for Python $("$work/venv/bin/python" -c 'import platform; print(platform.python_version())') on $(date -u +%Y-%m-%d)."
+    echo "# Resolved for Python $version on $(date -u +%Y-%m-%d)."
     "$work/venv/bin/pip" freeze --exclude manpower-model
 } > constraints.txt
 echo "Wrote constraints.txt ($(grep -vc '^#' constraints.txt) pins)"
