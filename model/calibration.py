@@ -26,12 +26,12 @@ import xarray as xr
 import yaml
 from scipy import optimize, stats
 
+from . import paths
 from .errors import InputError
 from .hindcast import CalibrationConfig, hindcast_params, load_config
 from .io import atomic_write
 from .observed import load_observed
-from .parameters import ParameterSet, load_params
-from .paths import SCENARIO_FOLDER, params_dir
+from .parameters import BASELINE, ParameterSet, scenario_names
 from .schedules import month_index, month_label
 from .simulate import simulate
 from .structure import POOLED
@@ -169,13 +169,19 @@ def _residual_table(ds: xr.Dataset, targets: list[Target]) -> pd.DataFrame:
     })
 
 
-def overlay(calibration: Calibration, name: str, based_on: str = "baseline") -> dict:
+def overlay(calibration: Calibration, name: str, base: ParameterSet | None = None) -> dict:
     """A scenario overlay (as a mapping for YAML) that starts a projection from the fitted hindcast.
 
     Fitted constants keep their fitted value with the 95% interval as range;
     the hindcast's end state (front strength by source, the volunteer sign-up
-    rate of its last month) becomes the projection's initial condition.
+    rate of its last month) becomes the projection's initial condition, its
+    range that of ``base`` widened to include it. ``base`` is the scenario the
+    projection starts from (the overlay is ``based_on`` it); by default the
+    overlay is based on ``baseline`` and the ranges are those of the
+    parameters the fit was made with. Nothing is read from disk.
     """
+    based_on = base.scenario if base is not None else BASELINE
+    base = base if base is not None else calibration.params
     through = calibration.through
     fit_note = f"calibrated to the public record {calibration.start} to {through} (`manpower calibrate`)"
     changes: dict[str, dict] = {}
@@ -192,7 +198,6 @@ def overlay(calibration: Calibration, name: str, based_on: str = "baseline") -> 
     state.update({f"front_initial.{s}": float(end.front.sel(source=s)) for s in POOLED})
     state["volunteer.signups"] = float(calibration.hindcast.recruitment.sel(source="volunteer").isel(time=-2))
     projection_start = month_label(month_index(through) + 1)
-    base = load_params(based_on)  # ranges of the scenario the projection starts from, widened to the state
     for key, value in state.items():
         value = float(round(value))
         low, high = min(base[key].low, value), max(base[key].high, value)
@@ -200,21 +205,38 @@ def overlay(calibration: Calibration, name: str, based_on: str = "baseline") -> 
                         "reason": f"the fitted hindcast's state at the start of {projection_start}; {fit_note}",
                         "source": "assumption", "assumption": f"Model state from the hindcast, {fit_note}."}
     return {"name": name, "based_on": based_on,
-            "description": f"The baseline started from the fitted hindcast's state ({fit_note}).",
+            "description": f"The {based_on} scenario started from the fitted hindcast's state ({fit_note}).",
             "set": changes}
 
 
-def check_scenario_name(name: str) -> None:
-    """Refuse a name that is not a plain scenario name (it becomes a file name under params/scenarios)."""
+def check_scenario_name(name: str, folder: str | Path | None = None, force: bool = False) -> Path:
+    """The file ``--save NAME`` writes: ``scenarios/NAME.yaml`` in ``folder`` (default the user's folder).
+
+    Refuses a name that is not a plain scenario name, and, unless ``force``, a
+    name that is a shipped scenario (``baseline`` included) or whose file
+    exists; a file inside an installed package's data is refused even with ``force``.
+    """
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise InputError("--save", name, "expected a scenario name: lower-case letters, digits and underscores")
+    path = (Path(folder) if folder is not None else paths.params_dir()) / paths.SCENARIO_FOLDER / f"{name}.yaml"
+    if paths.is_shipped(path):
+        raise InputError("--save", name, f"expected a user folder to write to, not the installed package's data "
+                         f"{paths.display(path.parent)} (set {paths.ENV_VAR} to another folder)")
+    if not force and name in scenario_names(paths.shipped_dir()):
+        raise InputError("--save", name, "expected a new name: a shipped scenario has it (--force to shadow it)")
+    if not force and path.exists():
+        raise InputError("--save", name, f"expected a new name: {paths.display(path)} exists (--force to overwrite it)")
+    return path
 
 
-def save_overlay(calibration: Calibration, name: str, folder: str | Path | None = None) -> Path:
-    """Write :func:`overlay` to ``params/scenarios/NAME.yaml``; ``manpower run --scenario NAME`` then uses it."""
-    check_scenario_name(name)
-    path = (Path(folder) if folder is not None else params_dir()) / SCENARIO_FOLDER / f"{name}.yaml"
+def save_overlay(calibration: Calibration, name: str, base: ParameterSet | None = None,
+                 folder: str | Path | None = None, force: bool = False) -> Path:
+    """Write :func:`overlay` to ``scenarios/NAME.yaml`` of the user's folder (see :func:`check_scenario_name`).
+
+    ``manpower run --scenario NAME`` then uses it.
+    """
+    path = check_scenario_name(name, folder, force)
     text = "# Written by `manpower calibrate --save NAME`; edit with care.\n" + yaml.safe_dump(
-        overlay(calibration, name), sort_keys=False, allow_unicode=True, width=110)
+        overlay(calibration, name, base), sort_keys=False, allow_unicode=True, width=110)
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return path

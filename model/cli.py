@@ -177,8 +177,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from .io import atomic_write, save_figure
     from .plots import calibration_figure
 
-    if args.save:
-        check_scenario_name(args.save)
+    if args.save:  # refused before minutes of fitting; the projection keeps the baseline's ranges
+        check_scenario_name(args.save, force=args.force)
+        base = load_params(BASELINE)
     keys = [k.strip() for k in args.params.split(",") if k.strip()] if args.params else None
     result = calibrate(keys, args.through)
     print(f"Hindcast {result.start} to {result.through}, driven by the recorded monthly casualties; "
@@ -195,7 +196,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     figure = save_figure(calibration_figure(result), out / "calibration.png")
     print(f"\nWrote {tables}, {residuals} and {figure}")
     if args.save:
-        path = save_overlay(result, args.save)
+        path = save_overlay(result, args.save, base, force=args.force)
         print(f"Wrote {path}: project from the fitted state with `manpower run --scenario {args.save}`")
     return 0
 
@@ -469,7 +470,11 @@ def build_parser() -> argparse.ArgumentParser:
     cal = commands.add_parser("calibrate", help="fit parameters to the public record with a hindcast from 2023")
     cal.add_argument("--through", help="last recorded month to fit, YYYY-MM (default params/hindcast/calibration.yaml)")
     cal.add_argument("--params", help="comma-separated keys to fit (default: the configuration's `fit` list)")
-    cal.add_argument("--save", metavar="NAME", help="save the fit as scenario overlay params/scenarios/NAME.yaml")
+    cal.add_argument("--save", metavar="NAME", help="save the fit as scenario overlay scenarios/NAME.yaml in the "
+                     "user's parameter folder ($MANPOWER_PARAMS, a checkout's params/, else "
+                     "~/.local/share/manpower-model/params)")
+    cal.add_argument("--force", action="store_true", help="with --save: overwrite an existing file or shadow a "
+                     "shipped scenario")
     cal.add_argument("--out", default="results", help="output folder (default results/)")
     cal.set_defaults(handler=cmd_calibrate)
 

@@ -261,7 +261,8 @@ def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
         unit = np.zeros((len(STOCKS), len(SOURCES), inputs.n))
         unit[k] = 1.0
         rates, _ = evaluate_rates(inputs, unit)
-        out[stock] = sum((rates[f.name] for f in flows_out_of(stock) if not f.demand), np.zeros((len(SOURCES), inputs.n)))
+        proportional = [rates[f.name] for f in flows_out_of(stock) if not f.demand]
+        out[stock] = sum(proportional, np.zeros((len(SOURCES), inputs.n)))
     return out
 
 

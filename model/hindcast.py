@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 from .errors import InputError
 from .observed import load_observed
 from .parameters import ParameterSet, load_overlay
-from .paths import display, params_dir
+from .paths import display, locate
 from .registry import Event, _Strict, month, parse_file
 from .results import OUTPUTS
 from .schedules import month_index, month_label
@@ -50,7 +50,7 @@ class CalibrationConfig(_Strict):
 
 
 def config_path(folder: str | Path | None = None) -> Path:
-    return (Path(folder) if folder is not None else params_dir()) / HINDCAST_FOLDER / CONFIG_FILE
+    return locate(f"{HINDCAST_FOLDER}/{CONFIG_FILE}", folder)
 
 
 def load_config(folder: str | Path | None = None) -> CalibrationConfig:

@@ -19,7 +19,7 @@ from pydantic import Field
 
 from .errors import InputError
 from .limits import MAX_MAGNITUDE
-from .paths import display, params_dir
+from .paths import display, locate
 from .registry import MONTH_PATTERN, _Strict, parse_file
 from .textfiles import read_text
 from .units import conversion_factor
@@ -71,8 +71,8 @@ _KIND_UNITS = {"monthly": "person / month", "cumulative": "person", "stock": "pe
 
 def load_observed(folder: str | Path | None = None) -> dict[str, Series]:
     """Every observed series, validated: units parse, each has points or a readable file."""
-    root = (Path(folder) if folder is not None else params_dir()) / OBSERVED_FOLDER
-    path = root / SERIES_FILE
+    path = locate(f"{OBSERVED_FOLDER}/{SERIES_FILE}", folder)
+    root = path.parent
     where = display(path)
     spec = parse_file(path, SeriesFile)
     out = {}

@@ -25,8 +25,8 @@ from pydantic import ValidationError
 
 from . import spec as specs
 from .errors import InputError
-from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, params_dir
 from .limits import MAX_MAGNITUDE, magnitude_problem
+from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
 from .registry import (KINDS, OVERRIDE, Event, EvidenceEntry, OutOfRangeWarning, Override, Parameter,
                        load_registry, load_yaml, parse_file, read_yaml)
 from .scenarios import ScenarioFile, merge_overlay
@@ -297,10 +297,9 @@ def check_consistency(params: ParameterSet, where: str) -> None:
         raise InputError(where, "(batch)", f"expected all arrays to have one length, got lengths {sorted(sizes)}")
 
 
-def scenario_names(folder: Path | None = None) -> list[str]:
-    """Names of the scenarios in ``params/scenarios`` (``baseline`` first)."""
-    folder = (folder or params_dir()) / SCENARIO_FOLDER
-    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+def scenario_names(folder: str | Path | None = None) -> list[str]:
+    """Names of the scenarios in ``scenarios/`` of the user's and the shipped folders (``baseline`` first)."""
+    names = sorted({p.stem for root in read_dirs(folder) for p in (root / SCENARIO_FOLDER).glob("*.yaml")})
     return [BASELINE] + [n for n in names if n != BASELINE]
 
 
@@ -316,9 +315,9 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
         ``{key: value}``; values in the parameter's canonical unit or as a string
         with a unit; numeric values may be arrays of shape ``(n_runs,)``.
     folder : path, optional
-        Parameter folder; default :func:`model.paths.params_dir`.
+        Parameter folder; default the user's folder, then the shipped defaults (:func:`model.paths.locate`).
     """
-    root = Path(folder) if folder is not None else params_dir()
+    root = Path(folder) if folder is not None else None
     params = _load_scenario(root, scenario, seen=())
     check_consistency(params, params.files[-1])
     if overrides:
@@ -326,9 +325,9 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
     return params
 
 
-def _load_scenario(root: Path, name: str, seen: tuple[str, ...]) -> ParameterSet:
-    registry_path = root / REGISTRY_FILE
-    scenario_path = root / SCENARIO_FOLDER / f"{name}.yaml"
+def _load_scenario(root: Path | None, name: str, seen: tuple[str, ...]) -> ParameterSet:
+    registry_path = locate(REGISTRY_FILE, root)
+    scenario_path = locate(f"{SCENARIO_FOLDER}/{name}.yaml", root)
     if name == BASELINE and not scenario_path.exists():
         parameters, evidence = load_registry(registry_path)
         return ParameterSet(parameters, evidence, BASELINE, "Late-2024 status quo", (display(registry_path),))
@@ -338,7 +337,7 @@ def _load_scenario(root: Path, name: str, seen: tuple[str, ...]) -> ParameterSet
     return _apply_overlay(root, scenario_path, seen)
 
 
-def _apply_overlay(root: Path, path: Path, seen: tuple[str, ...]) -> ParameterSet:
+def _apply_overlay(root: Path | None, path: Path, seen: tuple[str, ...]) -> ParameterSet:
     """The overlay file at ``path`` applied to the scenario it is based on; its name must be its file's."""
     where, name = display(path), path.stem
     overlay = parse_file(path, ScenarioFile, read_yaml(path))
@@ -347,7 +346,7 @@ def _apply_overlay(root: Path, path: Path, seen: tuple[str, ...]) -> ParameterSe
     if name in seen:
         raise InputError(where, "based_on", f"expected no cycle, got {' -> '.join(seen + (name,))}")
     if name == BASELINE:
-        registry_path = root / REGISTRY_FILE
+        registry_path = locate(REGISTRY_FILE, root)
         parameters, evidence = load_registry(registry_path)
         base = ParameterSet(parameters, evidence, BASELINE, "", (display(registry_path),))
     else:
@@ -361,7 +360,7 @@ def load_overlay(path: str | Path, folder: str | Path | None = None) -> Paramete
 
     ``folder`` is the parameter folder whose registry and scenarios the overlay builds on.
     """
-    root = Path(folder) if folder is not None else params_dir()
+    root = Path(folder) if folder is not None else None
     params = _apply_overlay(root, Path(path), seen=())
     check_consistency(params, params.files[-1])
     return params

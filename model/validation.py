@@ -313,8 +313,9 @@ Each section names the command or test that reproduces it.
 ## 1. Dimensional consistency
 
 Each flow's equation is evaluated with pint in the units the compiled equations read (each parameter's canonical
-unit, stocks in persons, time in months): {per_month} of {len(dimensions)} come out in persons per month; pint refuses to add quantities of
-different dimensions or to take the exponential of a dimensional one, so a unit error anywhere is an error here.
+unit, stocks in persons, time in months): {per_month} of {len(dimensions)} come out in persons per month; pint refuses
+to add quantities of different dimensions or to take the exponential of a dimensional one, so a unit error anywhere is
+an error here.
 Every parameter's registry unit is converted to its canonical unit on loading, or loading fails naming the key.
 Reproduce: `python -m pytest tests/test_dimensions.py` (which also checks that a parameter in a wrong unit is caught).
 

@@ -84,6 +84,56 @@ def test_saved_overlay_starts_a_projection_from_the_fitted_state(fit, params_cop
     assert path.name == "calibrated_test.yaml" and overlay(fit, "x")["based_on"] == "baseline"
 
 
+def test_save_never_overwrites_a_file_or_shadows_a_shipped_scenario_without_force(fit, params_copy):
+    from model.calibration import save_overlay
+
+    path = save_overlay(fit, "calibrated_test", folder=params_copy)
+    path.write_text("# the user's edits\n" + path.read_text())
+    with pytest.raises(InputError, match="calibrated_test.yaml exists"):
+        save_overlay(fit, "calibrated_test", folder=params_copy)
+    assert path.read_text().startswith("# the user's edits")
+    shipped = model.load_params("high_intensity", folder=params_copy).description
+    with pytest.raises(InputError, match="a shipped scenario has it"):
+        save_overlay(fit, "high_intensity", folder=params_copy)
+    assert model.load_params("high_intensity", folder=params_copy).description == shipped
+    forced = save_overlay(fit, "calibrated_test", folder=params_copy, force=True)
+    assert not forced.read_text().startswith("# the user's edits")
+
+
+def test_save_goes_to_the_user_folder_and_never_into_the_installed_package(fit, params_copy, tmp_path, monkeypatch):
+    from model import paths
+    from model.calibration import save_overlay
+
+    monkeypatch.setattr(paths, "checkout_dir", lambda: None)  # as if installed, with params_copy as package data
+    monkeypatch.setattr(paths, "shipped_dir", lambda: params_copy)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv(paths.ENV_VAR, raising=False)
+    path = save_overlay(fit, "calibrated_test")
+    assert path == tmp_path / "xdg" / "manpower-model" / "params" / "scenarios" / "calibrated_test.yaml"
+    assert model.load_params("calibrated_test").value("force.deployed_total") == pytest.approx(
+        float(fit.hindcast.front_total.isel(time=-1)), abs=0.5)
+    monkeypatch.setenv(paths.ENV_VAR, str(params_copy))
+    with pytest.raises(InputError, match="installed package's data"):
+        save_overlay(fit, "other", force=True)
+    assert not (params_copy / "scenarios" / "other.yaml").exists()
+
+
+def test_overlay_takes_ranges_from_the_parameters_it_is_given_and_reads_nothing(fit, baseline, monkeypatch):
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the overlay read a parameter file")
+
+    monkeypatch.setattr("model.parameters.load_registry", no_reading)
+    monkeypatch.setattr("model.parameters.parse_file", no_reading)
+    state = float(round(float(fit.hindcast.front_total.isel(time=-1))))
+    for base, based_on in ((None, "baseline"), (fit.params, fit.params.scenario), (baseline, "baseline")):
+        made = overlay(fit, "x", base)
+        given = base if base is not None else fit.params
+        entry = made["set"]["force.deployed_total"]
+        assert made["based_on"] == based_on and entry["value"] == state
+        assert (entry["low"], entry["high"]) == (min(given["force.deployed_total"].low, state),
+                                                 max(given["force.deployed_total"].high, state))
+
+
 def test_calibrate_command_prints_the_fit_and_writes_tables_and_figure(tmp_path, capsys):
     assert main(["calibrate", "--params", "volunteer.signups,force.deployed_total", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -98,8 +148,11 @@ def test_calibrate_command_prints_the_fit_and_writes_tables_and_figure(tmp_path,
     (["calibrate", "--params", "casualties.monthy"], "--params: casualties.monthy: unknown parameter"),
     (["calibrate", "--params", "casualties.mode"], "--params: casualties.mode: expected a numeric parameter"),
     (["calibrate", "--save", "../elsewhere"], "--save: ../elsewhere: expected a scenario name"),
+    (["calibrate", "--save", "baseline"], "--save: baseline: expected a new name: a shipped scenario has it"),
+    (["calibrate", "--save", "high_intensity"], "--save: high_intensity: expected a new name: a shipped scenario"),
 ])
-def test_bad_calibration_requests_are_one_line_with_status_2(argv, message, capsys, tmp_path):
+def test_bad_calibration_requests_are_one_line_with_status_2(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MANPOWER_PARAMS", str(tmp_path / "params"))  # a save that is not refused lands here
     assert main(argv + ["--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err

@@ -27,7 +27,7 @@ def test_integration_error_falls_at_each_methods_order_where_rates_are_smooth(ba
     assert orders.loc[("baseline", "rk4"), "fallbacks"] == 0
     # Where a pool runs dry within a step, RK4 says so: it counts the steps it took as Euler steps.
     assert orders.loc[("a pool runs dry", "rk4"), "fallbacks"] > 0
-    for (case, method), group in table.dropna(subset=["front error"]).groupby(["case", "method"]):
+    for _, group in table.dropna(subset=["front error"]).groupby(["case", "method"]):
         errors = group["front error"].to_numpy()
         np.testing.assert_allclose(group["observed order"].to_numpy()[1:], np.log2(errors[:-1] / errors[1:]))
 

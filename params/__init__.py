@@ -1,0 +1,1 @@
+"""The shipped default parameters: installed as the package data ``model.params`` (see ``model/paths.py``)."""
