@@ -24,7 +24,6 @@ from . import __version__, limits
 from . import spec as specs
 from .errors import InputError
 from .parameters import BASELINE, load_params
-from .paths import SCENARIO_FOLDER, params_dir
 from .registry import OutOfRangeWarning, load_yaml
 from .results import OUTPUTS, expand_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
@@ -114,10 +113,11 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     from .uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
 
     params = load_params(args.scenario)  # an unknown scenario fails before sampling
+    name = params.scenario  # a scenario given as a file is named by it
     ds = uncertainty(args.scenario, n=args.n, seed=args.seed, months=args.months, method=args.method,
                      dt=args.dt, start=args.start)
     threshold = args.threshold if args.threshold is not None else float(params.value("force.deployed_total"))
-    print(f"Scenario {args.scenario}: {args.n:,} runs ({args.method}, seed {args.seed}), "
+    print(f"Scenario {name}: {args.n:,} runs ({args.method}, seed {args.seed}), "
           f"{ds.sizes['time'] - 1} months from {ds.attrs['start']}\n")
     with _wide_pandas():
         print(percentiles(ds).to_string(float_format=lambda v: f"{v:,.0f}"))
@@ -129,8 +129,8 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         print("\nBy month (share of runs):")
         print(table.iloc[::3].to_string(float_format=lambda v: f"{v:.2f}"))
     out = Path(args.out)
-    netcdf = write_netcdf(ds, out / f"uncertainty_{args.scenario}.nc", command=args.command_line)
-    figure = save_figure(fan_chart(ds, threshold), out / f"fan_{args.scenario}.png")
+    netcdf = write_netcdf(ds, out / f"uncertainty_{name}.nc", command=args.command_line)
+    figure = save_figure(fan_chart(ds, threshold), out / f"fan_{name}.png")
     print(f"\nWrote {netcdf} (samples and outputs) and {figure}")
     return 0
 
@@ -154,10 +154,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from .plots import sensitivity_chart
     from .sensitivity import ranking, sensitivity
 
-    load_params(args.scenario)  # an unknown scenario fails before sampling
+    name = load_params(args.scenario).scenario  # an unknown scenario fails before sampling
     result = sensitivity(args.scenario, method=args.method, n=args.n, seed=args.seed, months=args.months,
                          dt=args.dt, start=args.start)
-    print(f"{args.method.capitalize()} sensitivity of scenario {args.scenario}: {result.attrs['runs']:,} runs, "
+    print(f"{args.method.capitalize()} sensitivity of scenario {name}: {result.attrs['runs']:,} runs, "
           f"seed {args.seed}, {result.sizes['parameter']} uncertain parameters\n")
     with _wide_pandas():
         for output in result.output.values:
@@ -166,8 +166,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             print()
     out = Path(args.out)
     table = result.drop_vars("parameter_unit").to_dataframe()
-    csv = atomic_write(out / f"sensitivity_{args.scenario}_{args.method}.csv", lambda tmp: table.to_csv(tmp))
-    figure = save_figure(sensitivity_chart(result, args.top), out / f"sensitivity_{args.scenario}_{args.method}.png")
+    csv = atomic_write(out / f"sensitivity_{name}_{args.method}.csv", lambda tmp: table.to_csv(tmp))
+    figure = save_figure(sensitivity_chart(result, args.top), out / f"sensitivity_{name}_{args.method}.png")
     print(f"Wrote {csv} and {figure}")
     return 0
 
@@ -338,16 +338,15 @@ def _number(text: str) -> float:
 
 
 def _scenario(value: str) -> str:
-    """A scenario name, also given as its file (``params/scenarios/NAME.yaml``, with the suffix)."""
+    """A scenario name, or the path of an overlay file (``.yaml``) anywhere; a bare ``NAME.yaml`` is the name."""
     if not value.endswith(".yaml") and "/" not in value and os.sep not in value:
         return value
-    path, folder = Path(value), params_dir() / SCENARIO_FOLDER
-    if path.suffix == ".yaml" and path.is_file() and path.resolve().parent == folder.resolve():
-        return path.stem
+    path = Path(value)
+    if path.suffix == ".yaml" and path.is_file():
+        return str(path)
     if path.suffix == ".yaml" and len(path.parts) == 1:
         return path.stem
-    raise InputError("--scenario", value, f"expected a scenario name or a .yaml file in {folder} "
-                                          "(set MANPOWER_PARAMS to use another parameter folder)")
+    raise InputError("--scenario", value, "expected a scenario name or the path of an existing overlay file (.yaml)")
 
 
 #: Commands whose --out names a file (the others name a folder).

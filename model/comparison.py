@@ -52,6 +52,7 @@ def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt
         changed = [k for k in params if params[k].entry != baseline[k].entry]
         changes.append(", ".join(changed) or "none")
     # "override": every variable's attrs (units, labels, drivers: the same in every run) from the first run.
+    names = [ds.attrs["scenario"] for ds in runs]  # a scenario given as a file is labelled by its name
     combined = xr.concat(runs, dim=pd.Index(names, name="scenario"), combine_attrs="override")
     combined = combined.assign_coords(description=("scenario", descriptions),
                                       parameters_digest=("scenario", digests),

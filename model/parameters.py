@@ -310,7 +310,8 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
     Parameters
     ----------
     scenario : str
-        Name of a file in ``params/scenarios`` (without ``.yaml``), or ``"baseline"``.
+        Name of a file in ``params/scenarios`` (without ``.yaml``), ``"baseline"``, or the path
+        of an overlay file anywhere (ending in ``.yaml``; its ``name`` must be its file's).
     overrides : mapping, optional
         ``{key: value}``; values in the parameter's canonical unit or as a string
         with a unit; numeric values may be arrays of shape ``(n_runs,)``.
@@ -318,8 +319,11 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
         Parameter folder; default the user's folder, then the shipped defaults (:func:`model.paths.locate`).
     """
     root = Path(folder) if folder is not None else None
-    params = _load_scenario(root, scenario, seen=())
-    check_consistency(params, params.files[-1])
+    if str(scenario).endswith(".yaml"):
+        params = load_overlay(scenario, folder)
+    else:
+        params = _load_scenario(root, scenario, seen=())
+        check_consistency(params, params.files[-1])
     if overrides:
         params = params.with_values(overrides, where="load_params(overrides=...)")
     return params
