@@ -25,7 +25,7 @@ def test_a_series_loads_from_its_file_or_its_points_by_date(tmp_path):
         folder / "monthly.csv", index=False)
     points = [{"date": "2023-06-30", "value": 7.0, "low": 5.0, "high": 9.0}, {"date": "2023-03-31", "value": 3.0}]
     (folder / SERIES_FILE).write_text(yaml.safe_dump({"series": {
-        "monthly": _entry(kind="monthly", file="monthly.csv"),
+        "monthly": _entry(kind="monthly", unit="person / month", file="monthly.csv"),
         "stock": _entry(kind="stock", points=points, party_claim=True)}}))
     series = load_observed(tmp_path)
     monthly = series["monthly"].data.value
