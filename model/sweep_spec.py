@@ -45,7 +45,7 @@ import numpy as np
 from pydantic import BeforeValidator, Field, FiniteFloat, ValidationError, field_validator, model_validator
 from scipy.stats import qmc
 
-from . import __version__
+from . import __version__, units
 from .errors import InputError
 from .parameters import ParameterSet, load_params
 from .paths import display
@@ -54,9 +54,50 @@ from .results import OUTPUTS
 from .sampling import distribution, uncertain_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 
-#: Per-run summary metrics a sweep can keep (see :func:`model.sweeps.metrics`).
-METRICS = ("net_12m", "net_horizon", "front_start", "front_end", "front_change", "first_deficit_month",
-           "shortfall")
+
+@dataclass(frozen=True)
+class Metric:
+    """A per-run number of :func:`model.summary.headline` that a sweep can keep, and how to label it.
+
+    ``unit`` is a canonical unit of the package (written in its CF form, see
+    :mod:`model.cf`); ``reads`` names the outputs of
+    :data:`model.results.OUTPUTS` that ``headline`` computes it from: their
+    drivers are its drivers.
+    """
+
+    long_name: str
+    description: str
+    unit: str
+    reads: tuple[str, ...]
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """Every key or prefix that can move the metric (those of the outputs it reads)."""
+        return tuple(dict.fromkeys(key for name in self.reads for key in OUTPUTS[name].drivers))
+
+
+_NET = "Inflow minus permanent losses, totalled over"
+_FRONT = "Deployed force summed over sources,"
+
+#: Per-run summary metrics a sweep can keep: the numbers of :func:`model.summary.headline`.
+METRICS: dict[str, Metric] = {
+    "net_12m": Metric("net balance over the first 12 months", f"{_NET} the first 12 months (the horizon if "
+                      "shorter)", units.PERSON, ("net",)),
+    "net_horizon": Metric("net balance over the horizon", f"{_NET} the horizon", units.PERSON, ("net",)),
+    "front_start": Metric("front strength at the start", f"{_FRONT} at the start of the first month", units.PERSON,
+                          ("front_total",)),
+    "front_end": Metric("front strength at the horizon", f"{_FRONT} at the end of the horizon", units.PERSON,
+                        ("front_total",)),
+    "front_change": Metric("change in front strength", "Front strength at the horizon minus at the start",
+                           units.PERSON, ("front_total",)),
+    "first_deficit_month": Metric("months to the first deficit", "Months from the start to the first month whose "
+                                  "permanent losses exceed inflow (0: the first month); NaN when none does within "
+                                  "the horizon", units.MONTH, ("inflow", "losses")),
+    "shortfall": Metric("shortfall over the horizon", "Persons that casualty or mobilization demand asked of a "
+                        "stock beyond what it held, totalled over the horizon and the stocks; nonzero means a "
+                        "constraint was binding", units.PERSON, ("shortfall",)),
+}
+
 #: Largest Latin hypercube (samples x dimensions) held in memory; beyond it use sobol or random.
 MAX_LHS_CELLS = 50_000_000
 #: Most grid points a spec may have (the points are held in memory as a list).
