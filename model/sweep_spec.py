@@ -20,7 +20,12 @@ Everything is checked when the spec is loaded, before a store is made: a grid
 axis is a non-empty list of finite numbers or ``{start, stop, num}``, each of
 its values a valid value of its parameter in every scenario, and the sweep
 small enough to run in bounded memory (:data:`MAX_GRID_POINTS`,
-:data:`MAX_CHUNKS`, :data:`MAX_CHUNK_RUN_MONTHS`).
+:data:`MAX_CHUNKS`, :data:`MAX_CHUNK_RUN_MONTHS`). A grid value outside its
+parameter's plausible range is allowed, with one
+:class:`~model.registry.OutOfRangeWarning` when the spec is loaded (not one
+per chunk). In each run's parameters a grid value is an override set by
+``"sweep grid in FILE"`` (it changes the scenario, and its label says so), a
+sampled value a ``"sample"`` draw (it keeps its registered source).
 
 Runs are numbered scenario by scenario, grid point by grid point, sample by
 sample. Sample ``j`` uses row ``j`` of the scenario's unit cube at every grid
@@ -45,18 +50,59 @@ import numpy as np
 from pydantic import BeforeValidator, Field, FiniteFloat, ValidationError, field_validator, model_validator
 from scipy.stats import qmc
 
-from . import __version__
+from . import __version__, units
 from .errors import InputError
 from .parameters import ParameterSet, load_params
 from .paths import display
-from .registry import _location, _one_line, _Strict, month, parse_file
+from .registry import SAMPLE, SEARCH, OutOfRangeWarning, _location, _one_line, _Strict, month, parse_file
 from .results import OUTPUTS
 from .sampling import distribution, uncertain_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 
-#: Per-run summary metrics a sweep can keep (see :func:`model.sweeps.metrics`).
-METRICS = ("net_12m", "net_horizon", "front_start", "front_end", "front_change", "first_deficit_month",
-           "shortfall")
+
+@dataclass(frozen=True)
+class Metric:
+    """A per-run number of :func:`model.summary.headline` that a sweep can keep, and how to label it.
+
+    ``unit`` is a canonical unit of the package (written in its CF form, see
+    :mod:`model.cf`); ``reads`` names the outputs of
+    :data:`model.results.OUTPUTS` that ``headline`` computes it from: their
+    drivers are its drivers.
+    """
+
+    long_name: str
+    description: str
+    unit: str
+    reads: tuple[str, ...]
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """Every key or prefix that can move the metric (those of the outputs it reads)."""
+        return tuple(dict.fromkeys(key for name in self.reads for key in OUTPUTS[name].drivers))
+
+
+_NET = "Inflow minus permanent losses, totalled over"
+_FRONT = "Deployed force summed over sources,"
+
+#: Per-run summary metrics a sweep can keep: the numbers of :func:`model.summary.headline`.
+METRICS: dict[str, Metric] = {
+    "net_12m": Metric("net balance over the first 12 months", f"{_NET} the first 12 months (the horizon if "
+                      "shorter)", units.PERSON, ("net",)),
+    "net_horizon": Metric("net balance over the horizon", f"{_NET} the horizon", units.PERSON, ("net",)),
+    "front_start": Metric("front strength at the start", f"{_FRONT} at the start of the first month", units.PERSON,
+                          ("front_total",)),
+    "front_end": Metric("front strength at the horizon", f"{_FRONT} at the end of the horizon", units.PERSON,
+                        ("front_total",)),
+    "front_change": Metric("change in front strength", "Front strength at the horizon minus at the start",
+                           units.PERSON, ("front_total",)),
+    "first_deficit_month": Metric("months to the first deficit", "Months from the start to the first month whose "
+                                  "permanent losses exceed inflow (0: the first month); NaN when none does within "
+                                  "the horizon", units.MONTH, ("inflow", "losses")),
+    "shortfall": Metric("shortfall over the horizon", "Persons that casualty or mobilization demand asked of a "
+                        "stock beyond what it held, totalled over the horizon and the stocks; nonzero means a "
+                        "constraint was binding", units.PERSON, ("shortfall",)),
+}
+
 #: Largest Latin hypercube (samples x dimensions) held in memory; beyond it use sobol or random.
 MAX_LHS_CELLS = 50_000_000
 #: Most grid points a spec may have (the points are held in memory as a list).
@@ -154,6 +200,11 @@ def grid_axis(where: str, key: str, raw: Any) -> np.ndarray:
     return np.array(raw, dtype=float)
 
 
+def grid_origin(where: str) -> str:
+    """Who set a grid value, as provenance and range warnings name it: ``"sweep grid in FILE"``."""
+    return f"sweep grid in {where}"
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A block of consecutive runs of one scenario: global runs ``[first, first + size)``."""
@@ -183,15 +234,21 @@ def _finite(value: Any) -> bool:
         return False
 
 
-def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray], where: str) -> None:
-    """Grid and sampled keys exist in the scenario ``params``, and every grid value is valid there."""
+def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray], where: str) -> list[str]:
+    """Grid and sampled keys exist in the scenario ``params``, and every grid value is valid there.
+
+    Returns the :class:`~model.registry.OutOfRangeWarning` lines of the grid
+    values outside their plausible range, for the caller to warn once.
+    """
+    lines = []
     for key, values in axes.items():
         if key not in params or not params[key].spec.numeric:
             raise InputError(where, f"grid.{key}", "expected a numeric parameter key (see `manpower params`)")
-        try:
-            params.with_values({key: values}, where=where)
+        try:  # kind "search" only to collect the range warnings here rather than have them raised per scenario
+            checked = params.with_values({key: values}, where=grid_origin(where), kind=SEARCH)
         except InputError as exc:
             raise InputError(where, f"grid.{key}", f"{exc.expected} (scenario {params.scenario})") from None
+        lines.append(checked[key].range_warning())
     varied = uncertain_keys(params)
     for key in spec.samples.vary or ():
         if key not in params:
@@ -199,6 +256,7 @@ def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray
         if key not in varied and key not in axes:
             raise InputError(where, f"samples.vary.{key}", f"expected a parameter with a plausible range to "
                              f"sample (scenario {params.scenario}); see `manpower params --key {key}`")
+    return [line for line in lines if line]
 
 
 def _check_size(spec: SpecFile, points: int, where: str) -> None:
@@ -241,8 +299,9 @@ class SweepSpec:
         points = math.prod(len(values) for values in axes.values())
         if points > MAX_GRID_POINTS:
             raise InputError(where, "grid", f"expected at most {MAX_GRID_POINTS:,} grid points, got {points:,}")
-        for params in scenarios:
-            _check_keys(params, spec, axes, where)
+        # A grid value outside its plausible range is a person's choice, warned about once for the sweep
+        # (once per distinct line: scenarios sharing a range share it), never again per chunk.
+        lines = [line for params in scenarios for line in _check_keys(params, spec, axes, where)]
         for name in spec.keep.metrics:
             if name not in METRICS:
                 raise InputError(where, f"keep.metrics.{name}", f"expected one of {', '.join(METRICS)}")
@@ -258,6 +317,8 @@ class SweepSpec:
         for s in range(len(spec.scenarios)):
             if spec.samples.method == "lhs" and spec.samples.n * len(self.varied(s)) > MAX_LHS_CELLS:
                 raise InputError(where, "samples.method", "expected sobol or random for a sample this large")
+        for line in dict.fromkeys(lines):  # a spec refused above is not warned about as well
+            warnings.warn(line, OutOfRangeWarning, stacklevel=3)
         return self
 
     @cached_property
@@ -334,7 +395,12 @@ class SweepSpec:
         return cube[first:stop]
 
     def chunk_params(self, chunk: Chunk) -> tuple[ParameterSet, dict[str, np.ndarray]]:
-        """The batch of parameter sets of a chunk, and the experiments table (varied values by key)."""
+        """The batch of parameter sets of a chunk, and the experiments table (varied values by key).
+
+        Grid values are recorded as overrides set by :func:`grid_origin` (they
+        change the scenario and count in its label), sampled values as
+        ``"sample"`` draws (they keep their registered source).
+        """
         params = self.params(chunk.scenario)
         n = self.spec.samples.n
         local = np.arange(chunk.offset, chunk.offset + chunk.size)
@@ -352,5 +418,12 @@ class SweepSpec:
                                        for part in np.split(sample, breaks)])
             for i, key in enumerate(keys):
                 table[key] = distribution(params[key]).ppf(rows[:, i])
-        values = {k: v for k, v in table.items() if k not in ("grid_point", "sample")}
-        return params.with_values(values, where=self.where), table
+        grid = {key: table[key] for key in self.spec.grid}
+        with warnings.catch_warnings():  # a grid value out of range was warned about when the spec was loaded
+            warnings.filterwarnings("ignore", category=OutOfRangeWarning)
+            batch = params.with_values(grid, where=grid_origin(self.where)) if grid else params
+        if keys:
+            method = self.spec.samples.method
+            batch = batch.with_values({key: table[key] for key in keys}, kind=SAMPLE,
+                                      where=f"sweep sample (method={method}, seed={self.spec.seed}) in {self.where}")
+        return batch, table

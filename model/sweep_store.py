@@ -50,7 +50,7 @@ import xarray as xr
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import __version__
+from . import __version__, cf
 from .errors import InputError
 from .io import atomic_write, write_netcdf
 from .paths import display
@@ -281,7 +281,11 @@ def check_chunk(store: Path, chunk: Chunk, digest: str) -> str | None:
 
 
 def open_store(store: str | Path, complete: bool = True) -> xr.Dataset:
-    """The sweep's results as one dataset along ``run`` (lazily, with dask).
+    """The sweep's results as one dataset along ``run`` (lazily, with dask), CF labels and all.
+
+    Variable labels are the first chunk's (the same in every chunk), and so
+    are the global attributes, but for ``chunk``; ``history`` gets a line for
+    this call on top of the first chunk's.
 
     Every chunk is checked against its record first (see the module's rules);
     a damaged one is an error naming its file. With ``complete``, a store with
@@ -305,5 +309,8 @@ def open_store(store: str | Path, complete: bool = True) -> xr.Dataset:
         raise InputError(str(store), CHUNKS, "expected at least one finished chunk")
     ds = xr.open_mfdataset(files, combine="nested", concat_dim="run", data_vars="minimal", coords="minimal",
                            compat="override", join="override", combine_attrs="override")
+    ds.attrs.pop("chunk", None)  # the first chunk's index, not this dataset's
     ds.attrs.update({"sweep": manifest.name, "sweep_digest": manifest.sweep_digest, "runs_total": manifest.runs})
+    cf.add_history(ds.attrs, f"model.sweeps.open_store({str(store)!r}, complete={complete}): {len(files)} of "
+                             f"{manifest.chunks} chunks along run")
     return ds

@@ -16,6 +16,8 @@ At most twice as many chunks as workers are in flight, so memory stays
 bounded whatever the number of runs. A progress bar shows chunks done and the
 time left. An interruption at any point (a kill, Ctrl-C) leaves the store
 readable and resumable; see the store's rules in :mod:`model.sweep_store`.
+Every chunk file is labelled as the package's other results are (CF units,
+long names, drivers, ``Conventions``, ``history``; see :func:`run_chunk`).
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
+from . import cf
 from .errors import InputError
+from .lineage import expand_keys
+from .parameters import ParameterSet
 from .simulate import simulate
 from .summary import headline
-from .sweep_spec import Chunk, SpecFile, SweepSpec
+from .sweep_spec import METRICS, Chunk, Metric, SpecFile, SweepSpec
 from .sweep_store import locked, open_store, prepare, write_chunk
 
 BACKENDS = ("inline", "processes", "dask")
@@ -41,7 +46,18 @@ _HEADLINE_INPUTS = ["front_total", "inflow", "losses", "net", "shortfall"]
 
 
 def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> xr.Dataset:
-    """Run one chunk: its metrics, kept series and experiments table along ``run`` (global indices)."""
+    """Run one chunk: its metrics, kept series and experiments table along ``run`` (global indices).
+
+    Every variable carries CF labels (see :mod:`model.cf`): a metric its
+    ``units``, ``unit_label``, ``long_name`` and ``drivers`` from
+    :data:`~model.sweep_spec.METRICS`, a kept series those of
+    :func:`model.simulate`. The ``experiments`` table holds columns of
+    different units along ``parameter``, so it has no single unit: its CF
+    ``units`` is ``"1"`` and, as its ``comment`` says, each column is in the
+    canonical unit its ``parameter_unit`` coordinate names (``"index"`` for the
+    grid point and sample numbers). The dataset carries ``Conventions``, a
+    ``title`` and a ``history`` line naming the spec and the chunk.
+    """
     batch, table = spec.chunk_params(chunk)
     keep = spec.spec.keep
     variables = list(dict.fromkeys(_HEADLINE_INPUTS + keep.series))
@@ -51,25 +67,42 @@ def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> xr.D
         ds = ds.expand_dims(run=[0])
     numbers = headline(ds)
     runs = np.arange(chunk.first, chunk.first + chunk.size)
-    out = xr.Dataset(coords={"run": runs, "time": ds.time})
+    out = xr.Dataset(coords={"run": ("run", runs, {"long_name": "run, numbered across the whole sweep"}),
+                             "time": ds.time})
     for name in keep.metrics:
-        out[name] = ("run", np.broadcast_to(numbers[name].values, (chunk.size,)).astype(float))
+        out[name] = ("run", np.broadcast_to(numbers[name].values, (chunk.size,)).astype(float),
+                     _metric_attrs(METRICS[name], batch))
     for name in keep.series:
         out[name] = ds[name].transpose("time", "run").assign_coords(run=runs)
-    out = out.assign_coords(scenario=("run", np.full(chunk.size, spec.spec.scenarios[chunk.scenario])))
+    out = out.assign_coords(scenario=("run", np.full(chunk.size, spec.spec.scenarios[chunk.scenario]),
+                                      {"long_name": "scenario"}))
     # Every run's parameters: its grid point and sample, and the value of every numeric parameter
     # (varied or fixed), on one parameter axis shared by all chunks and scenarios.
     keys = [k for k in batch if batch[k].spec.numeric]
     columns = [table["grid_point"], table["sample"]] + [np.broadcast_to(batch.value(k), (chunk.size,)) for k in keys]
     out["experiments"] = xr.DataArray(
         np.column_stack(columns).astype(float), dims=("run", "parameter"),
-        coords={"parameter": ["grid_point", "sample"] + keys,
-                "parameter_unit": ("parameter", ["index", "index"] + [batch[k].unit for k in keys])},
-        attrs={"long_name": "every run's grid point, sample and parameter values (canonical units)"})
+        coords={"parameter": ("parameter", ["grid_point", "sample"] + keys, {"long_name": "registry key"}),
+                "parameter_unit": ("parameter", ["index", "index"] + [batch[k].unit for k in keys],
+                                   {"long_name": "unit of the column (canonical unit of the package)"})},
+        attrs={"long_name": "every run's grid point, sample and parameter values (canonical units)",
+               "units": "1", "unit_label": "per column: see parameter_unit",
+               "comment": "columns of different units: each column is in the unit its parameter_unit names, "
+                          "not in the units attribute"})
     if not keep.series:
         out = out.drop_vars("time")
-    out.attrs.update({"sweep": spec.spec.name, "sweep_digest": spec.digest, "chunk": chunk.index})
+    out.attrs.update({"Conventions": cf.CONVENTIONS, "title": f"manpower-model sweep {spec.spec.name}",
+                      "sweep": spec.spec.name, "sweep_digest": spec.digest, "chunk": chunk.index})
+    cf.add_history(out.attrs, f"model.sweeps.run_chunk(SweepSpec.load({spec.where!r}), chunk {chunk.index}: runs "
+                              f"{chunk.first} to {chunk.first + chunk.size - 1})")
     return out
+
+
+def _metric_attrs(metric: Metric, params: ParameterSet) -> dict[str, str]:
+    """CF labels of a kept metric: units, unit_label, a long name saying the unit, its drivers in ``params``."""
+    units = cf.unit_attrs(metric.unit)
+    return {"long_name": f"{metric.long_name} ({units['unit_label']})", "description": metric.description,
+            **units, "drivers": ", ".join(expand_keys(metric.drivers, params))}
 
 
 def _in_pool(submit: Callable, wait: Callable, chunks: list[Chunk], window: int) -> Iterator[tuple[Chunk, object]]:

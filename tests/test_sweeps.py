@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +20,12 @@ import yaml
 import model.io
 import model.sweep_store
 import model.sweeps
+from model import cf
 from model.cli import main
 from model.errors import InputError
-from model.parameters import ParameterSet
-from model.sweep_spec import SweepSpec
+from model.parameters import ParameterSet, load_params
+from model.registry import OutOfRangeWarning
+from model.sweep_spec import METRICS, SweepSpec, grid_origin
 from model.sweep_store import CHUNKS, StoreWarning, open_store
 from model.sweeps import sweep
 
@@ -115,6 +118,57 @@ def test_a_killed_sweep_leaves_a_readable_store_and_resumes_to_the_same_result(t
     sweep(spec, tmp_path / "uninterrupted", progress=False)
     xr.testing.assert_identical(load(store).drop_attrs(), load(tmp_path / "uninterrupted").drop_attrs())
     assert not [p for p in (store / CHUNKS).iterdir() if not p.name.startswith("chunk-")]
+
+
+def _assert_labelled(ds: xr.Dataset) -> None:
+    """CF labels on every data variable, ``Conventions`` and ``history``, no dots in names (issue 10, item 5)."""
+    assert ds.attrs["Conventions"] == cf.CONVENTIONS and ds.attrs["history"]
+    assert not [name for name in ds.variables if "." in str(name)]
+    for name, variable in ds.data_vars.items():
+        assert variable.attrs["units"] in cf.ALLOWED_UNITS, (name, variable.attrs.get("units"))
+        assert variable.attrs["long_name"] and variable.attrs["unit_label"], name
+        if name in METRICS:
+            assert variable.attrs["units"] == cf.CF_UNITS[METRICS[name].unit][0], name
+            assert variable.attrs["drivers"], name
+
+
+def test_a_finished_store_and_its_chunks_keep_their_labels(small):
+    spec, store, _ = small
+    with xr.open_dataset(store / CHUNKS / "chunk-000000.nc") as chunk:
+        _assert_labelled(chunk)
+        assert "chunk 0" in chunk.attrs["history"]
+    with open_store(store) as ds:
+        _assert_labelled(ds)
+        assert ds.attrs["history"].splitlines()[0].endswith("4 of 4 chunks along run")
+        assert set(SMALL["grid"]) | {"desertion.rate"} <= set(ds.parameter.values)
+        # Columns of different units: the table's unit is "1", each column's unit is in parameter_unit.
+        assert ds.experiments.attrs["units"] == "1" and "parameter_unit" in ds.experiments.attrs["comment"]
+        assert str(ds.parameter_unit.sel(parameter="desertion.rate").values) == load_params()["desertion.rate"].unit
+
+
+def test_grid_values_are_overrides_warned_once_per_sweep_and_samples_are_draws(tmp_path):
+    key, scenarios = "casualties.monthly", SPEC["scenarios"]
+    params = [load_params(name) for name in scenarios]
+    outside = 2 * max(p[key].high for p in params)  # outside the plausible range of every scenario
+    ranges = {(p[key].low, p[key].high) for p in params}  # one warning line per distinct range
+    path = write_spec(tmp_path, grid={key: [float(params[0][key].value), outside]}, samples={"n": 3}, chunk=2)
+    with pytest.warns(OutOfRangeWarning) as caught:
+        spec = SweepSpec.load(path)
+        sweep(spec, tmp_path / "store", progress=False)
+    lines = [str(w.message) for w in caught if issubclass(w.category, OutOfRangeWarning)]
+    assert len(spec.chunks()) > 2 and len(lines) == len(ranges), lines  # at load, not again per chunk
+    assert all(line.startswith(f"{grid_origin(spec.where)}: {key}: ") for line in lines)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OutOfRangeWarning)
+        for chunk in spec.chunks():
+            batch, _ = spec.chunk_params(chunk)
+            assert list(batch.overrides) == [key]  # the sampled keys do not change the scenario
+            assert batch[key].override.kind == "override" and batch[key].override.where == grid_origin(spec.where)
+            assert batch.label == f"{scenarios[chunk.scenario]} with overrides ({key} varied)"
+            sampled = spec.varied(chunk.scenario)
+            assert sampled and all(batch[k].override.kind == "sample" for k in sampled)
+            registered = params[chunk.scenario].table()
+            assert batch.table().loc[sampled, "source"].equals(registered.loc[sampled, "source"])
 
 
 def test_resuming_with_another_spec_is_refused(tmp_path):
