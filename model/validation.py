@@ -290,6 +290,7 @@ def write_report(docs: str | Path = "docs", n: int = 2000, seed: int = 0) -> Pat
     for name, fig in (("extremes", extremes_fig), ("integration", steps_fig),
                       ("hindcast", calibration_figure(fit)), ("conclusions", tornado)):
         save_figure(fig, figures / f"validation_{name}.png")
+        plt.close(fig)  # pyplot keeps every figure it made until closed
     text = _markdown(params, dimensions, extremes, steps, fit, flips, shares, n, seed)
     return atomic_write(docs / "VALIDATION.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
 

@@ -94,3 +94,12 @@ def quiet_front() -> dict[str, float]:
     """Overrides that stop casualties, desertion and release, to isolate other flows."""
     return {"casualties.monthly": 0.0, "desertion.rate": 0.0,
             **{f"release_rate.{s}": 0.0 for s in model.SOURCES}}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each test starts and ends with no pyplot figure open (pyplot keeps them until closed)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
