@@ -517,6 +517,11 @@ def argv_command(argv: Sequence[str] | None) -> str | None:
     return next((w for w in words if not w.startswith("-")), None)
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Show a warning as the command's other messages are shown: one line on standard error."""
+    print(f"manpower: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``manpower`` command; returns the exit status (2 for bad input, 130 for Ctrl-C)."""
     try:
@@ -524,7 +529,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command_line = shlex.join(["manpower", *(sys.argv[1:] if argv is None else argv)])  # CF history
         check_arguments(args)
         _check_sizes(args)
-        return args.handler(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
+            return args.handler(args)
     except InputError as exc:
         print(f"manpower: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
