@@ -35,7 +35,11 @@ def flow_equations(params: ParameterSet, source: str = "prisoner") -> dict[str, 
     """Every flow's rate for one pooled ``source``, as pint quantities (magnitudes meaningless)."""
     q, scheduled, stock, t = _quantities(params)
     front = training = wounded = pool = stock
-    exposed_front = q(f"exposure.{source}") * front
+    recovering = wounded / q("wounded.recovery_time")
+    returning = q("wounded.return_fraction")
+    step = t  # the step dt, in months (only its unit matters here)
+    arriving = training / q(f"training_time.{source}") + returning * recovering  # graduates + returns to duty
+    exposed_front = q(f"exposure.{source}") * (front + 0.5 * step * arriving)  # max(F, dt/2·A): one unit
     exposed_total = exposed_front + front  # volunteers' exposure is 1 by definition
     exogenous = q("casualties.monthly") * np.exp(q("casualties.growth_rate") * t)
     level = exogenous + scheduled("casualties.recorded")  # recorded months replace the exogenous level
@@ -44,8 +48,6 @@ def flow_equations(params: ParameterSet, source: str = "prisoner") -> dict[str, 
     # Sign-ups respond to the bonus, bonus0 · exp(g_b · t), with elasticity ε: the exponent carries ε · g_b · t.
     signup_exponent = (q("volunteer.bonus_elasticity") * q("volunteer.bonus_growth")
                        - q("volunteer.fatigue_rate")) * t
-    recovering = wounded / q("wounded.recovery_time")
-    returning = q("wounded.return_fraction")
     return {
         "pool_inflow": q(f"pool_inflow.{source}") + q("migrant.roundup_send_fraction") * scheduled("migrant.roundups")
         + scheduled("dprk.tranches"),

@@ -210,7 +210,7 @@ def _rk4(state, k1, trends, factors, step, dt, per_run, per_source, schedules, e
         for i in range(trends.shape[0]):
             for b in range(trends.shape[1]):
                 stage_trends[i, b] = trends[i, b] * factor[i, b]
-        flow_rates(stage, stage_trends, step, per_run, per_source, schedules, endogenous, k, unallocated)
+        flow_rates(stage, stage_trends, step, dt, per_run, per_source, schedules, endogenous, k, unallocated)
         previous = k
     for f in range(k1.shape[0]):
         for s in range(k1.shape[1]):
@@ -332,7 +332,8 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
             trend(block_run, float(month), trends)
             for sub in range(steps_per_month):
                 step = month * steps_per_month + sub
-                flow_rates(state, trends, step, block_run, block_source, schedules, endogenous, rates, unallocated)
+                flow_rates(state, trends, step, dt, block_run, block_source, schedules, endogenous, rates,
+                           unallocated)
                 if rk4:
                     _rk4(state, rates, trends, factors, step, dt, block_run, block_source, schedules, endogenous,
                          origin, target, lo, hi, RK4_TOLERANCE, work)

@@ -18,8 +18,11 @@ subscript s the source):
 - graduation:  T_s / training_time_s.
 - casualties:  total C(t) = C0 · exp(g·t), or the recorded level in months the record
   (``casualties.recorded``) covers, shared among sources by exposure-weighted
-  front strength e_s·F_s. In ``endogenous`` mode the total scales with the exposed
-  force, C(t) · Σe·F(t) / Σe·F(0): a smaller front takes fewer casualties.
+  strength e_s·max(F_s, dt/2·A_s), with A_s the arrivals at the front (graduates
+  and returns to duty): a source whose front is empty takes casualties among the
+  people reaching it within the step. In ``endogenous`` mode the total scales
+  with the exposed force, C(t) · Σe·F(t) / Σe·F(0), and is shared by e_s·F_s: a
+  smaller front takes fewer casualties.
   Casualties split into killed (k), captured or missing (c) and wounded (1 − k − c).
 - desertion:  d · F_s;  release:  r_s · F_s.
 - return_to_duty:  ρ · W_s / recovery_time;  discharge:  (1 − ρ) · W_s / recovery_time.
@@ -76,6 +79,8 @@ class Inputs:
         Casualty mode.
     bonus0, bonus_growth : ndarray, shape (n,)
         Sign-up bonus at the start (roubles) and its growth rate (1/month), for reporting.
+    dt : float
+        Step (months) the schedules are laid out for.
     """
 
     per_run: np.ndarray
@@ -84,6 +89,7 @@ class Inputs:
     endogenous: bool
     bonus0: np.ndarray
     bonus_growth: np.ndarray
+    dt: float
 
     @property
     def n(self) -> int:
@@ -140,7 +146,7 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
                           for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")]
                          + [step_rates(recorded, start, n_steps, dt), step_rates(coverage, start, n_steps, dt)])
     return Inputs(per_run, per_source, schedules, v("casualties.mode") == "endogenous",
-                  run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy())
+                  run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy(), float(dt))
 
 
 @njit(**KERNEL)
@@ -152,8 +158,8 @@ def trend(per_run, t, out):
 
 
 @njit(**KERNEL)
-def flow_rates(state, trends, step, per_run, per_source, schedules, endogenous, rates, unallocated):
-    """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs in step ``step``.
+def flow_rates(state, trends, step, dt, per_run, per_source, schedules, endogenous, rates, unallocated):
+    """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs in step ``step`` of ``dt`` months.
 
     ``trends[:, b]`` holds the growth factors of the casualty level and of the
     sign-ups at the time the rates are for (see :func:`trend`); the engine
@@ -165,7 +171,17 @@ def flow_rates(state, trends, step, per_run, per_source, schedules, endogenous, 
     copies for the block); every loop runs over ``b`` innermost, so the compiled
     code advances the block of runs together, as numpy broadcasting would. ``unallocated[b]`` receives the
     exogenous casualty demand that found no exposed front (every source at
-    zero), which the engine reports as a shortfall. Scheduled events are
+    zero, and nobody arriving), which the engine reports as a shortfall.
+
+    Exogenous casualties fall on each source in proportion to its exposure
+    times its strength F_s, or, where the front of a source is (nearly) empty,
+    times the people who reach it within half the step, dt/2 · (graduates +
+    returns to duty): max(F_s, dt/2 · A_s). Without that, a front wiped out in
+    one step would shelter the next step's arrivals (nobody there to weigh the
+    demand against) and flicker between empty and its arrivals, larger under
+    heavier casualties. Where every source holds more than half a step's
+    arrivals, which is the usual case, the rule is e_s · F_s and does not depend
+    on dt, so RK4 keeps its order. Scheduled events are
     constant within a step. Only the cells of each flow's sources are written
     (``Flow.rows``); callers pass ``rates`` zeroed once, so the others stay zero.
     """
@@ -173,11 +189,24 @@ def flow_rates(state, trends, step, per_run, per_source, schedules, endogenous, 
     # Every loop runs over the block innermost and indexes contiguous 1-D views with its counter alone,
     # so the compiler vectorizes it. Stocks emptied by the engine's limiter may hold rounding residue of either
     # sign (~1e-12 persons); rates are computed from the non-negative part so that none runs backwards.
+    recovery, returning = per_run[RECOVERY_RATE], per_run[RETURN]
+    for s in range(n_sources):  # arrivals at the front first: they weigh in the casualties' allocation
+        graduation, training, wounded = per_source[GRADUATION_RATE, s], state[TRAINING, s], state[WOUNDED, s]
+        out_graduation, out_return, out_discharge = rates[F_GRADUATION, s], rates[F_RETURN, s], rates[F_DISCHARGE, s]
+        for b in range(block):
+            out_graduation[b] = graduation[b] * max(training[b], 0.0)
+            recovering = recovery[b] * max(wounded[b], 0.0)
+            out_return[b] = returning[b] * recovering
+            out_discharge[b] = recovering - out_return[b]
     exposed = np.zeros(block)
+    weights = np.empty((n_sources, block))  # exposure x strength the casualties are shared by (persons)
+    arriving = 0.0 if endogenous else 0.5 * dt
     for s in range(n_sources):
         exposure, strength = per_source[EXPOSURE, s], state[FRONT, s]
+        graduates, returns, weight = rates[F_GRADUATION, s], rates[F_RETURN, s], weights[s]
         for b in range(block):
-            exposed[b] += exposure[b] * max(strength[b], 0.0)
+            weight[b] = exposure[b] * max(strength[b], arriving * (graduates[b] + returns[b]), 0.0)
+            exposed[b] += weight[b]
     casualties0, casualty_trend, signup_trend = per_run[CASUALTIES0], trends[0], trends[1]
     reference = per_run[EXPOSED0]
     per_exposed = np.empty(block)
@@ -204,30 +233,20 @@ def flow_rates(state, trends, step, per_run, per_source, schedules, endogenous, 
         migrants[b] += send[b] * schedules[ROUNDUPS, step]
         dprk[b] += schedules[TRANCHES, step]
     killed, captured, desertion = per_run[KILLED], per_run[CAPTURED], per_run[DESERTION]
-    recovery, returning = per_run[RECOVERY_RATE], per_run[RETURN]
     for s in range(n_sources):
-        exposure, front = per_source[EXPOSURE, s], state[FRONT, s]
-        release, graduation = per_source[RELEASE_RATE, s], per_source[GRADUATION_RATE, s]
-        draw = per_source[DRAW_RATE, s]
-        training, wounded, pool = state[TRAINING, s], state[WOUNDED, s], state[POOL, s]
+        front, weight = state[FRONT, s], weights[s]
+        release, draw, pool = per_source[RELEASE_RATE, s], per_source[DRAW_RATE, s], state[POOL, s]
         out_killed, out_captured, out_wounded = rates[F_KILLED, s], rates[F_CAPTURED, s], rates[F_WOUNDED, s]
-        out_desertion, out_release, out_graduation = rates[F_DESERTION, s], rates[F_RELEASE, s], rates[F_GRADUATION, s]
-        out_return, out_discharge, out_draw = rates[F_RETURN, s], rates[F_DISCHARGE, s], rates[F_POOL_DRAW, s]
+        out_desertion, out_release, out_draw = rates[F_DESERTION, s], rates[F_RELEASE, s], rates[F_POOL_DRAW, s]
         for b in range(block):
-            casualties = exposure[b] * max(front[b], 0.0) * per_exposed[b]
+            casualties = weight[b] * per_exposed[b]
             out_killed[b] = killed[b] * casualties
             out_captured[b] = captured[b] * casualties
             out_wounded[b] = casualties - out_killed[b] - out_captured[b]
         for b in range(block):
             out_desertion[b] = desertion[b] * max(front[b], 0.0)
             out_release[b] = release[b] * max(front[b], 0.0)
-        for b in range(block):
-            out_graduation[b] = graduation[b] * max(training[b], 0.0)
             out_draw[b] = draw[b] * max(pool[b], 0.0)
-        for b in range(block):
-            recovering = recovery[b] * max(wounded[b], 0.0)
-            out_return[b] = returning[b] * recovering
-            out_discharge[b] = recovering - out_return[b]
 
 
 def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int = 0
@@ -243,7 +262,7 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     per_run = np.ascontiguousarray(inputs.per_run)
     trends = np.empty((2, states.shape[-1]))
     trend(per_run, float(t), trends)
-    flow_rates(states, trends, step, per_run,
+    flow_rates(states, trends, step, inputs.dt, per_run,
                np.ascontiguousarray(inputs.per_source), inputs.schedules, inputs.endogenous, rates, unallocated)
     return dict(zip(FLOW_NAMES, rates)), unallocated
 

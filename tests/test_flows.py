@@ -47,9 +47,13 @@ def test_casualties_fall_on_sources_by_exposure_weighted_strength(toy):
     params = toy.with_values(exposures)
     ds = run(params, months=1, dt=1.0)
     exposure = np.array([1.0] + [params.value(f"exposure.{s}") for s in model.SOURCES[1:]])
-    front = ds.front.isel(time=0).values
-    expected = toy.value("casualties.monthly") * exposure * front / (exposure * front).sum()
-    np.testing.assert_allclose(ds.casualties.isel(time=0).values, expected, rtol=1e-12)
+    start = ds.isel(time=0)
+    # Strength, or where a source's front is nearly empty, what reaches it within half the step (dt = 1 month).
+    graduates = start.training.values / np.array([params.value(f"training_time.{s}") for s in model.SOURCES])
+    returns = (params.value("wounded.return_fraction") * start.wounded.values / params.value("wounded.recovery_time"))
+    weight = exposure * np.maximum(start.front.values, 0.5 * 1.0 * (graduates + returns))
+    expected = toy.value("casualties.monthly") * weight / weight.sum()
+    np.testing.assert_allclose(start.casualties.values, expected, rtol=1e-12)
 
 
 def test_casualties_grow_at_the_growth_rate(toy):
@@ -190,3 +194,14 @@ def test_scheduled_events_deliver_their_size(toy):
     mobilized = ds.mobilization.sel(source="mobilized").values
     assert set(months[mobilized > 0]) == {"2025-09", "2025-10", "2025-11"}
     assert_conserved(ds)
+
+
+def test_an_emptied_front_takes_its_casualties_among_the_people_reaching_it(toy):
+    """With every source's front at zero, casualties fall on the arrivals instead of being sheltered from them."""
+    params = toy.with_values({f"front_initial.{s}": 0.0 for s in model.SOURCES[1:]})
+    params = params.with_values({"force.deployed_total": 0.0, "casualties.monthly": 1e6}, kind="search")
+    ds = run(params, months=6, dt=0.25)
+    # Whatever reaches the front is taken at once: the front stays empty and the rest of the demand is shortfall.
+    np.testing.assert_allclose(ds.front_total.values, 0.0, atol=1e-6)
+    assert float(ds.casualties.isel(time=slice(0, -1)).sum()) > 0
+    assert float(ds.shortfall.sel(stock="front").sum()) > 0
