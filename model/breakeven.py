@@ -75,7 +75,7 @@ def solve(params: ParameterSet, lever: str, target: str = "front", months: int =
         A numeric registry key, e.g. ``"volunteer.signups"`` or ``"casualties.monthly"``.
     target : {"front", "net"}
     tolerance : float
-        Relative tolerance on the lever's value.
+        Tolerance on the lever's value, relative to the scale of its plausible range.
     """
     if lever not in params:
         raise InputError("--lever", lever, "unknown parameter (see `manpower params` for the keys)")
@@ -112,5 +112,7 @@ def solve(params: ParameterSet, lever: str, target: str = "front", months: int =
         high, g_high = high * 2.0, g_wider
     if np.sign(g_low) == np.sign(g_high):
         return BreakEven(lever, target, float("nan"), current, parameter.unit, (low, high), count)
-    root = brentq(gap, low, high, xtol=tolerance * max(abs(current), 1.0), rtol=1e-12, maxiter=200)
+    # Tolerance on the scale of the plausible range, not of the current value (which an override may set to 1e15).
+    scale = max(parameter.high - parameter.low, abs(parameter.low), abs(parameter.high), 1.0)
+    root = brentq(gap, low, high, xtol=tolerance * scale, rtol=1e-12, maxiter=200)
     return BreakEven(lever, target, float(root), current, parameter.unit, (low, high), count)

@@ -28,14 +28,15 @@ from scipy import optimize, stats
 
 from . import paths
 from .errors import InputError
-from .hindcast import CalibrationConfig, hindcast_params, load_config
+from .hindcast import CalibrationConfig, config_path, hindcast_params, load_config
 from .io import atomic_write
+from .paths import display
 from .observed import load_observed
 from .parameters import BASELINE, ParameterSet, scenario_names
 from .schedules import month_index, month_label
 from .simulate import simulate
 from .structure import POOLED
-from .targets import Target, build_targets, simulated, weighted_residuals
+from .targets import Target, build_targets, check_outputs, simulated, weighted_residuals
 
 #: Forward-difference step on the unit-scaled parameters.
 STEP = 1e-4
@@ -105,6 +106,7 @@ def calibrate(keys: list[str] | None = None, through: str | None = None, *, targ
     hindcast parameters (tests use them to fit synthetic data).
     """
     config = config or load_config(folder)
+    check_outputs(config, display(config_path(folder)))
     hindcast, start, months = hindcast_params(config, through, folder)
     through = through or config.through
     params = params or hindcast
@@ -214,7 +216,8 @@ def check_scenario_name(name: str, folder: str | Path | None = None, force: bool
 
     Refuses a name that is not a plain scenario name, and, unless ``force``, a
     name that is a shipped scenario (``baseline`` included) or whose file
-    exists; a file inside an installed package's data is refused even with ``force``.
+    exists; a file inside an installed package's data, or a shipped scenario's own
+    file (in a checkout the user folder is the shipped one), is refused even with ``force``.
     """
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise InputError("--save", name, "expected a scenario name: lower-case letters, digits and underscores")
@@ -222,6 +225,10 @@ def check_scenario_name(name: str, folder: str | Path | None = None, force: bool
     if paths.is_shipped(path):
         raise InputError("--save", name, f"expected a user folder to write to, not the installed package's data "
                          f"{paths.display(path.parent)} (set {paths.ENV_VAR} to another folder)")
+    shipped = paths.shipped_dir() / paths.SCENARIO_FOLDER / f"{name}.yaml"
+    if shipped.exists() and path.resolve() == shipped.resolve():  # a checkout: its user folder is the shipped one
+        raise InputError("--save", name, f"expected a name no shipped scenario has: {paths.display(path)} is "
+                         f"one, even with --force (or set {paths.ENV_VAR} to a folder of your own)")
     if not force and name in scenario_names(paths.shipped_dir()):
         raise InputError("--save", name, "expected a new name: a shipped scenario has it (--force to shadow it)")
     if not force and path.exists():

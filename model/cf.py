@@ -45,6 +45,16 @@ def unit_attrs(unit: str) -> dict[str, str]:
     return {"units": cf, "unit_label": label}
 
 
+def variable_attrs(long_name: str, description: str, unit: str, drivers: list[str],
+                   cell_method: str | None = None) -> dict[str, str]:
+    """The labels every output variable carries: a long name saying its unit, CF units, drivers, cell method."""
+    units = unit_attrs(unit)
+    attrs = {"long_name": f"{long_name} ({units['unit_label']})", "description": description, **units}
+    if cell_method:
+        attrs["cell_methods"] = cell_method
+    return {**attrs, "drivers": ", ".join(drivers)}
+
+
 def variable_name(key: str) -> str:
     """A registry key as a variable name usable as an attribute: ``casualties.monthly`` -> ``casualties__monthly``."""
     return key.replace(".", KEY_SEPARATOR)

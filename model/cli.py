@@ -311,6 +311,9 @@ def _wide_pandas():
     return pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500)
 
 
+SCENARIO_HELP = "scenario name (scenarios/NAME.yaml in the parameter folder) or the path of an overlay file (.yaml)"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its errors as one-line :class:`InputError` instead of usage text and ``exit(2)``."""
 
@@ -401,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def scenario_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--scenario", default=BASELINE, help="scenario name (file in params/scenarios)")
+        sub.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
         sub.add_argument("--set", action="append", metavar="KEY=VALUE",
                          help="override a parameter, e.g. casualties.monthly=50000 or "
                               "'casualties.monthly=1600 person/day' (repeatable)")
@@ -436,7 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     even.set_defaults(handler=cmd_breakeven)
 
     mc = commands.add_parser("uncertainty", help="Monte Carlo over the registry's ranges: percentiles, fan chart")
-    mc.add_argument("--scenario", default=BASELINE, help="scenario name (file in params/scenarios)")
+    mc.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
     mc.add_argument("--n", type=_whole, default=10_000, help="number of runs (default 10,000)")
     mc.add_argument("--seed", type=_whole, default=0, help="seed of the sample (default 0)")
     mc.add_argument("--method", default="lhs", choices=["lhs", "sobol", "random"])
@@ -457,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.set_defaults(handler=cmd_sweep)
 
     sens = commands.add_parser("sensitivity", help="global sensitivity (SALib Sobol or Morris) of the key outputs")
-    sens.add_argument("--scenario", default=BASELINE, help="scenario name (file in params/scenarios)")
+    sens.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
     sens.add_argument("--method", default="sobol", choices=["sobol", "morris"])
     sens.add_argument("--n", type=_whole, default=1024, help="SALib base sample size (default 1024)")
     sens.add_argument("--seed", type=_whole, default=0)

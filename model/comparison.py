@@ -39,11 +39,10 @@ def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt
     set (JSON) are coordinates along ``scenario``; every variable keeps its
     units and labels; the registry's provenance is in the attrs.
     """
-    names = list(names) if names else scenario_names()
+    scenarios = scenario_sets(names)
     runs, descriptions, digests, changes, snapshots = [], [], [], [], []
     baseline = load_params("baseline")
-    for name in names:
-        params = load_params(name)
+    for params in scenarios:
         ds = simulate(params, months=months, dt=dt, start=start, method=method)
         runs.append(ds)
         descriptions.append(params.description)
@@ -52,7 +51,7 @@ def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt
         changed = [k for k in params if params[k].entry != baseline[k].entry]
         changes.append(", ".join(changed) or "none")
     # "override": every variable's attrs (units, labels, drivers: the same in every run) from the first run.
-    names = [ds.attrs["scenario"] for ds in runs]  # a scenario given as a file is labelled by its name
+    names = [params.scenario for params in scenarios]  # a scenario given as a file is labelled by its name
     combined = xr.concat(runs, dim=pd.Index(names, name="scenario"), combine_attrs="override")
     combined = combined.assign_coords(description=("scenario", descriptions),
                                       parameters_digest=("scenario", digests),
@@ -67,6 +66,16 @@ def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt
                            "history": cf.history_line(f"model.compare({names!r}, months={months}, dt={dt}, "
                                                       f"start={start!r}, method={method!r})")})
     return combined
+
+
+def scenario_sets(names: Sequence[str] | None = None) -> list[ParameterSet]:
+    """The parameter sets of ``names`` (default: every scenario), each scenario once, loaded before any run."""
+    sets = [load_params(name) for name in (list(names) if names else scenario_names())]
+    labels = [params.scenario for params in sets]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        raise InputError("compare", "names", f"expected each scenario once, got {', '.join(repeated)} more than once")
+    return sets
 
 
 def scenario_params(ds: xr.Dataset) -> dict[str, ParameterSet]:

@@ -313,9 +313,10 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
         unallocated = np.zeros(size)
         demand = np.zeros(size)
         available = np.zeros(size)
+        smooth = np.ones(size)  # per run: 1 if this step's RK4 stages stayed non-negative, else 0
         work = (np.zeros((n_flows, n_sources, size)), np.zeros((n_flows, n_sources, size)),
                 np.zeros((n_flows, n_sources, size)), np.zeros((n_stocks, n_sources, size)),
-                np.zeros((n_stocks, n_sources, size)), np.zeros(size), np.ones(size), np.zeros((2, size)))
+                np.zeros((n_stocks, n_sources, size)), np.zeros(size), smooth, np.zeros((2, size)))
         # Growth factors: exact at the start of each month, carried through its steps by multiplication.
         trends = np.empty((2, size))
         factors = np.empty((2, 2, size))  # over half a step, over a whole step
@@ -337,7 +338,6 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
                 if rk4:
                     _rk4(state, rates, trends, factors, step, dt, block_run, block_source, schedules, endogenous,
                          origin, target, lo, hi, RK4_TOLERANCE, work)
-                    smooth = work[6]
                     for b in range(size):
                         fallbacks[b] += 1.0 - smooth[b]
                 for b in range(size):

@@ -21,7 +21,6 @@ from .observed import load_observed
 from .parameters import ParameterSet, load_overlay
 from .paths import display, locate
 from .registry import Event, _Strict, month, parse_file
-from .results import OUTPUTS
 from .schedules import month_index, month_label
 from .structure import SOURCES
 
@@ -64,9 +63,6 @@ def load_config(folder: str | Path | None = None) -> CalibrationConfig:
     for name, target in config.targets.items():
         if name not in series:
             raise InputError(where, f"targets.{name}", f"expected the name of an observed series ({', '.join(series)})")
-        if target.output not in OUTPUTS:
-            raise InputError(where, f"targets.{name}.output", f"expected a model output ({', '.join(OUTPUTS)}), "
-                                                              f"got {target.output!r}")
         if target.source is not None and target.source not in SOURCES:
             raise InputError(where, f"targets.{name}.source", f"expected one of {', '.join(SOURCES)}, "
                                                               f"got {target.source!r}")
@@ -78,11 +74,13 @@ def horizon(start: str, through: str) -> int:
     return month_index(through) - month_index(start) + 1
 
 
-def recorded_casualties(driver: str, start: str, through: str, folder: str | Path | None = None
-                        ) -> tuple[Event, ...]:
+def recorded_casualties(driver: str, start: str, through: str, folder: str | Path | None = None,
+                        through_from: str | None = None) -> tuple[Event, ...]:
     """The driver series' monthly values from ``start`` to ``through`` as one-month events (persons).
 
-    Raises :class:`InputError` when a month in that span is missing from the record.
+    Raises :class:`InputError` when a month in that span is missing from the record, naming
+    ``through_from`` (where ``through`` was given: an option such as ``--through``; default the
+    calibration configuration).
     """
     observed = load_observed(folder)
     where = display(config_path(folder))
@@ -95,7 +93,7 @@ def recorded_casualties(driver: str, start: str, through: str, folder: str | Pat
     span = [month_label(first + i) for i in range(horizon(start, through))]
     missing = [m for m in span if m not in months]
     if missing:
-        raise InputError(where, "through", f"expected months inside the {driver} record "
+        raise InputError(through_from or where, "through", f"expected months inside the {driver} record "
                          f"({min(months)} to {max(months)}); {missing[0]} is not recorded")
     return tuple(Event(start=m, size=months[m], months=1) for m in span)
 
@@ -107,10 +105,12 @@ def hindcast_params(config: CalibrationConfig | None = None, through: str | None
     ``through`` (``'YYYY-MM'``, default the configuration's) is the last month simulated.
     """
     config = config or load_config(folder)
+    given = through
     through = _checked_through(config, through, folder)
     overlay = config_path(folder).parent / config.overlay
     params = load_overlay(overlay, folder)
-    recorded = recorded_casualties(config.driver, config.start, through, folder)
+    recorded = recorded_casualties(config.driver, config.start, through, folder,
+                                   through_from="--through" if given not in (None, config.through) else None)
     params = params.with_values({"casualties.recorded": recorded},
                                 where=f"{display(overlay)} + {config.driver} record to {through}")
     return params, config.start, horizon(config.start, through)
@@ -119,11 +119,11 @@ def hindcast_params(config: CalibrationConfig | None = None, through: str | None
 def _checked_through(config: CalibrationConfig, through: str | None, folder: str | Path | None) -> str:
     through = config.through if through is None else through
     where = display(config_path(folder)) if through == config.through else "--through"
-    key = "through"
     try:
         month(through)
     except ValueError as exc:
-        raise InputError(where, key, str(exc)) from None
+        raise InputError(where, "through", str(exc)) from None
     if horizon(config.start, through) < 2:
-        raise InputError(where, key, f"expected a month after the hindcast's start {config.start}, got {through}")
+        raise InputError(where, "through", f"expected a month after the hindcast's start {config.start}, "
+                                           f"got {through}")
     return through

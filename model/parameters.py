@@ -59,6 +59,8 @@ class ParameterSet(Mapping[str, Parameter]):
     scenario: str = BASELINE
     description: str = ""
     files: tuple[str, ...] = field(default=())
+    #: The overlay file's path when the set was loaded from a file outside the scenario folders, else ``None``.
+    loaded_from: str | None = None
 
     def __getitem__(self, key: str) -> Parameter:
         return self.parameters[key]
@@ -320,7 +322,12 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
     """
     root = Path(folder) if folder is not None else None
     if str(scenario).endswith(".yaml"):
-        params = load_overlay(scenario, folder)
+        params = replace(load_overlay(scenario, folder), loaded_from=str(scenario))
+        taken = locate(f"{SCENARIO_FOLDER}/{params.scenario}.yaml", root)
+        if (params.scenario in scenario_names(root) or params.scenario == BASELINE) and (
+                not taken.exists() or taken.resolve() != Path(scenario).resolve()):
+            raise InputError(display(Path(scenario)), "name", f"expected a name no scenario of the parameter folder "
+                             f"has; {params.scenario!r} is taken (rename `name:` and the file)")
     else:
         params = _load_scenario(root, scenario, seen=())
         check_consistency(params, params.files[-1])

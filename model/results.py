@@ -18,6 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -202,23 +203,18 @@ def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSe
 
 
 def _attrs(meta: Output, params: ParameterSet) -> dict[str, str]:
-    units = cf.unit_attrs(meta.units)
-    return {
-        "long_name": f"{meta.long_name} ({units['unit_label']})",
-        "description": meta.description,
-        **units,
-        "cell_methods": meta.cell_method,
-        "drivers": ", ".join(expand_keys(meta.drivers, params)),
-    }
+    return cf.variable_attrs(meta.long_name, meta.description, meta.units, expand_keys(meta.drivers, params),
+                             meta.cell_method)
 
 
 def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, method: str) -> dict[str, str]:
-    call = (f"model.simulate(load_params({params.scenario!r}){_overrides(params)}, months={months}, dt={dt}, "
+    loaded = params.loaded_from or params.scenario
+    call = (f"model.simulate(load_params({loaded!r}){_overrides(params)}, months={months}, dt={dt}, "
             f"start={start!r}, method={method!r})")
     return {
         "Conventions": cf.CONVENTIONS,
         "history": cf.history_line(call),
-        "title": f"manpower-model projection: scenario {params.scenario}",
+        "title": f"manpower-model projection: {params.label}",
         "scenario": params.scenario,
         "scenario_description": params.description,
         "overrides": overrides_attr(params),
@@ -238,9 +234,27 @@ def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, m
 
 
 def _overrides(params: ParameterSet) -> str:
-    """``.with_values({...}, where=...)`` for the values set after loading (from Python or ``--set``), else ``""``."""
-    by_origin: dict[str, dict[str, str]] = {}
-    for key, parameter in params.items():
-        if parameter.origin not in params.files:
-            by_origin.setdefault(parameter.origin, {})[key] = parameter.provenance()["value"]
+    """``.with_values({...}, where=...)`` for the values set after loading (from Python or ``--set``), else ``""``.
+
+    Values are written as Python would take them back (numbers, lists of events); a batch is named by its
+    size, and a Monte Carlo sample's draws are left out (the sampling call records them).
+    """
+    by_origin: dict[str, dict[str, Any]] = {}
+    for key, override in params.overrides.items():
+        by_origin.setdefault(override.where, {})[key] = _as_python(params.value(key))
     return "".join(f".with_values({values!r}, where={origin!r})" for origin, values in by_origin.items())
+
+
+class _Literal(str):
+    """Text shown as is by ``repr`` (for a value that has no short Python form)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _as_python(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return _Literal(f"<batch of {value.size} values>")
+    if isinstance(value, tuple):  # a schedule
+        return [event.model_dump() for event in value]
+    return value

@@ -184,7 +184,7 @@ def check_structure(flows: Sequence[Flow], stocks: Sequence[str] = STOCKS, sinks
     limit_order(flows, stocks)
 
 
-def limit_order(flows: Sequence[Flow] = (), stocks: Sequence[str] = STOCKS) -> tuple[str, ...]:
+def limit_order(flows: Sequence[Flow] | None = None, stocks: Sequence[str] = STOCKS) -> tuple[str, ...]:
     """The order in which the engine settles stocks that their outflows could overdraw.
 
     A stock's outflows are limited to what it holds plus what reaches it within
@@ -195,7 +195,7 @@ def limit_order(flows: Sequence[Flow] = (), stocks: Sequence[str] = STOCKS) -> t
     of ``stocks``; a cycle of non-demand flows has no such order and is a
     :class:`StructureError`.
     """
-    flows = flows or FLOWS
+    flows = FLOWS if flows is None else flows
     feeders = {s: {f.origin for f in flows if f.target == s and f.origin is not None and not f.demand}
                for s in stocks}
     order: list[str] = []

@@ -100,9 +100,7 @@ def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> xr.D
 
 def _metric_attrs(metric: Metric, params: ParameterSet) -> dict[str, str]:
     """CF labels of a kept metric: units, unit_label, a long name saying the unit, its drivers in ``params``."""
-    units = cf.unit_attrs(metric.unit)
-    return {"long_name": f"{metric.long_name} ({units['unit_label']})", "description": metric.description,
-            **units, "drivers": ", ".join(expand_keys(metric.drivers, params))}
+    return cf.variable_attrs(metric.long_name, metric.description, metric.unit, expand_keys(metric.drivers, params))
 
 
 def _in_pool(submit: Callable, wait: Callable, chunks: list[Chunk], window: int) -> Iterator[tuple[Chunk, object]]:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .errors import InputError
 from .hindcast import CalibrationConfig, TargetSpec
 from .observed import Series
 from .results import OUTPUTS
@@ -51,6 +52,14 @@ class Target:
     def when(self) -> str:
         """The date, or the two dates of an increment, as text."""
         return " to ".join(d.strftime("%Y-%m-%d") for d in self.dates)
+
+
+def check_outputs(config: CalibrationConfig, where: str) -> None:
+    """Every target of the configuration (file ``where``) names a model output."""
+    for name, target in config.targets.items():
+        if target.output not in OUTPUTS:
+            raise InputError(where, f"targets.{name}.output", f"expected a model output ({', '.join(OUTPUTS)}), "
+                                                              f"got {target.output!r}")
 
 
 def build_targets(config: CalibrationConfig, observed: dict[str, Series], start: str, months: int) -> list[Target]:
