@@ -365,11 +365,11 @@ def check_arguments(args: argparse.Namespace) -> None:
         limits.months(args.months, "--months", str(args.months))
     if given("dt") is not None:
         limits.step(args.dt, "--dt", f"{args.dt:g}")
-    if given("start") is not None and not re.fullmatch(r"(?!0000)\d{4}-(0[1-9]|1[0-2])", args.start):
-        raise InputError("--start", args.start, "expected a month as 'YYYY-MM' from year 1")
+    if given("start") is not None:
+        limits.month(args.start, "--start", args.start)
     if given("seed") is not None:
         limits.seed(args.seed, "--seed", str(args.seed))
-    for option in ("n", "top", "workers", "sobol_n"):
+    for option in ("n", "top", "sobol_n"):
         if given(option) is not None:
             limits.whole(given(option), f"--{option.replace('_', '-')}", str(given(option)), 1)
     if given("threshold") is not None:
@@ -385,17 +385,25 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 
 def _check_sizes(args: argparse.Namespace) -> None:
-    """Refuse, before sampling, a Monte Carlo or sensitivity analysis that would not fit in memory."""
-    from .sampling import uncertain_keys
-    from .sensitivity import check_size
-    from .simulate import result_values
+    """The library's own checks of a command's sizes, run before the command writes anything.
 
-    if args.command == "uncertainty":
-        d = len(uncertain_keys(load_params(args.scenario)))
-        limits.memory(result_values(args.n, args.months, args.dt) + 3.0 * args.n * d, "--n", f"{args.n:,}",
-                      f"{args.n:,} runs of {args.months:,} months")
-    elif args.command == "sensitivity":
-        check_size(load_params(args.scenario), args.method, args.n, args.months, args.dt, "--n", f"{args.n:,}")
+    The library names its arguments (``n``, ``workers``); the error names the
+    option instead (``--n``, ``--workers``), mapped here only.
+    """
+    from . import sensitivity, sweeps, uncertainty
+
+    checks = {"uncertainty": lambda: uncertainty.check_size(load_params(args.scenario), args.n, args.months, args.dt),
+              "sensitivity": lambda: sensitivity.check_size(load_params(args.scenario), args.method, args.n,
+                                                            args.months, args.dt),
+              "sweep": lambda: sweeps.check_workers(args.workers)}
+    try:
+        if args.command in checks:
+            checks[args.command]()
+    except InputError as exc:
+        if exc.key not in vars(args):
+            raise
+        option = f"--{exc.key.replace('_', '-')}"
+        raise InputError(option, str(getattr(args, exc.key)), exc.expected) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import Field
 
 from .errors import InputError
-from .limits import MAX_MAGNITUDE
+from .limits import MAX_MAGNITUDE, within_magnitude
 from .paths import display, locate
 from .registry import MONTH_PATTERN, _Strict, parse_file
 from .textfiles import read_text
@@ -130,7 +129,7 @@ def read_monthly_csv(path: Path, where: str, key: str) -> pd.DataFrame:
                          f"expected each month once, got {repeated.iloc[0]} twice")
     values = pd.to_numeric(texts, errors="coerce")
     for row, (text, value) in enumerate(zip(texts, values), start=2):
-        if not (np.isfinite(value) and 0 <= value <= MAX_MAGNITUDE):
+        if not (within_magnitude(value) and value >= 0):
             raise InputError(csv, f"{VALUE_COLUMN} (row {row})",
                              f"expected a finite number of persons >= 0 and at most {MAX_MAGNITUDE:g}, got {text!r}")
     return pd.DataFrame({"value": values.astype(float).to_numpy()},

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from . import spec as specs
 from .errors import InputError
-from .limits import MAX_MAGNITUDE, magnitude_problem
+from . import limits
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
 from .registry import (KINDS, OVERRIDE, Event, EvidenceEntry, OutOfRangeWarning, Override, Parameter,
                        load_registry, load_yaml, parse_file, read_yaml)
@@ -195,7 +195,7 @@ def _coerce(parameter: Parameter, raw: Any, where: str) -> Any:
         return _coerce_schedule(key, raw, where)
     if isinstance(raw, str):
         raw = _parse_quantity(key, raw, parameter.unit, where)
-    if _has_boolean(raw) or isinstance(raw, Mapping):
+    if limits.has_boolean(raw) or isinstance(raw, Mapping):
         raise InputError(where, key, f"expected a number in {parameter.unit}, got {raw!r}")
     try:
         array = np.array(raw, dtype=float)  # a copy: the caller's array may change later
@@ -203,27 +203,12 @@ def _coerce(parameter: Parameter, raw: Any, where: str) -> Any:
         raise InputError(where, key, f"expected a number in {parameter.unit}, got {raw!r}") from None
     if array.ndim > 1 or array.size == 0:
         raise InputError(where, key, f"expected a number or a 1-D array of numbers, got shape {array.shape}")
-    if not np.all(np.isfinite(array)) or np.any(np.abs(array) > MAX_MAGNITUDE):
-        flat = array.ravel()
-        worst = flat[np.argmax(np.where(np.isfinite(flat), np.abs(flat), np.inf))]
-        raise InputError(where, key, f"expected a finite number of magnitude at most {MAX_MAGNITUDE:g} "
-                                     f"({parameter.unit}), got {worst:g}")
+    limits.magnitude(array, where, key, parameter.unit)
     for number in (array.min(), array.max()):  # the bounds are an interval: its ends decide
         problem = kind.violation(float(number))
         if problem:
             raise InputError(where, key, f"expected {problem} ({kind.name} in {parameter.unit}), got {number:g}")
     return float(array) if array.ndim == 0 else array
-
-
-def _has_boolean(raw: Any) -> bool:
-    """Whether ``raw`` is, or holds, a boolean (YAML reads ``yes`` and ``true`` as one)."""
-    if isinstance(raw, (bool, np.bool_)):
-        return True
-    if isinstance(raw, np.ndarray):
-        return raw.dtype == bool
-    if isinstance(raw, (list, tuple)):
-        return any(_has_boolean(item) for item in raw)
-    return False
 
 
 def _parse_quantity(key: str, text: str, unit: str, where: str) -> float:
@@ -266,8 +251,8 @@ def _coerce_schedule(key: str, raw: Any, where: str) -> tuple[Event, ...]:
         if isinstance(item, Mapping):
             for name in ("size", "months"):
                 number = item.get(name)
-                if isinstance(number, float) and magnitude_problem(number):
-                    raise InputError(where, f"{key}[{i}].{name}", magnitude_problem(number))
+                if isinstance(number, (int, float)) and not isinstance(number, bool):
+                    limits.magnitude(number, where, f"{key}[{i}].{name}")
         try:
             events.append(Event.model_validate(item, strict=isinstance(item, Mapping)))
         except ValidationError as exc:

@@ -31,12 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import spec as specs
 from .errors import InputError
-from .limits import magnitude_problem
+from . import limits
+from .limits import MONTH_PATTERN  # noqa: F401  (re-exported: the one month pattern)
 from .paths import display
 from .textfiles import read_text
 from .units import conversion_factor
 
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -45,11 +45,11 @@ class _Strict(BaseModel):
 
 
 def month(value: Any) -> str:
-    """``value`` as a ``'YYYY-MM'`` month, or ``ValueError``."""
-    text = str(value)
-    if not MONTH_PATTERN.match(text):
-        raise ValueError(f"expected a month as 'YYYY-MM', got {value!r}")
-    return text
+    """``value`` as a ``'YYYY-MM'`` month from year 1 (:func:`model.limits.month`), or ``ValueError``."""
+    try:
+        return limits.month(value, "", "")
+    except InputError as exc:  # pydantic validators speak ValueError; the caller names the file and key
+        raise ValueError(exc.expected) from None
 
 
 class Event(_Strict):
@@ -185,15 +185,15 @@ def read_yaml(path: Path) -> Any:
 
 
 def _check_numbers(document: Any, where: str, at: str = "") -> None:
-    """Refuse NaN, infinity and floats beyond ``model.limits.MAX_MAGNITUDE`` anywhere in a document (they only overflow)."""
+    """Refuse NaN, infinity and numbers (float or int) beyond ``model.limits.MAX_MAGNITUDE`` anywhere in a document."""
     if isinstance(document, dict):
         for key, value in document.items():
             _check_numbers(value, where, f"{at}.{key}" if at else str(key))
     elif isinstance(document, list):
         for i, value in enumerate(document):
             _check_numbers(value, where, f"{at}[{i}]")
-    elif isinstance(document, float) and magnitude_problem(document):
-        raise InputError(where, at or "(file)", magnitude_problem(document))
+    elif isinstance(document, (int, float)) and not isinstance(document, bool):
+        limits.magnitude(document, where, at or "(file)")
 
 
 def parse_file(path: Path, model: type[BaseModel], document: Any = None) -> BaseModel:

@@ -32,9 +32,10 @@ from .io import atomic_write, check_output
 from .parameters import BASELINE, ParameterSet, load_params, scenario_names
 from .registry import Parameter
 from .plots import caption, comparison_figure, fan_chart, sensitivity_chart
-from .sampling import uncertain_keys
-from .sensitivity import check_size, ranking, sensitivity
-from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, result_values
+from . import sensitivity as sobol
+from . import uncertainty as monte_carlo
+from .sensitivity import ranking, sensitivity
+from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 from .summary import headline, month_of, pool_exhaustion
 from .uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
 
@@ -102,28 +103,30 @@ class Findings:
         return self.comparison.sizes["time"] - 1
 
 
-def check_settings(settings: Settings) -> None:
-    """Refuse, before any run, settings that are malformed, would not fit in memory, or an unwritable ``out``."""
-    limits.whole(settings.n, "--n", str(settings.n), 1)
+def check_settings(settings: Settings) -> dict[str, ParameterSet]:
+    """Refuse, before any run, settings that are malformed, would not fit in memory, or an unwritable ``out``.
+
+    Returns the scenarios' parameters by name, loaded once here.
+    """
     limits.seed(settings.seed, "--seed", str(settings.seed))
     limits.months(settings.months, "--months", str(settings.months))
     limits.step(settings.dt, "--dt", f"{settings.dt:g}")
+    limits.month(settings.start, "--start", settings.start)
     limits.whole(settings.sobol_n, "--sobol-n", str(settings.sobol_n), 2)
     if settings.sobol_n & (settings.sobol_n - 1):
         raise InputError("--sobol-n", str(settings.sobol_n), "expected a power of 2 (Sobol' sequences need one)")
     params = {name: load_params(name) for name in settings.names}  # an unknown name fails before any run
-    keys = len(uncertain_keys(params[settings.reference]))
-    limits.memory(result_values(settings.n, settings.months, settings.dt, MC_VARIABLES) + 3.0 * settings.n * keys,
-                  "--n", f"{settings.n:,}", f"{settings.n:,} Monte Carlo runs of {settings.months:,} months")
-    check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt, "--sobol-n",
-               f"{settings.sobol_n:,}")
+    monte_carlo.check_size(params[settings.reference], settings.n, settings.months, settings.dt, MC_VARIABLES,
+                           "--n", f"{settings.n:,}")
+    sobol.check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt,
+                     "--sobol-n", f"{settings.sobol_n:,}")
     check_output(settings.out, "--out", file=True)
+    return params
 
 
 def gather(settings: Settings) -> Findings:
     """Run the scenarios, their Monte Carlo samples and the reference scenario's Sobol analysis."""
-    check_settings(settings)
-    params = {name: load_params(name) for name in settings.names}
+    params = check_settings(settings)
     horizon = {"months": settings.months, "dt": settings.dt, "start": settings.start}
     ds = compare(settings.names, **horizon)
     runs = {name: uncertainty(name, n=settings.n, seed=settings.seed, variables=MC_VARIABLES, **horizon)
@@ -148,8 +151,7 @@ def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int 
     """
     settings = Settings(tuple(names) if names else tuple(scenario_names()), n, seed, months, sobol_n, dt, start,
                         Path(out))
-    check_settings(settings)
-    text = render(gather(settings))
+    text = render(gather(settings))  # gather checks the settings before any run
     return atomic_write(settings.out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 

@@ -104,6 +104,11 @@ def unit_cube(n: int, d: int, method: str, seed: int | np.random.SeedSequence) -
     raise InputError("--method", method, f"expected one of {', '.join(METHODS)}")
 
 
+def sample_values(runs: int, parameters: int) -> float:
+    """How many float64 numbers a sample of ``runs`` x ``parameters`` holds at its peak (cube, values, copy)."""
+    return 3.0 * runs * parameters
+
+
 def sample(params: ParameterSet, n: int, method: str = "lhs", seed: int = 0,
            keys: Sequence[str] | None = None) -> ParameterSet:
     """A batch of ``n`` parameter sets drawn from the registry's distributions.
@@ -128,7 +133,7 @@ def sample(params: ParameterSet, n: int, method: str = "lhs", seed: int = 0,
     limits.whole(n, "sample", "n", 1)
     limits.seed(seed, "sample")
     keys = list(keys) if keys is not None else uncertain_keys(params)
-    limits.memory(3.0 * n * len(keys), "sample", "n", f"a sample of {n:,} runs over {len(keys)} parameters")
+    limits.memory(sample_values(n, len(keys)), "sample", "n", f"a sample of {n:,} runs over {len(keys)} parameters")
     unknown = [k for k in keys if k not in params]
     if unknown:
         raise InputError("sample", unknown[0], "unknown parameter (see `manpower params` for the keys)")

@@ -34,7 +34,7 @@ from SALib.sample import sobol as sobol_sample
 from . import limits
 from .errors import InputError
 from .parameters import load_params
-from .sampling import distribution, uncertain_keys
+from .sampling import distribution, sample_values, uncertain_keys
 from .parameters import ParameterSet
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, result_values, simulate
 from .summary import headline
@@ -90,7 +90,7 @@ def check_size(params: ParameterSet, method: str, n: int, months: int, dt: float
     limits.whole(n, where, key, 1)
     d = len(uncertain_keys(params))
     total = runs(method, n, d)
-    limits.memory(result_values(total, months, dt, _KEPT) + 3.0 * total * d, where, key,
+    limits.memory(result_values(total, months, dt, _KEPT) + sample_values(total, d), where, key,
                   f"{total:,} runs ({method}, N = {n:,}, {d} parameters) of {months:,} months")
 
 

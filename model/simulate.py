@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,7 +17,6 @@ from .structure import SOURCES, STOCKS
 DEFAULT_START = "2024-12"
 DEFAULT_MONTHS = 36
 DEFAULT_DT = 0.25
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
@@ -71,8 +69,7 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
 def _check_options(months: int, dt: float, start: str, method: str) -> None:
     limits.months(months, "simulate")
     limits.step(dt, "simulate")
-    if not _MONTH.match(str(start)) or str(start).startswith("0000"):
-        raise InputError("simulate", "start", f"expected a month as 'YYYY-MM' from year 1, got {start!r}")
+    limits.month(start, "simulate")
     if method not in engine.METHODS:
         raise InputError("simulate", "method", f"expected one of {', '.join(engine.METHODS)}, got {method!r}")
 
@@ -111,7 +108,7 @@ def _check_finite(trajectory: engine.Trajectory, params: ParameterSet) -> None:
     """Refuse a run whose numbers overflowed: a result that is not finite is never an answer."""
     kept = (trajectory.flows_by_source[:-1], trajectory.flows_total[:-1], trajectory.stocks_by_source,
             trajectory.stocks_total, trajectory.shortfall[:-1])
-    if all(np.isfinite(a).all() and not (np.abs(a) > limits.MAX_MAGNITUDE).any() for a in kept):
+    if all(limits.within_magnitude(a) for a in kept):
         return
     raise InputError("simulate", ", ".join(_far_outside(params)) or "(parameters)",
                      f"expected finite results of magnitude at most {limits.MAX_MAGNITUDE:g} persons; the run "

@@ -20,7 +20,10 @@ Everything is checked when the spec is loaded, before a store is made: a grid
 axis is a non-empty list of finite numbers or ``{start, stop, num}``, each of
 its values a valid value of its parameter in every scenario, and the sweep
 small enough to run in bounded memory (:data:`MAX_GRID_POINTS`,
-:data:`MAX_CHUNKS`, :data:`MAX_CHUNK_RUN_MONTHS`). A grid value outside its
+:data:`MAX_CHUNKS`, :data:`MAX_CHUNK_RUN_MONTHS`, and the chunks in flight
+together within :func:`model.limits.memory_limit`, checked again when the
+sweep starts and its workers are known); ``months``, ``dt``, ``start`` and
+``seed`` take the limits every run takes (:mod:`model.limits`). A grid value outside its
 parameter's plausible range is allowed, with one
 :class:`~model.registry.OutOfRangeWarning` when the spec is loaded (not one
 per chunk). In each run's parameters a grid value is an override set by
@@ -47,14 +50,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BeforeValidator, Field, FiniteFloat, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, FiniteFloat, ValidationError, model_validator
 from scipy.stats import qmc
 
-from . import __version__, units
+from . import __version__, limits, units
 from .errors import InputError
 from .parameters import ParameterSet, load_params
 from .paths import display
-from .registry import SAMPLE, SEARCH, OutOfRangeWarning, _location, _one_line, _Strict, month, parse_file
+from .registry import SAMPLE, SEARCH, OutOfRangeWarning, _location, _one_line, _Strict, parse_file
 from .results import OUTPUTS
 from .sampling import distribution, uncertain_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
@@ -109,15 +112,14 @@ MAX_LHS_CELLS = 50_000_000
 MAX_GRID_POINTS = 1_000_000
 #: Most chunks a sweep may have (the chunk layout is held in memory, one file each on disk).
 MAX_CHUNKS = 1_000_000
-#: Most runs x (months + 1) in one chunk: about 170 bytes each were measured (36 and 120 months, two
-#: series kept), so this bounds a chunk's memory near 4 GiB; lower ``chunk`` for longer horizons.
+#: Memory of one run-month of a chunk at its peak, bytes: about 170 were measured (36 and 120 months, two
+#: series kept); 256 leaves a margin.
+BYTES_PER_RUN_MONTH = 256
+#: Most runs x (months + 1) in one chunk: about 4 GiB at :data:`BYTES_PER_RUN_MONTH`; lower ``chunk`` for
+#: longer horizons. The chunks in flight together must also fit :func:`model.limits.memory_limit`.
 MAX_CHUNK_RUN_MONTHS = 16_000_000
-#: Most integration steps per month (``1 / dt``).
-MAX_STEPS_PER_MONTH = 100
 #: Most points of a Sobol sequence (scipy's default 30 bits).
 MAX_SOBOL_SAMPLES = 2**30
-#: Largest seed (numpy's ``SeedSequence`` takes any, but a seed is a record, not a data store).
-MAX_SEED = 2**63 - 1
 
 
 def _not_bool(value: Any) -> Any:
@@ -157,29 +159,16 @@ class Keep(_Strict):
 class SpecFile(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # names the default store folder
     scenarios: list[str] = Field(default=["baseline"], min_length=1)
-    months: int = Field(default=DEFAULT_MONTHS, ge=1, strict=True)
+    months: int = Field(default=DEFAULT_MONTHS, strict=True)  # bounds: model.limits, checked at load
     dt: Number = DEFAULT_DT
-    start: str = DEFAULT_START
     #: Per key, a list of values or ``{start, stop, num}``: checked by :func:`grid_axis`.
     grid: dict[str, Any] = {}
     samples: Samples = Samples()
     keep: Keep = Keep()
-    seed: int = Field(default=0, ge=0, le=MAX_SEED, strict=True)
+    seed: int = Field(default=0, strict=True)
     chunk: int = Field(default=20_000, ge=1, strict=True)
 
-    @field_validator("start", mode="before")
-    @classmethod
-    def _month(cls, value: Any) -> str:
-        return month(value)
-
-    @field_validator("dt")
-    @classmethod
-    def _divides_a_month(cls, value: float) -> float:
-        steps = 1.0 / value if value > 0 else 0.0
-        if not (1 <= round(steps) <= MAX_STEPS_PER_MONTH and math.isclose(steps, round(steps), rel_tol=1e-9)):
-            raise ValueError(f"expected a step that divides a month, 1/k months with k from 1 to "
-                             f"{MAX_STEPS_PER_MONTH}, got {value!r}")
-        return value
+    start: str = DEFAULT_START
 
 
 def grid_axis(where: str, key: str, raw: Any) -> np.ndarray:
@@ -194,10 +183,7 @@ def grid_axis(where: str, key: str, raw: Any) -> np.ndarray:
         return np.linspace(axis.start, axis.stop, axis.num)
     if not isinstance(raw, list) or not raw:
         raise InputError(where, label, f"expected a non-empty list of numbers or {{start, stop, num}}, got {raw!r}")
-    for i, value in enumerate(raw):
-        if not _finite(value):
-            raise InputError(where, f"{label}[{i}]", f"expected a finite number, got {value!r}")
-    return np.array(raw, dtype=float)
+    return np.array([limits.finite(value, where, f"{label}[{i}]") for i, value in enumerate(raw)])
 
 
 def grid_origin(where: str) -> str:
@@ -225,15 +211,6 @@ def layout(scenarios: int, per_scenario: int, size: int) -> list[Chunk]:
     return chunks
 
 
-def _finite(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        return False
-
-
 def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray], where: str) -> list[str]:
     """Grid and sampled keys exist in the scenario ``params``, and every grid value is valid there.
 
@@ -259,6 +236,21 @@ def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray
     return [line for line in lines if line]
 
 
+def check_horizon(spec: SpecFile, where: str) -> None:
+    """The spec's ``months``, ``dt``, ``start`` and ``seed`` within the limits every run has (:mod:`model.limits`)."""
+    limits.months(spec.months, where)
+    limits.step(spec.dt, where)
+    limits.month(spec.start, where)
+    limits.seed(spec.seed, where)
+
+
+def check_chunk_memory(spec: SpecFile, in_flight: int, where: str) -> None:
+    """Refuse chunks that, ``in_flight`` at a time, would take more than :func:`model.limits.memory_limit`."""
+    run_months = in_flight * spec.chunk * (spec.months + 1)
+    limits.memory(run_months * BYTES_PER_RUN_MONTH / 8, where, "chunk",  # limits.memory counts 8-byte numbers
+                  f"{in_flight:,} chunk(s) in flight of {spec.chunk:,} runs x {spec.months + 1:,} months")
+
+
 def _check_size(spec: SpecFile, points: int, where: str) -> None:
     """Refuse, before anything is allocated, a sweep whose layout or chunks would not fit in memory."""
     runs = len(spec.scenarios) * points * spec.samples.n
@@ -269,6 +261,7 @@ def _check_size(spec: SpecFile, points: int, where: str) -> None:
     if spec.chunk * (spec.months + 1) > MAX_CHUNK_RUN_MONTHS:
         raise InputError(where, "chunk", f"expected chunk x (months + 1) <= {MAX_CHUNK_RUN_MONTHS:,} run-months "
                          f"(about 4 GiB of memory per chunk), got {spec.chunk:,} x {spec.months + 1:,}")
+    check_chunk_memory(spec, 1, where)
 
 
 @dataclass(frozen=True)
@@ -287,6 +280,7 @@ class SweepSpec:
 
     @classmethod
     def validated(cls, spec: SpecFile, where: str = "spec") -> SweepSpec:
+        check_horizon(spec, where)
         if len(set(spec.scenarios)) != len(spec.scenarios):
             raise InputError(where, "scenarios", f"expected each scenario once, got {spec.scenarios}")
         scenarios = []

@@ -32,16 +32,18 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
-from . import cf
+from . import cf, limits
 from .errors import InputError
 from .lineage import expand_keys
 from .parameters import ParameterSet
 from .simulate import simulate
 from .summary import headline
-from .sweep_spec import METRICS, Chunk, Metric, SpecFile, SweepSpec
+from .sweep_spec import METRICS, Chunk, Metric, SpecFile, SweepSpec, check_chunk_memory
 from .sweep_store import locked, open_store, prepare, write_chunk
 
 BACKENDS = ("inline", "processes", "dask")
+#: Worker processes of the ``processes`` and ``dask`` backends when none are asked for.
+DEFAULT_WORKERS = 2
 _HEADLINE_INPUTS = ["front_total", "inflow", "losses", "net", "shortfall"]
 
 
@@ -125,6 +127,11 @@ def _process_wait(futures: list) -> Iterable:
     return done
 
 
+def check_workers(workers: int | None) -> int:
+    """The number of worker processes: a whole number >= 1, or :data:`DEFAULT_WORKERS` for ``None``."""
+    return DEFAULT_WORKERS if workers is None else limits.whole(workers, "sweep", "workers", 1)
+
+
 def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: str = "inline",
           scheduler: str | None = None, workers: int | None = None, resume: bool = False,
           progress: bool = True) -> Path:
@@ -137,8 +144,9 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
         spec = SweepSpec.validated(spec) if isinstance(spec, SpecFile) else SweepSpec.load(spec)
     if backend not in BACKENDS:
         raise InputError("--backend", backend, f"expected one of {', '.join(BACKENDS)}")
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
-        raise InputError("--workers", str(workers), "expected a positive whole number of worker processes")
+    workers = check_workers(workers)
+    # Each worker runs one chunk and holds one more queued; a remote scheduler's workers use their own memory.
+    check_chunk_memory(spec.spec, 1 if backend == "inline" else 0 if scheduler else 2 * workers, spec.where)
     store = Path(store)
     created = not store.exists()
     with locked(store):
@@ -148,7 +156,7 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
                    disable=not progress, dynamic_ncols=True)
         written = 0
         try:
-            for chunk, result in _results(spec, todo, backend, scheduler, workers or 2):
+            for chunk, result in _results(spec, todo, backend, scheduler, workers):
                 write_chunk(store, chunk, spec.digest, result)
                 written += 1
                 bar.update(1)

@@ -16,12 +16,20 @@ import pandas as pd
 import xarray as xr
 
 from . import cf, limits
-from .parameters import load_params
-from .sampling import sample, uncertain_keys
+from .parameters import ParameterSet, load_params
+from .sampling import sample, sample_values, uncertain_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, result_values, simulate
 from .summary import headline
 
 PERCENTILES = (5, 25, 50, 75, 95)
+
+
+def check_size(params: ParameterSet, n: int, months: int, dt: float, variables: Sequence[str] | None = None,
+               where: str = "uncertainty", key: str = "n") -> None:
+    """Refuse, before sampling, ``n`` runs whose sample and results would not fit in memory (:mod:`model.limits`)."""
+    limits.whole(n, where, key, 1)
+    limits.memory(result_values(n, months, dt, variables) + sample_values(n, len(uncertain_keys(params))), where, key,
+                  f"{n:,} runs of {months:,} months")
 
 
 def uncertainty(scenario: str = "baseline", n: int = 10_000, seed: int = 0, months: int = DEFAULT_MONTHS,
@@ -36,9 +44,7 @@ def uncertainty(scenario: str = "baseline", n: int = 10_000, seed: int = 0, mont
     """
     params = load_params(scenario)
     keys = uncertain_keys(params)
-    limits.whole(n, "uncertainty", "n", 1)
-    limits.memory(result_values(n, months, dt, variables) + 3.0 * n * len(keys), "uncertainty", "n",
-                  f"{n:,} runs of {months:,} months")
+    check_size(params, n, months, dt, variables)
     batch = sample(params, n, method=method, seed=seed, keys=keys)
     ds = simulate(batch, months=months, dt=dt, start=start, variables=variables)
     for key in keys:

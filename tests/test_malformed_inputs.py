@@ -106,6 +106,8 @@ LATIN1 = "name: bad\ndescription: caf\xe9 au lait\nset: {}\n".encode("latin-1")
 RUN = ("run", "--months", "2")
 BAD = ("run", "--scenario", "bad", "--months", "2")
 CAL = ("calibrate",)
+#: A whole number beyond MAX_MAGNITUDE as YAML writes it (an int, not a float: it once got past the check).
+BEYOND = "100000000000000000000000"
 
 CASES = [
     # --- run: horizon, step, start, method ---
@@ -161,6 +163,8 @@ CASES = [
          ("--set", "dprk.tranches", "start")),
     Case("set-schedule-nan-size", RUN + ("--set", "dprk.tranches=[{start: 2025-03, size: .nan}]"),
          ("--set", "dprk.tranches", "size")),
+    Case("set-schedule-year-0", RUN + ("--set", "dprk.tranches=[{start: 0000-03, size: 10000}]"),
+         ("--set", "dprk.tranches", "start", "year 1")),
     Case("set-schedule-negative-size", RUN + ("--set", "dprk.tranches=[{start: 2025-03, size: -5}]"),
          ("--set", "dprk.tranches", "size")),
     Case("set-schedule-zero-months", RUN + ("--set", "dprk.tranches=[{start: 2025-03, size: 5, months: 0}]"),
@@ -233,6 +237,7 @@ CASES = [
     Case("report-sobol-n-not-power", ("report", "--n", "4", "--months", "2", "--sobol-n", "3"), ("--sobol-n",)),
     Case("report-sobol-n-huge", ("report", "--n", "4", "--months", "36", "--sobol-n", str(2**40)),
          ("--sobol-n", "memory")),
+    Case("report-start-year-0", ("report", "--n", "4", "--months", "2", "--start", "0000-01"), ("--start",)),
     Case("report-seed-negative", ("report", "--n", "4", "--months", "2", "--seed", "-1"), ("--seed",)),
     Case("report-unknown-scenario", ("report", "--scenarios", "nonesuch", "--n", "4", "--months", "2"),
          ("nonesuch",)),
@@ -338,6 +343,10 @@ CASES = [
          {"registry.yaml": substitute("registry.yaml", r"^(  casualties\.monthly:\n(?:    .*\n|      .*\n)*?)"
                                                        r"    value: .*\n((?:    .*\n)*?)    high: .*\n",
                                       "\\g<1>    value: 1.0e+308\n\\g<2>    high: 1.0e+308\n")}),
+    Case("registry-value-int-beyond-1e15", RUN, ("registry.yaml", "casualties.monthly", "at most"),
+         {"registry.yaml": substitute("registry.yaml", r"^(  casualties\.monthly:\n(?:    .*\n|      .*\n)*?)"
+                                                       r"    value: .*\n((?:    .*\n)*?)    high: .*\n",
+                                      f"\\g<1>    value: {BEYOND}\n\\g<2>    high: {BEYOND}\n")}),
     Case("registry-value-bool", RUN, ("registry.yaml", "casualties.monthly"),
          {"registry.yaml": registry_value("casualties.monthly", "value", True)}),
     Case("registry-value-list", RUN, ("registry.yaml", "casualties.monthly"),
@@ -365,6 +374,8 @@ CASES = [
     Case("overlay-value-nan", BAD, ("bad.yaml", "casualties.monthly"), monthly(".nan")),
     Case("overlay-value-inf", BAD, ("bad.yaml", "casualties.monthly"), monthly(".inf", "    high: .inf\n")),
     Case("overlay-value-1e308", BAD, ("bad.yaml", "casualties.monthly"), monthly("1.0e+308", "    high: 1.0e+308\n")),
+    Case("overlay-value-int-beyond-1e15", BAD, ("bad.yaml", "casualties.monthly", "at most"),
+         monthly(BEYOND, f"    high: {BEYOND}\n")),
     Case("overlay-value-bool", BAD, ("bad.yaml", "casualties.monthly"), monthly("true")),
     Case("overlay-value-list", BAD, ("bad.yaml", "casualties.monthly"), monthly("[1, 2]")),
     Case("overlay-high-bool", BAD, ("bad.yaml", "casualties.monthly"), monthly("50000", "    high: yes\n")),
@@ -482,3 +493,51 @@ def test_a_run_that_overflows_is_refused_naming_the_parameters_furthest_outside_
     monkeypatch.setattr(model.engine, "integrate", overflowing)
     with pytest.raises(InputError, match="volunteer.bonus_elasticity.*expected finite results"):
         model.simulate(params, months=2)
+
+
+@pytest.mark.parametrize("content, fraction_of", [("1073741824\n", 2**30), ("max\n", None)])
+def test_memory_limit_respects_a_container_limit_below_physical_memory(tmp_path, monkeypatch, content, fraction_of):
+    """A CI container's cgroup limit, not the host's memory, bounds what a computation may allocate."""
+    from model import limits
+
+    monkeypatch.setattr(limits, "CGROUP_LIMITS", ())
+    physical = limits.memory_limit() / limits.MEMORY_FRACTION
+    limit = tmp_path / "memory.max"
+    limit.write_text(content)
+    monkeypatch.setattr(limits, "CGROUP_LIMITS", (tmp_path / "absent", limit))
+    expected = min(physical, fraction_of) if fraction_of else physical
+    assert limits.memory_limit() == pytest.approx(expected * limits.MEMORY_FRACTION, abs=1)
+
+
+@pytest.mark.parametrize("value", [10**23, 10**400, [1.0, 10**23], float("nan"), -float("inf"), True, [1, True]])
+def test_one_magnitude_check_for_numbers_and_arrays(value):
+    """``limits.magnitude`` refuses a bad number alone or in an array, naming where and the key."""
+    from model import limits
+    from model.errors import InputError
+
+    with pytest.raises(InputError, match="^somewhere: some.key: expected"):
+        limits.magnitude(value, "somewhere", "some.key")
+
+
+def test_a_report_checks_its_settings_once_before_any_run(monkeypatch, tmp_path):
+    """``report()`` checks (and loads every scenario for) its settings once, not again in ``gather``."""
+    import model.report
+
+    calls = []
+    real = model.report.check_settings
+
+    def counted(settings):
+        calls.append(settings)
+        return real(settings)
+
+    class Ran(Exception):
+        pass
+
+    def first_run(*args, **kwargs):
+        raise Ran
+
+    monkeypatch.setattr(model.report, "check_settings", counted)
+    monkeypatch.setattr(model.report, "compare", first_run)
+    with pytest.raises(Ran):
+        model.report.report(["baseline"], n=4, months=2, sobol_n=4, out=tmp_path / "report.html")
+    assert len(calls) == 1

@@ -338,9 +338,31 @@ def test_a_store_without_its_manifest_is_refused_with_what_to_do_or_started_afre
 
 @pytest.mark.parametrize("workers", [0, -2])
 def test_workers_must_be_positive(tmp_path, small, workers):
-    with pytest.raises(InputError, match="--workers"):
+    with pytest.raises(InputError, match="^sweep: workers: expected a whole number >= 1"):
         sweep(small[0], tmp_path / "store", backend="processes", workers=workers, progress=False)
     assert not (tmp_path / "store").exists()
+
+
+def test_chunks_in_flight_must_fit_in_memory_together(tmp_path, small, monkeypatch):
+    """One chunk fits, but the processes backend holds 2 x workers of them: refused before any store exists."""
+    from model import limits
+    from model.sweep_spec import BYTES_PER_RUN_MONTH
+
+    spec = SweepSpec.load(small[0])
+    one_chunk = spec.spec.chunk * (spec.spec.months + 1) * BYTES_PER_RUN_MONTH
+    monkeypatch.setattr(limits, "memory_limit", lambda: 3 * one_chunk)
+    with pytest.raises(InputError, match=r"chunk: .*4 chunk\(s\) in flight.*above the limit"):
+        sweep(spec, tmp_path / "store", backend="processes", workers=2, progress=False)
+    assert not (tmp_path / "store").exists()
+    sweep(spec, tmp_path / "inline", backend="inline", progress=False)  # one chunk at a time fits
+
+
+def test_a_spec_takes_the_step_and_horizon_limits_every_run_takes():
+    """A step of 1/128 month, accepted by `manpower run --dt`, is accepted in a spec too (it was once refused)."""
+    from model.sweep_spec import SpecFile
+
+    spec = SweepSpec.validated(SpecFile(name="fine", months=2, dt=1 / 128, samples={"n": 1}, chunk=5))
+    assert spec.spec.dt == 1 / 128
 
 
 def test_a_sweep_refused_by_its_first_chunk_leaves_no_store(tmp_path, monkeypatch, small):
