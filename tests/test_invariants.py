@@ -67,8 +67,9 @@ def test_more_casualties_never_mean_a_larger_front(values, mode, method, factor)
 
 
 def test_more_casualties_never_mean_a_larger_front_even_once_it_is_exhausted(baseline):
+    level = baseline.value("casualties.monthly")
     params = baseline.with_values({"casualties.growth_rate": "0.5 / year",
-                                   "casualties.monthly": np.array([45_000.0, 90_000.0])}, kind="search")
+                                   "casualties.monthly": np.array([level, 2 * level])}, kind="search")
     ds = model.simulate(params, months=MONTHS, variables=["front_total"])
     not_above(ds.front_total.isel(run=1).values, ds.front_total.isel(run=0).values)
 
