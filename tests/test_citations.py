@@ -17,8 +17,9 @@ from urllib.parse import urlparse
 
 import pint
 import pytest
-import yaml
 
+from model.registry import load_yaml
+from model.spec import BY_KEY
 from model.units import registry as unit_registry
 
 from .conftest import PARAMS
@@ -102,7 +103,7 @@ def follows(value: float, unit: str, quote: str, derivation: str | None) -> bool
 def _documents() -> dict[str, dict]:
     files = [PARAMS / "registry.yaml", *sorted((PARAMS / "scenarios").glob("*.yaml")),
              *sorted((PARAMS / "hindcast").glob("*.yaml")), PARAMS / "observed" / "series.yaml"]
-    return {str(path.relative_to(PARAMS)): yaml.safe_load(path.read_text(encoding="utf-8")) for path in files}
+    return {str(path.relative_to(PARAMS)): load_yaml(path.read_text(encoding="utf-8")) for path in files}
 
 
 def _sourced(node, where: str = ""):
@@ -117,10 +118,52 @@ def _sourced(node, where: str = ""):
             yield from _sourced(child, f"{where}[{i}]")
 
 
+def _unit(where: str, entry: dict) -> str | None:
+    """The entry's unit: its own ``unit`` field, else (an overlay's ``set.KEY`` entry) the parameter's unit."""
+    if entry.get("unit"):
+        return entry["unit"]
+    key = where.partition(":")[2].removeprefix("set.")
+    return BY_KEY[key].unit if key in BY_KEY else None
+
+
 SOURCED = [(f"{name}:{where}", entry) for name, doc in _documents().items() for where, entry in _sourced(doc)]
-NUMERIC = [(where, entry) for where, entry in SOURCED
-           if entry.get("quote") and isinstance(entry.get("value"), (int, float)) and entry.get("unit")
+NUMERIC = [(where, {**entry, "unit": _unit(where, entry)}) for where, entry in SOURCED
+           if entry.get("quote") and isinstance(entry.get("value"), (int, float)) and _unit(where, entry)
            and entry.get("source") != "assumption" and numbers(entry["quote"])]
+
+
+NO_DERIVATION_FIELD = "overlay entries cannot carry a `derivation` (model.scenarios.OverlayEntry has no such field)"
+#: Values that do not follow from their quotes yet, each with why it is not fixed here (strict: fixing one fails).
+UNRESOLVED_VALUES = {
+    "scenarios/foreign_expansion.yaml:set.pool_initial.foreign":
+        f"25,000 against 'a few thousand to 15,000' Nepalis; the reason adds other nationalities without a figure; "
+        f"{NO_DERIVATION_FIELD}",
+    "hindcast/hindcast_2023.yaml:set.force.deployed_total":
+        f"360,000 against ~326,000; the reason adds units rotating through Russia and Belarus without a figure; "
+        f"{NO_DERIVATION_FIELD}",
+    "hindcast/hindcast_2023.yaml:set.front_initial.mobilized":
+        "150,000 against 82k deployed and 218k in training (Oct 2022); the share that reached the front by "
+        "January 2023 is a judgment with no figure in the quote",
+    "hindcast/hindcast_2023.yaml:set.pool_initial.prisoner":
+        "60,000 willing and fit against 266,000 in colonies; a judgment with no figure in the quote",
+    "hindcast/hindcast_2023.yaml:set.volunteer.bonus":
+        f"360,000 RUB is 195,000 federal + 168,000 regional = 363,000 (both in the quote) rounded, but "
+        f"{NO_DERIVATION_FIELD}",
+}
+#: Entries with ``url: null`` that do not yet say why (strict: adding the note fails the xfail).
+UNEXPLAINED_NULL_URLS = {
+    "registry.yaml:evidence.cumulative_losses_ugs", "scenarios/mobilization_2025.yaml:set.mobilization.waves",
+    "hindcast/hindcast_2023.yaml:set.force.deployed_total", "hindcast/hindcast_2023.yaml:set.volunteer.bonus",
+    "observed/series.yaml:series.ugs_cumulative_losses", "observed/series.yaml:series.named_dead_floor",
+    "observed/series.yaml:series.western_cumulative_estimates", "observed/series.yaml:series.force_in_ukraine",
+}
+
+
+def _cases(entries: list[tuple[str, dict]], known: dict[str, str]) -> list:
+    """``entries`` as pytest parameters, those in ``known`` marked as strict xfails with their reason."""
+    return [pytest.param(where, entry, id=where,
+                         marks=[pytest.mark.xfail(strict=True, reason=known[where])] if where in known else [])
+            for where, entry in entries]
 
 
 def _page_path(url: str) -> str:
@@ -131,6 +174,16 @@ def _page_path(url: str) -> str:
 
 def test_there_are_entries_to_check():
     assert len(SOURCED) > 50 and len(NUMERIC) > 30
+    # Overlay entries omit `unit`: they are checked in their parameter's unit, not skipped.
+    assert any(where.startswith(("scenarios/", "hindcast/")) for where, _ in NUMERIC)
+
+
+@pytest.mark.parametrize("where, entry", _cases(SOURCED, dict.fromkeys(
+    UNEXPLAINED_NULL_URLS, "url: null with neither `note` nor `assumption` saying why; for the data's maintainers")))
+def test_a_missing_url_is_explained(where, entry):
+    if entry["url"] is None:
+        assert entry.get("note") or entry.get("assumption"), (
+            f"{where}: url is null; add a `note` or an `assumption` saying why there is no page to cite")
 
 
 @pytest.mark.parametrize("where, entry", SOURCED, ids=[w for w, _ in SOURCED])
@@ -143,7 +196,7 @@ def test_a_url_names_a_page_not_a_site(where, entry):
     assert _page_path(url), f"{where}: {url} is a site or a date folder, not the page the quote comes from"
 
 
-@pytest.mark.parametrize("where, entry", NUMERIC, ids=[w for w, _ in NUMERIC])
+@pytest.mark.parametrize("where, entry", _cases(NUMERIC, UNRESOLVED_VALUES))
 def test_the_value_appears_in_or_follows_from_its_quote(where, entry):
     assert follows(float(entry["value"]), entry["unit"], entry["quote"], entry.get("derivation")), (
         f"{where}: {entry['value']} {entry['unit']} is not among the numbers of its quote {entry['quote']!r}; "

@@ -151,11 +151,13 @@ def test_results_are_ordinary_files_readable_as_the_umask_allows(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
 
 
-def test_a_scenario_file_kept_anywhere_runs_under_its_own_name(tmp_path):
+def test_a_scenario_file_kept_anywhere_runs_under_its_own_name(baseline, tmp_path):
+    signups = baseline["volunteer.signups"]
+    inside = (signups.low + signups.high) / 2  # persons per month, inside the plausible range
     overlay = tmp_path / "elsewhere" / "my_case.yaml"
     overlay.parent.mkdir()
     overlay.write_text("name: my_case\ndescription: kept outside params/\nbased_on: baseline\nset:\n"
-                       "  volunteer.signups: {value: 30000, reason: a test}\n", encoding="utf-8")
+                       f"  volunteer.signups: {{value: {inside}, reason: a test}}\n", encoding="utf-8")
     for argv, written in ((["run", "--months", "2"], "my_case.nc"),
                           (["uncertainty", "--n", "8", "--months", "2"], "uncertainty_my_case.nc")):
         status, _ = run_cli(*argv, "--scenario", str(overlay), "--out", str(tmp_path / "out"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 
@@ -12,7 +13,10 @@ import pytest
 import model
 from model.errors import InputError
 from model.explorer import BY_NAME, LEVERS, WIDEN, Explorer
+from model.registry import OutOfRangeWarning
 from model.units import conversion_factor
+
+from .conftest import baseline_params
 
 RUNS = 40
 
@@ -31,6 +35,33 @@ def median_front_at_horizon(explorer: Explorer) -> float:
 @functools.cache
 def scenario_params(name: str) -> model.ParameterSet:
     return model.load_params(name)
+
+
+def highest(key: str) -> float:
+    """The top of ``key``'s plausible range (canonical unit): a lever value inside the range, off the default."""
+    return baseline_params()[key].high
+
+
+def outside(name: str, value: float) -> bool:
+    """Whether slider ``value`` of lever ``name`` lies outside its parameter's plausible range."""
+    lever = BY_NAME[name]
+    if lever.event is not None:  # a schedule lever adds an event: no range
+        return False
+    parameter = baseline_params()[lever.key]
+    canonical = value / conversion_factor(parameter.unit, lever.unit)
+    return not parameter.low <= canonical <= parameter.high
+
+
+@contextlib.contextmanager
+def warned_if_outside(**levers: float):
+    """Expect one OutOfRangeWarning naming each lever's key whose value leaves its plausible range, else none."""
+    keys = {BY_NAME[name].key for name, value in levers.items() if outside(name, value)}
+    if not keys:
+        yield
+        return
+    with pytest.warns(OutOfRangeWarning) as record:
+        yield
+    assert {str(w.message).split(": ")[1] for w in record} == keys
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +100,9 @@ def test_sliders_reach_beyond_the_plausible_range_within_the_quantitys_bounds(ba
 
 
 def test_lever_replaces_the_sampled_value_in_every_run(explorer):
-    batch = explorer.parameters(casualties_monthly=50_000, wounded_return_fraction=60)
-    assert batch.value("casualties.monthly") == 50_000
+    top = highest("casualties.monthly")
+    batch = explorer.parameters(casualties_monthly=top, wounded_return_fraction=60)
+    assert batch.value("casualties.monthly") == top
     assert batch.value("wounded.return_fraction") == pytest.approx(0.6)
     assert np.shape(batch.value("casualties.killed_fraction")) == (RUNS,)  # the rest stays sampled
     own = scenario_params("baseline").value("casualties.monthly")
@@ -94,10 +126,12 @@ DIRECTION = {"casualties_monthly": -1, "casualties_growth_rate": -1, "volunteer_
 
 @pytest.mark.parametrize("name", sorted(BY_NAME))
 def test_moving_a_lever_moves_the_plotted_median_the_expected_way(explorer, name):
-    span = explorer.ranges[name]
-    explorer.update(**{name: span.low})
+    span = explorer.ranges[name]  # the slider's ends reach beyond the plausible range on purpose
+    with warned_if_outside(**{name: span.low}):
+        explorer.update(**{name: span.low})
     low = median_front_at_horizon(explorer)
-    explorer.update(**{name: span.high})
+    with warned_if_outside(**{name: span.high}):
+        explorer.update(**{name: span.high})
     high = median_front_at_horizon(explorer)
     assert np.sign(high - low) == DIRECTION[name], (low, high)
 
@@ -106,13 +140,14 @@ def test_update_redraws_the_same_figure_in_place(explorer):
     figure = explorer.update()
     line = explorer.figure.axes[0].get_lines()[0]
     before = np.array(line.get_ydata())
-    assert explorer.update(casualties_monthly=70_000) is figure
+    assert explorer.update(casualties_monthly=highest("casualties.monthly")) is figure
     assert explorer.figure.axes[0].get_lines()[0] is line
     assert not np.allclose(line.get_ydata(), before)
 
 
 def test_figure_has_title_units_legend_headline_and_source_caption(explorer):
-    figure = explorer.update(casualties_monthly=60_000, dprk_tranches=20_000)
+    top = highest("casualties.monthly")
+    figure = explorer.update(casualties_monthly=top, dprk_tranches=20_000)
     texts = [t.get_text() for t in figure.texts]
     assert "scenario 'baseline'" in figure._suptitle.get_text()
     front, flows = figure.axes
@@ -125,15 +160,20 @@ def test_figure_has_title_units_legend_headline_and_source_caption(explorer):
     assert any(t.startswith("Net balance over 12 months") and "First deficit month" in t for t in texts)
     assert any("Sources:" in t and "Atlantic Council" in t and "digest" in t for t in texts)
     levers = next(t for t in texts if t.startswith("Levers moved"))
-    assert "casualties.monthly 60,000" in levers and "dprk.tranches 20,000" in levers
+    readout = explorer.ranges["casualties_monthly"].readout_format
+    assert f"casualties.monthly {top:{readout}}" in levers and "dprk.tranches 20,000" in levers
     assert "volunteer.signups" not in levers  # left at the scenario's value
 
 
 def test_headline_reports_the_first_deficit_month(explorer):
-    explorer.update(casualties_monthly=explorer.ranges["casualties_monthly"].high)
+    worst = {"casualties_monthly": explorer.ranges["casualties_monthly"].high}  # slider ends, beyond the range
+    with warned_if_outside(**worst):
+        explorer.update(**worst)
     assert "First deficit month: Dec 2024 (median of runs); 100% of runs have one" in explorer.headline
-    explorer.update(volunteer_signups=explorer.ranges["volunteer_signups"].high,
-                    casualties_monthly=explorer.ranges["casualties_monthly"].low)
+    best = {"volunteer_signups": explorer.ranges["volunteer_signups"].high,
+            "casualties_monthly": explorer.ranges["casualties_monthly"].low}
+    with warned_if_outside(**best):
+        explorer.update(**best)
     assert "none within 24 months (median of runs); 0% of runs have one" in explorer.headline
 
 
@@ -141,7 +181,7 @@ def test_image_is_the_figure_as_png_and_follows_the_levers(explorer):
     explorer.update()
     first = explorer.image()
     again = explorer.image()
-    explorer.update(volunteer_signups=50_000)
+    explorer.update(volunteer_signups=highest("volunteer.signups"))
     moved = explorer.image()
     size = PIL.Image.open(io.BytesIO(first)).size
     assert size == explorer.figure.canvas.get_width_height()
@@ -165,8 +205,9 @@ def test_widgets_build_without_a_display_and_are_wired(explorer):
     assert all(not s.continuous_update and s.min <= s.value <= s.max for s in sliders)
     image = box.children[-1]
     before = image.value
-    sliders[0].value = 60_000  # casualties.monthly, as a reader's drag would
-    assert explorer.values["casualties_monthly"] == 60_000 and image.value != before
+    top = highest("casualties.monthly")
+    sliders[0].value = top  # casualties.monthly, as a reader's drag would
+    assert explorer.values["casualties_monthly"] == top and image.value != before
     dropdown = box.children[0].children[0]
     dropdown.value = "high_intensity"  # the sliders jump to the scenario's values, one redraw
     expected = slider_value(LEVERS[0], scenario_params("high_intensity").value(LEVERS[0].key))

@@ -8,16 +8,18 @@ as the run goes. Before this was fixed, a 300,000 wave in the start month added 
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import model
 from model.equations import initial_state, prepare
 from model.structure import POOLED, SOURCES, STOCKS
 
+from . import strategies as hs
 from .conftest import assert_conserved, baseline_params
 
 START = "2024-12"
+REGISTRY = baseline_params()
 
 sizes = st.floats(min_value=0.0, max_value=2e6, allow_nan=False)
 spans = st.floats(min_value=0.25, max_value=6.0, allow_nan=False)
@@ -27,11 +29,11 @@ def _initial(params: model.ParameterSet) -> np.ndarray:
     return initial_state(params, prepare(params, START, 4, 0.25))
 
 
-@settings(max_examples=25, deadline=None)
-@given(wave=sizes, wave_months=spans, tranche=sizes, tranche_months=spans, roundup=sizes, roundup_months=spans)
-def test_events_in_the_start_month_change_no_initial_stock(wave, wave_months, tranche, tranche_months, roundup,
-                                                           roundup_months):
-    base = baseline_params().with_values({"mobilization.waves": [], "dprk.tranches": [], "migrant.roundups": []})
+@given(values=hs.parameter_values(REGISTRY), wave=sizes, wave_months=spans, tranche=sizes,
+       tranche_months=spans, roundup=sizes, roundup_months=spans)
+def test_events_in_the_start_month_change_no_initial_stock(values, wave, wave_months, tranche, tranche_months,
+                                                           roundup, roundup_months):
+    base = REGISTRY.with_values({**values, "mobilization.waves": [], "dprk.tranches": [], "migrant.roundups": []})
     events = base.with_values({
         "mobilization.waves": [{"start": START, "size": wave, "months": wave_months}],
         "dprk.tranches": [{"start": START, "size": tranche, "months": tranche_months}],

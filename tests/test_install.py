@@ -114,14 +114,8 @@ def test_every_folder_of_params_is_shipped_as_a_package():
     assert {f"model.params.{f}" for f in folders} <= set(config["packages"])
 
 
-@pytest.fixture
-def slow(request):
-    if "slow" not in (request.config.getoption("markexpr") or "") and not os.environ.get("MANPOWER_SLOW_TESTS"):
-        pytest.skip("builds and installs the wheel; run with `pytest -m slow` or MANPOWER_SLOW_TESTS=1")
-
-
 @pytest.mark.slow
-def test_the_installed_wheel_runs_anywhere_and_writes_only_to_the_user_folder(slow, tmp_path):
+def test_the_installed_wheel_runs_anywhere_and_writes_only_to_the_user_folder(tmp_path):
     source = tmp_path / "source"  # a copy, so that the build leaves nothing in the checkout
     for name in ("model", "params", "pyproject.toml", "README.md", "LICENSE"):
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy

@@ -69,8 +69,10 @@ def test_sampled_parameters_are_named_without_dots_and_keep_their_key(written, b
 
 
 def test_the_library_history_names_the_python_call_and_its_overrides(baseline):
-    ds = model.simulate(baseline.with_values({"casualties.monthly": 50000}, where="notebook"), months=2)
-    assert "model.simulate(load_params('baseline').with_values({'casualties.monthly': 50000.0}, " \
+    casualties = baseline["casualties.monthly"]
+    inside = round((casualties.low + casualties.high) / 2)  # persons per month, a whole number
+    ds = model.simulate(baseline.with_values({"casualties.monthly": inside}, where="notebook"), months=2)
+    assert f"model.simulate(load_params('baseline').with_values({{'casualties.monthly': {float(inside)!r}}}, " \
            "where='notebook'), months=2" in ds.attrs["history"]
 
 

@@ -482,7 +482,7 @@ def test_a_run_that_overflows_is_refused_naming_the_parameters_furthest_outside_
     import model
     from model.errors import InputError
 
-    params = model.load_params().with_values({"volunteer.bonus_elasticity": 50.0})
+    params = model.load_params().with_values({"volunteer.bonus_elasticity": 50.0}, kind="search")
     real = model.engine.integrate
 
     def overflowing(*args, **kwargs):

@@ -29,14 +29,20 @@ from model.sweep_spec import METRICS, SweepSpec, grid_origin
 from model.sweep_store import CHUNKS, StoreWarning, open_store
 from model.sweeps import sweep
 
+from .conftest import baseline_params
+
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The ends of the plausible ranges of the two grid parameters (persons per month): grid values inside them.
+CASUALTIES = (baseline_params()["casualties.monthly"].low, baseline_params()["casualties.monthly"].high)
+SIGNUPS = (baseline_params()["volunteer.signups"].low, baseline_params()["volunteer.signups"].high)
 
 SPEC = {
     "name": "test",
     "scenarios": ["baseline", "high_intensity"],
     "months": 12,
-    "grid": {"casualties.monthly": [30000, 60000], "volunteer.signups": {"start": 20000, "stop": 40000, "num": 3}},
+    "grid": {"casualties.monthly": list(CASUALTIES),
+             "volunteer.signups": {"start": SIGNUPS[0], "stop": SIGNUPS[1], "num": 3}},
     "samples": {"n": 10, "method": "sobol"},
     "keep": {"metrics": ["net_12m", "front_end", "first_deficit_month"], "series": ["front_total"]},
     "seed": 3,
@@ -66,14 +72,14 @@ def test_a_sweep_covers_every_run_with_its_experiment(reference):
     assert reference.sizes["run"] == 2 * 6 * 10
     assert list(np.unique(reference.scenario.values)) == ["baseline", "high_intensity"]
     casualties = reference.experiments.sel(parameter="casualties.monthly", drop=True)
-    assert set(np.unique(casualties.values)) == {30000.0, 60000.0}
+    assert set(np.unique(casualties.values)) == set(CASUALTIES)
     assert str(reference.parameter_unit.sel(parameter="volunteer.signups").values) == "person / month"
     assert "desertion.rate" in reference.parameter.values  # sampled parameters are recorded too
     # Common random numbers: the same 10 samples at every grid point, drawn anew for each scenario.
     assert len(np.unique(reference.experiments.sel(parameter="desertion.rate"))) == 2 * 10
     # Higher casualties, everything else equal (common samples), never leave a larger front.
-    low = reference.where(casualties == 30000, drop=True)
-    high = reference.where(casualties == 60000, drop=True)
+    low = reference.where(casualties == CASUALTIES[0], drop=True)
+    high = reference.where(casualties == CASUALTIES[1], drop=True)
     assert np.all(high.front_end.values < low.front_end.values)
 
 
@@ -181,7 +187,7 @@ def test_resuming_with_another_spec_is_refused(tmp_path):
 
 # -- the store's rules (model/sweep_store.py): one writer, one sweep, checked chunks, clean resumes --------------
 
-SMALL = {"scenarios": ["baseline"], "grid": {"casualties.monthly": [30000, 60000]}, "samples": {"n": 10},
+SMALL = {"scenarios": ["baseline"], "grid": {"casualties.monthly": list(CASUALTIES)}, "samples": {"n": 10},
          "chunk": 5}  # 20 runs in 4 chunks
 
 
