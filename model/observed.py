@@ -45,6 +45,7 @@ class SeriesEntry(_Strict):
     uncertainty: float = Field(gt=0)
     uncertainty_basis: str
     quote: str
+    note: str | None = None
     points: list[Point] = []
     file: str | None = None
 

@@ -47,6 +47,7 @@ class OverlayEntry(_Strict):
     evidence: list[str] | None = None
     party_claim: bool | None = None
     note: str | None = None
+    derivation: str | None = None
 
 
 class ScenarioFile(_Strict):

@@ -132,31 +132,10 @@ NUMERIC = [(where, {**entry, "unit": _unit(where, entry)}) for where, entry in S
            and entry.get("source") != "assumption" and numbers(entry["quote"])]
 
 
-NO_DERIVATION_FIELD = "overlay entries cannot carry a `derivation` (model.scenarios.OverlayEntry has no such field)"
 #: Values that do not follow from their quotes yet, each with why it is not fixed here (strict: fixing one fails).
-UNRESOLVED_VALUES = {
-    "scenarios/foreign_expansion.yaml:set.pool_initial.foreign":
-        f"25,000 against 'a few thousand to 15,000' Nepalis; the reason adds other nationalities without a figure; "
-        f"{NO_DERIVATION_FIELD}",
-    "hindcast/hindcast_2023.yaml:set.force.deployed_total":
-        f"360,000 against ~326,000; the reason adds units rotating through Russia and Belarus without a figure; "
-        f"{NO_DERIVATION_FIELD}",
-    "hindcast/hindcast_2023.yaml:set.front_initial.mobilized":
-        "150,000 against 82k deployed and 218k in training (Oct 2022); the share that reached the front by "
-        "January 2023 is a judgment with no figure in the quote",
-    "hindcast/hindcast_2023.yaml:set.pool_initial.prisoner":
-        "60,000 willing and fit against 266,000 in colonies; a judgment with no figure in the quote",
-    "hindcast/hindcast_2023.yaml:set.volunteer.bonus":
-        f"360,000 RUB is 195,000 federal + 168,000 regional = 363,000 (both in the quote) rounded, but "
-        f"{NO_DERIVATION_FIELD}",
-}
+UNRESOLVED_VALUES: dict[str, str] = {}
 #: Entries with ``url: null`` that do not yet say why (strict: adding the note fails the xfail).
-UNEXPLAINED_NULL_URLS = {
-    "registry.yaml:evidence.cumulative_losses_ugs", "scenarios/mobilization_2025.yaml:set.mobilization.waves",
-    "hindcast/hindcast_2023.yaml:set.force.deployed_total", "hindcast/hindcast_2023.yaml:set.volunteer.bonus",
-    "observed/series.yaml:series.ugs_cumulative_losses", "observed/series.yaml:series.named_dead_floor",
-    "observed/series.yaml:series.western_cumulative_estimates", "observed/series.yaml:series.force_in_ukraine",
-}
+UNEXPLAINED_NULL_URLS: dict[str, str] = {}
 
 
 def _cases(entries: list[tuple[str, dict]], known: dict[str, str]) -> list:
