@@ -28,7 +28,7 @@ from .errors import InputError
 from . import limits
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
 from .registry import (KINDS, OVERRIDE, Event, EvidenceEntry, OutOfRangeWarning, Override, Parameter,
-                       load_registry, load_yaml, parse_file, read_yaml)
+                       invalid_input, load_registry, load_yaml, parse_file, read_yaml)
 from .scenarios import ScenarioFile, merge_overlay
 from .schedules import month_index
 from .structure import POOLED
@@ -256,11 +256,7 @@ def _coerce_schedule(key: str, raw: Any, where: str) -> tuple[Event, ...]:
         try:
             events.append(Event.model_validate(item, strict=isinstance(item, Mapping)))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field_name = ".".join(str(p) for p in first["loc"]) or "event"
-            message = first["msg"].removeprefix("Value error, ")
-            found = "" if "got" in message else f", got {first['input']!r}"
-            raise InputError(where, f"{key}[{i}].{field_name}", message + found) from None
+            raise invalid_input(where, exc, prefix=f"{key}[{i}]") from None
     return tuple(events)
 
 

@@ -212,10 +212,19 @@ def parse_file(path: Path, model: type[BaseModel], document: Any = None) -> Base
     try:
         return model.model_validate(document, strict=True)
     except ValidationError as exc:
-        # Of a union's failed branches, the one that got furthest (an event's month, not "not a number").
-        first = max(exc.errors(), key=lambda error: len(error["loc"]))
-        found = f", got {first['input']!r}" if first["type"] in _TYPE_ERRORS else ""
-        raise InputError(where, _location(first), _one_line(first) + found) from None
+        raise invalid_input(where, exc) from None
+
+
+def invalid_input(where: str, exc: ValidationError, prefix: str = "", suffix: str = "") -> InputError:
+    """pydantic's first complaint as a one-line :class:`InputError`: ``where: prefix.key: what was expected``.
+
+    Of a union's failed branches, the one that got furthest is reported (an event's month, not "not a
+    number"); a wrong type says what was found. ``suffix`` is added to the message.
+    """
+    first = max(exc.errors(), key=lambda error: len(error["loc"]))
+    found = f", got {first['input']!r}" if first["type"] in _TYPE_ERRORS else ""
+    key = ".".join(part for part in (prefix, _location(first)) if part) or "(file)"
+    return InputError(where, key, _one_line(first) + found + suffix)
 
 
 #: pydantic error types that say "wrong type": the message then shows what was found.

@@ -26,7 +26,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from .errors import InputError
-from .registry import Event, Parameter, ParameterEntry, _Strict, validate_entry
+from .registry import Event, Parameter, ParameterEntry, _Strict, invalid_input, validate_entry
 
 
 class OverlayEntry(_Strict):
@@ -71,8 +71,7 @@ def merge_overlay(base: dict[str, Parameter], overlay: ScenarioFile, where: str)
         try:
             entry = ParameterEntry.model_validate(fields)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise InputError(where, f"set.{key}.{first['loc'][0]}", first["msg"]) from None
+            raise invalid_input(where, exc, prefix=f"set.{key}") from None
         try:
             merged[key] = validate_entry(key, entry, where)
         except InputError as exc:

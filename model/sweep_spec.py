@@ -57,7 +57,7 @@ from . import __version__, limits, units
 from .errors import InputError
 from .parameters import ParameterSet, load_params
 from .paths import display
-from .registry import SAMPLE, SEARCH, OutOfRangeWarning, _location, _one_line, _Strict, parse_file
+from .registry import SAMPLE, SEARCH, OutOfRangeWarning, _Strict, invalid_input, parse_file
 from .results import OUTPUTS
 from .sampling import distribution, uncertain_keys
 from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
@@ -178,8 +178,7 @@ def grid_axis(where: str, key: str, raw: Any) -> np.ndarray:
         try:
             axis = Linspace.model_validate(raw)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise InputError(where, f"{label}.{_location(first)}", _one_line(first)) from None
+            raise invalid_input(where, exc, prefix=label) from None
         return np.linspace(axis.start, axis.stop, axis.num)
     if not isinstance(raw, list) or not raw:
         raise InputError(where, label, f"expected a non-empty list of numbers or {{start, stop, num}}, got {raw!r}")

@@ -54,7 +54,7 @@ from . import __version__, cf
 from .errors import InputError
 from .io import atomic_write, write_netcdf
 from .paths import display
-from .registry import _location, _one_line
+from .registry import invalid_input
 from .sweep_spec import Chunk, SweepSpec, layout
 
 try:
@@ -146,9 +146,8 @@ def read_manifest(store: Path) -> Manifest:
     try:
         return Manifest.model_validate_json(path.read_bytes())
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(display(path), _location(first) or "(file)", f"{_one_line(first)}: not a manifest this "
-                         "version can read; run the sweep into a new --out") from None
+        raise invalid_input(display(path), exc, suffix=": not a manifest this version can read; run the sweep "
+                                                        "into a new --out") from None
 
 
 def prepare(store: Path, spec: SweepSpec, resume: bool) -> set[int]:
