@@ -76,9 +76,13 @@ def whole(value: object, where: str, key: str, minimum: int, maximum: int | None
 
 def within_magnitude(values: object) -> bool:
     """Whether every number in ``values`` (a number or an array) is finite and at most :data:`MAX_MAGNITUDE`."""
-    with np.errstate(invalid="ignore"):
-        array = np.asarray(values, dtype=float)
-        return bool(np.all(np.isfinite(array)) and not np.any(np.abs(array) > MAX_MAGNITUDE))
+    array = np.asarray(values, dtype=float)
+    if array.size == 0:
+        return True
+    # Two reductions and no temporary the size of the array (results of large batches are gigabytes):
+    # a NaN makes both extremes NaN, an infinity makes one of them infinite.
+    lowest, highest = float(np.min(array)), float(np.max(array))
+    return bool(np.isfinite(lowest) and np.isfinite(highest) and max(-lowest, highest) <= MAX_MAGNITUDE)
 
 
 def magnitude(values: object, where: str, key: str, unit: str = "") -> np.ndarray:
