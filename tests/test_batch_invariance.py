@@ -1,6 +1,6 @@
 """A run's numbers do not depend on the batch it is in: every position equals the same run simulated alone.
 
-The engine advances runs in blocks of :data:`model.engine.BLOCK`, padding the last block; a batch of
+The engine advances runs in blocks of :data:`model.engine.integrator.BLOCK`, padding the last block; a batch of
 one and a half blocks puts runs at every position of a full block and of a padded one. A mobilization wave larger
 than some runs' reservist pools makes the limiter (and, under RK4, its per-run fallback) act in some
 runs and not in others of the same block.
@@ -12,8 +12,8 @@ import pytest
 import xarray as xr
 
 import model
-from model.engine import BLOCK
-from model.sampling import sample, uncertain_keys
+from model.engine.integrator import BLOCK
+from model.analysis.sampling import sample, uncertain_keys
 
 #: One full block and a padded one, whatever the block size.
 N_RUNS = BLOCK + BLOCK // 2

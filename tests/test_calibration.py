@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 import model
-from model.calibration import calibrate, overlay
+from model.calibration.fit import calibrate, overlay
 from model.cli import main
 from model.errors import InputError
-from model.hindcast import hindcast_params, load_config
-from model.observed import load_observed
-from model.registry import Event
-from model.targets import build_targets, simulated
+from model.calibration.hindcast import hindcast_params, load_config
+from model.inputs.observed import load_observed
+from model.inputs.registry import Event
+from model.calibration.targets import build_targets, simulated
 
 #: The stated error band of the hindcast: every observation within this many of its standard deviations.
 BAND = 2.0
@@ -72,7 +72,7 @@ def test_hindcast_fit_stays_within_the_stated_error_band(fit):
 
 
 def test_saved_overlay_starts_a_projection_from_the_fitted_state(fit, params_copy):
-    from model.calibration import save_overlay
+    from model.calibration.fit import save_overlay
 
     path = save_overlay(fit, "calibrated_test", folder=params_copy)
     projection = model.load_params("calibrated_test", folder=params_copy)
@@ -85,7 +85,7 @@ def test_saved_overlay_starts_a_projection_from_the_fitted_state(fit, params_cop
 
 
 def test_save_never_overwrites_a_file_or_shadows_a_shipped_scenario_without_force(fit, params_copy):
-    from model.calibration import save_overlay
+    from model.calibration.fit import save_overlay
 
     path = save_overlay(fit, "calibrated_test", folder=params_copy)
     path.write_text("# the user's edits\n" + path.read_text())
@@ -101,8 +101,8 @@ def test_save_never_overwrites_a_file_or_shadows_a_shipped_scenario_without_forc
 
 
 def test_save_goes_to_the_user_folder_and_never_into_the_installed_package(fit, params_copy, tmp_path, monkeypatch):
-    from model import paths
-    from model.calibration import save_overlay
+    from model.inputs import paths
+    from model.calibration.fit import save_overlay
 
     monkeypatch.setattr(paths, "checkout_dir", lambda: None)  # as if installed, with params_copy as package data
     monkeypatch.setattr(paths, "shipped_dir", lambda: params_copy)
@@ -122,8 +122,8 @@ def test_overlay_takes_ranges_from_the_parameters_it_is_given_and_reads_nothing(
     def no_reading(*args, **kwargs):
         raise AssertionError("the overlay read a parameter file")
 
-    monkeypatch.setattr("model.parameters.load_registry", no_reading)
-    monkeypatch.setattr("model.parameters.parse_file", no_reading)
+    monkeypatch.setattr("model.inputs.parameters.load_registry", no_reading)
+    monkeypatch.setattr("model.inputs.parameters.parse_file", no_reading)
     state = float(round(float(fit.hindcast.front_total.isel(time=-1))))
     for base, based_on in ((None, "baseline"), (fit.params, fit.params.scenario), (baseline, "baseline")):
         made = overlay(fit, "x", base)

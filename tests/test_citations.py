@@ -18,9 +18,9 @@ from urllib.parse import urlparse
 import pint
 import pytest
 
-from model.registry import load_yaml
-from model.spec import BY_KEY
-from model.units import registry as unit_registry
+from model.inputs.registry import load_yaml
+from model.inputs.spec import BY_KEY
+from model.inputs.units import registry as unit_registry
 
 from .conftest import PARAMS
 

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pint
 import pytest
 
-from model.dimensions import check, flow_equations
-from model.structure import FLOW_NAMES
+from model.dynamics.dimensions import check, flow_equations
+from model.core.structure import FLOW_NAMES
 
 
 def test_every_flow_equation_is_in_persons_per_month(baseline):

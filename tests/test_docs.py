@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from model.docs import model_markdown
+from model.present.docs import model_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "MODEL.md"
 

@@ -1,4 +1,5 @@
-"""The live explorer (model.explorer): levers, direction of effect, a labelled figure, widgets without a browser."""
+"""The live explorer (model.present.explorer): levers, direction of effect, a labelled figure, widgets without a
+browser."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import pytest
 
 import model
 from model.errors import InputError
-from model.explorer import BY_NAME, LEVERS, WIDEN, Explorer
-from model.registry import OutOfRangeWarning
-from model.units import conversion_factor
+from model.present.explorer import BY_NAME, LEVERS, WIDEN, Explorer
+from model.inputs.registry import OutOfRangeWarning
+from model.inputs.units import conversion_factor
 
 from .conftest import baseline_params
 

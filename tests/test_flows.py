@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import model
-from model.equations import evaluate_rates, prepare
-from model.structure import CASUALTY_FLOWS, STOCKS
+from model.dynamics.equations import evaluate_rates, prepare
+from model.core.structure import CASUALTY_FLOWS, STOCKS
 
 from .conftest import assert_conserved, quiet_front, without_recruitment
 

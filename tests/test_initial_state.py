@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import model
-from model.equations import initial_state, prepare
-from model.structure import POOLED, SOURCES, STOCKS
+from model.dynamics.equations import initial_state, prepare
+from model.core.structure import POOLED, SOURCES, STOCKS
 
 from . import strategies as hs
 from .conftest import assert_conserved, baseline_params

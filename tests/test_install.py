@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 import model
-from model import paths
+from model.inputs import paths
 from model.errors import InputError
-from model.parameters import scenario_names
+from model.inputs.parameters import scenario_names
 
 from .conftest import PARAMS
 
@@ -132,7 +132,7 @@ def test_the_installed_wheel_runs_anywhere_and_writes_only_to_the_user_folder(tm
         return subprocess.run([sys.executable, "-m", "model", *argv], capture_output=True, text=True, env=env,
                               cwd=work, timeout=900)
 
-    where = subprocess.run([sys.executable, "-c", "from model import paths; print(paths.shipped_dir())"],
+    where = subprocess.run([sys.executable, "-c", "from model.inputs import paths; print(paths.shipped_dir())"],
                            capture_output=True, text=True, env=env, cwd=work, check=True).stdout.strip()
     assert Path(where) == site / "model" / "params"
     done = run("compare", "--no-breakeven", "--months", "3", "--out", str(tmp_path / "out"))

@@ -11,9 +11,10 @@ import xarray as xr
 import yaml
 
 import model
-from model import cf, snapshot
+from model.inputs import snapshot
+from model.results import cf
 from model.cli import main
-from model.comparison import scenario_params
+from model.analysis.comparison import scenario_params
 
 
 def _write_every_netcdf(folder) -> dict[str, tuple[list[str], object]]:
@@ -88,7 +89,7 @@ def test_allowed_units_parse_with_udunits():
 def test_writing_a_dotted_variable_name_is_refused(tmp_path):
     ds = xr.Dataset({"casualties.monthly": ("run", [1.0])})
     with pytest.raises(ValueError, match="casualties.monthly"):
-        model.io.write_netcdf(ds, tmp_path / "x.nc")
+        model.results.io.write_netcdf(ds, tmp_path / "x.nc")
     assert not list(tmp_path.iterdir())
 
 

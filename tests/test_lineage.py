@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from model import simulate
-from model.lineage import drivers, expand_keys, tree
-from model.results import OUTPUTS
+from model.core.lineage import drivers, expand_keys, tree
+from model.results.dataset import OUTPUTS
 
 MONTHS = 6
 #: Schedules and choices, set to values that act within the short horizon (start 2024-12).

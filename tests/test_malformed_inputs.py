@@ -23,7 +23,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-import model.engine
+import model.engine.integrator
 from model.cli import main
 
 from . import corpus_sweeps
@@ -448,7 +448,7 @@ def _prepare(case: Case, tmp_path: Path, monkeypatch) -> tuple[list[str], Path]:
     if case.interrupt:
         def interrupted(*args, **kwargs):
             raise KeyboardInterrupt
-        monkeypatch.setattr(model.engine, "integrate", interrupted)
+        monkeypatch.setattr(model.engine.integrator, "integrate", interrupted)
     return [a.replace("{work}", str(work)).replace("{params}", str(params)) for a in case.argv], work
 
 
@@ -483,14 +483,14 @@ def test_a_run_that_overflows_is_refused_naming_the_parameters_furthest_outside_
     from model.errors import InputError
 
     params = model.load_params().with_values({"volunteer.bonus_elasticity": 50.0}, kind="search")
-    real = model.engine.integrate
+    real = model.engine.integrator.integrate
 
     def overflowing(*args, **kwargs):
         trajectory = real(*args, **kwargs)
         trajectory.stocks_total[1] = np.inf
         return trajectory
 
-    monkeypatch.setattr(model.engine, "integrate", overflowing)
+    monkeypatch.setattr(model.engine.integrator, "integrate", overflowing)
     with pytest.raises(InputError, match="volunteer.bonus_elasticity.*expected finite results"):
         model.simulate(params, months=2)
 
@@ -498,7 +498,7 @@ def test_a_run_that_overflows_is_refused_naming_the_parameters_furthest_outside_
 @pytest.mark.parametrize("content, fraction_of", [("1073741824\n", 2**30), ("max\n", None)])
 def test_memory_limit_respects_a_container_limit_below_physical_memory(tmp_path, monkeypatch, content, fraction_of):
     """A CI container's cgroup limit, not the host's memory, bounds what a computation may allocate."""
-    from model import limits
+    from model.inputs import limits
 
     monkeypatch.setattr(limits, "CGROUP_LIMITS", ())
     physical = limits.memory_limit() / limits.MEMORY_FRACTION
@@ -512,7 +512,7 @@ def test_memory_limit_respects_a_container_limit_below_physical_memory(tmp_path,
 @pytest.mark.parametrize("value", [10**23, 10**400, [1.0, 10**23], float("nan"), -float("inf"), True, [1, True]])
 def test_one_magnitude_check_for_numbers_and_arrays(value):
     """``limits.magnitude`` refuses a bad number alone or in an array, naming where and the key."""
-    from model import limits
+    from model.inputs import limits
     from model.errors import InputError
 
     with pytest.raises(InputError, match="^somewhere: some.key: expected"):
@@ -521,10 +521,10 @@ def test_one_magnitude_check_for_numbers_and_arrays(value):
 
 def test_a_report_checks_its_settings_once_before_any_run(monkeypatch, tmp_path):
     """``report()`` checks (and loads every scenario for) its settings once, not again in ``gather``."""
-    import model.report
+    import model.present.report
 
     calls = []
-    real = model.report.check_settings
+    real = model.present.report.check_settings
 
     def counted(settings):
         calls.append(settings)
@@ -536,8 +536,8 @@ def test_a_report_checks_its_settings_once_before_any_run(monkeypatch, tmp_path)
     def first_run(*args, **kwargs):
         raise Ran
 
-    monkeypatch.setattr(model.report, "check_settings", counted)
-    monkeypatch.setattr(model.report, "compare", first_run)
+    monkeypatch.setattr(model.present.report, "check_settings", counted)
+    monkeypatch.setattr(model.present.report, "compare", first_run)
     with pytest.raises(Ran):
-        model.report.report(["baseline"], n=4, months=2, sobol_n=4, out=tmp_path / "report.html")
+        model.present.report.report(["baseline"], n=4, months=2, sobol_n=4, out=tmp_path / "report.html")
     assert len(calls) == 1

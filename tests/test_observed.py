@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from model.observed import OBSERVED_FOLDER, SERIES_FILE, load_observed
+from model.inputs.observed import OBSERVED_FOLDER, SERIES_FILE, load_observed
 
 from .conftest import PARAMS
 

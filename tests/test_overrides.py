@@ -12,10 +12,10 @@ import pytest
 from model import simulate
 from model.cli import main
 from model.errors import InputError
-from model.parameters import label_from_attrs, overrides_attr
-from model.plots import run_figure
-from model.registry import OutOfRangeWarning
-from model.sampling import sample
+from model.inputs.parameters import label_from_attrs, overrides_attr
+from model.present.plots import run_figure
+from model.inputs.registry import OutOfRangeWarning
+from model.analysis.sampling import sample
 
 KEY = "casualties.monthly"
 

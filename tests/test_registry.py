@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 import model
-from model import spec
+from model.inputs import spec
 from model.errors import InputError
-from model.parameters import load_params
+from model.inputs.parameters import load_params
 
 from . import synthetic
 from .conftest import PARAMS

@@ -7,11 +7,11 @@ import shutil
 import pytest
 
 import model
-from model import paths
-from model.calibration import check_scenario_name
+from model.inputs import paths
+from model.calibration.fit import check_scenario_name
 from model.cli import main
-from model.comparison import compare
-from model.sampling import sample
+from model.analysis.comparison import compare
+from model.analysis.sampling import sample
 
 from .conftest import PARAMS
 

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 import model
-from model import breakeven
+from model.analysis import breakeven
 from model.cli import main
-from model.comparison import compare, comparison_table
+from model.analysis.comparison import compare, comparison_table
 from model.errors import InputError
-from model.parameters import load_params, scenario_names
+from model.inputs.parameters import load_params, scenario_names
 
 from . import synthetic
 from .conftest import baseline_params

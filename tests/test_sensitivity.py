@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from model.cli import main
-from model.sensitivity import indices, ranking, sensitivity
+from model.analysis.sensitivity import indices, ranking, sensitivity
 
 
 def ishigami(cube: np.ndarray, a: float = 7.0, b: float = 0.1) -> dict[str, np.ndarray]:

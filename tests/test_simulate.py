@@ -11,7 +11,7 @@ import xarray as xr
 
 import model
 from model.errors import InputError
-from model.io import write_netcdf
+from model.results.io import write_netcdf
 
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import model
-from model import engine
-from model.equations import fractional_outflows, prepare
-from model.structure import FLOWS, STOCKS, Flow, StructureError, check_structure, limit_order
+from model.engine import integrator as engine
+from model.dynamics.equations import fractional_outflows, prepare
+from model.core.structure import FLOWS, STOCKS, Flow, StructureError, check_structure, limit_order
 
 
 def _flow(name, origin, target, sources=("volunteer",), demand=False):

@@ -17,17 +17,17 @@ import pytest
 import xarray as xr
 import yaml
 
-import model.io
-import model.sweep_store
-import model.sweeps
-from model import cf
+import model.results.io
+import model.sweeps.store
+import model.sweeps.run
+from model.results import cf
 from model.cli import main
 from model.errors import InputError
-from model.parameters import ParameterSet, load_params
-from model.registry import OutOfRangeWarning
-from model.sweep_spec import METRICS, SweepSpec, grid_origin
-from model.sweep_store import CHUNKS, StoreWarning, open_store
-from model.sweeps import sweep
+from model.inputs.parameters import ParameterSet, load_params
+from model.inputs.registry import OutOfRangeWarning
+from model.sweeps.spec import METRICS, SweepSpec, grid_origin
+from model.sweeps.store import CHUNKS, StoreWarning, open_store
+from model.sweeps.run import sweep
 
 from .conftest import baseline_params
 
@@ -185,7 +185,7 @@ def test_resuming_with_another_spec_is_refused(tmp_path):
         sweep(write_spec(tmp_path, samples={"n": 2}), tmp_path / "store", progress=False)
 
 
-# -- the store's rules (model/sweep_store.py): one writer, one sweep, checked chunks, clean resumes --------------
+# -- the store's rules (model/sweeps/store.py): one writer, one sweep, checked chunks, clean resumes --------------
 
 SMALL = {"scenarios": ["baseline"], "grid": {"casualties.monthly": list(CASUALTIES)}, "samples": {"n": 10},
          "chunk": 5}  # 20 runs in 4 chunks
@@ -248,7 +248,7 @@ def test_sweeps_started_together_into_one_folder_never_both_succeed(tmp_path):
 
 
 def test_a_store_that_a_sweep_is_writing_is_refused_to_another(tmp_path, small):
-    with model.sweep_store.locked(tmp_path / "store"):  # as a sweep holds it from creation to its last chunk
+    with model.sweeps.store.locked(tmp_path / "store"):  # as a sweep holds it from creation to its last chunk
         with pytest.raises(InputError, match="no other sweep writing this store"):
             sweep(small[0], tmp_path / "store", progress=False)
     assert list((tmp_path / "store").iterdir()) == [tmp_path / "store" / ".lock"]
@@ -261,7 +261,7 @@ def test_the_sweep_digest_covers_the_parameters_and_the_model_version(tmp_path, 
         digest = ParameterSet.digest
         monkeypatch.setattr(ParameterSet, "digest", lambda self: "edited-" + digest(self))
     else:
-        monkeypatch.setattr("model.sweep_spec.__version__", "99.0")
+        monkeypatch.setattr("model.sweeps.spec.__version__", "99.0")
     with pytest.raises(InputError, match=r"parameters\.baseline|model version"):
         sweep(small[0], store, resume=True, progress=False)
 
@@ -351,8 +351,8 @@ def test_workers_must_be_positive(tmp_path, small, workers):
 
 def test_chunks_in_flight_must_fit_in_memory_together(tmp_path, small, monkeypatch):
     """One chunk fits, but the processes backend holds 2 x workers of them: refused before any store exists."""
-    from model import limits
-    from model.sweep_spec import BYTES_PER_RUN_MONTH
+    from model.inputs import limits
+    from model.sweeps.spec import BYTES_PER_RUN_MONTH
 
     spec = SweepSpec.load(small[0])
     one_chunk = spec.spec.chunk * (spec.spec.months + 1) * BYTES_PER_RUN_MONTH
@@ -365,7 +365,7 @@ def test_chunks_in_flight_must_fit_in_memory_together(tmp_path, small, monkeypat
 
 def test_a_spec_takes_the_step_and_horizon_limits_every_run_takes():
     """A step of 1/128 month, accepted by `manpower run --dt`, is accepted in a spec too (it was once refused)."""
-    from model.sweep_spec import SpecFile
+    from model.sweeps.spec import SpecFile
 
     spec = SweepSpec.validated(SpecFile(name="fine", months=2, dt=1 / 128, samples={"n": 1}, chunk=5))
     assert spec.spec.dt == 1 / 128
@@ -375,7 +375,7 @@ def test_a_sweep_refused_by_its_first_chunk_leaves_no_store(tmp_path, monkeypatc
     def refused(spec, chunk, threads=None):  # as simulate refuses a step too long for a rate on the grid
         raise InputError("simulate", "dt", "expected a shorter step")
 
-    monkeypatch.setattr(model.sweeps, "run_chunk", refused)
+    monkeypatch.setattr(model.sweeps.run, "run_chunk", refused)
     with pytest.raises(InputError, match="shorter step"):
         sweep(small[0], tmp_path / "store", progress=False)
     assert not (tmp_path / "store").exists()
@@ -398,7 +398,7 @@ def _half_written(ds, path):  # Ctrl-C while the in-flight chunk's file is half 
         tmp.write_bytes(b"CDF half a chunk")
         raise KeyboardInterrupt
 
-    return model.io.atomic_write(path, write)
+    return model.results.io.atomic_write(path, write)
 
 
 @pytest.mark.parametrize("where", ["run_chunk", "writing the chunk file", "between the file and its record"])
@@ -406,13 +406,13 @@ def test_ctrl_c_anywhere_leaves_the_store_resumable(tmp_path, monkeypatch, small
     spec, store = small[0], tmp_path / "store"
     with monkeypatch.context() as patch:
         if where == "run_chunk":
-            patch.setattr(model.sweeps, "run_chunk", _interrupt_at_third(model.sweeps.run_chunk))
+            patch.setattr(model.sweeps.run, "run_chunk", _interrupt_at_third(model.sweeps.run.run_chunk))
         elif where == "writing the chunk file":
-            patch.setattr(model.sweep_store, "write_netcdf",
+            patch.setattr(model.sweeps.store, "write_netcdf",
                           _interrupt_at_third(lambda ds, path: (_half_written if path.name.endswith("02.nc")
-                                                                else model.io.write_netcdf)(ds, path)))
+                                                                else model.results.io.write_netcdf)(ds, path)))
         else:
-            patch.setattr(model.sweep_store, "_sha256", _interrupt_at_third(model.sweep_store._sha256))
+            patch.setattr(model.sweeps.store, "_sha256", _interrupt_at_third(model.sweeps.store._sha256))
         with pytest.raises(KeyboardInterrupt):
             sweep(spec, store, progress=False)
     assert load(store, complete=False).sizes["run"] == 10  # the two chunks finished before Ctrl-C

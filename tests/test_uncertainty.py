@@ -14,8 +14,8 @@ from scipy import stats
 import model
 from model.cli import main
 from model.errors import InputError
-from model.sampling import distribution, ppf_columns, sample, uncertain_keys, unit_cube
-from model.uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
+from model.analysis.sampling import distribution, ppf_columns, sample, uncertain_keys, unit_cube
+from model.analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
 
 from .conftest import assert_conserved, assert_non_negative
 
@@ -123,10 +123,10 @@ def test_uncertainty_command_prints_percentiles_and_writes_a_fan_chart(tmp_path)
 
 
 @pytest.mark.parametrize("call, key", [
-    (lambda: model.uncertainty.uncertainty("baseline", n=10**12), "n"),
-    (lambda: model.uncertainty.uncertainty("baseline", n=0), "n"),
-    (lambda: model.sampling.sample(model.load_params(), 4, seed=-1), "seed"),
-    (lambda: model.sampling.sample(model.load_params(), 10**13), "n"),
+    (lambda: model.analysis.uncertainty.uncertainty("baseline", n=10**12), "n"),
+    (lambda: model.analysis.uncertainty.uncertainty("baseline", n=0), "n"),
+    (lambda: model.analysis.sampling.sample(model.load_params(), 4, seed=-1), "seed"),
+    (lambda: model.analysis.sampling.sample(model.load_params(), 10**13), "n"),
 ])
 def test_the_python_api_refuses_sizes_and_seeds_before_allocating(call, key):
     with pytest.raises(model.InputError) as caught:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.validation import (CONCLUSIONS, _order_sentence, conclusion_flips, extreme_conditions,
+from model.present.validation import (CONCLUSIONS, _order_sentence, conclusion_flips, extreme_conditions,
                               integration_error, observed_orders, write_report)
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "VALIDATION.md"
