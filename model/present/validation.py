@@ -319,7 +319,8 @@ unit, stocks in persons, time in months): {per_month} of {len(dimensions)} come 
 to add quantities of different dimensions or to take the exponential of a dimensional one, so a unit error anywhere is
 an error here.
 Every parameter's registry unit is converted to its canonical unit on loading, or loading fails naming the key.
-Reproduce: `python -m pytest tests/test_dimensions.py` (which also checks that a parameter in a wrong unit is caught).
+Reproduce: `python -m pytest tests/dynamics/test_dimensions.py` (which also checks that a parameter in a wrong
+unit is caught).
 
 {_table(dimensions)}
 
@@ -330,7 +331,7 @@ the lowest value of any stock is {lowest:.2g} persons ({"rounding residue where 
 else "a stock went negative: a defect"}) and the worst relative mass-balance residual is {worst:.2g}
 ({"within" if worst <= 1e-9 else "BEYOND"} the requirement of 1e-9). {behaving} of {len(extremes)} cases behave as
 expected (the column "as expected" is read off each projection by `EXTREMES[case].behaves`).
-Reproduce: `python -m pytest tests/test_invariants.py`.
+Reproduce: `python -m pytest tests/engine/test_invariants.py`.
 
 {_table(extremes)}
 
@@ -349,7 +350,7 @@ baseline, {default.get(("a pool runs dry", "euler"), np.nan):.2g} (Euler) and
 {chr(10).join(_order_sentence(row) for row in orders.itertuples())}
 
 Steps a run refuses (a stock's proportional outflows times dt above 1) are listed with the reason.
-Reproduce: `python -m pytest tests/test_validation.py -k integration`.
+Reproduce: `python -m pytest tests/present/test_validation.py -k integration`.
 
 {_table(steps)}
 
@@ -362,8 +363,8 @@ each value with its source or assumption) and is driven month by month by the UK
 parameters below are fitted with `scipy.optimize.least_squares` within their plausible ranges to the independent
 series of `params/observed/series.yaml`, each weighted by its stated uncertainty (claims by a party to the war
 marked). The largest misfit is {band:.2f} standard deviations ({"inside" if band <= 2 else "OUTSIDE"} the stated band
-of 2, which `tests/test_calibration.py` enforces).
-Reproduce: `manpower calibrate` (and `python -m pytest tests/test_calibration.py`).
+of 2, which `tests/calibration/test_calibration.py` enforces).
+Reproduce: `manpower calibrate` (and `python -m pytest tests/calibration/test_calibration.py`).
 
 {_table(fit.fitted.reset_index().drop(columns=["start"]), "{:.4g}")}
 

@@ -22,7 +22,7 @@ from model.inputs.registry import load_yaml
 from model.inputs.spec import BY_KEY
 from model.inputs.units import registry as unit_registry
 
-from .conftest import PARAMS
+from ..conftest import PARAMS
 
 SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 WORDS = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a dozen": 12.0}

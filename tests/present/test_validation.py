@@ -10,7 +10,7 @@ import numpy as np
 from model.present.validation import (CONCLUSIONS, _order_sentence, conclusion_flips, extreme_conditions,
                               integration_error, observed_orders, write_report)
 
-REPORT = Path(__file__).resolve().parent.parent / "docs" / "VALIDATION.md"
+REPORT = Path(__file__).resolve().parents[2] / "docs" / "VALIDATION.md"
 
 
 def test_extreme_conditions_keep_people_conserved_and_stocks_non_negative(baseline):

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import model
 
-from . import strategies as hs
-from .conftest import assert_conserved, assert_non_negative, baseline_params, quiet_front, without_recruitment
+from .. import strategies as hs
+from ..conftest import assert_conserved, assert_non_negative, baseline_params, quiet_front, without_recruitment
 
 MONTHS = 36
 REGISTRY = baseline_params()

@@ -15,8 +15,8 @@ import model
 from model.dynamics.equations import initial_state, prepare
 from model.core.structure import POOLED, SOURCES, STOCKS
 
-from . import strategies as hs
-from .conftest import assert_conserved, baseline_params
+from .. import strategies as hs
+from ..conftest import assert_conserved, baseline_params
 
 START = "2024-12"
 REGISTRY = baseline_params()

@@ -17,7 +17,7 @@ from model.errors import InputError
 from model.analysis.sampling import distribution, ppf_columns, sample, uncertain_keys, unit_cube
 from model.analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
 
-from .conftest import assert_conserved, assert_non_negative
+from ..conftest import assert_conserved, assert_non_negative
 
 
 @pytest.mark.parametrize("method", ["lhs", "sobol", "random"])

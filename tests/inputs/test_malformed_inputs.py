@@ -26,9 +26,9 @@ import yaml
 import model.engine.integrator
 from model.cli import main
 
-from . import corpus_sweeps
+from .. import corpus_sweeps
 
-PARAMS = Path(__file__).resolve().parent.parent / "params"
+PARAMS = Path(__file__).resolve().parents[2] / "params"
 
 
 @dataclass(frozen=True)

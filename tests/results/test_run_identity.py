@@ -13,7 +13,7 @@ from model.cli import main
 from model.analysis.comparison import compare
 from model.analysis.sampling import sample
 
-from .conftest import PARAMS
+from ..conftest import PARAMS
 
 
 def _overlay(folder, name: str):

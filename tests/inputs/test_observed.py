@@ -8,7 +8,7 @@ import yaml
 
 from model.inputs.observed import OBSERVED_FOLDER, SERIES_FILE, load_observed
 
-from .conftest import PARAMS
+from ..conftest import PARAMS
 
 CALIBRATION_TARGETS = {"uk_mod_monthly_casualties", "ugs_cumulative_losses", "named_dead_floor", "force_in_ukraine"}
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from model.present.docs import model_markdown
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "MODEL.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "MODEL.md"
 
 
 def test_model_docs_match_the_code(baseline):

@@ -17,7 +17,7 @@ from model.present.explorer import BY_NAME, LEVERS, WIDEN, Explorer
 from model.inputs.registry import OutOfRangeWarning
 from model.inputs.units import conversion_factor
 
-from .conftest import baseline_params
+from ..conftest import baseline_params
 
 RUNS = 40
 

@@ -12,7 +12,7 @@ import pytest
 import model
 from model.cli import main
 
-from .test_cli import run_cli
+from ..test_cli import run_cli
 
 NAMES = ["baseline", "high_intensity"]
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -17,7 +17,7 @@ from model.inputs import paths
 from model.errors import InputError
 from model.inputs.parameters import scenario_names
 
-from .conftest import PARAMS
+from ..conftest import PARAMS
 
 ROOT = PARAMS.parent
 

@@ -29,10 +29,10 @@ from model.sweeps.spec import METRICS, SweepSpec, grid_origin
 from model.sweeps.store import CHUNKS, StoreWarning, open_store
 from model.sweeps.run import sweep
 
-from .conftest import baseline_params
+from ..conftest import baseline_params
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: The ends of the plausible ranges of the two grid parameters (persons per month): grid values inside them.
 CASUALTIES = (baseline_params()["casualties.monthly"].low, baseline_params()["casualties.monthly"].high)
 SIGNUPS = (baseline_params()["volunteer.signups"].low, baseline_params()["volunteer.signups"].high)

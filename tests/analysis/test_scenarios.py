@@ -17,8 +17,8 @@ from model.analysis.comparison import compare, comparison_table
 from model.errors import InputError
 from model.inputs.parameters import load_params, scenario_names
 
-from . import synthetic
-from .conftest import baseline_params
+from .. import synthetic
+from ..conftest import baseline_params
 
 REQUIRED = {"baseline", "high_intensity", "lower_intensity", "dprk_surge", "foreign_expansion",
             "migrant_roundups", "prisons_exhausted", "incentive_fatigue", "mobilization_2025"}

@@ -13,7 +13,7 @@ import model
 from model.dynamics.equations import evaluate_rates, prepare
 from model.core.structure import CASUALTY_FLOWS, STOCKS
 
-from .conftest import assert_conserved, quiet_front, without_recruitment
+from ..conftest import assert_conserved, quiet_front, without_recruitment
 
 MONTHS = 24
 

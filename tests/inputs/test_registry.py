@@ -13,8 +13,8 @@ from model.inputs import spec
 from model.errors import InputError
 from model.inputs.parameters import load_params
 
-from . import synthetic
-from .conftest import PARAMS
+from .. import synthetic
+from ..conftest import PARAMS
 
 
 def _normalise(text: str) -> str:
