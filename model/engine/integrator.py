@@ -42,6 +42,9 @@ import numpy as np
 from numba import njit, prange
 
 from ..dynamics.equations import KERNEL, Inputs, flow_rates, trend
+from .limiter import limit
+from .observe import observe_by_source, observe_total
+from .rk4 import RK4_TOLERANCE, rk4_rates
 from ..core.structure import EXPOSED_STOCK, FLOWS, SOURCES, STOCKS, flows_out_of, limit_order
 
 METHODS = ("euler", "rk4")
@@ -52,9 +55,6 @@ _STOCK_INDEX = {name: i for i, name in enumerate(STOCKS)}
 _LIMIT_ORDER = np.array([_STOCK_INDEX[s] for s in limit_order()])
 #: Row of the shortfall where casualty demand that finds no exposed force is recorded.
 _EXPOSED = _STOCK_INDEX[EXPOSED_STOCK]
-#: A stage state of an RK4 step may dip this far below zero (persons) as rounding residue and still count as
-#: non-negative; a deeper dip means a stock runs dry within the step, and the run takes an Euler step instead.
-RK4_TOLERANCE = 1e-6
 #: Cells (stock, source) with a demand outflow; under RK4 every cell is limited.
 _DEMAND_LIMITED = np.array([[any(f.demand and source in f.sources for f in flows_out_of(s)) for source in SOURCES]
                             for s in STOCKS])
@@ -115,139 +115,6 @@ def _flow_lists(stocks_of_flow: np.ndarray) -> np.ndarray:
 
 _OUTFLOWS = _flow_lists(_ORIGIN)
 _INFLOWS = _flow_lists(_TARGET)
-
-
-@njit(**KERNEL)
-def _net(rates, change, origin, target, lo, hi):
-    """Rate of change of every stock (persons/month) implied by the flow rates."""
-    change[:, :, :] = 0.0
-    for f in range(rates.shape[0]):
-        for s in range(lo[f], hi[f]):
-            if origin[f] >= 0:
-                for b in range(rates.shape[2]):
-                    change[origin[f], s, b] -= rates[f, s, b]
-            if target[f] >= 0:
-                for b in range(rates.shape[2]):
-                    change[target[f], s, b] += rates[f, s, b]
-
-
-@njit(**KERNEL)
-def _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand, available):
-    """Scale down the outflows of any stock they would overdraw; add what is lacking to ``shortfall``.
-
-    A stock can give what it holds plus what flows into it during the step
-    from outside, from stocks that are not limited, or from stocks already
-    limited (none of those flows can shrink afterwards), so demand can fall on
-    people who arrive within the step and no stock can be overdrawn.
-    """
-    n_stocks, n_sources, block = state.shape
-    settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the last slot stands for "outside the model"
-    for k in range(n_stocks):
-        settled[k] = not limited[k].any()
-    settled[n_stocks] = True
-    for k in order:
-        for s in range(n_sources):
-            if not limited[k, s]:
-                continue
-            held = state[k, s]
-            demand[:] = 0.0
-            for f in outflows[k]:
-                if f >= 0 and lo[f] <= s < hi[f]:
-                    rate = rates[f, s]
-                    for b in range(block):
-                        demand[b] += rate[b]
-            overdrawn = 0
-            for b in range(block):
-                overdrawn += demand[b] * dt > held[b]
-            if overdrawn == 0:  # the usual case: what the stock holds covers the step's outflows
-                continue
-            for b in range(block):
-                available[b] = max(held[b], 0.0) / dt
-            for f in inflows[k]:
-                if f >= 0 and lo[f] <= s < hi[f] and settled[origin[f] if origin[f] >= 0 else n_stocks]:
-                    rate = rates[f, s]
-                    for b in range(block):
-                        available[b] += rate[b]
-            for b in range(block):
-                if demand[b] > available[b]:
-                    shortfall[k, b] += (demand[b] - available[b]) * dt
-                    demand[b] = available[b] / demand[b]  # now the scale factor
-                else:
-                    demand[b] = 1.0
-            for f in outflows[k]:
-                if f >= 0 and lo[f] <= s < hi[f]:
-                    rate = rates[f, s]
-                    for b in range(block):
-                        rate[b] *= demand[b]
-        settled[k] = True
-
-
-@njit(**KERNEL)
-def _rk4(state, k1, trends, factors, step, dt, per_run, per_source, schedules, endogenous, origin, target, lo, hi,
-         tolerance, work):
-    """Classical RK4 rates for the step, in ``k1``; Euler's ``k1`` kept where a stage state goes negative.
-
-    RK4 assumes smooth rates. Where a stock runs dry within the step, its stage
-    states dip below zero (by more than ``tolerance`` persons of rounding
-    residue) and the rates there mean nothing, so that run takes the
-    first-order step, which the limiter then keeps non-negative; ``work``'s
-    ``smooth[b]`` is left 0 for such a run and 1 otherwise. ``trends``
-    are the growth factors at the step's start; ``factors[0]`` and ``factors[1]``
-    their growth over half a step and over a whole step.
-    """
-    k2, k3, k4, stage, change, unallocated, smooth, stage_trends = work
-    smooth[:] = 1.0
-    previous = k1
-    for k, fraction, span in ((k2, 0.5, 0), (k3, 0.5, 0), (k4, 1.0, 1)):
-        factor = factors[span]
-        _net(previous, change, origin, target, lo, hi)
-        for i in range(state.shape[0]):
-            for s in range(state.shape[1]):
-                for b in range(state.shape[2]):
-                    stage[i, s, b] = state[i, s, b] + fraction * dt * change[i, s, b]
-                    if stage[i, s, b] < -tolerance:
-                        smooth[b] = 0.0
-        for i in range(trends.shape[0]):
-            for b in range(trends.shape[1]):
-                stage_trends[i, b] = trends[i, b] * factor[i, b]
-        flow_rates(stage, stage_trends, step, dt, per_run, per_source, schedules, endogenous, k, unallocated)
-        previous = k
-    for f in range(k1.shape[0]):
-        for s in range(k1.shape[1]):
-            for b in range(k1.shape[2]):
-                if smooth[b] > 0.0:
-                    k1[f, s, b] = (k1[f, s, b] + 2.0 * k2[f, s, b] + 2.0 * k3[f, s, b] + k4[f, s, b]) / 6.0
-
-
-@njit(**KERNEL)
-def _add_weighted(values, weights, o, s, combined):
-    """``combined[b] += Σ_i weights[o, i] · values[i, s, b]``, skipping zero weights."""
-    for i in range(values.shape[0]):
-        weight = weights[o, i]
-        if weight != 0.0:
-            row = values[i, s]
-            for b in range(combined.shape[0]):
-                combined[b] += weight * row[b]
-
-
-@njit(**KERNEL)
-def _observe_by_source(values, weights, out, first, when):
-    """``out[when, o, s, first + b]`` = Σ_i weights[o, i] · values[i, s, b]."""
-    for o in range(weights.shape[0]):
-        for s in range(values.shape[1]):
-            combined = out[when, o, s, first:first + values.shape[2]]
-            combined[:] = 0.0
-            _add_weighted(values, weights, o, s, combined)
-
-
-@njit(**KERNEL)
-def _observe_total(values, weights, out, first, when):
-    """``out[when, o, first + b]`` = Σ_i Σ_s weights[o, i] · values[i, s, b]."""
-    for o in range(weights.shape[0]):
-        combined = out[when, o, first:first + values.shape[2]]
-        combined[:] = 0.0
-        for s in range(values.shape[1]):
-            _add_weighted(values, weights, o, s, combined)
 
 
 @njit(**KERNEL)
@@ -323,8 +190,8 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
         trend(block_run, 0.5 * dt, factors[0])
         trend(block_run, dt, factors[1])
         for month in range(months + 1):
-            _observe_by_source(state, stocks_src_w, stocks_src, first, month)
-            _observe_total(state, stocks_tot_w, stocks_tot, first, month)
+            observe_by_source(state, stocks_src_w, stocks_src, first, month)
+            observe_total(state, stocks_tot_w, stocks_tot, first, month)
             if month == months:
                 break
             totals[:, :, :] = 0.0
@@ -336,21 +203,21 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
                 flow_rates(state, trends, step, dt, block_run, block_source, schedules, endogenous, rates,
                            unallocated)
                 if rk4:
-                    _rk4(state, rates, trends, factors, step, dt, block_run, block_source, schedules, endogenous,
-                         origin, target, lo, hi, RK4_TOLERANCE, work)
+                    rk4_rates(state, rates, trends, factors, step, dt, block_run, block_source, schedules, endogenous,
+                              origin, target, lo, hi, RK4_TOLERANCE, work)
                     for b in range(size):
                         fallbacks[b] += 1.0 - smooth[b]
                 for b in range(size):
                     shortfall[exposed, b] += unallocated[b] * dt
-                _limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,
-                       available)
+                limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,
+                      available)
                 _advance(rates, state, totals, needed, dt, origin, target, lo, hi)
                 for i in range(2):
                     for b in range(size):
                         trends[i, b] *= factors[1, i, b]
             _month_totals(totals, needed, dt, lo, hi)
-            _observe_by_source(totals, flows_src_w, flows_src, first, month)
-            _observe_total(totals, flows_tot_w, flows_tot, first, month)
+            observe_by_source(totals, flows_src_w, flows_src, first, month)
+            observe_total(totals, flows_tot_w, flows_tot, first, month)
             for k in range(shortfall_out.shape[1]):
                 for b in range(size):
                     shortfall_out[month, k, first + b] = shortfall[k, b]
