@@ -2,26 +2,25 @@
 above its own, nor from a sibling layer of the same rank."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "model"
 
-#: Bottom to top; the layers of one rank may not import each other. ``model/__init__.py`` (the public
-#: facade) and ``model/__main__.py`` sit above everything and are not checked.
-LAYERS = [
-    {"model.errors", "model._version"},
-    {"model.core"},
-    {"model.inputs"},
-    {"model.dynamics"},
-    {"model.engine"},
-    {"model.results"},
-    {"model.analysis", "model.calibration"},
-    {"model.sweeps"},
-    {"model.present"},
-    {"model.cli"},
-]
+
+def layer_order() -> list[set[str]]:
+    """The layers, bottom to top, as ``model/__init__.py``'s docstring lists them (the one place the order is
+    written): each numbered line names its layers, e.g. ``7. ``model.analysis`` and ``model.calibration``
+    (neither imports the other): ...``; layers of one rank may not import each other. ``model/__init__.py``
+    (the public facade) and ``model/__main__.py`` sit above everything and are not checked."""
+    doc = ast.get_docstring(ast.parse((PACKAGE / "__init__.py").read_text()))
+    numbered = re.findall(r"^\s*\d+\.\s+(.*?):", doc, flags=re.M)
+    return [set(re.findall(r"``(model\.\w+)``", line)) for line in numbered]
+
+
+LAYERS = layer_order()
 RANK = {layer: rank for rank, layers in enumerate(LAYERS) for layer in layers}
 
 
@@ -63,6 +62,11 @@ def upward(text: str, name: str, is_package: bool = False) -> list[str]:
 
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "params" not in p.relative_to(PACKAGE).parts
                  and p.relative_to(PACKAGE).as_posix() not in ("__init__.py", "__main__.py"))
+
+
+def test_the_order_is_read_from_the_package_docstring():
+    assert LAYERS[0] == {"model.errors", "model._version"} and LAYERS[-1] == {"model.cli"}
+    assert all(LAYERS) and len(RANK) == sum(len(layer) for layer in LAYERS) >= 10
 
 
 def test_every_module_has_a_layer():

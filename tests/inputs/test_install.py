@@ -114,6 +114,12 @@ def test_every_folder_of_params_is_shipped_as_a_package():
     assert {f"model.params.{f}" for f in folders} <= set(config["packages"])
 
 
+def test_every_subpackage_of_model_is_shipped():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "model").rglob("__init__.py")}
+    assert found and found <= set(config["packages"])
+
+
 @pytest.mark.slow
 def test_the_installed_wheel_runs_anywhere_and_writes_only_to_the_user_folder(tmp_path):
     source = tmp_path / "source"  # a copy, so that the build leaves nothing in the checkout
