@@ -9,8 +9,8 @@ the runs (the uncertainty the levers leave), monthly inflow against permanent
 losses, and a headline. :meth:`Explorer.widgets` wires a dropdown and sliders
 to it with ipywidgets.
 
-The levers are declared once, as data, in :data:`LEVERS`. A numeric lever's
-slider spans its registry range widened by :data:`WIDEN` of the bound's size
+The levers are declared once, as data, in :data:`~model.present.levers.LEVERS`. A numeric lever's
+slider spans its registry range widened by :data:`~model.present.levers.WIDEN` of the bound's size
 on each side (0.5x ``low`` to 1.5x ``high`` for positive bounds), clipped to
 what the quantity allows (no negative rates, no fraction above 1), so one can
 explore beyond the plausible range. A schedule lever (North Korean tranches,
@@ -18,18 +18,16 @@ migrant roundups) adds one event of the slider's size to the scenario's own
 schedule; its slider runs from zero to a multiple of a figure in the
 registry's evidence.
 
-To add a lever: append a :class:`Lever` with a registry key, a label with the
-slider's unit and that unit (pint); for a schedule, a :class:`ExtraEvent`.
+To add a lever: append a :class:`~model.present.levers.Lever` with a registry key, a label with the
+slider's unit and that unit (pint); for a schedule, a :class:`~model.present.levers.ExtraEvent`.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import textwrap
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -46,12 +44,8 @@ from ..inputs.registry import Event
 from ..analysis.sampling import sample
 from ..results.simulate import DEFAULT_DT, DEFAULT_START, simulate
 from ..results.summary import first_deficit_month, flows_over
-from ..inputs.units import conversion_factor
+from .levers import BY_NAME, LEVERS, _factor, slider_range
 
-#: Share of a registry bound's size by which a slider reaches beyond the plausible range on each side.
-WIDEN = 0.5
-#: Slider positions across a numeric lever's range (the step is rounded to 1, 2 or 5 times a power of ten).
-POSITIONS = 200
 #: Outputs the explorer draws; keeping only these makes a re-run several times cheaper.
 VARIABLES = ("front_total", "inflow", "losses", "net")
 BAND = (5, 50, 95)
@@ -76,103 +70,6 @@ LINE_STYLE = {
 }
 
 
-@dataclass(frozen=True)
-class ExtraEvent:
-    """An event a schedule lever adds to the scenario's schedule; the slider sets its size (persons).
-
-    The slider runs from 0 to ``multiple`` times the value of the registry's
-    evidence entry ``evidence``.
-    """
-
-    start: str
-    months: float
-    evidence: str
-    multiple: float
-
-
-@dataclass(frozen=True)
-class Lever:
-    """One slider: a registry key, its label (with the unit shown), and that unit (pint)."""
-
-    key: str
-    label: str
-    unit: str
-    event: ExtraEvent | None = None
-
-    @property
-    def name(self) -> str:
-        """Keyword for :meth:`Explorer.update` (the key with ``_`` for ``.``)."""
-        return self.key.replace(".", "_")
-
-    @property
-    def description(self) -> str:
-        if self.event is None:
-            return self.label
-        return f"{self.label}, {self.event.start} over {self.event.months:g} mo (persons)"
-
-
-LEVERS: tuple[Lever, ...] = (
-    Lever("casualties.monthly", "casualties at start (persons/month)", "person / month"),
-    Lever("casualties.growth_rate", "growth of casualties (%/year)", "percent / year"),
-    Lever("volunteer.signups", "volunteer sign-ups at start (persons/month)", "person / month"),
-    Lever("volunteer.bonus_growth", "growth of sign-up bonus (%/year)", "percent / year"),
-    Lever("volunteer.bonus_elasticity", "sign-ups' bonus elasticity (%/%)", "dimensionless"),
-    Lever("volunteer.fatigue_rate", "war fatigue: sign-ups' decay (%/year)", "percent / year"),
-    Lever("wounded.return_fraction", "wounded who return to duty (%)", "percent"),
-    Lever("desertion.rate", "desertion (% of the front per month)", "percent / month"),
-    Lever("dprk.tranches", "extra North Korean tranche", "person",
-          ExtraEvent("2025-03", 2, evidence="dprk_deployment_article", multiple=5)),
-    Lever("migrant.roundups", "extra migrant roundup (caught)", "person",
-          ExtraEvent("2025-06", 1, evidence="migrant_roundup_article", multiple=2)),
-)
-BY_NAME = {lever.name: lever for lever in LEVERS}
-
-
-@dataclass(frozen=True)
-class SliderRange:
-    """A slider's ``low``, ``high`` and ``step``, in the lever's unit."""
-
-    low: float
-    high: float
-    step: float
-
-    @property
-    def readout_format(self) -> str:
-        """d3 format showing the step's decimals (ipywidgets)."""
-        return f",.{max(0, -math.floor(math.log10(self.step)))}f"
-
-
-def _nice_step(width: float) -> float:
-    """The smallest of 1, 2 or 5 times a power of ten giving at most :data:`POSITIONS` positions."""
-    raw = width / POSITIONS
-    power = 10.0 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
-
-
-def _factor(lever: Lever, params: ParameterSet) -> float:
-    """Factor from the registry's canonical unit to the slider's unit."""
-    return conversion_factor(params[lever.key].unit, lever.unit)
-
-
-def slider_range(lever: Lever, params: ParameterSet) -> SliderRange:
-    """The slider for ``lever``: registry range widened by :data:`WIDEN`, or 0 to a multiple of evidence."""
-    if lever.event is not None:
-        high = lever.event.multiple * params.evidence[lever.event.evidence].value
-        step = _nice_step(high)
-        return SliderRange(0.0, high, step)
-    parameter = params[lever.key]
-    kind = parameter.spec.kind
-    low = parameter.low - WIDEN * abs(parameter.low)
-    high = parameter.high + WIDEN * abs(parameter.high)
-    low = low if kind.minimum is None else max(low, kind.minimum)
-    high = high if kind.maximum is None else min(high, kind.maximum)
-    factor = _factor(lever, params)
-    step = _nice_step((high - low) * factor)
-    # Rounded before floor and ceil: 1.2 / 0.01 is 120.00000000000001 in binary.
-    positions = round(low * factor / step, 6), round(high * factor / step, 6)
-    return SliderRange(math.floor(positions[0]) * step, math.ceil(positions[1]) * step, step)
-
-
 class Explorer:
     """Sliders' model: a scenario, a fixed Monte Carlo sample, and a figure redrawn in place.
 
@@ -189,7 +86,7 @@ class Explorer:
 
     Lever values (:meth:`update`, :meth:`defaults`) are in each lever's slider
     unit (see :data:`LEVERS`, e.g. casualty growth in % a year), keyed by
-    :attr:`Lever.name`.
+    :attr:`~model.present.levers.Lever.name`.
     """
 
     def __init__(self, scenario: str = BASELINE, months: int = 36, n: int = 200, seed: int = 0):
@@ -260,7 +157,7 @@ class Explorer:
     # ---- figure ----------------------------------------------------------------------------
 
     def update(self, scenario: str | None = None, **values: float) -> Figure:
-        """Set the levers (slider units, keyed by :attr:`Lever.name`), re-run the sample, redraw.
+        """Set the levers (slider units, keyed by :attr:`~model.present.levers.Lever.name`), re-run the sample, redraw.
 
         Levers not given take the scenario's own value. The first call builds
         :attr:`figure`; later calls change its data in place and return it.

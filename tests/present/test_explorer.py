@@ -13,7 +13,8 @@ import pytest
 
 import model
 from model.errors import InputError
-from model.present.explorer import BY_NAME, LEVERS, WIDEN, Explorer
+from model.present.explorer import Explorer
+from model.present.levers import BY_NAME, LEVERS, WIDEN
 from model.inputs.registry import OutOfRangeWarning
 from model.inputs.units import conversion_factor
 
