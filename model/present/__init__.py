@@ -1,4 +1,5 @@
-"""Presentation: what people read. ``plots`` draws the figures, ``report`` and ``html`` build the HTML
-report, ``explorer`` is the notebook explorer (widgets), ``docs`` generates ``docs/MODEL.md`` and
-``validation`` the validation report (``docs/VALIDATION.md``).
+"""Presentation: what people read. ``plots`` draws the figures; ``report`` gathers the briefing's findings and
+writes it, ``brief`` renders its page with ``html``; ``explorer`` is the notebook explorer (widgets) over the
+``levers`` it declares; ``docs`` generates ``docs/MODEL.md`` and ``validation`` the validation report
+(``docs/VALIDATION.md``).
 """
