@@ -56,7 +56,7 @@ def uncertainty(scenario: str = "baseline", n: int = 10_000, seed: int = 0, mont
             "source": p.entry.source, "distribution": p.entry.distribution,
             "low": p.low, "high": p.high, "mode": float(p.value)})
     ds.attrs.update({"sampling_method": method, "seed": seed, "sampled_parameters": ", ".join(keys)})
-    cf.add_history(ds.attrs, f"model.analysis.uncertainty({scenario!r}, n={n}, seed={seed}, months={months}, "
+    cf.add_history(ds.attrs, f"model.uncertainty({scenario!r}, n={n}, seed={seed}, months={months}, "
                              f"method={method!r}, dt={dt}, start={start!r}, variables={variables!r})")
     return ds
 
