@@ -33,7 +33,8 @@ def main() -> None:
 
     import numpy as np
 
-    from model.explorer import LEVERS, Explorer
+    from model.present.explorer import Explorer
+    from model.present.levers import LEVERS
 
     started = time.perf_counter()
     explorer = Explorer(args.scenario, months=args.months, n=args.n, seed=args.seed)

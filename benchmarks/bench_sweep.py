@@ -25,8 +25,8 @@ SPEC = Path(__file__).parent / "specs" / "large_metrics.yaml"
 
 
 def child(spec_path: str, backend: str, workers: int) -> dict:
-    from model.sweep_spec import SweepSpec
-    from model.sweeps import sweep
+    from model.sweeps.spec import SweepSpec
+    from model.sweeps.run import sweep
 
     spec = SweepSpec.load(spec_path)
     with tempfile.TemporaryDirectory() as folder:

@@ -11,7 +11,7 @@ import resource
 import time
 
 import model
-from model.sampling import sample, uncertain_keys
+from model.analysis.sampling import sample, uncertain_keys
 
 CORE_VARIABLES = ["front_total", "inflow", "losses", "net"]
 

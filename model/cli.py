@@ -20,13 +20,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import __version__, limits
-from . import spec as specs
+from ._version import __version__
+from .inputs import limits
+from .inputs import spec as specs
 from .errors import InputError
-from .parameters import BASELINE, load_params
-from .registry import OutOfRangeWarning, load_yaml
-from .results import OUTPUTS, expand_keys
-from .simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
+from .inputs.parameters import BASELINE, load_params
+from .inputs.registry import OutOfRangeWarning, load_yaml
+from .results.dataset import OUTPUTS, expand_keys
+from .results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
 
 
 def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
@@ -63,9 +64,9 @@ def _params(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .io import save_figure, write_netcdf
-    from .plots import run_figure
-    from .summary import text_summary
+    from .results.io import save_figure, write_netcdf
+    from .present.plots import run_figure
+    from .results.summary import text_summary
 
     params = _params(args)
     ds = simulate(params, months=args.months, dt=args.dt, start=args.start, method=args.method)
@@ -78,9 +79,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .comparison import compare, comparison_table
-    from .io import atomic_write, save_figure, write_netcdf
-    from .plots import comparison_figure
+    from .analysis.comparison import compare, comparison_table
+    from .results.io import atomic_write, save_figure, write_netcdf
+    from .present.plots import comparison_figure
 
     names = args.names or None
     for name in names or ():
@@ -100,7 +101,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_breakeven(args: argparse.Namespace) -> int:
-    from .breakeven import solve
+    from .analysis.breakeven import solve
 
     params = _params(args)
     print(solve(params, args.lever, args.target, months=args.months, dt=args.dt, start=args.start))
@@ -108,9 +109,9 @@ def cmd_breakeven(args: argparse.Namespace) -> int:
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
-    from .io import save_figure, write_netcdf
-    from .plots import fan_chart
-    from .uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
+    from .results.io import save_figure, write_netcdf
+    from .present.plots import fan_chart
+    from .analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
 
     params = load_params(args.scenario)  # an unknown scenario fails before sampling
     name = params.scenario  # a scenario given as a file is named by it
@@ -136,8 +137,8 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .sweep_spec import SweepSpec
-    from .sweeps import sweep
+    from .sweeps.spec import SweepSpec
+    from .sweeps.run import sweep
 
     spec = SweepSpec.load(args.spec)
     store = Path(args.out) if args.out else Path("results") / f"sweep-{spec.spec.name}"
@@ -150,9 +151,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from .io import atomic_write, save_figure
-    from .plots import sensitivity_chart
-    from .sensitivity import ranking, sensitivity
+    from .results.io import atomic_write, save_figure
+    from .present.plots import sensitivity_chart
+    from .analysis.sensitivity import ranking, sensitivity
 
     name = load_params(args.scenario).scenario  # an unknown scenario fails before sampling
     result = sensitivity(args.scenario, method=args.method, n=args.n, seed=args.seed, months=args.months,
@@ -173,9 +174,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from .calibration import calibrate, check_scenario_name, save_overlay
-    from .io import atomic_write, save_figure
-    from .plots import calibration_figure
+    from .calibration.fit import calibrate, check_scenario_name, save_overlay
+    from .results.io import atomic_write, save_figure
+    from .present.plots import calibration_figure
 
     if args.save:  # refused before minutes of fitting; the projection keeps the baseline's ranges
         check_scenario_name(args.save, force=args.force)
@@ -202,7 +203,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import write_report
+    from .present.validation import write_report
 
     path = write_report(args.out, n=args.n, seed=args.seed)
     print(f"Wrote {path} and its figures in {Path(args.out) / 'figures'}")
@@ -241,8 +242,8 @@ def _json_record(parameter) -> dict[str, object]:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from . import cf
-    from .lineage import tree
+    from .results import cf
+    from .core.lineage import tree
 
     params = _params(args)
     name = args.name
@@ -289,8 +290,8 @@ def _print_provenance(params, key: str, full: bool, indent: str = "") -> None:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from .docs import model_markdown
-    from .io import atomic_write
+    from .present.docs import model_markdown
+    from .results.io import atomic_write
 
     text = model_markdown(load_params())
     path = atomic_write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -299,7 +300,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import report
+    from .present.report import report
 
     path = report(args.scenarios, n=args.n, seed=args.seed, months=args.months, sobol_n=args.sobol_n, out=args.out,
                   dt=args.dt, start=args.start)
@@ -380,7 +381,7 @@ def check_arguments(args: argparse.Namespace) -> None:
         if given(option):
             setattr(args, option, [_scenario(name) for name in given(option)])
     if given("out") is not None:
-        from .io import check_output
+        from .results.io import check_output
         check_output(args.out, "--out", file=args.command in _FILE_OUT)
 
 
@@ -390,7 +391,8 @@ def _check_sizes(args: argparse.Namespace) -> None:
     The library names its arguments (``n``, ``workers``); the error names the
     option instead (``--n``, ``--workers``), mapped here only.
     """
-    from . import sensitivity, sweeps, uncertainty
+    from .analysis import sensitivity, uncertainty
+    from .sweeps import run as sweeps
 
     checks = {"uncertainty": lambda: uncertainty.check_size(load_params(args.scenario), args.n, args.months, args.dt),
               "sensitivity": lambda: sensitivity.check_size(load_params(args.scenario), args.method, args.n,
@@ -458,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     mc.set_defaults(handler=cmd_uncertainty)
 
     sw = commands.add_parser("sweep", help="run a sweep spec in chunks into a resumable store")
-    sw.add_argument("spec", help="sweep spec (YAML); see model/sweep_spec.py and benchmarks/specs/")
+    sw.add_argument("spec", help="sweep spec (YAML); see model/sweeps/spec.py and benchmarks/specs/")
     sw.add_argument("--out", help="store folder (default results/sweep-NAME)")
     sw.add_argument("--backend", default="inline", choices=["inline", "processes", "dask"])
     sw.add_argument("--scheduler", help="address of a dask.distributed scheduler (dask backend)")

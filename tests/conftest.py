@@ -17,9 +17,9 @@ import xarray as xr
 from hypothesis import HealthCheck, settings
 
 import model
-from model.paths import params_dir
-from model.checks import conservation_residual, without_recruitment  # noqa: F401 (used by tests)
-from model.structure import FLOWS, STOCKS
+from model.inputs.paths import params_dir
+from model.results.checks import conservation_residual, without_recruitment  # noqa: F401 (used by tests)
+from model.core.structure import FLOWS, STOCKS
 
 from . import synthetic
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from model.parameters import ParameterSet
-from model.spec import CASUALTY_MODES
-from model.structure import POOLED
+from model.inputs.parameters import ParameterSet
+from model.inputs.spec import CASUALTY_MODES
+from model.core.structure import POOLED
 
 #: Months an event may start in, around the default start (2024-12), including the start month itself.
 EVENT_STARTS = ("2024-10", "2024-12", "2025-01", "2025-06", "2026-02", "2027-11")
@@ -38,7 +38,7 @@ def parameter_values(draw, params: ParameterSet) -> dict[str, float]:
     """One value for every numeric parameter, inside its range, that passes the registry's cross-checks.
 
     The captured fraction is drawn up to ``1 - killed_fraction`` and the deployed total from the sum of
-    the pooled sources' front strengths up, as :func:`model.parameters.check_consistency` requires.
+    the pooled sources' front strengths up, as :func:`model.inputs.parameters.check_consistency` requires.
     """
     tied = {"casualties.captured_fraction", "force.deployed_total"}
     values = {k: draw(in_range(params, k)) for k, p in params.items() if p.spec.numeric and k not in tied}

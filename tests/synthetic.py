@@ -1,7 +1,7 @@
 """A small synthetic parameter folder for equation tests with closed forms.
 
 :func:`write_folder` writes a registry with every key the model requires (the
-list comes from :data:`model.spec.SPECS`, so a parameter added to the model is
+list comes from :data:`model.inputs.spec.SPECS`, so a parameter added to the model is
 covered without editing this file) and one scenario overlay. Values are round
 numbers chosen for arithmetic, not for realism, and every range is wide enough
 that a test may override a value within it. Analysts editing
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from model import spec
-from model.paths import REGISTRY_FILE, SCENARIO_FOLDER
+from model.inputs import spec
+from model.inputs.paths import REGISTRY_FILE, SCENARIO_FOLDER
 
 #: Value, low and high (canonical unit) by kind, for keys without their own line in :data:`VALUES`.
 BY_KIND: dict[str, tuple[float, float, float]] = {

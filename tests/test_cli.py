@@ -76,8 +76,8 @@ def test_explain_traces_an_output_to_its_sources():
 
 
 def test_explain_shows_every_driver_once_as_a_tree(baseline):
-    from model.lineage import expand_keys
-    from model.results import OUTPUTS
+    from model.core.lineage import expand_keys
+    from model.results.dataset import OUTPUTS
 
     status, text = run_cli("explain", "net")
     assert status == 0
@@ -123,7 +123,7 @@ def test_e_notation_is_a_number_on_the_command_line_and_in_files(params_copy, tm
 
 
 def test_scenario_may_be_given_as_its_file(tmp_path):
-    from model.paths import params_dir
+    from model.inputs.paths import params_dir
 
     path = params_dir() / "scenarios" / "high_intensity.yaml"
     status, _ = run_cli("run", "--months", "2", "--out", str(tmp_path), "--scenario", str(path))
@@ -141,7 +141,7 @@ def test_malformed_yaml_through_the_installed_command(params_copy, tmp_path):
 
 
 def test_results_are_ordinary_files_readable_as_the_umask_allows(tmp_path):
-    from model.io import atomic_write
+    from model.results.io import atomic_write
 
     previous = os.umask(0o022)
     try:

@@ -1,0 +1,91 @@
+"""Monte Carlo uncertainty: a scenario run over samples of its uncertain parameters.
+
+:func:`uncertainty` returns one dataset with a ``run`` dimension, the sampled
+parameters as variables along ``run`` (named after their key with ``__`` for
+the dot, e.g. ``casualties__monthly``, the key itself in the attribute ``key``,
+with their units and sources) and every output of :func:`model.simulate`; :func:`percentiles`,
+:func:`deficit_probability` and :func:`front_below` summarise it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..results import cf
+from ..inputs import limits
+from ..inputs.parameters import ParameterSet, load_params
+from .sampling import sample, sample_values, uncertain_keys
+from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, result_values, simulate
+from ..results.summary import headline
+
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+def check_size(params: ParameterSet, n: int, months: int, dt: float, variables: Sequence[str] | None = None,
+               where: str = "uncertainty", key: str = "n") -> None:
+    """Refuse, before sampling, ``n`` runs whose sample and results would not fit in memory
+    (:mod:`model.inputs.limits`)."""
+    limits.whole(n, where, key, 1)
+    limits.memory(result_values(n, months, dt, variables) + sample_values(n, len(uncertain_keys(params))), where, key,
+                  f"{n:,} runs of {months:,} months")
+
+
+def uncertainty(scenario: str = "baseline", n: int = 10_000, seed: int = 0, months: int = DEFAULT_MONTHS,
+                method: str = "lhs", dt: float = DEFAULT_DT, start: str = DEFAULT_START,
+                variables: Sequence[str] | None = None) -> xr.Dataset:
+    """Run ``n`` samples of ``scenario``'s uncertain parameters in one vectorized pass.
+
+    Returns the :func:`model.simulate` dataset (dimension ``run``) with each
+    sampled parameter added as a variable along ``run`` (see
+    :func:`model.results.cf.variable_name`; ``low``, ``high`` and ``mode`` in the
+    parameter's canonical unit, ``unit_label``) and the sampling settings in the attrs.
+    """
+    params = load_params(scenario)
+    keys = uncertain_keys(params)
+    check_size(params, n, months, dt, variables)
+    batch = sample(params, n, method=method, seed=seed, keys=keys)
+    ds = simulate(batch, months=months, dt=dt, start=start, variables=variables)
+    for key in keys:
+        p = params[key]
+        ds[cf.variable_name(key)] = ("run", batch.value(key), {
+            "key": key, "long_name": p.entry.description.strip(), **cf.unit_attrs(p.unit), "drivers": key,
+            "source": p.entry.source, "distribution": p.entry.distribution,
+            "low": p.low, "high": p.high, "mode": float(p.value)})
+    ds.attrs.update({"sampling_method": method, "seed": seed, "sampled_parameters": ", ".join(keys)})
+    cf.add_history(ds.attrs, f"model.uncertainty({scenario!r}, n={n}, seed={seed}, months={months}, "
+                             f"method={method!r}, dt={dt}, start={start!r}, variables={variables!r})")
+    return ds
+
+
+def percentiles(ds: xr.Dataset, q: Sequence[float] = PERCENTILES) -> pd.DataFrame:
+    """Percentiles over runs of the headline numbers (persons; months for the first deficit)."""
+    numbers = headline(ds)
+    rows = {
+        "net balance, first 12 months": numbers["net_12m"],
+        f"net balance, {ds.sizes['time'] - 1} months": numbers["net_horizon"],
+        "front strength at the horizon": numbers["front_end"],
+        "change in front strength": numbers["front_change"],
+        "monthly inflow, first month": ds.inflow.isel(time=0),
+        "monthly permanent losses, first month": ds.losses.isel(time=0),
+    }
+    return pd.DataFrame({name: np.nanpercentile(values.values, q) for name, values in rows.items()},
+                        index=[f"p{p:g}" for p in q]).T
+
+
+def deficit_share(ds: xr.Dataset) -> float:
+    """Share of runs in which permanent losses exceed inflow in at least one month."""
+    return float(np.mean(~np.isnan(headline(ds)["first_deficit_month"].values)))
+
+
+def deficit_probability(ds: xr.Dataset) -> xr.DataArray:
+    """Probability, by month, that permanent losses exceed inflow (share of runs)."""
+    return (ds.losses > ds.inflow).isel(time=slice(0, -1)).mean("run")
+
+
+def front_below(ds: xr.Dataset, threshold: float) -> xr.DataArray:
+    """Probability, by month, that front strength is below ``threshold`` persons (share of runs)."""
+    return (ds.front_total < threshold).mean("run")

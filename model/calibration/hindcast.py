@@ -1,0 +1,129 @@
+"""The hindcast: the model run over months already on record, driven by the recorded casualties.
+
+``params/hindcast/calibration.yaml`` names the overlay that sets the starting
+point (``params/hindcast/hindcast_2023.yaml``: the force and pools of January
+2023), the first month, the last recorded month to use, the series that drives
+the casualties, the parameters to fit and the observed series to compare with
+(see :mod:`model.calibration.targets`). :func:`hindcast_params` returns the parameter set
+with ``casualties.recorded`` filled from the driver series, so every month of
+the hindcast takes the casualties that were reported for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from ..errors import InputError
+from ..inputs.observed import load_observed
+from ..inputs.parameters import ParameterSet, load_overlay
+from ..inputs.paths import display, locate
+from ..inputs.registry import Event, _Strict, month, parse_file
+from ..inputs.schedules import month_index, month_label
+from ..core.structure import SOURCES
+
+HINDCAST_FOLDER = "hindcast"
+CONFIG_FILE = "calibration.yaml"
+
+
+class TargetSpec(_Strict):
+    """How one observed series is compared with the model (see :mod:`model.calibration.targets`)."""
+
+    output: str
+    measure: Literal["level", "annual", "increment"]
+    source: str | None = None
+    floor: bool = False
+
+
+class CalibrationConfig(_Strict):
+    overlay: str
+    start: str
+    through: str
+    driver: str
+    fit: list[str] = Field(min_length=1)
+    targets: dict[str, TargetSpec]
+
+    _months = field_validator("start", "through", mode="before")(lambda value: month(value))
+
+
+def config_path(folder: str | Path | None = None) -> Path:
+    return locate(f"{HINDCAST_FOLDER}/{CONFIG_FILE}", folder)
+
+
+def load_config(folder: str | Path | None = None) -> CalibrationConfig:
+    """The calibration configuration, validated (one-line error naming file and key).
+
+    Each target must name an observed series, a model output and (if any) a source.
+    """
+    path = config_path(folder)
+    config = parse_file(path, CalibrationConfig)
+    where, series = display(path), load_observed(folder)
+    for name, target in config.targets.items():
+        if name not in series:
+            raise InputError(where, f"targets.{name}", f"expected the name of an observed series ({', '.join(series)})")
+        if target.source is not None and target.source not in SOURCES:
+            raise InputError(where, f"targets.{name}.source", f"expected one of {', '.join(SOURCES)}, "
+                                                              f"got {target.source!r}")
+    return config
+
+
+def horizon(start: str, through: str) -> int:
+    """Months from the start of ``start`` to the end of ``through`` (both ``'YYYY-MM'``)."""
+    return month_index(through) - month_index(start) + 1
+
+
+def recorded_casualties(driver: str, start: str, through: str, folder: str | Path | None = None,
+                        through_from: str | None = None) -> tuple[Event, ...]:
+    """The driver series' monthly values from ``start`` to ``through`` as one-month events (persons).
+
+    Raises :class:`InputError` when a month in that span is missing from the record, naming
+    ``through_from`` (where ``through`` was given: an option such as ``--through``; default the
+    calibration configuration).
+    """
+    observed = load_observed(folder)
+    where = display(config_path(folder))
+    if driver not in observed:
+        raise InputError(where, "driver",
+                         f"expected one of the observed series ({', '.join(observed)}), got {driver!r}")
+    data = observed[driver].data["value"]
+    months = {stamp.strftime("%Y-%m"): float(value) for stamp, value in data.items()}
+    first = month_index(start)
+    span = [month_label(first + i) for i in range(horizon(start, through))]
+    missing = [m for m in span if m not in months]
+    if missing:
+        raise InputError(through_from or where, "through", f"expected months inside the {driver} record "
+                         f"({min(months)} to {max(months)}); {missing[0]} is not recorded")
+    return tuple(Event(start=m, size=months[m], months=1) for m in span)
+
+
+def hindcast_params(config: CalibrationConfig | None = None, through: str | None = None,
+                    folder: str | Path | None = None) -> tuple[ParameterSet, str, int]:
+    """The hindcast's parameters, its first month and its length in months.
+
+    ``through`` (``'YYYY-MM'``, default the configuration's) is the last month simulated.
+    """
+    config = config or load_config(folder)
+    given = through
+    through = _checked_through(config, through, folder)
+    overlay = config_path(folder).parent / config.overlay
+    params = load_overlay(overlay, folder)
+    recorded = recorded_casualties(config.driver, config.start, through, folder,
+                                   through_from="--through" if given not in (None, config.through) else None)
+    params = params.with_values({"casualties.recorded": recorded},
+                                where=f"{display(overlay)} + {config.driver} record to {through}")
+    return params, config.start, horizon(config.start, through)
+
+
+def _checked_through(config: CalibrationConfig, through: str | None, folder: str | Path | None) -> str:
+    through = config.through if through is None else through
+    where = display(config_path(folder)) if through == config.through else "--through"
+    try:
+        month(through)
+    except ValueError as exc:
+        raise InputError(where, "through", str(exc)) from None
+    if horizon(config.start, through) < 2:
+        raise InputError(where, "through", f"expected a month after the hindcast's start {config.start}, "
+                                           f"got {through}")
+    return through

@@ -1,0 +1,11 @@
+"""Inputs: everything the model reads, checked, before any equation runs.
+
+``paths`` finds the parameter folders, ``textfiles`` reads them, ``units`` converts units (pint),
+``spec`` is the parameter specification (which keys exist and what each must hold), ``registry`` loads and
+validates ``params/registry.yaml``, ``limits`` holds the bounds the loaders enforce, ``scenarios`` applies
+scenario overlays, ``schedules`` expands dated events to months, ``observed`` loads observed series,
+``parameters`` assembles the :class:`~model.inputs.parameters.ParameterSet`, and ``snapshot`` records the
+parameters a run used.
+
+Imports only from :mod:`model.core` (and :mod:`model.errors`).
+"""

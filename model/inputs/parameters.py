@@ -1,0 +1,358 @@
+"""Parameter sets: the registry, a scenario's overlay on it, and overrides.
+
+:func:`load_params` is the entry point. A :class:`ParameterSet` maps registry
+keys to :class:`~model.inputs.registry.Parameter` objects (value in canonical units
+plus provenance). Any numeric value may be a 1-D array of shape ``(n_runs,)``;
+all arrays in a set share that length, and :func:`model.simulate` runs them
+together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from math import ceil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from . import spec as specs
+from ..errors import InputError
+from . import limits
+from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
+from .registry import (KINDS, OVERRIDE, Event, EvidenceEntry, OutOfRangeWarning, Override, Parameter, invalid_input,
+                       load_registry, load_yaml, parse_file, read_yaml)
+from .scenarios import ScenarioFile, merge_overlay
+from .schedules import month_index
+from ..core.structure import POOLED
+from .units import conversion_factor, registry as unit_registry
+
+BASELINE = "baseline"
+
+#: How the ``where`` of :meth:`ParameterSet.with_values` reads in provenance, for the usual callers.
+OVERRIDE_ORIGINS = {
+    "--set": "set on the command line (--set)",
+    "with_values()": "with_values() in Python",
+    "load_params(overrides=...)": "load_params(overrides=...) in Python",
+}
+
+
+@dataclass(frozen=True)
+class ParameterSet(Mapping[str, Parameter]):
+    """An immutable, validated set of model parameters with provenance.
+
+    Use ``params[key].value`` for a value in its canonical unit (see
+    ``params[key].unit``), :meth:`with_values` to change values, and
+    :meth:`table` to see every value with its source. Array values are
+    read-only copies: changing the array a caller passed in never changes a set.
+    """
+
+    parameters: dict[str, Parameter]
+    evidence: dict[str, EvidenceEntry]
+    scenario: str = BASELINE
+    description: str = ""
+    files: tuple[str, ...] = field(default=())
+    #: The overlay file's path when the set was loaded from a file outside the scenario folders, else ``None``.
+    loaded_from: str | None = None
+
+    def __getitem__(self, key: str) -> Parameter:
+        return self.parameters[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.parameters)
+
+    def __len__(self) -> int:
+        return len(self.parameters)
+
+    def __repr__(self) -> str:
+        batch = f", batch of {self.batch_size} runs" if self.batch_size else ""
+        return f"<ParameterSet scenario={self.scenario!r}: {len(self)} parameters{batch}>"
+
+    def value(self, key: str) -> Any:
+        """Value of ``key`` in its canonical unit (a float, an array, a string or events)."""
+        return self.parameters[key].value
+
+    @property
+    def batch_size(self) -> int | None:
+        """Number of runs when any value is an array, else ``None``."""
+        sizes = {np.size(p.value) for p in self.parameters.values() if isinstance(p.value, np.ndarray)}
+        return sizes.pop() if sizes else None
+
+    @property
+    def overrides(self) -> dict[str, Override]:
+        """The values set after loading that change the scenario, by key (a Monte Carlo sample's draws aside)."""
+        return {k: p.override for k, p in self.parameters.items() if p.override is not None and not p.override.sampled}
+
+    @property
+    def label(self) -> str:
+        """The scenario's name, or what overrode it: ``"baseline with overrides (casualties.monthly=50000)"``."""
+        return run_label(self.scenario, [o.describe(k) for k, o in self.overrides.items()])
+
+    @property
+    def file_stem(self) -> str:
+        """A file name (without suffix) for this set's results: the scenario, or ``baseline+overrides-1a2b3c``."""
+        return f"{self.scenario}+overrides-{self.digest()[:6]}" if self.overrides else self.scenario
+
+    def range_warnings(self) -> list[str]:
+        """One line for each overridden value outside its plausible range (see :class:`OutOfRangeWarning`)."""
+        lines = (self.parameters[key].range_warning() for key in self.overrides)
+        return [line for line in lines if line]
+
+    def with_values(self, values: Mapping[str, Any], where: str = "with_values()", *,
+                    kind: str = OVERRIDE) -> ParameterSet:
+        """A copy with some values replaced, validated as the registry is, and recorded as overrides.
+
+        Values are in the canonical unit, or strings with a unit such as
+        ``"1600 person / day"``; numeric values may be arrays of shape
+        ``(n_runs,)`` (copied, and held read-only). Bad keys or values raise
+        :class:`InputError` naming ``where`` and the key. Each replaced
+        parameter carries an :class:`~model.inputs.registry.Override` saying who set
+        it (``where``, described by :data:`OVERRIDE_ORIGINS`) and what it
+        replaced. A value outside its plausible range is allowed, with one
+        :class:`~model.inputs.registry.OutOfRangeWarning` per key naming the range.
+        ``kind`` (see :data:`~model.inputs.registry.KINDS`) is ``"sample"`` for a
+        Monte Carlo sample's draws (inside their ranges by construction: not
+        checked, not counted in :attr:`label`) and ``"search"`` for a solver's
+        or a stress test's trial values (not warned about: leaving the range is
+        their point).
+        """
+        if kind not in KINDS:
+            raise InputError(where, "kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+        updated = dict(self.parameters)
+        origin = OVERRIDE_ORIGINS.get(where, where)
+        for key, raw in values.items():
+            current = updated.get(key)
+            if current is None:
+                raise InputError(where, key, "unknown parameter (see `manpower params` for the keys)")
+            updated[key] = current.overridden(_coerce(current, raw, where), where, origin, kind)
+        result = replace(self, parameters=updated)
+        check_consistency(result, where)
+        if kind == OVERRIDE:
+            for key in values:
+                line = result[key].range_warning()
+                if line:
+                    warnings.warn(line, OutOfRangeWarning, stacklevel=2)
+        return result
+
+    def table(self) -> pd.DataFrame:
+        """Every parameter with its value, unit, range and provenance, one row each."""
+        return pd.DataFrame([p.provenance() for p in self.parameters.values()]).set_index("key")
+
+    def digest(self) -> str:
+        """Short hash of the values (not the prose), to stamp results with."""
+        sha = hashlib.sha256()
+        for key, parameter in sorted(self.parameters.items()):
+            value = parameter.value
+            sha.update(key.encode())
+            if isinstance(value, np.ndarray):
+                sha.update(np.ascontiguousarray(value, dtype=float).tobytes())
+            elif isinstance(value, tuple):
+                sha.update(json.dumps([e.model_dump() for e in value], sort_keys=True).encode())
+            else:
+                sha.update(repr(value).encode())
+        return sha.hexdigest()[:12]
+
+
+def run_label(scenario: str, overrides: Sequence[str]) -> str:
+    """A run's name for titles: the scenario, and its overrides as ``key=value`` texts when there are any."""
+    if not overrides:
+        return scenario
+    if len(overrides) <= 3:
+        return f"{scenario} with overrides ({', '.join(overrides)})"
+    return f"{scenario} with {len(overrides)} overrides ({', '.join(overrides[:2])}, ...)"
+
+
+def overrides_attr(params: ParameterSet) -> str:
+    """The overrides of ``params`` as a JSON list of ``key=value`` texts (the datasets' ``overrides`` attribute)."""
+    return json.dumps([o.describe(k) for k, o in params.overrides.items()], ensure_ascii=False)
+
+
+def label_from_attrs(attrs: Mapping[str, Any]) -> str:
+    """:func:`run_label` of a dataset, from its ``scenario`` and ``overrides`` attributes."""
+    return run_label(str(attrs.get("scenario", "")), json.loads(attrs.get("overrides") or "[]"))
+
+
+def _coerce(parameter: Parameter, raw: Any, where: str) -> Any:
+    """Turn a user-given value into the parameter's canonical form, or raise.
+
+    A number is a finite int or float (or a 1-D array of them) of magnitude at most
+    :data:`model.inputs.limits.MAX_MAGNITUDE`, or a text with a unit; booleans, mappings
+    and nested lists are refused, never read as 0 or 1.
+    """
+    key, kind = parameter.key, parameter.spec.kind
+    if kind is specs.CHOICE:
+        if not isinstance(raw, str) or raw not in parameter.spec.choices:
+            raise InputError(where, key, f"expected one of {', '.join(parameter.spec.choices)}, got {raw!r}")
+        return raw
+    if kind is specs.SCHEDULE:
+        return _coerce_schedule(key, raw, where)
+    if isinstance(raw, str):
+        raw = _parse_quantity(key, raw, parameter.unit, where)
+    if limits.has_boolean(raw) or isinstance(raw, Mapping):
+        raise InputError(where, key, f"expected a number in {parameter.unit}, got {raw!r}")
+    try:
+        array = np.array(raw, dtype=float)  # a copy: the caller's array may change later
+    except (TypeError, ValueError):
+        raise InputError(where, key, f"expected a number in {parameter.unit}, got {raw!r}") from None
+    if array.ndim > 1 or array.size == 0:
+        raise InputError(where, key, f"expected a number or a 1-D array of numbers, got shape {array.shape}")
+    limits.magnitude(array, where, key, parameter.unit)
+    for number in (array.min(), array.max()):  # the bounds are an interval: its ends decide
+        problem = kind.violation(float(number))
+        if problem:
+            raise InputError(where, key, f"expected {problem} ({kind.name} in {parameter.unit}), got {number:g}")
+    return float(array) if array.ndim == 0 else array
+
+
+def _parse_quantity(key: str, text: str, unit: str, where: str) -> float:
+    try:
+        quantity = unit_registry().Quantity(text)
+    except Exception:
+        raise InputError(where, key, f"expected a number or a quantity like '1600 person / day', got {text!r}") from None
+    if isinstance(quantity, (int, float)):
+        return float(quantity)
+    if quantity.unitless:  # a plain number such as '5e4': in the parameter's unit
+        return float(quantity.magnitude)
+    try:
+        factor = conversion_factor(str(quantity.units), unit)
+    except ValueError as exc:
+        raise InputError(where, key, str(exc)) from None
+    magnitude = quantity.magnitude
+    if isinstance(magnitude, bool) or not isinstance(magnitude, (int, float)):
+        raise InputError(where, key, f"expected one number with a unit, got {text!r}")
+    with np.errstate(over="ignore"):
+        return float(np.float64(magnitude) * factor)
+
+
+def _coerce_schedule(key: str, raw: Any, where: str) -> tuple[Event, ...]:
+    if isinstance(raw, str):
+        try:
+            raw = load_yaml(raw)
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or "malformed"
+            raise InputError(where, key, f"expected a list of events like [{{start: 2025-06, size: 10000, months: 1}}] "
+                                         f"in valid YAML ({problem})") from None
+    if raw is None:
+        raw = []
+    if not isinstance(raw, (list, tuple)):
+        raise InputError(where, key, "expected a list of events like [{start: 2025-06, size: 10000, months: 1}]")
+    events = []
+    for i, item in enumerate(raw):
+        if isinstance(item, Event):
+            events.append(item)
+            continue
+        if isinstance(item, Mapping):
+            for name in ("size", "months"):
+                number = item.get(name)
+                if isinstance(number, (int, float)) and not isinstance(number, bool):
+                    limits.magnitude(number, where, f"{key}[{i}].{name}")
+        try:
+            events.append(Event.model_validate(item, strict=isinstance(item, Mapping)))
+        except ValidationError as exc:
+            raise invalid_input(where, exc, prefix=f"{key}[{i}]") from None
+    return tuple(events)
+
+
+def check_consistency(params: ParameterSet, where: str) -> None:
+    """Constraints that tie parameters together, checked for every run of a batch."""
+    killed = np.asarray(params.value("casualties.killed_fraction"))
+    captured = np.asarray(params.value("casualties.captured_fraction"))
+    if np.any(killed + captured > 1.0):
+        raise InputError(where, "casualties.captured_fraction",
+                         "expected killed_fraction + captured_fraction <= 1")
+    others = sum(np.asarray(params.value(f"front_initial.{s}")) for s in POOLED)
+    if np.any(others > np.asarray(params.value("force.deployed_total"))):
+        raise InputError(where, "force.deployed_total",
+                         "expected at least the sum of front_initial.* (volunteers are the remainder)")
+    recorded = params.value("casualties.recorded")
+    covered = [month_index(e.start) + i for e in recorded for i in range(ceil(e.months))]
+    if len(covered) != len(set(covered)):
+        raise InputError(where, "casualties.recorded", "expected each month recorded at most once")
+    sizes = {np.size(p.value) for p in params.parameters.values() if isinstance(p.value, np.ndarray)}
+    if len(sizes) > 1:
+        raise InputError(where, "(batch)", f"expected all arrays to have one length, got lengths {sorted(sizes)}")
+
+
+def scenario_names(folder: str | Path | None = None) -> list[str]:
+    """Names of the scenarios in ``scenarios/`` of the user's and the shipped folders (``baseline`` first)."""
+    names = sorted({p.stem for root in read_dirs(folder) for p in (root / SCENARIO_FOLDER).glob("*.yaml")})
+    return [BASELINE] + [n for n in names if n != BASELINE]
+
+
+def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = None,
+                folder: str | Path | None = None) -> ParameterSet:
+    """Load the registry, apply a scenario overlay and then overrides.
+
+    Parameters
+    ----------
+    scenario : str
+        Name of a file in ``params/scenarios`` (without ``.yaml``), ``"baseline"``, or the path
+        of an overlay file anywhere (ending in ``.yaml``; its ``name`` must be its file's).
+    overrides : mapping, optional
+        ``{key: value}``; values in the parameter's canonical unit or as a string
+        with a unit; numeric values may be arrays of shape ``(n_runs,)``.
+    folder : path, optional
+        Parameter folder; default the user's folder, then the shipped defaults (:func:`model.inputs.paths.locate`).
+    """
+    root = Path(folder) if folder is not None else None
+    if str(scenario).endswith(".yaml"):
+        params = replace(load_overlay(scenario, folder), loaded_from=str(scenario))
+        taken = locate(f"{SCENARIO_FOLDER}/{params.scenario}.yaml", root)
+        if (params.scenario in scenario_names(root) or params.scenario == BASELINE) and (
+                not taken.exists() or taken.resolve() != Path(scenario).resolve()):
+            raise InputError(display(Path(scenario)), "name", f"expected a name no scenario of the parameter folder "
+                             f"has; {params.scenario!r} is taken (rename `name:` and the file)")
+    else:
+        params = _load_scenario(root, scenario, seen=())
+        check_consistency(params, params.files[-1])
+    if overrides:
+        params = params.with_values(overrides, where="load_params(overrides=...)")
+    return params
+
+
+def _load_scenario(root: Path | None, name: str, seen: tuple[str, ...]) -> ParameterSet:
+    registry_path = locate(REGISTRY_FILE, root)
+    scenario_path = locate(f"{SCENARIO_FOLDER}/{name}.yaml", root)
+    if name == BASELINE and not scenario_path.exists():
+        parameters, evidence = load_registry(registry_path)
+        return ParameterSet(parameters, evidence, BASELINE, "Late-2024 status quo", (display(registry_path),))
+    if not scenario_path.exists():
+        known = ", ".join(scenario_names(root))
+        raise InputError(display(scenario_path), "scenario", f"no such scenario {name!r}; expected one of {known}")
+    return _apply_overlay(root, scenario_path, seen)
+
+
+def _apply_overlay(root: Path | None, path: Path, seen: tuple[str, ...]) -> ParameterSet:
+    """The overlay file at ``path`` applied to the scenario it is based on; its name must be its file's."""
+    where, name = display(path), path.stem
+    overlay = parse_file(path, ScenarioFile, read_yaml(path))
+    if overlay.name != name:
+        raise InputError(where, "name", f"expected {name!r} (the file's name), got {overlay.name!r}")
+    if name in seen:
+        raise InputError(where, "based_on", f"expected no cycle, got {' -> '.join(seen + (name,))}")
+    if name == BASELINE:
+        registry_path = locate(REGISTRY_FILE, root)
+        parameters, evidence = load_registry(registry_path)
+        base = ParameterSet(parameters, evidence, BASELINE, "", (display(registry_path),))
+    else:
+        base = _load_scenario(root, overlay.based_on, seen + (name,))
+    parameters = merge_overlay(base.parameters, overlay, where)
+    return ParameterSet(parameters, base.evidence, name, overlay.description, base.files + (where,))
+
+
+def load_overlay(path: str | Path, folder: str | Path | None = None) -> ParameterSet:
+    """Parameters of an overlay file kept outside ``params/scenarios`` (e.g. the hindcast's), validated.
+
+    ``folder`` is the parameter folder whose registry and scenarios the overlay builds on.
+    """
+    root = Path(folder) if folder is not None else None
+    params = _apply_overlay(root, Path(path), seen=())
+    check_consistency(params, params.files[-1])
+    return params

@@ -1,0 +1,79 @@
+"""Scenario overlays: named changes to the registry, each with its reason.
+
+A scenario file in ``params/scenarios/NAME.yaml``::
+
+    name: high_intensity
+    description: November 2024's casualty level becomes the norm and keeps rising
+    based_on: baseline            # or another scenario; overlays compose
+    set:
+      casualties.growth_rate:
+        value: 0.2
+        unit: 1 / year
+        low: 0.0                  # a change may touch the value, the range or a schedule
+        high: 0.5
+        reason: Casualties rose 70% from 2023 to 2024 (UGS via ISW)
+        source: ...               # optional: provenance fields replace the base entry's
+
+Only parameters that exist may be set; each change must give its ``reason``.
+The fields given replace those of the base entry, and the merged entry is
+validated as a registry entry is (unit, bounds, range containing the value).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from ..errors import InputError
+from .registry import Event, Parameter, ParameterEntry, _Strict, invalid_input, validate_entry
+
+
+class OverlayEntry(_Strict):
+    """A change to one parameter: any registry field, plus the reason for it."""
+
+    reason: str
+    value: float | str | list[Event] | None = None
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    distribution: Literal["triangular", "uniform", "loguniform"] | None = None
+    description: str | None = None
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+    quote: str | None = None
+    assumption: str | None = None
+    evidence: list[str] | None = None
+    party_claim: bool | None = None
+    note: str | None = None
+    derivation: str | None = None
+
+
+class ScenarioFile(_Strict):
+    name: str
+    description: str
+    based_on: str = "baseline"
+    set: dict[str, OverlayEntry] = Field(default_factory=dict)
+
+
+def merge_overlay(base: dict[str, Parameter], overlay: ScenarioFile, where: str) -> dict[str, Parameter]:
+    """Apply a scenario's changes to ``base``; every other parameter is left as it was."""
+    merged = dict(base)
+    for key, change in overlay.set.items():
+        if key not in base:
+            raise InputError(where, f"set.{key}", "unknown parameter (see `manpower params` for the keys)")
+        fields = base[key].entry.model_dump()
+        updates = change.model_dump(exclude_none=True, exclude={"reason"})
+        fields.update(updates)
+        note = f"scenario {overlay.name}: {change.reason}"
+        fields["note"] = note if not fields.get("note") else f"{note} (base note: {fields['note']})"
+        try:
+            entry = ParameterEntry.model_validate(fields)
+        except ValidationError as exc:
+            raise invalid_input(where, exc, prefix=f"set.{key}") from None
+        try:
+            merged[key] = validate_entry(key, entry, where)
+        except InputError as exc:
+            raise InputError(where, f"set.{exc.key}", exc.expected) from None
+    return merged

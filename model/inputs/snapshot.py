@@ -1,0 +1,47 @@
+"""A parameter set as JSON text and back, so a result can carry the exact inputs that made it.
+
+:func:`dumps` keeps every parameter's value (canonical unit, full float
+precision), range, origin and registry entry, and the evidence;
+:func:`loads` rebuilds the same :class:`~model.inputs.parameters.ParameterSet` (same
+:meth:`~model.inputs.parameters.ParameterSet.digest`) from the text alone: the
+parameter specifications come from the code (:mod:`model.inputs.spec`), nothing is
+read from the registry on disk. Single sets only (a batch's arrays are not kept).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..errors import InputError
+from .parameters import ParameterSet
+from .registry import Event, EvidenceEntry, Parameter, ParameterEntry
+from .spec import BY_KEY
+
+
+def dumps(params: ParameterSet) -> str:
+    """JSON text of a single (not batched) parameter set."""
+    if params.batch_size:
+        raise InputError("snapshot", "params", "expected a single parameter set, not a batch")
+    parameters = {}
+    for key, p in params.items():
+        value = [e.model_dump() for e in p.value] if isinstance(p.value, tuple) else p.value
+        parameters[key] = {"value": value, "low": p.low, "high": p.high, "origin": p.origin,
+                           "entry": p.entry.model_dump(mode="json")}
+    return json.dumps({"scenario": params.scenario, "description": params.description, "files": list(params.files),
+                       "parameters": parameters,
+                       "evidence": {k: e.model_dump(mode="json") for k, e in params.evidence.items()}})
+
+
+def loads(text: str) -> ParameterSet:
+    """The parameter set that :func:`dumps` wrote."""
+    document = json.loads(text)
+    parameters = {}
+    for key, item in document["parameters"].items():
+        value = item["value"]
+        if isinstance(value, list):
+            value = tuple(Event.model_validate(e) for e in value)
+        parameters[key] = Parameter(key, BY_KEY[key], ParameterEntry.model_validate(item["entry"]), value,
+                                    item["low"], item["high"], item["origin"])
+    evidence = {k: EvidenceEntry.model_validate(e) for k, e in document["evidence"].items()}
+    return ParameterSet(parameters, evidence, document["scenario"], document["description"],
+                        tuple(document["files"]))

@@ -1,0 +1,104 @@
+"""What the equations need: every parameter's key, canonical unit and kind.
+
+The registry (``params/registry.yaml``) says what each value *is* and where it
+comes from; this module says what the model *expects*, so that loading can
+reject unknown keys, missing keys, wrong units and out-of-bounds values before
+any number reaches the equations. To add a parameter: declare it here, give it
+a registry entry with provenance, and use it in :mod:`model.dynamics.equations`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import units as u
+from ..core.structure import DRAWN, POOLED, SOURCES
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of quantity: its canonical unit and the values it may take."""
+
+    name: str
+    unit: str
+    minimum: float | None = 0.0
+    maximum: float | None = None
+    positive: bool = False
+
+    def violation(self, value: float) -> str | None:
+        """Why ``value`` (canonical unit) is not allowed for this kind, or ``None``."""
+        if self.positive and not value > 0:
+            return "a positive number"
+        if self.minimum is not None and value < self.minimum:
+            return f"a number >= {self.minimum:g}"
+        if self.maximum is not None and value > self.maximum:
+            return f"a number <= {self.maximum:g}"
+        return None
+
+
+COUNT = Kind("count", u.PERSON)
+FLOW = Kind("flow", u.PERSON_PER_MONTH)
+RATE = Kind("rate", u.PER_MONTH)
+GROWTH = Kind("growth rate", u.PER_MONTH, minimum=None)
+DURATION = Kind("duration", u.MONTH, positive=True)
+FRACTION = Kind("fraction", u.DIMENSIONLESS, maximum=1.0)
+RATIO = Kind("ratio", u.DIMENSIONLESS)
+MONEY = Kind("amount of money", u.ROUBLE)
+SCHEDULE = Kind("schedule", u.PERSON)
+CHOICE = Kind("choice", u.DIMENSIONLESS, minimum=None)
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One parameter the model expects."""
+
+    key: str
+    kind: Kind
+    choices: tuple[str, ...] = ()
+
+    @property
+    def unit(self) -> str:
+        return self.kind.unit
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in (SCHEDULE, CHOICE)
+
+
+def _per_source(quantity: str, kind: Kind, sources: tuple[str, ...]) -> list[ParameterSpec]:
+    return [ParameterSpec(f"{quantity}.{s}", kind) for s in sources]
+
+
+CASUALTY_MODES = ("exogenous", "endogenous")
+
+SPECS: tuple[ParameterSpec, ...] = (
+    ParameterSpec("casualties.mode", CHOICE, CASUALTY_MODES),
+    ParameterSpec("casualties.monthly", FLOW),
+    ParameterSpec("casualties.growth_rate", GROWTH),
+    ParameterSpec("casualties.killed_fraction", FRACTION),
+    ParameterSpec("casualties.captured_fraction", FRACTION),
+    ParameterSpec("casualties.recorded", SCHEDULE),
+    ParameterSpec("wounded.recovery_time", DURATION),
+    ParameterSpec("wounded.return_fraction", FRACTION),
+    ParameterSpec("desertion.rate", RATE),
+    *_per_source("exposure", RATIO, POOLED),
+    *_per_source("training_time", DURATION, SOURCES),
+    *_per_source("release_rate", RATE, SOURCES),
+    ParameterSpec("force.deployed_total", COUNT),
+    *_per_source("front_initial", COUNT, POOLED),
+    ParameterSpec("volunteer.signups", FLOW),
+    ParameterSpec("volunteer.bonus", MONEY),
+    ParameterSpec("volunteer.bonus_growth", GROWTH),
+    ParameterSpec("volunteer.bonus_elasticity", RATIO),
+    ParameterSpec("volunteer.fatigue_rate", GROWTH),
+    *_per_source("pool_initial", COUNT, POOLED),
+    *_per_source("pool_inflow", FLOW, ("prisoner", "migrant", "foreign")),
+    *_per_source("draw_rate", RATE, DRAWN),
+    ParameterSpec("mobilization.waves", SCHEDULE),
+    ParameterSpec("mobilization.emigration_ratio", RATIO),
+    ParameterSpec("dprk.tranches", SCHEDULE),
+    ParameterSpec("migrant.roundups", SCHEDULE),
+    ParameterSpec("migrant.roundup_send_fraction", FRACTION),
+)
+
+BY_KEY: dict[str, ParameterSpec] = {s.key: s for s in SPECS}

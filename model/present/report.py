@@ -1,0 +1,138 @@
+"""The briefing: one self-contained HTML file for readers who never open a notebook.
+
+:func:`report` runs the requested scenarios (:func:`model.compare`), a Monte
+Carlo sample of each (:func:`model.analysis.uncertainty.uncertainty`, the same seed for
+every scenario) and a Sobol sensitivity analysis of the reference scenario
+(:func:`model.analysis.sensitivity.sensitivity`), then writes, in order: the question
+and a headline answer per scenario generated from those numbers, the
+comparison table, the comparison figure and the fan chart, the sensitivity
+ranking, the assumptions and what each scenario changes, and an appendix with
+every parameter's provenance; a stamp (version, parameter digests, seed, runs,
+horizon, date, the command that reproduces it) heads and closes the page.
+The page itself, its sections and sentences, is :mod:`model.present.brief`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from ..analysis.comparison import compare, comparison_table
+from ..errors import InputError
+from ..inputs import limits
+from ..results.io import atomic_write, check_output
+from ..inputs.parameters import BASELINE, ParameterSet, load_params, scenario_names
+from .brief import render
+from ..analysis import sensitivity as sobol
+from ..analysis import uncertainty as monte_carlo
+from ..analysis.sensitivity import sensitivity
+from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+from ..analysis.uncertainty import uncertainty
+
+DEFAULT_OUT = Path("results") / "brief.html"
+#: Monte Carlo runs per scenario and SALib's base sample size: the whole report takes well under a minute.
+DEFAULT_RUNS = 2000
+DEFAULT_SOBOL_N = 256
+#: What the Monte Carlo keeps per run: what the headline numbers, the fan chart and pool exhaustion read.
+MC_VARIABLES = ("front_total", "inflow", "losses", "net", "pool", "shortfall")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a report is run with; ``command`` reproduces it."""
+
+    names: tuple[str, ...]
+    n: int = DEFAULT_RUNS
+    seed: int = 0
+    months: int = DEFAULT_MONTHS
+    sobol_n: int = DEFAULT_SOBOL_N
+    dt: float = DEFAULT_DT
+    start: str = DEFAULT_START
+    out: Path = DEFAULT_OUT
+
+    @property
+    def reference(self) -> str:
+        """The scenario of the fan chart and the sensitivity analysis: baseline if requested, else the first."""
+        return BASELINE if BASELINE in self.names else self.names[0]
+
+    def command(self) -> str:
+        """The ``manpower report`` command line that writes this report again."""
+        return shlex.join(["manpower", "report", "--scenarios", *self.names, "--n", str(self.n),
+                           "--seed", str(self.seed), "--months", str(self.months), "--sobol-n", str(self.sobol_n),
+                           "--dt", f"{self.dt:g}", "--start", self.start, "--out", str(self.out)])
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Every number the report shows, computed once."""
+
+    settings: Settings
+    params: dict[str, ParameterSet]
+    comparison: xr.Dataset
+    table: pd.DataFrame
+    runs: dict[str, xr.Dataset]
+    sensitivity: xr.Dataset
+    created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def horizon(self) -> int:
+        """Months projected."""
+        return self.comparison.sizes["time"] - 1
+
+
+def check_settings(settings: Settings) -> dict[str, ParameterSet]:
+    """Refuse, before any run, settings that are malformed, would not fit in memory, or an unwritable ``out``.
+
+    Returns the scenarios' parameters by name, loaded once here.
+    """
+    limits.seed(settings.seed, "--seed", str(settings.seed))
+    limits.months(settings.months, "--months", str(settings.months))
+    limits.step(settings.dt, "--dt", f"{settings.dt:g}")
+    limits.month(settings.start, "--start", settings.start)
+    limits.whole(settings.sobol_n, "--sobol-n", str(settings.sobol_n), 2)
+    if settings.sobol_n & (settings.sobol_n - 1):
+        raise InputError("--sobol-n", str(settings.sobol_n), "expected a power of 2 (Sobol' sequences need one)")
+    params = {name: load_params(name) for name in settings.names}  # an unknown name fails before any run
+    monte_carlo.check_size(params[settings.reference], settings.n, settings.months, settings.dt, MC_VARIABLES,
+                           "--n", f"{settings.n:,}")
+    sobol.check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt,
+                     "--sobol-n", f"{settings.sobol_n:,}")
+    check_output(settings.out, "--out", file=True)
+    return params
+
+
+def gather(settings: Settings) -> Findings:
+    """Run the scenarios, their Monte Carlo samples and the reference scenario's Sobol analysis."""
+    params = check_settings(settings)
+    horizon = {"months": settings.months, "dt": settings.dt, "start": settings.start}
+    ds = compare(settings.names, **horizon)
+    runs = {name: uncertainty(name, n=settings.n, seed=settings.seed, variables=MC_VARIABLES, **horizon)
+            for name in settings.names}
+    indices = sensitivity(settings.reference, "sobol", n=settings.sobol_n, seed=settings.seed, **horizon)
+    return Findings(settings, params, ds, comparison_table(ds), runs, indices)
+
+
+def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,
+           sobol_n: int = DEFAULT_SOBOL_N, out: str | Path = DEFAULT_OUT, dt: float = DEFAULT_DT,
+           start: str = DEFAULT_START) -> Path:
+    """Write the HTML briefing to ``out`` (atomically) and return its path.
+
+    Parameters
+    ----------
+    names : scenarios to compare (default: every scenario, baseline first).
+    n : Monte Carlo runs per scenario.
+    seed : seed of the Monte Carlo samples and of the Sobol sample.
+    months : horizon in months; ``dt`` the step in months; ``start`` the first month, YYYY-MM.
+    sobol_n : SALib's base sample size (a power of 2); the analysis runs ``sobol_n * (d + 2)`` parameter
+        sets for ``d`` uncertain parameters.
+    """
+    settings = Settings(tuple(names) if names else tuple(scenario_names()), n, seed, months, sobol_n, dt, start,
+                        Path(out))
+    text = render(gather(settings))  # gather checks the settings before any run
+    return atomic_write(settings.out, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -1,0 +1,262 @@
+"""Labelled results: what the engine kept, as an ``xarray.Dataset`` with units and provenance.
+
+Each output variable is declared here once, as a linear combination of flows
+(monthly totals) or of stocks (at the start of each month), by source or
+summed over sources; the engine keeps exactly those combinations. Every
+variable carries CF ``units`` (see :mod:`model.results.cf`: a count of persons is
+``"1"``, with ``unit_label`` and ``long_name`` saying persons), a ``long_name``,
+a ``description``, CF ``cell_methods`` (``time: point`` for stocks,
+``time: sum`` for flows) and ``drivers``: every registry key that can move it,
+through the flows and stocks it depends on (:mod:`model.core.lineage`), so
+``manpower explain`` can say where any output comes from. The dataset carries
+CF ``Conventions`` and a ``history`` line naming the call that made it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._version import __version__
+from . import cf
+from ..core import lineage
+from ..engine.integrator import Observations, Trajectory
+from ..dynamics.equations import Inputs, bonus
+from ..errors import InputError
+from ..core.lineage import expand_keys
+from ..inputs.parameters import ParameterSet, overrides_attr
+from ..core.structure import CASUALTY_FLOWS, FLOW_NAMES, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, SOURCES, STOCKS
+from ..inputs.units import DIMENSIONLESS
+
+TIME_SEMANTICS = ("time labels are months; a stock under a month is its value at the start of that month "
+                  "(persons); a flow under a month is its total over that month (persons); the last month "
+                  "holds the end state and its flows are NaN")
+
+
+#: Output that counts RK4's fallbacks to Euler (see :mod:`model.engine.integrator`).
+FALLBACKS = "integrator_fallbacks"
+
+
+@dataclass(frozen=True)
+class Output:
+    """An output variable: what it combines, how to label it, which registry keys drive it.
+
+    ``kind`` is ``"flow"`` or ``"stock"`` (a combination with ``weights`` keyed
+    by flow or stock name), or ``"special"`` (computed here, not by the engine).
+    ``parameters`` are the keys (or prefixes) acting on it directly, ``reads``
+    the flows a special output is computed from; :attr:`drivers` adds
+    everything upstream. ``units`` is a canonical unit of the package
+    (:mod:`model.inputs.units`), written in its CF form. ``monthly_total`` marks a
+    special output that, like a flow, totals its month (CF ``time: sum``).
+    """
+
+    kind: str
+    weights: dict[str, float]
+    per_source: bool
+    long_name: str
+    description: str
+    parameters: tuple[str, ...] = ()
+    units: str = "person"
+    reads: tuple[str, ...] = ()
+    monthly_total: bool = False
+
+    @property
+    def cell_method(self) -> str:
+        return "time: sum" if self.kind == "flow" or self.monthly_total else "time: point"
+
+    @property
+    def nodes(self) -> tuple[lineage.Node, ...]:
+        """Flows and stocks of the lineage graph that the output combines or reads."""
+        return lineage.output_nodes(self.kind, self.weights, self.reads)
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """Every key or prefix that can move the output (the closure over flows and stocks)."""
+        return lineage.drivers(self.nodes, self.parameters)
+
+
+_STOCK_TEXT = {
+    "pool": "People available to a finite recruitment channel, not yet recruited",
+    "training": "Recruited, not yet deployed",
+    "front": "Deployed in the war zone",
+    "wounded": "Wounded in treatment",
+}
+
+
+def _sum_of(names: Sequence[str], sign: float = 1.0) -> dict[str, float]:
+    return {name: sign for name in names}
+
+
+def _catalogue() -> dict[str, Output]:
+    outputs = {stock: Output("stock", {stock: 1.0}, True, f"{stock} (stock)", _STOCK_TEXT[stock])
+               for stock in STOCKS}
+    outputs.update({flow.name: Output("flow", {flow.name: 1.0}, True, flow.name.replace("_", " "),
+                                      flow.description) for flow in FLOWS})
+    recruits, casualties, losses = RECRUITMENT_FLOWS, CASUALTY_FLOWS, PERMANENT_LOSS_FLOWS
+    outputs.update({
+        "recruitment": Output("flow", _sum_of(recruits), True, "recruitment",
+                              "New recruits entering training, all channels"),
+        "casualties": Output("flow", _sum_of(casualties), True, "casualties",
+                             "Killed, wounded, and captured or missing"),
+        "permanent_losses": Output("flow", _sum_of(losses), True, "permanent losses",
+                                   "Killed + captured or missing + discharged as unfit + deserted"),
+        "inflow": Output("flow", _sum_of(recruits), False, "total inflow", "Recruitment summed over sources"),
+        "losses": Output("flow", _sum_of(losses), False, "total permanent losses",
+                         "Permanent losses summed over sources"),
+        "net": Output("flow", {**_sum_of(recruits), **_sum_of(losses, -1.0)}, False, "net balance",
+                      "Inflow minus permanent losses"),
+        "front_total": Output("stock", {"front": 1.0}, False, "front strength",
+                              "Deployed force summed over sources"),
+        "bonus": Output("special", {}, False, "sign-up bonus", "Federal plus average regional sign-up payment",
+                        ("volunteer.bonus", "volunteer.bonus_growth"), units="RUB"),
+        FALLBACKS: Output("special", {}, False, "RK4 steps taken as Euler steps",
+                          "Steps of the month in which the run's RK4 stage states would have gone negative (a stock "
+                          "running dry within the step), so it took a first-order Euler step instead; kept under RK4",
+                          units=DIMENSIONLESS, reads=FLOW_NAMES, monthly_total=True),
+        "shortfall": Output("special", {}, False, "shortfall",
+                            "Persons a demand flow (casualties, mobilization) asked of a stock beyond what it "
+                            "held; nonzero means a constraint was binding",
+                            reads=tuple(f.name for f in FLOWS if f.demand), monthly_total=True),
+    })
+    return outputs
+
+
+OUTPUTS: dict[str, Output] = _catalogue()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The outputs asked for, split by how the engine keeps them."""
+
+    names: tuple[str, ...]
+    groups: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, variables: Sequence[str] | None) -> Selection:
+        names = tuple(OUTPUTS) if variables is None else tuple(variables)
+        unknown = [v for v in names if v not in OUTPUTS]
+        if unknown:
+            raise InputError("simulate", "variables",
+                             f"unknown output {unknown[0]!r}; expected some of {', '.join(OUTPUTS)}")
+        groups: dict[tuple[str, bool], list[str]] = {(k, p): [] for k in ("flow", "stock") for p in (True, False)}
+        for name in names:
+            meta = OUTPUTS[name]
+            if meta.kind != "special":
+                groups[(meta.kind, meta.per_source)].append(name)
+        return cls(names, groups)
+
+    def observations(self) -> Observations:
+        def matrix(kind: str, per_source: bool) -> np.ndarray:
+            columns = FLOW_NAMES if kind == "flow" else STOCKS
+            rows = self.groups[(kind, per_source)]
+            weights = np.zeros((len(rows), len(columns)))
+            for i, name in enumerate(rows):
+                for column, weight in OUTPUTS[name].weights.items():
+                    weights[i, columns.index(column)] = weight
+            return weights
+
+        return Observations(matrix("flow", True), matrix("flow", False), matrix("stock", True),
+                            matrix("stock", False), shortfall="shortfall" in self.names)
+
+
+def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSet, inputs: Inputs, *,
+               start: str, dt: float, method: str, batched: bool) -> xr.Dataset:
+    """Assemble the :class:`xarray.Dataset` that :func:`model.simulate` returns."""
+    months = trajectory.shortfall.shape[0] - 1
+    arrays: dict[str, tuple[list[str], np.ndarray]] = {}
+    kept = {("flow", True): trajectory.flows_by_source, ("flow", False): trajectory.flows_total,
+            ("stock", True): trajectory.stocks_by_source, ("stock", False): trajectory.stocks_total}
+    for (kind, per_source), names in selection.groups.items():
+        for i, name in enumerate(names):
+            values = kept[(kind, per_source)][:, i]
+            arrays[name] = (["time", "source", "run"] if per_source else ["time", "run"], values)
+    if "bonus" in selection.names:
+        arrays["bonus"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0)))
+    if "shortfall" in selection.names:
+        arrays["shortfall"] = (["time", "stock", "run"], trajectory.shortfall)
+    names = selection.names
+    if method == "rk4" or FALLBACKS in names:  # always kept under RK4: a result says where it is less accurate
+        arrays[FALLBACKS] = (["time", "run"], trajectory.fallbacks)
+        names = tuple(dict.fromkeys(names + (FALLBACKS,)))
+    coords = {"time": pd.date_range(f"{start}-01", periods=months + 1, freq="MS"), "source": list(SOURCES)}
+    if "shortfall" in selection.names:
+        coords["stock"] = list(STOCKS)
+    if batched:
+        coords["run"] = np.arange(trajectory.shortfall.shape[-1])
+    data_vars = {}
+    for name in names:
+        dims, values = arrays[name]
+        if not batched:
+            dims, values = dims[:-1], values[..., 0]
+        data_vars[name] = (dims, values, _attrs(OUTPUTS[name], params))
+    ds = xr.Dataset(data_vars, coords=coords)
+    ds["source"].attrs["long_name"] = "recruitment source"
+    ds["time"].attrs["long_name"] = "month"
+    ds.attrs.update(_global_attrs(params, start=start, months=months, dt=dt, method=method))
+    ds.attrs["integrator_fallback_steps"] = int(np.nansum(trajectory.fallbacks))
+    return ds
+
+
+def _attrs(meta: Output, params: ParameterSet) -> dict[str, str]:
+    return cf.variable_attrs(meta.long_name, meta.description, meta.units, expand_keys(meta.drivers, params),
+                             meta.cell_method)
+
+
+def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, method: str) -> dict[str, str]:
+    loaded = params.loaded_from or params.scenario
+    call = (f"model.simulate(load_params({loaded!r}){_overrides(params)}, months={months}, dt={dt}, "
+            f"start={start!r}, method={method!r})")
+    return {
+        "Conventions": cf.CONVENTIONS,
+        "history": cf.history_line(call),
+        "title": f"manpower-model projection: {params.label}",
+        "scenario": params.scenario,
+        "scenario_description": params.description,
+        "overrides": overrides_attr(params),
+        "start": start,
+        "months": months,
+        "dt_months": dt,
+        "method": method,
+        "runs": params.batch_size or 1,
+        "parameter_files": ", ".join(params.files),
+        "parameters_digest": params.digest(),
+        "model_version": __version__,
+        "created": date.today().isoformat(),
+        "time_semantics": TIME_SEMANTICS,
+        "parameters": params.table().reset_index().to_json(orient="records"),
+        "evidence": json.dumps({k: e.model_dump() for k, e in params.evidence.items()}),
+    }
+
+
+def _overrides(params: ParameterSet) -> str:
+    """``.with_values({...}, where=...)`` for the values set after loading (from Python or ``--set``), else ``""``.
+
+    Values are written as Python would take them back (numbers, lists of events); a batch is named by its
+    size, and a Monte Carlo sample's draws are left out (the sampling call records them).
+    """
+    by_origin: dict[str, dict[str, Any]] = {}
+    for key, override in params.overrides.items():
+        by_origin.setdefault(override.where, {})[key] = _as_python(params.value(key))
+    return "".join(f".with_values({values!r}, where={origin!r})" for origin, values in by_origin.items())
+
+
+class _Literal(str):
+    """Text shown as is by ``repr`` (for a value that has no short Python form)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _as_python(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return _Literal(f"<batch of {value.size} values>")
+    if isinstance(value, tuple):  # a schedule
+        return [event.model_dump() for event in value]
+    return value

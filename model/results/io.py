@@ -1,0 +1,91 @@
+"""Writing results to disk: atomically, so an interrupted write never leaves half a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import xarray as xr
+
+from . import cf
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; results are ordinary files
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def write_netcdf(ds: xr.Dataset, path: Path, command: str | None = None) -> Path:
+    """Write a results dataset as NetCDF-4 (compressed), atomically.
+
+    ``command`` (e.g. the command line that made the file) is prepended to the
+    CF ``history`` attribute with a timestamp. Variable names must be usable as
+    attributes (no dots: see :func:`model.results.cf.variable_name`).
+    """
+    dotted = [str(name) for name in ds.variables if "." in str(name)]
+    if dotted:
+        raise ValueError(f"variable names with dots: {', '.join(dotted)}; use model.results.cf.variable_name")
+    if command is not None:
+        attrs = dict(ds.attrs)
+        cf.add_history(attrs, command)
+        ds = ds.assign_attrs(attrs)
+    encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
+    return atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding))
+
+
+def save_figure(fig, path: Path, dpi: int = 150) -> Path:
+    """Save a matplotlib figure as PNG, atomically."""
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
+
+
+def check_output(path: str | Path, where: str, file: bool = False) -> Path:
+    """Refuse an output location that cannot be written, before any work; create nothing.
+
+    ``path`` is a folder to write results into (``file=False``) or a file to
+    write (``file=True``). Refused, with an :class:`~model.errors.InputError`
+    naming ``where``: an empty path, a folder that is an existing file, a file
+    that is an existing folder, a path under an existing file, and a location
+    whose nearest existing folder cannot be written (checked by creating and
+    removing an anonymous temporary file there).
+    """
+    from ..errors import InputError
+
+    text = str(path)
+    if not text.strip():
+        raise InputError(where, repr(text), "expected a path, got an empty one")
+    path = Path(path)
+    if file and path.is_dir():
+        raise InputError(where, text, "expected a file name, got an existing folder")
+    if not file and path.exists() and not path.is_dir():
+        raise InputError(where, text, "expected a folder, got an existing file")
+    existing = path if path.is_dir() else path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(where, text, f"expected a folder, but {existing} is a file")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise InputError(where, text, f"expected a location that can be written; {existing} cannot be "
+                                      f"({exc.strerror or exc})") from None
+    return path

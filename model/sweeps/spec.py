@@ -1,0 +1,424 @@
+"""Sweep specifications: which runs a sweep makes, and each run's parameters.
+
+A spec (YAML) names scenarios, a grid over named parameters, a number of
+random or quasi-random samples of the other uncertain parameters at every grid
+point, the outputs to keep and a seed::
+
+    name: casualties_vs_signups
+    scenarios: [baseline, high_intensity]
+    grid:
+      casualties.monthly: [30000, 45000, 60000]
+      volunteer.signups: {start: 20000, stop: 40000, num: 5}
+    samples: {n: 200, method: sobol}      # sobol | random | lhs
+    keep:
+      metrics: [net_12m, net_horizon, front_end, first_deficit_month]
+      series: [front_total, net]
+    seed: 0
+    chunk: 20000                          # runs per chunk (speed and memory, never the numbers)
+
+Everything is checked when the spec is loaded, before a store is made: a grid
+axis is a non-empty list of finite numbers or ``{start, stop, num}``, each of
+its values a valid value of its parameter in every scenario, and the sweep
+small enough to run in bounded memory (:data:`MAX_GRID_POINTS`,
+:data:`MAX_CHUNKS`, :data:`MAX_CHUNK_RUN_MONTHS`, and the chunks in flight
+together within :func:`model.inputs.limits.memory_limit`, checked again when the
+sweep starts and its workers are known); ``months``, ``dt``, ``start`` and
+``seed`` take the limits every run takes (:mod:`model.inputs.limits`). A grid value outside its
+parameter's plausible range is allowed, with one
+:class:`~model.inputs.registry.OutOfRangeWarning` when the spec is loaded (not one
+per chunk). In each run's parameters a grid value is an override set by
+``"sweep grid in FILE"`` (it changes the scenario, and its label says so), a
+sampled value a ``"sample"`` draw (it keeps its registered source).
+
+Runs are numbered scenario by scenario, grid point by grid point, sample by
+sample. Sample ``j`` uses row ``j`` of the scenario's unit cube at every grid
+point (common random numbers), and that row is generated from the seed and
+``j`` alone (Sobol ``fast_forward``, Philox counters), so a run's parameters,
+and hence its numbers, do not depend on the chunk size or the backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BeforeValidator, Field, FiniteFloat, ValidationError, model_validator
+from scipy.stats import qmc
+
+from .._version import __version__
+from ..inputs import limits, units
+from ..errors import InputError
+from ..inputs.parameters import ParameterSet, load_params
+from ..inputs.paths import display
+from ..inputs.registry import SAMPLE, SEARCH, OutOfRangeWarning, _Strict, invalid_input, parse_file
+from ..results.dataset import OUTPUTS
+from ..analysis.sampling import distribution, uncertain_keys
+from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A per-run number of :func:`model.results.summary.headline` that a sweep can keep, and how to label it.
+
+    ``unit`` is a canonical unit of the package (written in its CF form, see
+    :mod:`model.results.cf`); ``reads`` names the outputs of
+    :data:`model.results.dataset.OUTPUTS` that ``headline`` computes it from: their
+    drivers are its drivers.
+    """
+
+    long_name: str
+    description: str
+    unit: str
+    reads: tuple[str, ...]
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """Every key or prefix that can move the metric (those of the outputs it reads)."""
+        return tuple(dict.fromkeys(key for name in self.reads for key in OUTPUTS[name].drivers))
+
+
+_NET = "Inflow minus permanent losses, totalled over"
+_FRONT = "Deployed force summed over sources,"
+
+#: Per-run summary metrics a sweep can keep: the numbers of :func:`model.results.summary.headline`.
+METRICS: dict[str, Metric] = {
+    "net_12m": Metric("net balance over the first 12 months", f"{_NET} the first 12 months (the horizon if "
+                      "shorter)", units.PERSON, ("net",)),
+    "net_horizon": Metric("net balance over the horizon", f"{_NET} the horizon", units.PERSON, ("net",)),
+    "front_start": Metric("front strength at the start", f"{_FRONT} at the start of the first month", units.PERSON,
+                          ("front_total",)),
+    "front_end": Metric("front strength at the horizon", f"{_FRONT} at the end of the horizon", units.PERSON,
+                        ("front_total",)),
+    "front_change": Metric("change in front strength", "Front strength at the horizon minus at the start",
+                           units.PERSON, ("front_total",)),
+    "first_deficit_month": Metric("months to the first deficit", "Months from the start to the first month whose "
+                                  "permanent losses exceed inflow (0: the first month); NaN when none does within "
+                                  "the horizon", units.MONTH, ("inflow", "losses")),
+    "shortfall": Metric("shortfall over the horizon", "Persons that casualty or mobilization demand asked of a "
+                        "stock beyond what it held, totalled over the horizon and the stocks; nonzero means a "
+                        "constraint was binding", units.PERSON, ("shortfall",)),
+}
+
+#: Largest Latin hypercube (samples x dimensions) held in memory; beyond it use sobol or random.
+MAX_LHS_CELLS = 50_000_000
+#: Most grid points a spec may have (the points are held in memory as a list).
+MAX_GRID_POINTS = 1_000_000
+#: Most chunks a sweep may have (the chunk layout is held in memory, one file each on disk).
+MAX_CHUNKS = 1_000_000
+#: Memory of one run-month of a chunk at its peak, bytes: about 170 were measured (36 and 120 months, two
+#: series kept); 256 leaves a margin.
+BYTES_PER_RUN_MONTH = 256
+#: Most runs x (months + 1) in one chunk: about 4 GiB at :data:`BYTES_PER_RUN_MONTH`; lower ``chunk`` for
+#: longer horizons. The chunks in flight together must also fit :func:`model.inputs.limits.memory_limit`.
+MAX_CHUNK_RUN_MONTHS = 16_000_000
+#: Most points of a Sobol sequence (scipy's default 30 bits).
+MAX_SOBOL_SAMPLES = 2**30
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # YAML's `yes` and `true` are not numbers, whatever Python says
+        raise ValueError(f"expected a number, got {value!r}")
+    return value
+
+
+#: A finite number that is not a boolean.
+Number = Annotated[FiniteFloat, BeforeValidator(_not_bool)]
+
+
+class Linspace(_Strict):
+    start: Number
+    stop: Number
+    num: int = Field(ge=1, le=MAX_GRID_POINTS, strict=True)
+
+
+class Samples(_Strict):
+    n: int = Field(default=1, ge=1, strict=True)
+    method: Literal["sobol", "random", "lhs"] = "sobol"
+    vary: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _sobol_limit(self) -> Samples:
+        if self.method == "sobol" and self.n > MAX_SOBOL_SAMPLES:
+            raise ValueError(f"expected n <= {MAX_SOBOL_SAMPLES:,} for sobol (scipy's 30 bits), got {self.n:,}; "
+                             "use method: random")
+        return self
+
+
+class Keep(_Strict):
+    metrics: list[str] = ["net_12m", "net_horizon", "front_end", "front_change", "first_deficit_month"]
+    series: list[str] = []
+
+
+class SpecFile(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # names the default store folder
+    scenarios: list[str] = Field(default=["baseline"], min_length=1)
+    months: int = Field(default=DEFAULT_MONTHS, strict=True)  # bounds: model.inputs.limits, checked at load
+    dt: Number = DEFAULT_DT
+    #: Per key, a list of values or ``{start, stop, num}``: checked by :func:`grid_axis`.
+    grid: dict[str, Any] = {}
+    samples: Samples = Samples()
+    keep: Keep = Keep()
+    seed: int = Field(default=0, strict=True)
+    chunk: int = Field(default=20_000, ge=1, strict=True)
+
+    start: str = DEFAULT_START
+
+
+def grid_axis(where: str, key: str, raw: Any) -> np.ndarray:
+    """The values of one grid axis, from a non-empty list of numbers or ``{start, stop, num}``."""
+    label = f"grid.{key}"
+    if isinstance(raw, dict):
+        try:
+            axis = Linspace.model_validate(raw)
+        except ValidationError as exc:
+            raise invalid_input(where, exc, prefix=label) from None
+        return np.linspace(axis.start, axis.stop, axis.num)
+    if not isinstance(raw, list) or not raw:
+        raise InputError(where, label, f"expected a non-empty list of numbers or {{start, stop, num}}, got {raw!r}")
+    return np.array([limits.finite(value, where, f"{label}[{i}]") for i, value in enumerate(raw)])
+
+
+def grid_origin(where: str) -> str:
+    """Who set a grid value, as provenance and range warnings name it: ``"sweep grid in FILE"``."""
+    return f"sweep grid in {where}"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A block of consecutive runs of one scenario: global runs ``[first, first + size)``."""
+
+    index: int
+    scenario: int
+    first: int
+    offset: int  # index of the first run within its scenario
+    size: int
+
+
+def layout(scenarios: int, per_scenario: int, size: int) -> list[Chunk]:
+    """Chunks of at most ``size`` runs over ``scenarios`` blocks of ``per_scenario`` runs, none across blocks."""
+    chunks: list[Chunk] = []
+    for s in range(scenarios):
+        for offset in range(0, per_scenario, size):
+            chunks.append(Chunk(len(chunks), s, s * per_scenario + offset, offset, min(size, per_scenario - offset)))
+    return chunks
+
+
+def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray], where: str) -> list[str]:
+    """Grid and sampled keys exist in the scenario ``params``, and every grid value is valid there.
+
+    Returns the :class:`~model.inputs.registry.OutOfRangeWarning` lines of the grid
+    values outside their plausible range, for the caller to warn once.
+    """
+    lines = []
+    for key, values in axes.items():
+        if key not in params or not params[key].spec.numeric:
+            raise InputError(where, f"grid.{key}", "expected a numeric parameter key (see `manpower params`)")
+        try:  # kind "search" only to collect the range warnings here rather than have them raised per scenario
+            checked = params.with_values({key: values}, where=grid_origin(where), kind=SEARCH)
+        except InputError as exc:
+            raise InputError(where, f"grid.{key}", f"{exc.expected} (scenario {params.scenario})") from None
+        lines.append(checked[key].range_warning())
+    varied = uncertain_keys(params)
+    for key in spec.samples.vary or ():
+        if key not in params:
+            raise InputError(where, f"samples.vary.{key}", "unknown parameter")
+        if key not in varied and key not in axes:
+            raise InputError(where, f"samples.vary.{key}", f"expected a parameter with a plausible range to "
+                             f"sample (scenario {params.scenario}); see `manpower params --key {key}`")
+    return [line for line in lines if line]
+
+
+def check_horizon(spec: SpecFile, where: str) -> None:
+    """The spec's ``months``, ``dt``, ``start`` and ``seed`` within the limits every run has
+    (:mod:`model.inputs.limits`)."""
+    limits.months(spec.months, where)
+    limits.step(spec.dt, where)
+    limits.month(spec.start, where)
+    limits.seed(spec.seed, where)
+
+
+def check_chunk_memory(spec: SpecFile, in_flight: int, where: str) -> None:
+    """Refuse chunks that, ``in_flight`` at a time, would take more than :func:`model.inputs.limits.memory_limit`."""
+    run_months = in_flight * spec.chunk * (spec.months + 1)
+    limits.memory(run_months * BYTES_PER_RUN_MONTH / 8, where, "chunk",  # limits.memory counts 8-byte numbers
+                  f"{in_flight:,} chunk(s) in flight of {spec.chunk:,} runs x {spec.months + 1:,} months")
+
+
+def _check_size(spec: SpecFile, points: int, where: str) -> None:
+    """Refuse, before anything is allocated, a sweep whose layout or chunks would not fit in memory."""
+    runs = len(spec.scenarios) * points * spec.samples.n
+    chunks = len(spec.scenarios) * -(-points * spec.samples.n // spec.chunk)
+    if chunks > MAX_CHUNKS:
+        raise InputError(where, "chunk", f"expected at most {MAX_CHUNKS:,} chunks, got {chunks:,} ({runs:,} runs "
+                         f"in chunks of {spec.chunk:,}); raise chunk or make fewer runs")
+    if spec.chunk * (spec.months + 1) > MAX_CHUNK_RUN_MONTHS:
+        raise InputError(where, "chunk", f"expected chunk x (months + 1) <= {MAX_CHUNK_RUN_MONTHS:,} run-months "
+                         f"(about 4 GiB of memory per chunk), got {spec.chunk:,} x {spec.months + 1:,}")
+    check_chunk_memory(spec, 1, where)
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated sweep specification and the layout of its runs."""
+
+    spec: SpecFile
+    where: str
+
+    @classmethod
+    def load(cls, path: str | Path) -> SweepSpec:
+        path = Path(path)
+        where = display(path)
+        spec = parse_file(path, SpecFile)
+        return cls.validated(spec, where)
+
+    @classmethod
+    def validated(cls, spec: SpecFile, where: str = "spec") -> SweepSpec:
+        check_horizon(spec, where)
+        if len(set(spec.scenarios)) != len(spec.scenarios):
+            raise InputError(where, "scenarios", f"expected each scenario once, got {spec.scenarios}")
+        scenarios = []
+        for i, name in enumerate(spec.scenarios):
+            try:
+                scenarios.append(load_params(name))
+            except InputError as exc:
+                raise InputError(where, f"scenarios[{i}]", exc.expected) from None
+        axes = {key: grid_axis(where, key, raw) for key, raw in spec.grid.items()}
+        points = math.prod(len(values) for values in axes.values())
+        if points > MAX_GRID_POINTS:
+            raise InputError(where, "grid", f"expected at most {MAX_GRID_POINTS:,} grid points, got {points:,}")
+        # A grid value outside its plausible range is a person's choice, warned about once for the sweep
+        # (once per distinct line: scenarios sharing a range share it), never again per chunk.
+        lines = [line for params in scenarios for line in _check_keys(params, spec, axes, where)]
+        for name in spec.keep.metrics:
+            if name not in METRICS:
+                raise InputError(where, f"keep.metrics.{name}", f"expected one of {', '.join(METRICS)}")
+        for name in spec.keep.series:
+            if name not in OUTPUTS or OUTPUTS[name].per_source:
+                totals = [k for k, o in OUTPUTS.items() if not o.per_source and o.kind != "special"]
+                raise InputError(where, f"keep.series.{name}", f"expected one of {', '.join(totals)}")
+        if not spec.keep.metrics and not spec.keep.series:
+            raise InputError(where, "keep", "expected at least one metric or series to keep")
+        _check_size(spec, points, where)
+        self = cls(spec, where)
+        self.__dict__.update(_scenario_params=scenarios, axes=axes)  # the cached properties, computed above
+        for s in range(len(spec.scenarios)):
+            if spec.samples.method == "lhs" and spec.samples.n * len(self.varied(s)) > MAX_LHS_CELLS:
+                raise InputError(where, "samples.method", "expected sobol or random for a sample this large")
+        for line in dict.fromkeys(lines):  # a spec refused above is not warned about as well
+            warnings.warn(line, OutOfRangeWarning, stacklevel=3)
+        return self
+
+    @cached_property
+    def identity(self) -> dict[str, Any]:
+        """What decides the numbers: the spec (not its chunk size), each scenario's parameters, the model."""
+        blob = json.dumps(self.spec.model_dump(exclude={"chunk"}), sort_keys=True)
+        return {"spec": hashlib.sha256(blob.encode()).hexdigest()[:16],
+                "parameters": {name: self.params(s).digest() for s, name in enumerate(self.spec.scenarios)},
+                "model_version": __version__}
+
+    @cached_property
+    def digest(self) -> str:
+        """The sweep digest: a hash of :attr:`identity`; a store holds the runs of one digest only."""
+        return hashlib.sha256(json.dumps(self.identity, sort_keys=True).encode()).hexdigest()[:16]
+
+    @cached_property
+    def axes(self) -> dict[str, np.ndarray]:
+        """The values of each grid axis."""
+        return {key: grid_axis(self.where, key, raw) for key, raw in self.spec.grid.items()}
+
+    @cached_property
+    def grid_points(self) -> list[dict[str, float]]:
+        axes = [[(key, float(v)) for v in values] for key, values in self.axes.items()]
+        return [dict(point) for point in itertools.product(*axes)] if axes else [{}]
+
+    @cached_property
+    def _scenario_params(self) -> list[ParameterSet]:
+        return [load_params(name) for name in self.spec.scenarios]
+
+    def params(self, scenario: int) -> ParameterSet:
+        return self._scenario_params[scenario]
+
+    def varied(self, scenario: int) -> list[str]:
+        """Keys sampled in ``scenario``: the uncertain ones (or ``samples.vary``) not on the grid."""
+        params = self.params(scenario)
+        keys = self.spec.samples.vary if self.spec.samples.vary is not None else uncertain_keys(params)
+        return [k for k in keys if k not in self.spec.grid]
+
+    @property
+    def runs_per_scenario(self) -> int:
+        return len(self.grid_points) * self.spec.samples.n
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.spec.scenarios) * self.runs_per_scenario
+
+    def chunks(self, size: int | None = None) -> list[Chunk]:
+        """The sweep cut into chunks of at most ``size`` runs (default: the spec's), none across scenarios."""
+        return layout(len(self.spec.scenarios), self.runs_per_scenario, size or self.spec.chunk)
+
+    def unit_rows(self, scenario: int, first: int, stop: int) -> np.ndarray:
+        """Rows ``first..stop`` of the scenario's unit cube, shape ``(stop - first, d)``."""
+        d = len(self.varied(scenario))
+        sequence = np.random.SeedSequence(self.spec.seed, spawn_key=(scenario,))
+        method = self.spec.samples.method
+        if d == 0:
+            return np.zeros((stop - first, 0))
+        if method == "sobol":
+            engine = qmc.Sobol(d=d, scramble=True, rng=np.random.default_rng(sequence))
+            if first:
+                engine.fast_forward(first)
+            with warnings.catch_warnings():
+                # A segment of the sequence need not be a power of 2 long: the balance that scipy warns
+                # about belongs to the whole sample, which the sweep draws segment by segment.
+                warnings.filterwarnings("ignore", "The balance properties of Sobol", UserWarning)
+                return engine.random(stop - first)
+        if method == "random":
+            per_row = -(-d // 4) * 4  # Philox yields 4 numbers per counter step: each row starts on a step
+            key = sequence.generate_state(2, dtype=np.uint64)
+            counter = np.array([first * (per_row // 4), 0, 0, 0], dtype=np.uint64)
+            rng = np.random.Generator(np.random.Philox(key=key, counter=counter))
+            return rng.random((stop - first) * per_row).reshape(stop - first, per_row)[:, :d]
+        cube = qmc.LatinHypercube(d=d, rng=np.random.default_rng(sequence)).random(self.spec.samples.n)
+        return cube[first:stop]
+
+    def chunk_params(self, chunk: Chunk) -> tuple[ParameterSet, dict[str, np.ndarray]]:
+        """The batch of parameter sets of a chunk, and the experiments table (varied values by key).
+
+        Grid values are recorded as overrides set by :func:`grid_origin` (they
+        change the scenario and count in its label), sampled values as
+        ``"sample"`` draws (they keep their registered source).
+        """
+        params = self.params(chunk.scenario)
+        n = self.spec.samples.n
+        local = np.arange(chunk.offset, chunk.offset + chunk.size)
+        point, sample = local // n, local % n
+        table: dict[str, np.ndarray] = {"grid_point": point.astype(float), "sample": sample.astype(float)}
+        for key in self.spec.grid:
+            table[key] = np.array([self.grid_points[g][key] for g in point])
+        keys = self.varied(chunk.scenario)
+        if keys:
+            if n <= chunk.size:  # every sample appears: generate them all once and index
+                rows = self.unit_rows(chunk.scenario, 0, n)[sample]
+            else:  # at most two grid points, each a run of consecutive samples
+                breaks = np.flatnonzero(np.diff(point)) + 1
+                rows = np.concatenate([self.unit_rows(chunk.scenario, int(part[0]), int(part[-1]) + 1)
+                                       for part in np.split(sample, breaks)])
+            for i, key in enumerate(keys):
+                table[key] = distribution(params[key]).ppf(rows[:, i])
+        grid = {key: table[key] for key in self.spec.grid}
+        with warnings.catch_warnings():  # a grid value out of range was warned about when the spec was loaded
+            warnings.filterwarnings("ignore", category=OutOfRangeWarning)
+            batch = params.with_values(grid, where=grid_origin(self.where)) if grid else params
+        if keys:
+            method = self.spec.samples.method
+            batch = batch.with_values({key: table[key] for key in keys}, kind=SAMPLE,
+                                      where=f"sweep sample (method={method}, seed={self.spec.seed}) in {self.where}")
+        return batch, table

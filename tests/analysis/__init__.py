@@ -1,0 +1,1 @@
+"""Tests of model.analysis: Monte Carlo, sensitivity, scenario comparison and break-even."""

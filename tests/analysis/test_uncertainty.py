@@ -1,0 +1,134 @@
+"""Monte Carlo: reproducible samples from the registry's distributions, and their summaries."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import xarray as xr
+from scipy import stats
+
+import model
+from model.cli import main
+from model.errors import InputError
+from model.analysis.sampling import distribution, ppf_columns, sample, uncertain_keys, unit_cube
+from model.analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
+
+from ..conftest import assert_conserved, assert_non_negative
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
+def test_samples_are_reproducible_from_their_seed(baseline, method):
+    first, again = sample(baseline, 64, method, seed=7), sample(baseline, 64, method, seed=7)
+    other = sample(baseline, 64, method, seed=8)
+    key = "casualties.monthly"
+    np.testing.assert_array_equal(first.value(key), again.value(key))
+    assert not np.array_equal(first.value(key), other.value(key))
+    assert first.digest() == again.digest() != other.digest()
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
+def test_samples_stay_inside_their_ranges(baseline, method):
+    batch = sample(baseline, 256, method, seed=1)
+    for key in uncertain_keys(baseline):
+        values = batch.value(key)
+        assert values.shape == (256,)
+        assert np.all((values >= baseline[key].low) & (values <= baseline[key].high)), key
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
+@pytest.mark.parametrize("key", ["casualties.monthly", "volunteer.signups", "desertion.rate"])
+def test_sampled_marginals_match_their_distributions(baseline, method, key):
+    """Kolmogorov-Smirnov goodness of fit of each marginal against its frozen distribution."""
+    values = sample(baseline, 2048, method, seed=3).value(key)
+    assert stats.kstest(values, distribution(baseline[key]).cdf).pvalue > 0.01
+
+
+def test_distribution_follows_the_registry_entry(toy):
+    parameter = toy["casualties.monthly"]
+    triangular = distribution(parameter)
+    assert triangular.support() == (parameter.low, parameter.high)
+    assert triangular.pdf(parameter.value) == pytest.approx(2 / (parameter.high - parameter.low))  # mode = value
+
+
+@pytest.mark.parametrize("kind", ["triangular", "uniform", "loguniform"])
+def test_batched_quantiles_equal_each_frozen_distributions_ppf(kind):
+    """The fast broadcast quantiles give exactly what each frozen distribution's public ``ppf`` gives."""
+    entries = {f"p{i}": SimpleNamespace(low=low, high=high, value=mode, entry=SimpleNamespace(distribution=kind))
+               for i, (low, mode, high) in enumerate([(0.5, 0.7, 2.0), (10.0, 30.0, 31.0), (1e-3, 1e-3, 1e-1)])}
+    cube = unit_cube(9000, len(entries), "random", 7)  # more rows than one block of the threaded mapping
+    cube[0] = 0.0
+    columns = ppf_columns(entries, list(entries), cube)
+    for i, (key, parameter) in enumerate(entries.items()):
+        np.testing.assert_allclose(columns[key], distribution(parameter).ppf(cube[:, i]), rtol=1e-13)
+
+
+def test_latin_hypercube_fills_every_stratum():
+    cube = unit_cube(100, 5, "lhs", 0)
+    for column in cube.T:
+        assert sorted(np.floor(column * 100).astype(int)) == list(range(100))
+
+
+def test_uncertainty_returns_runs_with_their_sampled_parameters():
+    ds = uncertainty("baseline", n=200, seed=0, months=24)
+    assert ds.sizes["run"] == 200
+    assert ds.casualties__monthly.dims == ("run",) and ds.casualties__monthly.attrs["key"] == "casualties.monthly"
+    registered = model.load_params()["casualties.monthly"]
+    assert (ds.casualties__monthly.attrs["low"], ds.casualties__monthly.attrs["high"]) == (registered.low,
+                                                                                          registered.high)
+    assert ds.attrs["seed"] == 0 and ds.attrs["sampling_method"] == "lhs"
+    assert_conserved(ds)
+    assert_non_negative(ds)
+    again = uncertainty("baseline", n=200, seed=0, months=24)
+    xr.testing.assert_identical(ds.assign_attrs(history=""), again.assign_attrs(history=""))  # history: a timestamp
+
+
+def test_summaries_are_probabilities_and_ordered_percentiles():
+    ds = uncertainty("high_intensity", n=300, seed=2, months=24)
+    table = percentiles(ds)
+    assert np.all(np.diff(table.values, axis=1) >= 0)
+    p = deficit_probability(ds)
+    assert float(p.min()) >= 0 and float(p.max()) <= 1
+    assert deficit_share(ds) >= float(p.max())  # a run with a deficit in any month counts once
+    front = ds.front_total
+    assert float(front_below(ds, float(front.min())).max()) == 0.0
+    assert float(front_below(ds, float(front.max()) + 1).min()) == 1.0
+    # 300 distinct values: half of them lie below their median.
+    assert float(front_below(ds, float(front.isel(time=-1).median())).isel(time=-1)) == 0.5
+
+
+def test_bad_sample_requests_are_rejected(baseline):
+    with pytest.raises(InputError, match="whole number >= 1"):
+        sample(baseline, 0)
+    with pytest.raises(InputError, match="expected one of lhs, sobol, random"):
+        sample(baseline, 10, method="halton")
+    with pytest.raises(InputError, match="range of some width"):
+        sample(baseline, 10, keys=["pool_initial.dprk"])
+
+
+def test_uncertainty_command_prints_percentiles_and_writes_a_fan_chart(tmp_path):
+    registry = model.load_params().digest()
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["uncertainty", "--n", "300", "--months", "12", "--out", str(tmp_path)]) == 0
+    text = out.getvalue()
+    assert "p5" in text and "p95" in text and "P(losses > inflow)" in text
+    assert (tmp_path / "fan_baseline.png").stat().st_size > 50_000
+    with xr.open_dataset(tmp_path / "uncertainty_baseline.nc") as ds:
+        assert ds.sizes["run"] == 300 and "volunteer__signups" in ds
+    assert model.load_params().digest() == registry  # the registry on disk is left as it was
+
+
+@pytest.mark.parametrize("call, key", [
+    (lambda: model.analysis.uncertainty.uncertainty("baseline", n=10**12), "n"),
+    (lambda: model.analysis.uncertainty.uncertainty("baseline", n=0), "n"),
+    (lambda: model.analysis.sampling.sample(model.load_params(), 4, seed=-1), "seed"),
+    (lambda: model.analysis.sampling.sample(model.load_params(), 10**13), "n"),
+])
+def test_the_python_api_refuses_sizes_and_seeds_before_allocating(call, key):
+    with pytest.raises(model.InputError) as caught:
+        call()
+    assert caught.value.key == key

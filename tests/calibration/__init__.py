@@ -1,0 +1,1 @@
+"""Tests of model.calibration: the hindcast and calibration."""

@@ -1,0 +1,1 @@
+"""Tests of model.core: the structure and its lineage."""

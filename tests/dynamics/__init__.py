@@ -1,0 +1,1 @@
+"""Tests of model.dynamics: the equations, the initial state and their dimensions."""

@@ -1,0 +1,72 @@
+"""People at the start: the initial stocks come from the registry and the sustained opening flows only.
+
+A scheduled event (a mobilization wave, a North Korean tranche, a migrant roundup) that falls in the start
+month must not put anyone in the training or wounded pipelines at t = 0: its people are taken from its pool
+as the run goes. Before this was fixed, a 300,000 wave in the start month added 450,000 persons at t = 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+import model
+from model.dynamics.equations import initial_state, prepare
+from model.core.structure import POOLED, SOURCES, STOCKS
+
+from .. import strategies as hs
+from ..conftest import assert_conserved, baseline_params
+
+START = "2024-12"
+REGISTRY = baseline_params()
+
+sizes = st.floats(min_value=0.0, max_value=2e6, allow_nan=False)
+spans = st.floats(min_value=0.25, max_value=6.0, allow_nan=False)
+
+
+def _initial(params: model.ParameterSet) -> np.ndarray:
+    return initial_state(params, prepare(params, START, 4, 0.25))
+
+
+@given(values=hs.parameter_values(REGISTRY), wave=sizes, wave_months=spans, tranche=sizes,
+       tranche_months=spans, roundup=sizes, roundup_months=spans)
+def test_events_in_the_start_month_change_no_initial_stock(values, wave, wave_months, tranche, tranche_months,
+                                                           roundup, roundup_months):
+    base = REGISTRY.with_values({**values, "mobilization.waves": [], "dprk.tranches": [], "migrant.roundups": []})
+    events = base.with_values({
+        "mobilization.waves": [{"start": START, "size": wave, "months": wave_months}],
+        "dprk.tranches": [{"start": START, "size": tranche, "months": tranche_months}],
+        "migrant.roundups": [{"start": START, "size": roundup, "months": roundup_months}],
+    })
+    np.testing.assert_array_equal(_initial(events), _initial(base))
+
+
+def test_initial_pipelines_are_the_steady_state_of_the_sustained_flows(baseline):
+    """Training: (sign-ups + draw rate x pool) x training time; wounded: wounded per month x recovery time."""
+    params = baseline.with_values({"mobilization.waves": [{"start": START, "size": 300_000.0, "months": 2}]})
+    state = _initial(params)
+    v = params.value
+    pool = {s: v(f"pool_initial.{s}") for s in POOLED}
+    draws = {s: v(f"draw_rate.{s}") * pool[s] for s in ("prisoner", "migrant", "foreign", "dprk")}
+    recruits = {"volunteer": v("volunteer.signups"), "mobilized": 0.0, **draws}
+    expected = np.array([recruits[s] * v(f"training_time.{s}") for s in SOURCES])
+    np.testing.assert_allclose(state[STOCKS.index("training"), :, 0], expected, rtol=1e-12)
+    wounded_share = 1 - v("casualties.killed_fraction") - v("casualties.captured_fraction")
+    np.testing.assert_allclose(state[STOCKS.index("wounded")].sum(),
+                               v("casualties.monthly") * wounded_share * v("wounded.recovery_time"), rtol=1e-12)
+
+
+def test_a_wave_in_the_start_month_draws_its_people_from_the_pool(baseline):
+    size = 300_000.0
+    without = baseline.with_values({"mobilization.waves": []})
+    with_wave = baseline.with_values({"mobilization.waves": [{"start": START, "size": size, "months": 1}]})
+    emigrating = size * baseline.value("mobilization.emigration_ratio")  # leave the pool with the wave
+    a, b = (model.simulate(p, months=3) for p in (without, with_wave))
+    total = {name: sum(ds[s] for s in STOCKS).sum("source") for name, ds in (("without", a), ("with", b))}
+    # Nobody is added at the start, and the wave only moves people from the pool into training.
+    assert float(total["with"].isel(time=0)) == float(total["without"].isel(time=0))
+    drawn = a.pool.sel(source="mobilized").isel(time=1) - b.pool.sel(source="mobilized").isel(time=1)
+    np.testing.assert_allclose(float(drawn), size + emigrating, rtol=1e-12)
+    np.testing.assert_allclose(float(b.mobilization.sel(source="mobilized").isel(time=0)), size, rtol=1e-12)
+    assert_conserved(b)

@@ -1,0 +1,1 @@
+"""Tests of model.engine: the integrator: batch invariance, invariants, integration error."""

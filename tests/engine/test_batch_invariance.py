@@ -1,0 +1,66 @@
+"""A run's numbers do not depend on the batch it is in: every position equals the same run simulated alone.
+
+The engine advances runs in blocks of :data:`model.engine.integrator.BLOCK`, padding the last block; a batch of
+one and a half blocks puts runs at every position of a full block and of a padded one. A mobilization wave larger
+than some runs' reservist pools makes the limiter (and, under RK4, its per-run fallback) act in some
+runs and not in others of the same block.
+"""
+
+from __future__ import annotations
+
+import pytest
+import xarray as xr
+
+import model
+from model.engine.integrator import BLOCK
+from model.analysis.sampling import sample, uncertain_keys
+
+#: One full block and a padded one, whatever the block size.
+N_RUNS = BLOCK + BLOCK // 2
+MONTHS = 18
+WAVE = [{"start": "2025-02", "size": 1_500_000, "months": 1}]
+
+
+@pytest.fixture(scope="module")
+def scenario(baseline) -> model.ParameterSet:
+    return baseline.with_values({"mobilization.waves": WAVE})
+
+
+@pytest.fixture(scope="module")
+def batch(scenario) -> model.ParameterSet:
+    return sample(scenario, N_RUNS, "random", seed=11)
+
+
+def assert_every_run_equals_the_run_alone(scenario: model.ParameterSet, batch: model.ParameterSet,
+                                          **options) -> xr.Dataset:
+    """Simulate ``batch`` and each of its runs alone with ``options``; every variable must agree to 1e-12."""
+    together = model.simulate(batch, **options)
+    keys = uncertain_keys(scenario)
+    alone = [model.simulate(scenario.with_values({k: float(batch.value(k)[i]) for k in keys}), **options)
+             for i in range(together.sizes["run"])]
+    stacked = xr.concat(alone, "run", combine_attrs="drop").transpose(..., "run")
+    xr.testing.assert_allclose(together.drop_vars("run"), stacked, rtol=1e-12, atol=0)
+    return together
+
+
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+def test_every_run_of_a_batch_equals_the_run_alone(scenario, batch, method):
+    together = assert_every_run_equals_the_run_alone(scenario, batch, months=MONTHS, method=method)
+    limited = together.shortfall.sel(stock="pool").sum("time")
+    assert 0 < int((limited > 0).sum()) < N_RUNS, "the limiter should act in some runs only"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+def test_every_run_of_several_blocks_equals_the_run_alone_in_endogenous_mode(scenario, method):
+    events = {"dprk.tranches": [{"start": "2025-03", "size": 20_000, "months": 2}],
+              "migrant.roundups": [{"start": "2025-08", "size": 30_000, "months": 1}]}
+    busy = scenario.with_values({"casualties.mode": "endogenous", **events})
+    many = sample(busy, 4 * BLOCK + 88, "lhs", seed=5)
+    assert_every_run_equals_the_run_alone(busy, many, months=36, dt=0.125, method=method)
+
+
+def test_the_number_of_threads_does_not_change_the_numbers(batch):
+    one = model.simulate(batch, months=MONTHS, threads=1)
+    two = model.simulate(batch, months=MONTHS, threads=2)
+    xr.testing.assert_equal(one, two)

@@ -1,0 +1,112 @@
+"""The HTML briefing: one self-contained file with the answer, the figures, the assumptions and the provenance."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+import model
+from model.cli import main
+
+from ..test_cli import run_cli
+
+NAMES = ["baseline", "high_intensity"]
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> tuple[int, str, Path]:
+    """Exit status, standard output and the path of a small report written by the command line."""
+    path = tmp_path_factory.mktemp("report") / "brief.html"
+    status, text = run_cli("report", "--scenarios", *NAMES, "--n", "200", "--seed", "7", "--months", "12",
+                           "--sobol-n", "64", "--out", str(path))
+    return status, text, path
+
+
+@pytest.fixture(scope="module")
+def brief(written) -> str:
+    return written[2].read_text(encoding="utf-8")
+
+
+def test_the_command_writes_one_file_and_exits_0(written):
+    status, text, path = written
+    assert status == 0 and f"Wrote {path}" in text
+    assert [p.name for p in path.parent.iterdir()] == ["brief.html"]
+
+
+def test_the_report_is_one_file_that_needs_nothing_from_the_network(brief):
+    assert brief.startswith("<!DOCTYPE html>") and brief.rstrip().endswith("</html>")
+    assert not re.search(r"<script|<link|<iframe|<object|<embed|@import", brief, re.IGNORECASE)
+    assert not re.search(r"url\(\s*['\"]?\s*(https?:)?//", brief, re.IGNORECASE)
+    sources = re.findall(r"\ssrc\s*=\s*[\"']?([^\"'\s>]+)", brief, re.IGNORECASE)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+
+
+def test_every_figure_is_an_embedded_png(brief):
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', brief)
+    assert len(images) == 4  # comparison, fan chart, two Sobol charts
+    assert all(base64.b64decode(data)[:8] == PNG for data in images)
+    assert brief.count("<figcaption>") == 4
+
+
+def test_the_stamp_names_version_digest_settings_and_the_command(brief):
+    assert model.__version__ in brief
+    for name in NAMES:
+        assert model.load_params(name).digest() in brief
+    assert "seed 7" in brief and "200 Monte Carlo runs" in brief and "12 months" in brief
+    assert html.escape("manpower report --scenarios baseline high_intensity --n 200 --seed 7 --months 12 "
+                       "--sobol-n 64") in brief
+
+
+def test_sections_come_in_the_briefing_order(brief):
+    order = ["Can Russia keep feeding", 'id="answer"', 'id="comparison"', 'id="figures"', 'id="sensitivity"',
+             'id="assumptions"', 'id="appendix"', "<footer>"]
+    positions = [brief.index(marker) for marker in order]
+    assert positions == sorted(positions)
+
+
+def test_the_headline_is_generated_from_the_numbers(brief):
+    table = model.comparison_table(model.compare(NAMES[1:], months=12), with_breakeven=False)
+    net = table.loc["high_intensity", "net balance"]
+    assert f"The net balance is {net:+,.0f} persons over the first 12 months" in brief
+    assert brief.count("5–95% of runs") >= len(NAMES)
+
+
+def test_the_comparison_table_has_units_in_its_headers(brief):
+    assert "persons over 12 months" in brief and "persons/month" in brief and "% of inflow" in brief
+
+
+def test_the_appendix_lists_every_parameter_with_its_quote_escaped(brief):
+    appendix = brief[brief.index('id="appendix"'):]
+    table = model.load_params().table()
+    for key in table.index:
+        assert f"<strong>{key}</strong>" in appendix
+    quotes = [q for q in table.quote if html.escape(q) != q]
+    assert quotes, "no quote in the registry needs escaping: nothing to check"
+    assert all(html.escape(q) in appendix and q not in appendix for q in quotes)
+    assumptions = [a for a in table.assumption if html.escape(a) != a]
+    assert all(html.escape(a) in brief for a in assumptions)
+
+
+def test_assumptions_and_scenario_reasons_are_shown(brief):
+    section = brief[brief.index('id="assumptions"'):brief.index('id="appendix"')]
+    params, baseline = model.load_params("high_intensity"), model.load_params()
+    changed = [k for k in params if params[k].entry != baseline[k].entry]
+    assert changed and all(html.escape(params[k].entry.note) in section for k in changed)
+    assumed = [p.entry.assumption for p in baseline.values() if p.entry.source == "assumption"]
+    assert assumed and all(html.escape(a) in section for a in assumed)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["report", "--scenarios", "baseline", "nonesuch"], "nonesuch.yaml: scenario: no such scenario"),
+    (["report", "--sobol-n", "100"], "--sobol-n: 100: expected a power of 2"),
+])
+def test_bad_input_is_one_line_with_status_2(argv, message, capsys, tmp_path):
+    assert main([*argv, "--out", str(tmp_path / "brief.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert not (tmp_path / "brief.html").exists()

@@ -1,0 +1,99 @@
+"""simulate(): labelled output, options and provenance (batches: test_batch_invariance.py)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import model
+from model.errors import InputError
+from model.results.io import write_netcdf
+
+
+
+@pytest.fixture(scope="module")
+def baseline_run(baseline) -> xr.Dataset:
+    return model.simulate(baseline)
+
+
+def test_dimensions_and_time_labels(baseline_run):
+    ds = baseline_run
+    assert dict(ds.sizes) == {"time": 37, "source": 6, "stock": 4}
+    assert list(ds.source.values) == list(model.SOURCES)
+    assert pd.Timestamp(ds.time.values[0]) == pd.Timestamp("2024-12-01")
+    assert pd.Timestamp(ds.time.values[-1]) == pd.Timestamp("2027-12-01")
+    for name in ("front", "recruitment", "casualties", "killed", "permanent_losses"):
+        assert ds[name].dims == ("time", "source"), name
+    for name in ("inflow", "losses", "net", "front_total"):
+        assert ds[name].dims == ("time",), name
+
+
+def test_flows_are_nan_under_the_end_state_only(baseline_run):
+    flows = baseline_run.recruitment
+    assert flows.isel(time=-1).isnull().all()
+    assert flows.isel(time=slice(0, -1)).notnull().all()
+    assert baseline_run.front.notnull().all()
+
+
+def test_totals_are_consistent(baseline_run):
+    ds = baseline_run.isel(time=slice(0, -1))
+    np.testing.assert_allclose(ds.inflow, ds.recruitment.sum("source"), rtol=1e-12)
+    np.testing.assert_allclose(ds.losses, (ds.killed + ds.captured + ds.desertion + ds.discharge).sum("source"),
+                               rtol=1e-12)
+    np.testing.assert_allclose(ds.net, ds.inflow - ds.losses, rtol=1e-12)
+    np.testing.assert_allclose(baseline_run.front_total, baseline_run.front.sum("source"), rtol=1e-12)
+
+
+def test_units_and_provenance_are_attached(baseline_run, baseline):
+    ds = baseline_run
+    assert ds.front.attrs["cell_methods"] == "time: point"
+    assert ds.killed.attrs["cell_methods"] == "time: sum"
+    assert "front_initial.dprk" in ds.front.attrs["drivers"]
+    assert "casualties.killed_fraction" in ds.killed.attrs["drivers"]
+    records = json.loads(ds.attrs["parameters"])
+    assert {r["key"] for r in records} == set(baseline)
+    assert ds.attrs["parameters_digest"] == baseline.digest()
+    assert "start of that month" in ds.attrs["time_semantics"]
+
+
+def test_initial_state_comes_from_the_registry(baseline_run, baseline):
+    front = baseline_run.front.isel(time=0)
+    assert float(front.sum()) == pytest.approx(baseline.value("force.deployed_total"))
+    assert float(front.sel(source="dprk")) == baseline.value("front_initial.dprk")
+    assert float(baseline_run.pool.isel(time=0).sel(source="prisoner")) == baseline.value("pool_initial.prisoner")
+
+
+def test_variables_can_be_selected(baseline):
+    ds = model.simulate(baseline, months=6, variables=["front_total", "net"])
+    assert set(ds.data_vars) == {"front_total", "net"}
+    full = model.simulate(baseline, months=6)
+    xr.testing.assert_identical(ds.net, full.net)
+
+
+@pytest.mark.parametrize("options, key", [
+    ({"dt": 0.3}, "dt"), ({"dt": 2.0}, "dt"), ({"months": 0}, "months"), ({"method": "rk5"}, "method"),
+    ({"start": "2024-13"}, "start"), ({"variables": ["frnt"]}, "variables"),
+])
+def test_bad_options_are_rejected_with_one_line(baseline, options, key):
+    with pytest.raises(InputError) as caught:
+        model.simulate(baseline, **options)
+    assert caught.value.key == key and "\n" not in str(caught.value)
+
+
+def test_a_step_too_coarse_for_the_rates_is_rejected(baseline):
+    with pytest.raises(InputError, match="use dt <= 0.5"):
+        model.simulate(baseline.with_values({"training_time.prisoner": 0.5}), dt=1.0)
+
+
+def test_netcdf_round_trip(baseline_run, tmp_path):
+    path = write_netcdf(baseline_run, tmp_path / "run.nc")
+    with xr.open_dataset(path) as loaded:
+        xr.testing.assert_allclose(loaded.front, baseline_run.front)
+        assert loaded.attrs["parameters_digest"] == baseline_run.attrs["parameters_digest"]
+        assert loaded.front.attrs["units"] == baseline_run.front.attrs["units"]
+        assert loaded.front.attrs["unit_label"] == baseline_run.front.attrs["unit_label"]
+    assert not list(tmp_path.glob("*.part"))

@@ -1,0 +1,1 @@
+"""Tests of model.sweeps: large parameter sweeps and their store."""

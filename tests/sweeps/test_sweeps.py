@@ -1,0 +1,423 @@
+"""Sweeps: chunk- and backend-invariant numbers, spec validation, and the store's rules: one writer, one
+sweep, checked chunks, resumable after a kill or Ctrl-C at any point."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+import yaml
+
+import model.results.io
+import model.sweeps.store
+import model.sweeps.run
+from model.results import cf
+from model.cli import main
+from model.errors import InputError
+from model.inputs.parameters import ParameterSet, load_params
+from model.inputs.registry import OutOfRangeWarning
+from model.sweeps.spec import METRICS, SweepSpec, grid_origin
+from model.sweeps.store import CHUNKS, StoreWarning, open_store
+from model.sweeps.run import sweep
+
+from ..conftest import baseline_params
+
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The ends of the plausible ranges of the two grid parameters (persons per month): grid values inside them.
+CASUALTIES = (baseline_params()["casualties.monthly"].low, baseline_params()["casualties.monthly"].high)
+SIGNUPS = (baseline_params()["volunteer.signups"].low, baseline_params()["volunteer.signups"].high)
+
+SPEC = {
+    "name": "test",
+    "scenarios": ["baseline", "high_intensity"],
+    "months": 12,
+    "grid": {"casualties.monthly": list(CASUALTIES),
+             "volunteer.signups": {"start": SIGNUPS[0], "stop": SIGNUPS[1], "num": 3}},
+    "samples": {"n": 10, "method": "sobol"},
+    "keep": {"metrics": ["net_12m", "front_end", "first_deficit_month"], "series": ["front_total"]},
+    "seed": 3,
+    "chunk": 25,
+}
+
+
+def write_spec(folder: Path, **changes) -> Path:
+    path = folder / f"spec-{len(list(folder.glob('spec-*')))}.yaml"
+    path.write_text(yaml.safe_dump({**SPEC, **changes}))
+    return path
+
+
+def load(store: Path, complete: bool = True) -> xr.Dataset:
+    with open_store(store, complete=complete) as ds:
+        return ds.load()
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> xr.Dataset:
+    folder = tmp_path_factory.mktemp("reference")
+    sweep(write_spec(folder), folder / "store", progress=False)
+    return load(folder / "store")
+
+
+def test_a_sweep_covers_every_run_with_its_experiment(reference):
+    assert reference.sizes["run"] == 2 * 6 * 10
+    assert list(np.unique(reference.scenario.values)) == ["baseline", "high_intensity"]
+    casualties = reference.experiments.sel(parameter="casualties.monthly", drop=True)
+    assert set(np.unique(casualties.values)) == set(CASUALTIES)
+    assert str(reference.parameter_unit.sel(parameter="volunteer.signups").values) == "person / month"
+    assert "desertion.rate" in reference.parameter.values  # sampled parameters are recorded too
+    # Common random numbers: the same 10 samples at every grid point, drawn anew for each scenario.
+    assert len(np.unique(reference.experiments.sel(parameter="desertion.rate"))) == 2 * 10
+    # Higher casualties, everything else equal (common samples), never leave a larger front.
+    low = reference.where(casualties == CASUALTIES[0], drop=True)
+    high = reference.where(casualties == CASUALTIES[1], drop=True)
+    assert np.all(high.front_end.values < low.front_end.values)
+
+
+@pytest.mark.parametrize("chunk", [7, 1000])
+def test_chunk_size_does_not_change_the_numbers(tmp_path, reference, chunk):
+    sweep(write_spec(tmp_path, chunk=chunk), tmp_path / "store", progress=False)
+    xr.testing.assert_identical(load(tmp_path / "store").drop_attrs(), reference.drop_attrs())
+
+
+@pytest.mark.parametrize("method", ["random", "lhs"])
+def test_other_samplers_are_chunk_invariant_too(tmp_path, method):
+    spec = {"samples": {"n": 12, "method": method}}
+    sweep(write_spec(tmp_path, chunk=5, **spec), tmp_path / "a", progress=False)
+    sweep(write_spec(tmp_path, chunk=50, **spec), tmp_path / "b", progress=False)
+    xr.testing.assert_identical(load(tmp_path / "a").drop_attrs(), load(tmp_path / "b").drop_attrs())
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_backends_give_the_same_numbers(tmp_path, reference, backend):
+    sweep(write_spec(tmp_path), tmp_path / "store", backend=backend, workers=2, progress=False)
+    xr.testing.assert_identical(load(tmp_path / "store").drop_attrs(), reference.drop_attrs())
+
+
+def test_a_killed_sweep_leaves_a_readable_store_and_resumes_to_the_same_result(tmp_path):
+    spec = write_spec(tmp_path, chunk=10, samples={"n": 40, "method": "sobol"})
+    store = tmp_path / "store"
+    command = [sys.executable, "-m", "model.cli", "sweep", str(spec), "--out", str(store), "--no-progress"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while len(list((store / CHUNKS).glob("chunk-*.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = len(list((store / CHUNKS).glob("chunk-*.json")))  # a chunk is finished once it has its record
+    total = len(SweepSpec.load(spec).chunks())
+    assert 3 <= finished < total, "the sweep must be killed part-way for this test to mean anything"
+    partial = load(store, complete=False)  # readable as it is
+    assert partial.sizes["run"] == 10 * finished
+    with pytest.raises(InputError, match="finished chunks"):
+        open_store(store)
+    assert main(["sweep", str(spec), "--out", str(store), "--resume", "--no-progress"]) == 0
+    sweep(spec, tmp_path / "uninterrupted", progress=False)
+    xr.testing.assert_identical(load(store).drop_attrs(), load(tmp_path / "uninterrupted").drop_attrs())
+    assert not [p for p in (store / CHUNKS).iterdir() if not p.name.startswith("chunk-")]
+
+
+def _assert_labelled(ds: xr.Dataset) -> None:
+    """CF labels on every data variable, ``Conventions`` and ``history``, no dots in names (issue 10, item 5)."""
+    assert ds.attrs["Conventions"] == cf.CONVENTIONS and ds.attrs["history"]
+    assert not [name for name in ds.variables if "." in str(name)]
+    for name, variable in ds.data_vars.items():
+        assert variable.attrs["units"] in cf.ALLOWED_UNITS, (name, variable.attrs.get("units"))
+        assert variable.attrs["long_name"] and variable.attrs["unit_label"], name
+        if name in METRICS:
+            assert variable.attrs["units"] == cf.CF_UNITS[METRICS[name].unit][0], name
+            assert variable.attrs["drivers"], name
+
+
+def test_a_finished_store_and_its_chunks_keep_their_labels(small):
+    spec, store, _ = small
+    with xr.open_dataset(store / CHUNKS / "chunk-000000.nc") as chunk:
+        _assert_labelled(chunk)
+        assert "chunk 0" in chunk.attrs["history"]
+    with open_store(store) as ds:
+        _assert_labelled(ds)
+        assert ds.attrs["history"].splitlines()[0].endswith("4 of 4 chunks along run")
+        assert set(SMALL["grid"]) | {"desertion.rate"} <= set(ds.parameter.values)
+        # Columns of different units: the table's unit is "1", each column's unit is in parameter_unit.
+        assert ds.experiments.attrs["units"] == "1" and "parameter_unit" in ds.experiments.attrs["comment"]
+        assert str(ds.parameter_unit.sel(parameter="desertion.rate").values) == load_params()["desertion.rate"].unit
+
+
+def test_grid_values_are_overrides_warned_once_per_sweep_and_samples_are_draws(tmp_path):
+    key, scenarios = "casualties.monthly", SPEC["scenarios"]
+    params = [load_params(name) for name in scenarios]
+    outside = 2 * max(p[key].high for p in params)  # outside the plausible range of every scenario
+    ranges = {(p[key].low, p[key].high) for p in params}  # one warning line per distinct range
+    path = write_spec(tmp_path, grid={key: [float(params[0][key].value), outside]}, samples={"n": 3}, chunk=2)
+    with pytest.warns(OutOfRangeWarning) as caught:
+        spec = SweepSpec.load(path)
+        sweep(spec, tmp_path / "store", progress=False)
+    lines = [str(w.message) for w in caught if issubclass(w.category, OutOfRangeWarning)]
+    assert len(spec.chunks()) > 2 and len(lines) == len(ranges), lines  # at load, not again per chunk
+    assert all(line.startswith(f"{grid_origin(spec.where)}: {key}: ") for line in lines)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OutOfRangeWarning)
+        for chunk in spec.chunks():
+            batch, _ = spec.chunk_params(chunk)
+            assert list(batch.overrides) == [key]  # the sampled keys do not change the scenario
+            assert batch[key].override.kind == "override" and batch[key].override.where == grid_origin(spec.where)
+            assert batch.label == f"{scenarios[chunk.scenario]} with overrides ({key} varied)"
+            sampled = spec.varied(chunk.scenario)
+            assert sampled and all(batch[k].override.kind == "sample" for k in sampled)
+            registered = params[chunk.scenario].table()
+            assert batch.table().loc[sampled, "source"].equals(registered.loc[sampled, "source"])
+
+
+def test_resuming_with_another_spec_is_refused(tmp_path):
+    sweep(write_spec(tmp_path, samples={"n": 2}), tmp_path / "store", progress=False)
+    with pytest.raises(InputError, match="expected the spec this store was made with"):
+        sweep(write_spec(tmp_path, samples={"n": 2}, seed=4), tmp_path / "store", resume=True, progress=False)
+    with pytest.raises(InputError, match="this sweep store exists"):
+        sweep(write_spec(tmp_path, samples={"n": 2}), tmp_path / "store", progress=False)
+
+
+# -- the store's rules (model/sweeps/store.py): one writer, one sweep, checked chunks, clean resumes --------------
+
+SMALL = {"scenarios": ["baseline"], "grid": {"casualties.monthly": list(CASUALTIES)}, "samples": {"n": 10},
+         "chunk": 5}  # 20 runs in 4 chunks
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> tuple[Path, Path, xr.Dataset]:
+    """A finished small store, its spec and its results."""
+    folder = tmp_path_factory.mktemp("small")
+    spec = write_spec(folder, **SMALL)
+    sweep(spec, folder / "store", progress=False)
+    return spec, folder / "store", load(folder / "store")
+
+
+def copy_store(small, tmp_path: Path) -> Path:
+    shutil.copytree(small[1], tmp_path / "store")
+    return tmp_path / "store"
+
+
+def resume(spec: Path, store: Path) -> xr.Dataset:
+    sweep(spec, store, resume=True, progress=False)
+    return load(store)
+
+
+def _racer(spec_path: str, store: str, barrier, results) -> None:
+    spec = SweepSpec.load(spec_path)
+    mkdir = Path.mkdir
+
+    def slow_mkdir(self, *args, **kwargs):  # a slow disk: every racer is between its checks and its writes
+        time.sleep(0.3)
+        return mkdir(self, *args, **kwargs)
+
+    Path.mkdir = slow_mkdir  # this process only (a spawned racer)
+    barrier.wait()
+    try:
+        sweep(spec, store, progress=False)
+        results.put(("ok", spec.digest))
+    except InputError as exc:
+        results.put(("refused", str(exc)))
+
+
+def test_sweeps_started_together_into_one_folder_never_both_succeed(tmp_path):
+    racers = 5
+    specs = [write_spec(tmp_path, seed=i, **SMALL) for i in range(racers)]
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(racers), context.Queue()
+    processes = [context.Process(target=_racer, args=(str(spec), str(tmp_path / "store"), barrier, results))
+                 for spec in specs]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join()
+    winners = [detail for status, detail in outcomes if status == "ok"]
+    assert len(winners) == 1, outcomes
+    refusals = [detail for status, detail in outcomes if status != "ok"]
+    assert all("this sweep store exists" in d or "no other sweep writing" in d for d in refusals), outcomes
+    with open_store(tmp_path / "store") as ds:
+        assert ds.attrs["sweep_digest"] == winners[0]
+
+
+def test_a_store_that_a_sweep_is_writing_is_refused_to_another(tmp_path, small):
+    with model.sweeps.store.locked(tmp_path / "store"):  # as a sweep holds it from creation to its last chunk
+        with pytest.raises(InputError, match="no other sweep writing this store"):
+            sweep(small[0], tmp_path / "store", progress=False)
+    assert list((tmp_path / "store").iterdir()) == [tmp_path / "store" / ".lock"]
+
+
+@pytest.mark.parametrize("change", ["parameters", "model_version"])
+def test_the_sweep_digest_covers_the_parameters_and_the_model_version(tmp_path, monkeypatch, small, change):
+    store = copy_store(small, tmp_path)
+    if change == "parameters":  # the registry or a scenario was edited since the store was made
+        digest = ParameterSet.digest
+        monkeypatch.setattr(ParameterSet, "digest", lambda self: "edited-" + digest(self))
+    else:
+        monkeypatch.setattr("model.sweeps.spec.__version__", "99.0")
+    with pytest.raises(InputError, match=r"parameters\.baseline|model version"):
+        sweep(small[0], store, resume=True, progress=False)
+
+
+def _truncate(store: Path) -> None:
+    path = store / CHUNKS / "chunk-000001.nc"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _flip_a_byte(store: Path) -> None:
+    path = store / CHUNKS / "chunk-000001.nc"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _swap(store: Path, suffixes: tuple[str, ...]) -> None:
+    for suffix in suffixes:
+        a, b = store / CHUNKS / f"chunk-000001{suffix}", store / CHUNKS / f"chunk-000002{suffix}"
+        a.rename(store / "tmp")
+        b.rename(a)
+        (store / "tmp").rename(b)
+
+
+def _foreign(store: Path) -> None:
+    other = store.parent / "other"
+    sweep(write_spec(store.parent, seed=99, **SMALL), other, progress=False)
+    for suffix in (".nc", ".json"):
+        shutil.copy(other / CHUNKS / f"chunk-000001{suffix}", store / CHUNKS / f"chunk-000001{suffix}")
+
+
+DAMAGE = {
+    "truncated": _truncate,
+    "corrupted": _flip_a_byte,
+    "swapped files": lambda store: _swap(store, (".nc",)),
+    "swapped files and records": lambda store: _swap(store, (".nc", ".json")),
+    "foreign": _foreign,
+    "record lost its file": lambda store: (store / CHUNKS / "chunk-000001.nc").unlink(),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_chunk_is_refused_by_open_store_and_recomputed_by_resume(tmp_path, small, damage):
+    store = copy_store(small, tmp_path)
+    DAMAGE[damage](store)
+    for complete in (True, False):
+        with pytest.raises(InputError, match="chunk-00000[12].nc") as error:
+            open_store(store, complete=complete)
+        assert "\n" not in str(error.value)
+    with pytest.warns(StoreWarning, match="recomputing it"):
+        repaired = resume(small[0], store)
+    xr.testing.assert_identical(repaired.drop_attrs(), small[2].drop_attrs())
+
+
+def test_leftovers_of_a_kill_are_removed_on_resume(tmp_path, small):
+    store = copy_store(small, tmp_path)
+    for index in (2, 3):
+        (store / CHUNKS / f"chunk-00000{index}.json").unlink()  # killed before its record was written: unfinished
+    (store / CHUNKS / "chunk-000003.nc").unlink()
+    leftovers = [store / CHUNKS / ".chunk-000003.nc.x1y2.part", store / ".manifest.json.a1b2.part"]
+    for path in leftovers:
+        path.write_bytes(b"half a file")
+    assert load(store, complete=False).sizes["run"] == 10  # unfinished chunks are not read
+    xr.testing.assert_identical(resume(small[0], store).drop_attrs(), small[2].drop_attrs())
+    assert not any(path.exists() for path in leftovers)
+
+
+def test_a_store_without_its_manifest_is_refused_with_what_to_do_or_started_afresh(tmp_path, small):
+    store = copy_store(small, tmp_path)
+    (store / "manifest.json").unlink()
+    with pytest.raises(InputError, match="chunks but no manifest.json.*delete the folder or choose another --out"):
+        sweep(small[0], store, resume=True, progress=False)
+    with pytest.raises(InputError, match="manifest.json"):
+        open_store(store)
+    shutil.rmtree(store / CHUNKS)  # stopped before the manifest was written: the spec only
+    with pytest.raises(InputError, match="add --resume to start it afresh"):
+        sweep(small[0], store, progress=False)
+    xr.testing.assert_identical(resume(small[0], store).drop_attrs(), small[2].drop_attrs())
+
+
+@pytest.mark.parametrize("workers", [0, -2])
+def test_workers_must_be_positive(tmp_path, small, workers):
+    with pytest.raises(InputError, match="^sweep: workers: expected a whole number >= 1"):
+        sweep(small[0], tmp_path / "store", backend="processes", workers=workers, progress=False)
+    assert not (tmp_path / "store").exists()
+
+
+def test_chunks_in_flight_must_fit_in_memory_together(tmp_path, small, monkeypatch):
+    """One chunk fits, but the processes backend holds 2 x workers of them: refused before any store exists."""
+    from model.inputs import limits
+    from model.sweeps.spec import BYTES_PER_RUN_MONTH
+
+    spec = SweepSpec.load(small[0])
+    one_chunk = spec.spec.chunk * (spec.spec.months + 1) * BYTES_PER_RUN_MONTH
+    monkeypatch.setattr(limits, "memory_limit", lambda: 3 * one_chunk)
+    with pytest.raises(InputError, match=r"chunk: .*4 chunk\(s\) in flight.*above the limit"):
+        sweep(spec, tmp_path / "store", backend="processes", workers=2, progress=False)
+    assert not (tmp_path / "store").exists()
+    sweep(spec, tmp_path / "inline", backend="inline", progress=False)  # one chunk at a time fits
+
+
+def test_a_spec_takes_the_step_and_horizon_limits_every_run_takes():
+    """A step of 1/128 month, accepted by `manpower run --dt`, is accepted in a spec too (it was once refused)."""
+    from model.sweeps.spec import SpecFile
+
+    spec = SweepSpec.validated(SpecFile(name="fine", months=2, dt=1 / 128, samples={"n": 1}, chunk=5))
+    assert spec.spec.dt == 1 / 128
+
+
+def test_a_sweep_refused_by_its_first_chunk_leaves_no_store(tmp_path, monkeypatch, small):
+    def refused(spec, chunk, threads=None):  # as simulate refuses a step too long for a rate on the grid
+        raise InputError("simulate", "dt", "expected a shorter step")
+
+    monkeypatch.setattr(model.sweeps.run, "run_chunk", refused)
+    with pytest.raises(InputError, match="shorter step"):
+        sweep(small[0], tmp_path / "store", progress=False)
+    assert not (tmp_path / "store").exists()
+
+
+def _interrupt_at_third(target):
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return target(*args, **kwargs)
+
+    return interrupted
+
+
+def _half_written(ds, path):  # Ctrl-C while the in-flight chunk's file is half written
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"CDF half a chunk")
+        raise KeyboardInterrupt
+
+    return model.results.io.atomic_write(path, write)
+
+
+@pytest.mark.parametrize("where", ["run_chunk", "writing the chunk file", "between the file and its record"])
+def test_ctrl_c_anywhere_leaves_the_store_resumable(tmp_path, monkeypatch, small, where):
+    spec, store = small[0], tmp_path / "store"
+    with monkeypatch.context() as patch:
+        if where == "run_chunk":
+            patch.setattr(model.sweeps.run, "run_chunk", _interrupt_at_third(model.sweeps.run.run_chunk))
+        elif where == "writing the chunk file":
+            patch.setattr(model.sweeps.store, "write_netcdf",
+                          _interrupt_at_third(lambda ds, path: (_half_written if path.name.endswith("02.nc")
+                                                                else model.results.io.write_netcdf)(ds, path)))
+        else:
+            patch.setattr(model.sweeps.store, "_sha256", _interrupt_at_third(model.sweeps.store._sha256))
+        with pytest.raises(KeyboardInterrupt):
+            sweep(spec, store, progress=False)
+    assert load(store, complete=False).sizes["run"] == 10  # the two chunks finished before Ctrl-C
+    with pytest.raises(InputError, match="finished chunks"):
+        open_store(store)
+    xr.testing.assert_identical(resume(spec, store).drop_attrs(), small[2].drop_attrs())
+    assert sorted(p.name for p in (store / CHUNKS).iterdir()) == [f"chunk-{i:06d}.{e}" for i in range(4)
+                                                                    for e in ("json", "nc")]
