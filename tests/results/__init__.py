@@ -1,0 +1,1 @@
+"""Tests of model.results: simulate() and its labelled results."""
