@@ -24,15 +24,52 @@ The package is layered; each subpackage imports only from the layers before it i
 >>> params = model.load_params("baseline")
 >>> ds = model.simulate(params, months=36, dt=0.25)
 >>> ds.net.sum("time")  # persons, recruitment minus permanent losses over 36 months
+>>> runs = model.uncertainty("baseline", n=10_000, seed=0)  # Monte Carlo over the registry's ranges
+
+``import model`` loads nothing heavy: each name of the analysis API below (and each
+subpackage) is imported the first time it is used (PEP 562), so the command line and a
+notebook pay only for what they call.
 """
 
+from importlib import import_module
+
 from ._version import __version__
+from .core.structure import FLOWS, SOURCES, STOCKS
+from .errors import InputError
 
-from .errors import InputError  # noqa: E402
-from .inputs.parameters import ParameterSet, load_params, scenario_names  # noqa: E402
-from .results.simulate import simulate  # noqa: E402
-from .analysis.comparison import compare, comparison_table  # noqa: E402
-from .core.structure import FLOWS, SOURCES, STOCKS  # noqa: E402
+#: The public API: name -> (module, attribute), imported on first use.
+_API = {
+    "ParameterSet": ("model.inputs.parameters", "ParameterSet"),
+    "load_params": ("model.inputs.parameters", "load_params"),
+    "scenario_names": ("model.inputs.parameters", "scenario_names"),
+    "simulate": ("model.results.simulate", "simulate"),
+    "compare": ("model.analysis.comparison", "compare"),
+    "comparison_table": ("model.analysis.comparison", "comparison_table"),
+    "sample": ("model.analysis.sampling", "sample"),
+    "uncertainty": ("model.analysis.uncertainty", "uncertainty"),
+    "sensitivity": ("model.analysis.sensitivity", "sensitivity"),
+    "breakeven": ("model.analysis.breakeven", "solve"),
+    "calibrate": ("model.calibration", "calibrate"),
+    "sweep": ("model.sweeps", "sweep"),
+    "open_store": ("model.sweeps", "open_store"),
+}
+#: Subpackages, also reachable as attributes of the package (``model.analysis``) without importing them first.
+_SUBPACKAGES = ("core", "inputs", "dynamics", "engine", "results", "analysis", "calibration", "sweeps", "present",
+                "cli")
 
-__all__ = ["FLOWS", "SOURCES", "STOCKS", "InputError", "ParameterSet", "compare", "comparison_table", "load_params",
-           "scenario_names", "simulate", "__version__"]
+__all__ = ["FLOWS", "SOURCES", "STOCKS", "InputError", "__version__", *_API]
+
+
+def __getattr__(name: str):
+    if name in _API:
+        module, attribute = _API[name]
+        value = getattr(import_module(module), attribute)
+        globals()[name] = value  # the next lookup is an ordinary one
+        return value
+    if name in _SUBPACKAGES:
+        return import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API) | set(_SUBPACKAGES))
