@@ -189,6 +189,13 @@ CASES = [
     Case("out-empty", RUN + ("--out", ""), ("--out",)),
     # --- compare ---
     Case("compare-unknown-scenario", ("compare", "baseline", "nonesuch", "--months", "2"), ("nonesuch",)),
+    Case("compare-scenario-twice", ("compare", "baseline", "baseline", "--months", "2"), ("names", "once")),
+    Case("run-scenario-file-missing", ("run", "--scenario", "{work}/nowhere/case.yaml", "--months", "2"),
+         ("--scenario", "case.yaml")),
+    Case("run-scenario-file-name-taken", ("run", "--scenario", "{params}/hindcast/baseline.yaml", "--months", "2"),
+         ("baseline.yaml", "name", "taken"),
+         files={"hindcast/baseline.yaml": "name: baseline\ndescription: a file named like a shipped scenario\n"
+                                           "set: {}\n"}),
     Case("compare-months-zero", ("compare", "--months", "0"), ("--months",)),
     Case("compare-dt-not-dividing", ("compare", "--months", "2", "--dt", "0.7"), ("--dt",)),
     Case("compare-out-is-a-file", ("compare", "baseline", "--months", "2", "--no-breakeven", "--out",
