@@ -16,22 +16,21 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import yaml
-
 from ._version import __version__
-from .inputs import limits
-from .inputs import spec as specs
+from .core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 from .errors import InputError
-from .inputs.parameters import BASELINE, load_params
-from .inputs.registry import OutOfRangeWarning, load_yaml
-from .results.dataset import OUTPUTS, expand_keys
-from .results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
+
+# The libraries and layers below are imported inside the commands that use them, so that `manpower --help`
+# and a refused option cost no numba, xarray, pandas or pint (benchmarks/bench_import.py).
 
 
 def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
     """``["KEY=VALUE", ...]`` from ``--set`` into ``{key: value}`` (VALUE as YAML: number, list, or text with a unit)."""
+    import yaml
+
+    from .inputs import spec as specs
+    from .inputs.registry import load_yaml
+
     overrides: dict[str, object] = {}
     for item in items or ():
         key, sep, raw = item.partition("=")
@@ -51,6 +50,9 @@ def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
 
 def _params(args: argparse.Namespace):
     """The scenario with the ``--set`` overrides; a value outside its range is printed as one warning line."""
+    from .inputs.parameters import load_params
+    from .inputs.registry import OutOfRangeWarning
+
     params = load_params(args.scenario)
     overrides = parse_assignments(getattr(args, "set", None))
     if not overrides:
@@ -64,8 +66,9 @@ def _params(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .results.io import save_figure, write_netcdf
     from .present.plots import run_figure
+    from .results.io import save_figure, write_netcdf
+    from .results.simulate import simulate
     from .results.summary import text_summary
 
     params = _params(args)
@@ -80,8 +83,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .analysis.comparison import compare, comparison_table
-    from .results.io import atomic_write, save_figure, write_netcdf
+    from .inputs.parameters import load_params
     from .present.plots import comparison_figure
+    from .results.io import atomic_write, save_figure, write_netcdf
 
     names = args.names or None
     for name in names or ():
@@ -109,9 +113,12 @@ def cmd_breakeven(args: argparse.Namespace) -> int:
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
-    from .results.io import save_figure, write_netcdf
-    from .present.plots import fan_chart
+    import pandas as pd
+
     from .analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
+    from .inputs.parameters import load_params
+    from .present.plots import fan_chart
+    from .results.io import save_figure, write_netcdf
 
     params = load_params(args.scenario)  # an unknown scenario fails before sampling
     name = params.scenario  # a scenario given as a file is named by it
@@ -137,8 +144,8 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .sweeps.spec import SweepSpec
     from .sweeps.run import sweep
+    from .sweeps.spec import SweepSpec
 
     spec = SweepSpec.load(args.spec)
     store = Path(args.out) if args.out else Path("results") / f"sweep-{spec.spec.name}"
@@ -151,9 +158,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from .results.io import atomic_write, save_figure
-    from .present.plots import sensitivity_chart
     from .analysis.sensitivity import ranking, sensitivity
+    from .inputs.parameters import load_params
+    from .present.plots import sensitivity_chart
+    from .results.io import atomic_write, save_figure
 
     name = load_params(args.scenario).scenario  # an unknown scenario fails before sampling
     result = sensitivity(args.scenario, method=args.method, n=args.n, seed=args.seed, months=args.months,
@@ -175,8 +183,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .calibration.fit import calibrate, check_scenario_name, save_overlay
-    from .results.io import atomic_write, save_figure
+    from .inputs.parameters import load_params
     from .present.plots import calibration_figure
+    from .results.io import atomic_write, save_figure
 
     if args.save:  # refused before minutes of fitting; the projection keeps the baseline's ranges
         check_scenario_name(args.save, force=args.force)
@@ -211,6 +220,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
+    from .results.dataset import expand_keys
+
     params = _params(args)
     table = params.table()
     if args.key:
@@ -233,6 +244,8 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def _json_record(parameter) -> dict[str, object]:
     """A parameter's provenance with its value and range as JSON numbers (schedules as lists of events)."""
+    import numpy as np
+
     value = parameter.value
     if isinstance(value, tuple):
         value = [event.model_dump() for event in value]
@@ -242,8 +255,9 @@ def _json_record(parameter) -> dict[str, object]:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .results import cf
     from .core.lineage import tree
+    from .results import cf
+    from .results.dataset import OUTPUTS, expand_keys
 
     params = _params(args)
     name = args.name
@@ -290,6 +304,7 @@ def _print_provenance(params, key: str, full: bool, indent: str = "") -> None:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
+    from .inputs.parameters import load_params
     from .present.docs import model_markdown
     from .results.io import atomic_write
 
@@ -309,6 +324,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _wide_pandas():
+    import pandas as pd
+
     return pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500)
 
 
@@ -359,6 +376,8 @@ _FILE_OUT = {"report", "docs"}
 
 def check_arguments(args: argparse.Namespace) -> None:
     """Every option's value, checked before any work (one-line :class:`InputError` naming the option)."""
+    from .inputs import limits
+
     def given(name: str) -> object:
         return getattr(args, name, None)
 
@@ -392,6 +411,7 @@ def _check_sizes(args: argparse.Namespace) -> None:
     option instead (``--n``, ``--workers``), mapped here only.
     """
     from .analysis import sensitivity, uncertainty
+    from .inputs.parameters import load_params
     from .sweeps import run as sweeps
 
     checks = {"uncertainty": lambda: uncertainty.check_size(load_params(args.scenario), args.n, args.months, args.dt),

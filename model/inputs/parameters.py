@@ -33,8 +33,8 @@ from .scenarios import ScenarioFile, merge_overlay
 from .schedules import month_index
 from ..core.structure import POOLED
 from .units import conversion_factor, registry as unit_registry
+from ..core.defaults import BASELINE  # noqa: F401 (re-exported)
 
-BASELINE = "baseline"
 
 #: How the ``where`` of :meth:`ParameterSet.with_values` reads in provenance, for the usual callers.
 OVERRIDE_ORIGINS = {

@@ -14,10 +14,8 @@ from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from .dataset import Selection, to_dataset
 from ..core.structure import SOURCES, STOCKS
+from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START  # noqa: F401 (re-exported)
 
-DEFAULT_START = "2024-12"
-DEFAULT_MONTHS = 36
-DEFAULT_DT = 0.25
 
 
 def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
