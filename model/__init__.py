@@ -9,10 +9,12 @@ The package is layered; each subpackage imports only from the layers before it i
 (``tests/test_layers.py`` checks it):
 
 1. ``model.errors``, ``model._version``: the error every layer raises, the version.
-2. ``model.core``: the structure (sources, stocks, flows) as data.
-3. ``model.inputs``: the parameter registry, specification, units, scenarios, schedules, observed series.
-4. ``model.dynamics``: the rate equations, the initial state, their dimensional check.
-5. ``model.engine``: the numba integrator.
+2. ``model.core``: what a stock-and-flow structure is (``stockflow``) and the model's own (``structure``), as data.
+3. ``model.engine``: the numba integrator of any such structure: its contract, one module per method, the
+   limiter; it imports nothing of the model but ``model.core.stockflow``.
+4. ``model.inputs``: the parameter registry, specification, units, scenarios, schedules, observed series.
+5. ``model.dynamics``: the rate equations (one description each, and the compiled kernel the engine calls),
+   the initial state, their dimensional check.
 6. ``model.results``: ``simulate`` and the labelled dataset, summaries, conservation checks, files.
 7. ``model.analysis`` and ``model.calibration`` (neither imports the other): sampling, uncertainty,
    sensitivity, scenario comparison, break-even; hindcast and calibration.

@@ -35,15 +35,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numba import njit
 
+from ..core.structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, STRUCTURE, flows_into, flows_out_of
+from ..engine.contract import FACTORS, KERNEL, RATES, Coefficients, System
 from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
 from ..inputs.schedules import step_rates
-from ..core.structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, flows_into, flows_out_of
-
-#: Options of every compiled kernel: cached on disk; numpy's error model (no zero-division checks, so
-#: loops over runs vectorize). No fast math: it lets the compiler fuse and reorder operations
-#: differently in vectorized and scalar loops, and a run's numbers must not depend on its block.
-KERNEL = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 # Rows of Inputs.per_run: coefficients that are one number per run.
 CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, RECOVERY_RATE, RETURN, DESERTION, SIGNUPS0, \
@@ -64,36 +60,43 @@ POOL, TRAINING, FRONT, WOUNDED = (STOCKS.index(s) for s in ("pool", "training", 
     "wounded_in_action", "captured", "desertion", "release", "return_to_duty", "discharge"))
 
 
+#: Values of the engine's ``mode`` switch: casualties set from outside, or scaling with the exposed force.
+EXOGENOUS, ENDOGENOUS = 0, 1
+
+
 @dataclass(frozen=True)
-class Inputs:
-    """Every parameter in the layout the compiled equations read.
+class Inputs(Coefficients):
+    """Every parameter in the layout the compiled equations read (the engine's :class:`Coefficients`).
 
     Attributes
     ----------
     per_run : ndarray, shape (N_PER_RUN, n)
-    per_source : ndarray, shape (N_PER_SOURCE, 6, n)
+    per_subscript : ndarray, shape (N_PER_SOURCE, 6, n)
+        One number per source and run.
     schedules : ndarray, shape (5, n_steps)
         Mobilization waves, North Korean tranches, migrant roundups, recorded casualties
         (persons/month per step) and the share of each step the casualty record covers.
-    endogenous : bool
-        Casualty mode.
+    mode : int
+        Casualty mode, :data:`EXOGENOUS` or :data:`ENDOGENOUS`.
     bonus0, bonus_growth : ndarray, shape (n,)
         Sign-up bonus at the start (roubles) and its growth rate (1/month), for reporting.
     dt : float
         Step (months) the schedules are laid out for.
     """
 
-    per_run: np.ndarray
-    per_source: np.ndarray
-    schedules: np.ndarray
-    endogenous: bool
     bonus0: np.ndarray
     bonus_growth: np.ndarray
     dt: float
 
     @property
-    def n(self) -> int:
-        return self.per_run.shape[-1]
+    def per_source(self) -> np.ndarray:
+        """The per-subscript coefficients: one per recruitment source and run."""
+        return self.per_subscript
+
+    @property
+    def endogenous(self) -> bool:
+        """True when casualties scale with the exposed force."""
+        return self.mode == ENDOGENOUS
 
 
 def _runs(value, n: int) -> np.ndarray:
@@ -145,11 +148,11 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     schedules = np.stack([step_rates(v(key), start, n_steps, dt)
                           for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")]
                          + [step_rates(recorded, start, n_steps, dt), step_rates(coverage, start, n_steps, dt)])
-    return Inputs(per_run, per_source, schedules, v("casualties.mode") == "endogenous",
+    return Inputs(per_run, per_source, schedules, ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
                   run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy(), float(dt))
 
 
-@njit(**KERNEL)
+@njit(FACTORS, **KERNEL)
 def trend(per_run, t, out):
     """``out[0, b]`` = exp(casualty growth · t), ``out[1, b]`` = exp(sign-up growth · t), ``t`` in months."""
     for row, growth in ((0, per_run[CASUALTY_GROWTH]), (1, per_run[SIGNUP_GROWTH])):
@@ -157,8 +160,8 @@ def trend(per_run, t, out):
             out[row, b] = np.exp(growth[b] * t)
 
 
-@njit(**KERNEL)
-def flow_rates(state, trends, step, dt, per_run, per_source, schedules, endogenous, rates, unallocated):
+@njit(RATES, **KERNEL)
+def flow_rates(state, trends, step, dt, per_run, per_source, schedules, mode, rates, unallocated):
     """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs in step ``step`` of ``dt`` months.
 
     ``trends[:, b]`` holds the growth factors of the casualty level and of the
@@ -186,6 +189,7 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, endogeno
     (``Flow.rows``); callers pass ``rates`` zeroed once, so the others stay zero.
     """
     n_sources, block = state.shape[1], state.shape[2]
+    endogenous = mode == ENDOGENOUS
     # Every loop runs over the block innermost and indexes contiguous 1-D views with its counter alone,
     # so the compiler vectorizes it. Stocks emptied by the engine's limiter may hold rounding residue of either
     # sign (~1e-12 persons); rates are computed from the non-negative part so that none runs backwards.
@@ -262,8 +266,8 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     per_run = np.ascontiguousarray(inputs.per_run)
     trends = np.empty((2, states.shape[-1]))
     trend(per_run, float(t), trends)
-    flow_rates(states, trends, step, inputs.dt, per_run,
-               np.ascontiguousarray(inputs.per_source), inputs.schedules, inputs.endogenous, rates, unallocated)
+    flow_rates(states, trends, int(step), float(inputs.dt), per_run, np.ascontiguousarray(inputs.per_subscript),
+               np.ascontiguousarray(inputs.schedules), int(inputs.mode), rates, unallocated)
     return dict(zip(FLOW_NAMES, rates)), unallocated
 
 
@@ -321,3 +325,7 @@ def initial_state(params: ParameterSet, inputs: Inputs) -> np.ndarray:
 def bonus(inputs: Inputs, months: np.ndarray) -> np.ndarray:
     """Sign-up bonus (roubles) at the start of each of ``months``, shape ``(len(months), n)``."""
     return inputs.bonus0 * np.exp(np.multiply.outer(months, inputs.bonus_growth))
+
+
+#: The model as the engine sees it: its structure and its two compiled kernels (:mod:`model.engine.contract`).
+SYSTEM = System(STRUCTURE, rates=flow_rates, factors=trend, n_factors=2)

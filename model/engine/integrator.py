@@ -1,9 +1,10 @@
 """Fixed-step integration of the flows, for a whole batch of runs at once.
 
-The engine moves amounts along the flows that :mod:`model.core.structure` declares
-(passed to the compiled loop as a plan of origin and target indices), at the
-rates :func:`model.dynamics.equations.flow_rates` gives, so every person who leaves a
-stock arrives in another or in a sink, and it keeps the monthly totals. Runs
+The engine moves amounts along the flows that a :class:`~model.engine.contract.System`'s
+structure declares (passed to the compiled loop as a :class:`~model.engine.contract.Plan`
+of origin and target indices), at the rates its kernel gives, so every person who leaves a
+stock arrives in another or in a sink, and it keeps the monthly totals. It knows nothing
+about the model beyond that contract (:mod:`model.engine.contract`). Runs
 advance in blocks of :data:`BLOCK`, every loop running over the block
 innermost (numpy broadcasting, compiled and fused by numba); blocks run in
 parallel on all cores, and the numbers do not depend on the number of threads.
@@ -24,8 +25,8 @@ Rules it keeps:
    over sources (see :class:`Observations`), so a large batch stores only what
    it is asked for.
 
-Methods: ``"euler"`` (explicit, first order) and ``"rk4"`` (classical
-Runge-Kutta on the flow rates; the four stage rates are combined per flow
+Methods (:mod:`model.engine.methods`, one module each): ``"euler"`` (explicit,
+first order) and ``"rk4"`` (classical Runge-Kutta on the flow rates; the four stage rates are combined per flow
 before the limiter and the update, so rules 1 and 2 hold for it too; a run
 whose stage states would go negative, beyond :data:`RK4_TOLERANCE` of
 rounding residue, takes an Euler step instead, and every such step is counted
@@ -35,86 +36,18 @@ less accurate than its method promises).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numba
 import numpy as np
 from numba import njit, prange
 
-from ..dynamics.equations import KERNEL, Inputs, flow_rates, trend
+from .contract import (ARRAY3, FACTORS_FUNCTION, INDEX, KERNEL, METHOD_FUNCTION, RATES_FUNCTION, Coefficients,
+                       Observations, System, Trajectory)
 from .limiter import limit
+from .methods import METHODS
 from .observe import observe_by_source, observe_total
-from .rk4 import RK4_TOLERANCE, rk4_rates
-from ..core.structure import EXPOSED_STOCK, FLOWS, SOURCES, STOCKS, flows_out_of, limit_order
-
-METHODS = ("euler", "rk4")
-
-_STOCK_INDEX = {name: i for i, name in enumerate(STOCKS)}
-#: Order in which stocks are limited, derived from the structure (:func:`model.core.structure.limit_order`): each
-#: after the stocks that feed it, so the wounded (who return to duty) come before the front.
-_LIMIT_ORDER = np.array([_STOCK_INDEX[s] for s in limit_order()])
-#: Row of the shortfall where casualty demand that finds no exposed force is recorded.
-_EXPOSED = _STOCK_INDEX[EXPOSED_STOCK]
-#: Cells (stock, source) with a demand outflow; under RK4 every cell is limited.
-_DEMAND_LIMITED = np.array([[any(f.demand and source in f.sources for f in flows_out_of(s)) for source in SOURCES]
-                            for s in STOCKS])
-_ORIGIN = np.array([_STOCK_INDEX.get(f.origin, -1) for f in FLOWS])
-_TARGET = np.array([_STOCK_INDEX.get(f.target, -1) for f in FLOWS])
-_LO = np.array([f.rows.start for f in FLOWS])
-_HI = np.array([f.rows.stop for f in FLOWS])
-
-
-@dataclass(frozen=True)
-class Observations:
-    """What to keep: linear combinations of monthly flow totals and of stocks.
-
-    Each weight matrix has one row per kept quantity and one column per flow
-    (``FLOWS`` order) or stock (``STOCKS`` order); a quantity is kept by source
-    or summed over sources.
-    """
-
-    flows_by_source: np.ndarray
-    flows_total: np.ndarray
-    stocks_by_source: np.ndarray
-    stocks_total: np.ndarray
-    shortfall: bool = True
-
-
-@dataclass
-class Trajectory:
-    """Kept quantities of an integration, run last (the kernel writes each block's runs contiguously).
-
-    Shapes: ``flows_by_source (months + 1, k, 6, n)``, ``flows_total (months + 1, k, n)``,
-    ``stocks_by_source (months + 1, k, 6, n)``, ``stocks_total (months + 1, k, n)``,
-    ``shortfall (months + 1, len(STOCKS), n)``, or no stock row where it is not kept (persons);
-    ``fallbacks (months + 1, n)``: steps of each month in which an RK4 run took an Euler step instead
-    (always 0 under Euler). Flows, shortfall and fallbacks are NaN in the last month, which holds the
-    end state.
-    """
-
-    flows_by_source: np.ndarray
-    flows_total: np.ndarray
-    stocks_by_source: np.ndarray
-    stocks_total: np.ndarray
-    shortfall: np.ndarray
-    fallbacks: np.ndarray
-
 
 #: Runs advanced together by one thread: enough for the compiler to vectorize, small enough for the cache.
 BLOCK = 128
-
-
-def _flow_lists(stocks_of_flow: np.ndarray) -> np.ndarray:
-    """For each stock, the indices of the flows whose origin (or target) it is, padded with -1."""
-    lists = [[f for f in range(len(FLOWS)) if stocks_of_flow[f] == k] for k in range(len(STOCKS))]
-    table = -np.ones((len(STOCKS), max(len(x) for x in lists)), dtype=np.int64)
-    for k, flows in enumerate(lists):
-        table[k, :len(flows)] = flows
-    return table
-
-
-_OUTFLOWS = _flow_lists(_ORIGIN)
-_INFLOWS = _flow_lists(_TARGET)
 
 
 @njit(**KERNEL)
@@ -153,9 +86,20 @@ def _month_totals(totals, needed, dt, lo, hi):
                     total[b] *= dt
 
 
-@njit(parallel=True, **KERNEL)
-def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps_per_month, dt, rk4, limited,
-               order, exposed, origin, target, lo, hi, outflows, inflows, weights, out, block):
+_FLOAT4 = numba.types.float64[:, :, :, ::1]
+_BOOL2 = numba.types.boolean[:, ::1]
+_F, _I = numba.types.float64, numba.types.int64
+_WEIGHTS = numba.types.UniTuple(numba.types.float64[:, ::1], 4)
+_OUT = numba.types.Tuple((_FLOAT4, ARRAY3, _FLOAT4, ARRAY3, ARRAY3, numba.types.float64[:, ::1]))
+
+
+@njit(numba.types.void(RATES_FUNCTION, FACTORS_FUNCTION, METHOD_FUNCTION, ARRAY3, numba.types.float64[:, ::1], ARRAY3,
+                       numba.types.float64[:, ::1], _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX,
+                       numba.types.int64[:, ::1], numba.types.int64[:, ::1], _WEIGHTS, _OUT, _I),
+      parallel=True, **KERNEL)
+def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscript, schedules, mode, n_factors, months,
+               steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows, inflows, weights,
+               out, block):
     flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
     flows_src, flows_tot, stocks_src, stocks_tot, shortfall_out, fallbacks_out = out
     needed = np.zeros(origin.shape[0], dtype=np.bool_)  # flows that some kept output combines
@@ -164,7 +108,7 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
             needed[f] |= flows_src_w[o, f] != 0.0
         for o in range(flows_tot_w.shape[0]):
             needed[f] |= flows_tot_w[o, f] != 0.0
-    n_stocks, n_sources, n = state0.shape
+    n_stocks, n_subscript, n = state0.shape
     n_flows = origin.shape[0]
     for index in prange((n + block - 1) // block):
         first = index * block
@@ -172,23 +116,23 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
         state = state0[:, :, first:first + size].copy()
         # The block's coefficients as contiguous arrays: the kernels' inner loops then vectorize.
         block_run = np.ascontiguousarray(per_run[:, first:first + size])
-        block_source = np.ascontiguousarray(per_source[:, :, first:first + size])
-        rates = np.zeros((n_flows, n_sources, size))
-        totals = np.zeros((n_flows, n_sources, size))
+        block_subscript = np.ascontiguousarray(per_subscript[:, :, first:first + size])
+        rates = np.zeros((n_flows, n_subscript, size))
+        totals = np.zeros((n_flows, n_subscript, size))
         shortfall = np.zeros((n_stocks, size))
         fallbacks = np.zeros(size)
         unallocated = np.zeros(size)
         demand = np.zeros(size)
         available = np.zeros(size)
-        smooth = np.ones(size)  # per run: 1 if this step's RK4 stages stayed non-negative, else 0
-        work = (np.zeros((n_flows, n_sources, size)), np.zeros((n_flows, n_sources, size)),
-                np.zeros((n_flows, n_sources, size)), np.zeros((n_stocks, n_sources, size)),
-                np.zeros((n_stocks, n_sources, size)), np.zeros(size), smooth, np.zeros((2, size)))
+        work_flows = np.zeros((3, n_flows, n_subscript, size))
+        work_stocks = np.zeros((2, n_stocks, n_subscript, size))
+        work_runs = np.zeros((2, size))  # unallocated demand in a stage; 1 where the method took its own step
+        work_factors = np.zeros((n_factors, size))
         # Growth factors: exact at the start of each month, carried through its steps by multiplication.
-        trends = np.empty((2, size))
-        factors = np.empty((2, 2, size))  # over half a step, over a whole step
-        trend(block_run, 0.5 * dt, factors[0])
-        trend(block_run, dt, factors[1])
+        factors = np.empty((n_factors, size))
+        growth = np.empty((2, n_factors, size))  # over half a step, over a whole step
+        factors_kernel(block_run, 0.5 * dt, growth[0])
+        factors_kernel(block_run, dt, growth[1])
         for month in range(months + 1):
             observe_by_source(state, stocks_src_w, stocks_src, first, month)
             observe_total(state, stocks_tot_w, stocks_tot, first, month)
@@ -197,24 +141,23 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
             totals[:, :, :] = 0.0
             shortfall[:, :] = 0.0
             fallbacks[:] = 0.0
-            trend(block_run, float(month), trends)
+            factors_kernel(block_run, float(month), factors)
             for sub in range(steps_per_month):
                 step = month * steps_per_month + sub
-                flow_rates(state, trends, step, dt, block_run, block_source, schedules, endogenous, rates,
-                           unallocated)
-                if rk4:
-                    rk4_rates(state, rates, trends, factors, step, dt, block_run, block_source, schedules, endogenous,
-                              origin, target, lo, hi, RK4_TOLERANCE, work)
-                    for b in range(size):
-                        fallbacks[b] += 1.0 - smooth[b]
+                rates_kernel(state, factors, step, dt, block_run, block_subscript, schedules, mode, rates, unallocated)
+                method(rates_kernel, state, rates, factors, growth, step, dt, block_run, block_subscript, schedules,
+                       mode, origin, target, lo, hi, work_flows, work_stocks, work_runs, work_factors)
+                own = work_runs[1]
                 for b in range(size):
-                    shortfall[exposed, b] += unallocated[b] * dt
+                    fallbacks[b] += 1.0 - own[b]
+                for b in range(size):
+                    shortfall[shortfall_row, b] += unallocated[b] * dt
                 limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,
                       available)
                 _advance(rates, state, totals, needed, dt, origin, target, lo, hi)
-                for i in range(2):
+                for i in range(n_factors):
                     for b in range(size):
-                        trends[i, b] *= factors[1, i, b]
+                        factors[i, b] *= growth[1, i, b]
             _month_totals(totals, needed, dt, lo, hi)
             observe_by_source(totals, flows_src_w, flows_src, first, month)
             observe_total(totals, flows_tot_w, flows_tot, first, month)
@@ -225,24 +168,28 @@ def _integrate(state0, per_run, per_source, schedules, endogenous, months, steps
                 fallbacks_out[month, first + b] = fallbacks[b]
 
 
-def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observations: Observations,
-              method: str = "euler", threads: int | None = None) -> Trajectory:
-    """Integrate every run from ``state0`` over ``months`` months with steps of ``dt`` months.
+def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, months: int, dt: float,
+              observations: Observations, method: str = "euler", threads: int | None = None) -> Trajectory:
+    """Integrate every run of ``system`` from ``state0`` over ``months`` months with steps of ``dt`` months.
 
     Parameters
     ----------
-    state0 : ndarray, shape (len(STOCKS), n_sources, n)
+    system : System
+        The structure and the compiled kernels (:mod:`model.engine.contract`).
+    state0 : ndarray, shape (n_stocks, n_subscript, n)
         Stocks at the start (persons).
-    inputs : Inputs
-        The coefficients :func:`model.dynamics.equations.flow_rates` reads.
+    coefficients : Coefficients
+        What the system's rate kernel reads, for the ``n`` runs.
     months, dt : int, float
         Horizon in months; step in months (a whole number of steps makes a month).
     observations : Observations
         What to keep.
-    method : {"euler", "rk4"}
+    method : str
+        A key of :data:`model.engine.methods.METHODS` (``"euler"``, ``"rk4"``).
     threads : int, optional
         Threads to use (default: numba's, all cores).
     """
+    plan, chosen = system.plan, METHODS[method]
     n = state0.shape[-1]
     # Every block is full (the last one padded with copies of the last run) so that each run goes
     # through the same vectorized code: a run's numbers do not depend on the size of its batch.
@@ -252,36 +199,39 @@ def integrate(state0: np.ndarray, inputs: Inputs, months: int, dt: float, observ
         return np.ascontiguousarray(np.pad(array, [(0, 0)] * (array.ndim - 1) + [(0, padded - n)], mode="edge"),
                                     dtype=float)
 
-    state0, per_run, per_source = pad(state0), pad(inputs.per_run), pad(inputs.per_source)
-    n, n_sources = padded, state0.shape[1]
+    state0, per_run, per_subscript = pad(state0), pad(coefficients.per_run), pad(coefficients.per_subscript)
+    n, n_subscript = padded, state0.shape[1]
     # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.
     # Every other element is written by the kernel, so the arrays start empty (no second pass over memory).
     out = Trajectory(
-        flows_by_source=np.empty((months + 1, len(observations.flows_by_source), n_sources, n)),
+        flows_by_source=np.empty((months + 1, len(observations.flows_by_source), n_subscript, n)),
         flows_total=np.empty((months + 1, len(observations.flows_total), n)),
-        stocks_by_source=np.empty((months + 1, len(observations.stocks_by_source), n_sources, n)),
+        stocks_by_source=np.empty((months + 1, len(observations.stocks_by_source), n_subscript, n)),
         stocks_total=np.empty((months + 1, len(observations.stocks_total), n)),
-        shortfall=np.empty((months + 1, len(STOCKS) if observations.shortfall else 0, n)),
+        shortfall=np.empty((months + 1, len(system.structure.stocks) if observations.shortfall else 0, n)),
         fallbacks=np.empty((months + 1, n)),
     )
     for array in (out.flows_by_source, out.flows_total, out.shortfall, out.fallbacks):
         array[months] = np.nan
-    limited = np.ones_like(_DEMAND_LIMITED) if method == "rk4" else _DEMAND_LIMITED
+    limited = np.ones_like(plan.demand_limited) if chosen.limits_every_cell else plan.demand_limited
+    weights = tuple(np.ascontiguousarray(w, dtype=float) for w in (
+        observations.flows_by_source, observations.flows_total, observations.stocks_by_source,
+        observations.stocks_total))
     previous = numba.get_num_threads()
     if threads:
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
-        _integrate(state0, per_run, per_source, inputs.schedules, inputs.endogenous, months,
-                   int(round(1.0 / dt)), float(dt), method == "rk4",
-                   limited, _LIMIT_ORDER, _EXPOSED, _ORIGIN, _TARGET, _LO, _HI, _OUTFLOWS, _INFLOWS,
-                   (observations.flows_by_source, observations.flows_total, observations.stocks_by_source,
-                    observations.stocks_total),
+        _integrate(system.rates, system.factors, chosen.step_rates, state0, per_run, per_subscript,
+                   np.ascontiguousarray(coefficients.schedules, dtype=float), int(coefficients.mode),
+                   system.n_factors, months, int(round(1.0 / dt)), float(dt), np.ascontiguousarray(limited),
+                   plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo, plan.hi, plan.outflows,
+                   plan.inflows, weights,
                    (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall,
                     out.fallbacks),
                    BLOCK)
     finally:
         numba.set_num_threads(previous)
-    runs = slice(0, inputs.n)
+    runs = slice(0, coefficients.n)
     return Trajectory(out.flows_by_source[..., runs], out.flows_total[..., runs], out.stocks_by_source[..., runs],
                       out.stocks_total[..., runs], out.shortfall[..., runs], out.fallbacks[..., runs])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..dynamics.equations import KERNEL
+from .contract import KERNEL
 
 
 @njit(**KERNEL)

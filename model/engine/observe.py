@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from ..dynamics.equations import KERNEL
+from .contract import KERNEL
 
 
 @njit(**KERNEL)

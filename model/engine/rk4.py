@@ -1,6 +1,6 @@
 """Classical Runge-Kutta (RK4) on the flow rates, with a fall back to Euler where a stock runs dry.
 
-:func:`rk4_rates` replaces a step's Euler rates by the RK4 combination of four stage rates per flow; the integrator
+:func:`step_rates` replaces a step's Euler rates by the RK4 combination of four stage rates per flow; the integrator
 then limits and applies them like Euler's, so conservation and non-negativity hold for it too.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from ..dynamics.equations import KERNEL, flow_rates
+from .contract import KERNEL, METHOD
 
 #: A stage state of an RK4 step may dip this far below zero (persons) as rounding residue and still count as
 #: non-negative; a deeper dip means a stock runs dry within the step, and the run takes an Euler step instead.
@@ -29,35 +29,37 @@ def _net(rates, change, origin, target, lo, hi):
                     change[target[f], s, b] += rates[f, s, b]
 
 
-@njit(**KERNEL)
-def rk4_rates(state, k1, trends, factors, step, dt, per_run, per_source, schedules, endogenous, origin, target, lo, hi,
-              tolerance, work):
+@njit(METHOD, **KERNEL)
+def step_rates(rates, state, k1, factors, growth, step, dt, per_run, per_subscript, schedules, mode, origin, target,
+               lo, hi, work_flows, work_stocks, work_runs, work_factors):
     """Classical RK4 rates for the step, in ``k1``; Euler's ``k1`` kept where a stage state goes negative.
 
     RK4 assumes smooth rates. Where a stock runs dry within the step, its stage
-    states dip below zero (by more than ``tolerance`` persons of rounding
-    residue) and the rates there mean nothing, so that run takes the
-    first-order step, which the limiter then keeps non-negative; ``work``'s
-    ``smooth[b]`` is left 0 for such a run and 1 otherwise. ``trends``
-    are the growth factors at the step's start; ``factors[0]`` and ``factors[1]``
-    their growth over half a step and over a whole step.
+    states dip below zero (by more than :data:`RK4_TOLERANCE` persons of
+    rounding residue) and the rates there mean nothing, so that run takes the
+    first-order step, which the limiter then keeps non-negative; its
+    ``work_runs[1]`` is left 0 (1 otherwise). ``factors`` are the growth factors
+    at the step's start; ``growth[0]`` and ``growth[1]`` their growth over half a
+    step and over a whole step.
     """
-    k2, k3, k4, stage, change, unallocated, smooth, stage_trends = work
+    k2, k3, k4 = work_flows[0], work_flows[1], work_flows[2]
+    stage, change = work_stocks[0], work_stocks[1]
+    unallocated, smooth = work_runs[0], work_runs[1]
     smooth[:] = 1.0
     previous = k1
     for k, fraction, span in ((k2, 0.5, 0), (k3, 0.5, 0), (k4, 1.0, 1)):
-        factor = factors[span]
+        factor = growth[span]
         _net(previous, change, origin, target, lo, hi)
         for i in range(state.shape[0]):
             for s in range(state.shape[1]):
                 for b in range(state.shape[2]):
                     stage[i, s, b] = state[i, s, b] + fraction * dt * change[i, s, b]
-                    if stage[i, s, b] < -tolerance:
+                    if stage[i, s, b] < -RK4_TOLERANCE:
                         smooth[b] = 0.0
-        for i in range(trends.shape[0]):
-            for b in range(trends.shape[1]):
-                stage_trends[i, b] = trends[i, b] * factor[i, b]
-        flow_rates(stage, stage_trends, step, dt, per_run, per_source, schedules, endogenous, k, unallocated)
+        for i in range(factors.shape[0]):
+            for b in range(factors.shape[1]):
+                work_factors[i, b] = factors[i, b] * factor[i, b]
+        rates(stage, work_factors, step, dt, per_run, per_subscript, schedules, mode, k, unallocated)
         previous = k
     for f in range(k1.shape[0]):
         for s in range(k1.shape[1]):

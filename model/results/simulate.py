@@ -9,7 +9,8 @@ import xarray as xr
 
 from ..engine import integrator as engine
 from ..inputs import limits
-from ..dynamics.equations import CASUALTY_GROWTH, SIGNUP_GROWTH, fractional_outflows, initial_state, prepare
+from ..dynamics.equations import (CASUALTY_GROWTH, SIGNUP_GROWTH, SYSTEM, fractional_outflows, initial_state,
+                                  prepare)
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from .dataset import Selection, to_dataset
@@ -59,7 +60,7 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
         raise InputError("simulate", "dt", problem)
     _check_growth(inputs, months)
     state0 = initial_state(params, inputs)
-    trajectory = engine.integrate(state0, inputs, months, dt, selection.observations(), method, threads)
+    trajectory = engine.integrate(SYSTEM, state0, inputs, months, dt, selection.observations(), method, threads)
     _check_finite(trajectory, params)
     return to_dataset(trajectory, selection, params, inputs, start=start, dt=dt, method=method,
                       batched=params.batch_size is not None)

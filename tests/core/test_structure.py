@@ -9,7 +9,7 @@ import pytest
 
 import model
 from model.engine import integrator as engine
-from model.dynamics.equations import fractional_outflows, prepare
+from model.dynamics.equations import SYSTEM, fractional_outflows, prepare
 from model.core.structure import FLOWS, STOCKS, Flow, StructureError, check_structure, limit_order
 
 
@@ -39,7 +39,7 @@ def test_the_limiting_order_puts_each_stock_after_the_stocks_that_feed_it():
     for f in FLOWS:
         if f.origin is not None and f.target in STOCKS and not f.demand:
             assert position[f.origin] < position[f.target], f.name
-    np.testing.assert_array_equal(engine._LIMIT_ORDER, [STOCKS.index(s) for s in order])
+    np.testing.assert_array_equal(SYSTEM.plan.limit_order, [STOCKS.index(s) for s in order])
 
 
 def test_the_limiting_order_follows_a_changed_structure():
