@@ -1,6 +1,9 @@
-"""Dynamics: the model's rate equations and initial state (``equations``), and the dimensional check of
-those equations with pint (``dimensions``).
+"""Dynamics: what makes the stocks move.
 
-``equations`` turns a :class:`~model.inputs.parameters.ParameterSet` into the arrays the engine integrates.
-Imports only from :mod:`model.inputs` and :mod:`model.core`.
+``description``: every rate written once, as expressions over named symbols (the single source of the docs'
+equations, the dimensional check and the reference evaluation). ``equations``: the compiled kernel that computes
+those rates fast, the layout of a parameter set for it, the initial state, and the model as a
+:class:`~model.engine.contract.System` for the engine. ``reference``: the description evaluated plainly with numpy
+(to test the kernel) or with pint units. ``dimensions``: the dimensional check.
+Imports only from :mod:`model.inputs`, :mod:`model.engine` and :mod:`model.core`.
 """

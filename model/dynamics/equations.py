@@ -1,31 +1,17 @@
-"""The model's equations: the rate of every flow, given the stocks and the time.
+"""The compiled rate kernel: every flow's rate, given the stocks and the time, for a block of runs.
 
-All rates are in persons per month. :func:`flow_rates` evaluates them for a
-block of runs at once (compiled with numba; the engine calls it for every block
-of a batch, in parallel), reading the runs' coefficients from arrays with the
-run on their last axis, so a batch of parameter sets costs no Python loop.
+All rates are in persons per month. What each rate *is* is written once, in
+:mod:`model.dynamics.description` (and rendered in ``docs/MODEL.md``);
+:func:`flow_rates` computes the same numbers fast, for a block of runs at once
+(compiled with numba; the engine calls it for every block of a batch, in
+parallel), reading the runs' coefficients from arrays with the run on their
+last axis, so a batch of parameter sets costs no Python loop. A test evaluates
+the description with plain numpy (:mod:`model.dynamics.reference`) on random
+states and batches and requires the kernel to agree to rounding.
 
-Equations (t in months since the start, F front, T training, W wounded, P pool;
-subscript s the source):
-
-- signups (volunteers):  V0 · exp((ε·g_b − φ)·t), i.e. V0 · (bonus(t)/bonus0)^ε · exp(−φ·t)
-  with bonus(t) = bonus0 · exp(g_b·t): sign-ups respond to the bonus with elasticity ε
-  and decline with war fatigue φ.
-- pool_inflow:  base inflow + scheduled events (North Korean tranches; migrant
-  roundups times the share of those caught who are sent).
-- pool_draw:  P_s · draw_rate_s  (first-order depletion of a finite pool).
-- mobilization:  the waves' schedule; emigration = emigration_ratio × mobilization.
-- graduation:  T_s / training_time_s.
-- casualties:  total C(t) = C0 · exp(g·t), or the recorded level in months the record
-  (``casualties.recorded``) covers, shared among sources by exposure-weighted
-  strength e_s·max(F_s, dt/2·A_s), with A_s the arrivals at the front (graduates
-  and returns to duty): a source whose front is empty takes casualties among the
-  people reaching it within the step. In ``endogenous`` mode the total scales
-  with the exposed force, C(t) · Σe·F(t) / Σe·F(0), and is shared by e_s·F_s: a
-  smaller front takes fewer casualties.
-  Casualties split into killed (k), captured or missing (c) and wounded (1 − k − c).
-- desertion:  d · F_s;  release:  r_s · F_s.
-- return_to_duty:  ρ · W_s / recovery_time;  discharge:  (1 − ρ) · W_s / recovery_time.
+This module also lays a parameter set out for the kernel (:func:`prepare`),
+sets the initial state (:func:`initial_state`) and hands the engine the model as
+a :class:`~model.engine.contract.System` (:data:`SYSTEM`).
 """
 
 from __future__ import annotations
@@ -110,6 +96,11 @@ def initial_front(params: ParameterSet, n: int) -> np.ndarray:
     return np.stack([volunteers] + others)
 
 
+def record_coverage(recorded: list[Event], start: str, n_steps: int, dt: float) -> np.ndarray:
+    """Share of each step that the casualty record covers (0 to 1): the record's months as 1 person/month."""
+    return step_rates([Event(start=e.start, size=e.months, months=e.months) for e in recorded], start, n_steps, dt)
+
+
 def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs:
     """Lay out a parameter set for ``n_steps`` steps of ``dt`` months starting in month ``start``."""
     n = params.batch_size or 1
@@ -144,10 +135,9 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     per_source[POOL_INFLOW] = by_source({s: v(f"pool_inflow.{s}") for s in ("prisoner", "migrant", "foreign")})
     per_source[DRAW_RATE] = by_source({s: v(f"draw_rate.{s}") for s in DRAWN})
     recorded = v("casualties.recorded")
-    coverage = [Event(start=e.start, size=e.months, months=e.months) for e in recorded]  # 1 person/month
     schedules = np.stack([step_rates(v(key), start, n_steps, dt)
                           for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")]
-                         + [step_rates(recorded, start, n_steps, dt), step_rates(coverage, start, n_steps, dt)])
+                         + [step_rates(recorded, start, n_steps, dt), record_coverage(recorded, start, n_steps, dt)])
     return Inputs(per_run, per_source, schedules, ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
                   run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy(), float(dt))
 

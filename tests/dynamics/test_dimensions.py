@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pint
 import pytest
 
-from model.dynamics.dimensions import check, flow_equations
+from model.dynamics.dimensions import check
 from model.core.structure import FLOW_NAMES
 
 
@@ -25,10 +25,11 @@ def _with_unit(params, key: str, unit: str) -> dict:
 
 @pytest.mark.parametrize("key, unit", [
     ("training_time.prisoner", "person"),        # graduation would be dimensionless
+    ("training_time.volunteer", "person"),       # ... for another source: every source is checked
+    ("draw_rate.dprk", "person"),                # pool draw in persons squared per month
     ("casualties.growth_rate", "person / month"),  # exp of a dimensional argument
     ("casualties.killed_fraction", "month"),     # 1 - killed - captured mixes dimensions
 ])
 def test_a_parameter_in_the_wrong_unit_breaks_the_check(baseline, key, unit):
     with pytest.raises(pint.DimensionalityError):
-        for rate in flow_equations(_with_unit(baseline, key, unit)).values():
-            rate.to("person / month")
+        check(_with_unit(baseline, key, unit))

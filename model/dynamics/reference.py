@@ -1,0 +1,81 @@
+"""The rates of :mod:`model.dynamics.description`, evaluated plainly: with numpy arrays, or with pint units.
+
+Neither is fast, and neither is used by the engine. The numpy evaluation
+(:func:`rates`) is what the compiled kernel is tested against on random
+states; the pint evaluation (:func:`units`) is the dimensional check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from ..core.structure import FLOWS, SOURCES, STOCKS
+from ..inputs.parameters import ParameterSet
+from ..inputs.schedules import step_rates
+from .description import EQUATIONS, SYMBOLS, Symbol
+from .equations import initial_front, record_coverage
+
+_FLOW = {f.name: f for f in FLOWS}
+
+
+def evaluate(values: Mapping[str, object], functions: Mapping[str, Callable]) -> dict[str, object]:
+    """Every equation of the description, in order, over ``values`` (one per symbol) and ``functions``."""
+    env = dict(values)
+    scope = {"__builtins__": {}, **functions}
+    for equation in EQUATIONS:
+        env[equation.name] = eval(compile(equation.expression, equation.name, "eval"), scope, env)  # noqa: S307
+    return env
+
+
+def _total(x):
+    return np.sum(x, axis=0) if np.ndim(x) == 2 else x
+
+
+def _share(x):
+    total = _total(x)
+    return np.divide(x, total, out=np.zeros(np.broadcast_shapes(np.shape(x), np.shape(total))), where=total > 0)
+
+
+NUMPY = {"exp": np.exp, "maximum": np.maximum, "where": np.where, "total": _total, "share": _share}
+
+
+def _by_source(symbol: Symbol, value: Callable[[str], object], n: int) -> np.ndarray:
+    return np.stack([np.broadcast_to(np.asarray(value(s) if s in symbol.sources else symbol.default, dtype=float),
+                                     (n,)) for s in SOURCES])
+
+
+def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, start: str, dt: float
+                 ) -> dict[str, object]:
+    """Each symbol's value: stocks from ``state (len(STOCKS), 6, n)``, at ``t`` months, in step ``step``."""
+    n = state.shape[-1]
+    v = params.value
+    n_steps = step + 1
+    values: dict[str, object] = {"t": float(t), "dt": float(dt), "endogenous": v("casualties.mode") == "endogenous"}
+    for k, stock in enumerate(STOCKS):
+        values[stock] = np.maximum(state[k], 0.0)
+    for symbol in SYMBOLS:
+        if symbol.kind == "parameter":
+            values[symbol.name] = (_by_source(symbol, lambda s: v(symbol.key.format(source=s)), n) if symbol.sources
+                                   else np.broadcast_to(np.asarray(v(symbol.key), dtype=float), (n,)))
+        elif symbol.kind == "schedule":
+            rate = step_rates(v(symbol.key), start, n_steps, dt)[step]
+            values[symbol.name] = _by_source(symbol, lambda s: rate, 1) if symbol.sources else rate
+    values["front_initial"] = initial_front(params, n)
+    values["covered"] = record_coverage(v("casualties.recorded"), start, n_steps, dt)[step]
+    return values
+
+
+def rates(params: ParameterSet, state: np.ndarray, t: float = 0.0, step: int = 0, start: str = "2024-12",
+          dt: float = 0.25) -> dict[str, np.ndarray]:
+    """Every flow's rate (persons/month), shape ``(6, n)``: zero outside the flow's own sources."""
+    env = evaluate(numpy_values(params, state, t, step, start, dt), NUMPY)
+    out = {}
+    for name, flow in _FLOW.items():
+        value = np.broadcast_to(np.asarray(env[name], dtype=float), state.shape[1:])
+        kept = np.zeros(state.shape[1:])
+        rows = [SOURCES.index(s) for s in flow.sources]
+        kept[rows] = value[rows]
+        out[name] = kept
+    return out
