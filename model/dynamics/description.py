@@ -20,6 +20,7 @@ about 1e-12 persons, in a stock it empties).
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 from ..core.structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS
@@ -45,6 +46,8 @@ class Symbol:
         Value for the sources without a key.
     unit : str
         Unit of symbols without a registry key (stocks, time, derived): pint syntax.
+    also : tuple of str
+        Further registry keys a derived symbol is computed from.
     """
 
     name: str
@@ -54,6 +57,7 @@ class Symbol:
     sources: tuple[str, ...] = ()
     default: float = 0.0
     unit: str = ""
+    also: tuple[str, ...] = ()
 
     @property
     def per_source(self) -> bool:
@@ -92,7 +96,7 @@ SYMBOLS: tuple[Symbol, ...] = (
     _parameter("draw_rate", "draw_rate.{source}", "rate at which a finite pool is recruited", DRAWN),
     Symbol("front_initial", "deployed force at the start: `front_initial.{source}` for pooled sources, volunteers "
                             "the remainder of `force.deployed_total`", "derived", "front_initial.{source}",
-           SOURCES, unit="person"),
+           POOLED, unit="person", also=("force.deployed_total",)),
     Symbol("waves", "mobilization waves (`mobilization.waves`), spread over their months", "schedule",
            "mobilization.waves", ("mobilized",)),
     Symbol("tranches", "North Korean tranches (`dprk.tranches`), spread over their months", "schedule",
@@ -158,6 +162,27 @@ if sorted(e.name for e in EQUATIONS if e.flow) != sorted(FLOW_NAMES):
     raise ValueError("every flow needs exactly one equation")
 
 SYMBOL = {s.name: s for s in SYMBOLS}
+
+
+def names_read(expression: str) -> set[str]:
+    """The symbols, equations and functions ``expression`` names."""
+    return {node.id for node in ast.walk(ast.parse(expression, mode="eval")) if isinstance(node, ast.Name)}
+
+
+def keys_read(name: str) -> set[str]:
+    """Registry keys (``{source}`` expanded to each source that has one) the equation ``name`` reads, directly or
+    through the equations it uses; stocks are not followed (their own flows carry their keys)."""
+    equation = {e.name: e for e in EQUATIONS}
+    keys: set[str] = set()
+    for used in names_read(equation[name].expression):
+        if used in equation:
+            keys |= keys_read(used)
+        elif used in SYMBOL and SYMBOL[used].key:
+            symbol = SYMBOL[used]
+            keys |= {symbol.key.format(source=s) for s in symbol.sources} if "{source}" in symbol.key \
+                else {symbol.key}
+            keys |= set(symbol.also)
+    return keys
 
 
 def markdown() -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ast
-
 import numpy as np
 import pytest
 
 import model
+from model.core import lineage
+from model.core.lineage import expand_keys
 from model.core.structure import FLOW_NAMES, STOCKS
 from model.dynamics import description, reference
 from model.dynamics.equations import evaluate_rates, prepare
@@ -17,14 +17,10 @@ from model.inputs.spec import SPECS
 FUNCTIONS = set(reference.NUMPY)
 
 
-def _names(expression: str) -> set[str]:
-    return {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name)}
-
-
 def test_each_expression_reads_only_symbols_earlier_equations_and_the_listed_functions():
     known = {s.name for s in description.SYMBOLS} | FUNCTIONS
     for equation in description.EQUATIONS:
-        unknown = _names(equation.expression) - known
+        unknown = description.names_read(equation.expression) - known
         assert not unknown, f"{equation.name} reads {unknown}"
         known.add(equation.name)
 
@@ -35,6 +31,15 @@ def test_every_registry_key_the_description_names_is_one_the_model_specifies():
         if symbol.kind in ("parameter", "schedule", "switch"):
             keys = [symbol.key.format(source=s) for s in symbol.sources] if symbol.sources else [symbol.key]
             assert set(keys) <= specified, symbol.name
+
+
+def test_every_key_a_flow_equation_reads_is_among_the_flows_drivers(baseline):
+    """The lineage (``Flow.parameters`` and the stocks a flow reads) names every key the description uses, so an
+    output's ``drivers`` attribute cannot leave out a key that moves it."""
+    for flow in FLOW_NAMES:
+        drivers = expand_keys(lineage.drivers([("flow", flow)]), list(baseline))
+        missing = description.keys_read(flow) - set(drivers) - {"casualties.mode"}
+        assert not missing, f"{flow}: {sorted(missing)}"
 
 
 def _random_state(rng: np.random.Generator, n: int, empty_share: float) -> np.ndarray:
