@@ -51,7 +51,7 @@ def main() -> None:
         values[lever.name] = span.low + span.step * rng.integers(0, round((span.high - span.low) / span.step) + 1)
         started = time.perf_counter()
         explorer.update(**values)
-        full += explorer._background is None  # an axis' limits moved: image() draws the axes again
+        full += explorer.panels.background is None  # an axis' limits moved: image() draws the axes again
         explorer.image()
         times.append(time.perf_counter() - started)
 

@@ -1,11 +1,14 @@
 """The briefing's page: its sections, and the sentences that answer the question from the findings.
 
 :func:`render` turns the :class:`~model.present.report.Findings` of :func:`model.present.report.gather` into one
-self-contained HTML page (:mod:`model.present.html`); :func:`model.present.report.report` writes it.
+self-contained HTML page: this module computes what the page says (the numbers, the sentences, the rows of its
+tables, the figures) and the template ``templates/brief.html`` lays it out (:mod:`model.present.page`);
+:func:`model.present.report.report` writes it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,8 +16,8 @@ import pandas as pd
 import xarray as xr
 
 from .._version import __version__
-from . import html as h
-from ..inputs.parameters import BASELINE, ParameterSet, load_params
+from . import page
+from ..inputs.parameters import BASELINE, load_params
 from ..inputs.registry import Parameter
 from .plots import caption, comparison_figure, fan_chart, sensitivity_chart
 from ..analysis.sensitivity import ranking
@@ -40,40 +43,28 @@ QUESTION = ("Can Russia keep feeding its war in Ukraine with people without anot
 
 
 def render(f: Findings) -> str:
-    """The whole page."""
-    return h.page(f"Russian military manpower: {len(f.settings.names)} scenarios, {f.horizon} months",
-                  h.tag("header", h.tag("h1", QUESTION), _stamp(f)),
-                  _answer_section(f), _comparison_section(f), _figures_section(f), _sensitivity_section(f),
-                  _assumptions_section(f), _appendix(f), h.tag("footer", _stamp(f)))
+    """The whole page (``templates/brief.html``)."""
+    s = f.settings
+    reference = f.params[s.reference]
+    entries = [_entry(key, row, reference[key]) for key, row in reference.table().iterrows()]
+    return page.render(
+        "brief.html", settings=s, horizon=f.horizon, question=QUESTION, stamp_text=_stamp(f), command=s.command(),
+        overall=_overall(f), comparison=_comparison_rows(f), digests={n: p.digest() for n, p in f.params.items()},
+        scenarios=[{"name": name, "description": f.params[name].description,
+                    "sentences": _scenario_sentences(f, name)} for name in s.names],
+        figures=_figures(f), sobol=_sensitivity(f), entries=entries,
+        assumed=[e for e in entries if e.source == "assumption"], changes=_changes(f))
 
 
-def _stamp(f: Findings) -> h.Markup:
+def _stamp(f: Findings) -> str:
     s = f.settings
     digests = ", ".join(f"{name} {p.digest()}" for name, p in f.params.items())
-    return h.tag("div", h.Markup(
-        f"manpower-model {h.escape(__version__)} · parameters digest {h.escape(f.params[s.reference].digest())} "
-        f"({h.escape(s.reference)}; by scenario: {h.escape(digests)}) · seed {s.seed} · {s.n:,} Monte Carlo runs "
-        f"per scenario · Sobol N {s.sobol_n} · {s.months} months from {h.escape(s.start)}, dt {s.dt:g} · "
-        f"created {f.created:%Y-%m-%d %H:%M} UTC<br>Reproduce: "), h.tag("code", s.command()), class_="stamp")
+    return (f"manpower-model {__version__} · parameters digest {f.params[s.reference].digest()} ({s.reference}; by "
+            f"scenario: {digests}) · seed {s.seed} · {s.n:,} Monte Carlo runs per scenario · Sobol N {s.sobol_n} · "
+            f"{s.months} months from {s.start}, dt {s.dt:g} · created {f.created:%Y-%m-%d %H:%M} UTC")
 
 
 # --- 1. The question and the answer -------------------------------------------------------------------------
-
-
-def _answer_section(f: Findings) -> h.Markup:
-    intro = h.tag("p", "The model follows Russian military manpower by recruitment source (contract volunteers, "
-                  "mobilized reservists, prisoners, pressed migrants, foreign recruits, the North Korean "
-                  f"contingent) from {f.settings.start} for {f.horizon} months. Each scenario is projected at the "
-                  "registry's central values and over "
-                  f"{f.settings.n:,} Monte Carlo runs of its uncertain parameters; ranges below are the 5th to "
-                  "95th percentile of those runs. Net balance means recruitment minus permanent losses (killed, "
-                  "captured or missing, discharged as unfit, deserted): below zero, the force shrinks.",
-                  class_="muted")
-    parts = [h.tag("p", _overall(f), class_="lead"), intro]
-    for name in f.settings.names:
-        parts.append(h.tag("div", h.tag("h3", name), h.tag("p", f.params[name].description, class_="description"),
-                           h.tag("p", " ".join(_scenario_sentences(f, name))), class_="scenario"))
-    return h.section("answer", "The short answer", *parts)
 
 
 def _overall(f: Findings) -> str:
@@ -162,19 +153,17 @@ def _pool_sentence(f: Findings, name: str) -> str:
 # --- 2. The comparison table ---------------------------------------------------------------------------------
 
 
-def _column_label(column: str, horizon: int) -> h.Markup:
-    """A comparison-table column with its unit beneath."""
+def _unit(column: str, horizon: int) -> tuple[str, str]:
+    """A comparison-table column's label and the unit shown beneath it."""
     if column.endswith(" %"):
-        column, unit = column.removesuffix(" %"), "% of inflow"
-    elif column.endswith(("month", "pool dry")):
-        unit = "YYYY-MM"
-    elif "/month" in column:
-        unit = "persons/month"
-    elif column.startswith("front"):
-        unit = "persons"
-    else:
-        unit = f"persons over {horizon} months"
-    return h.join([column, h.Markup("<br>"), h.tag("span", unit, class_="unit")])
+        return column.removesuffix(" %"), "% of inflow"
+    if column.endswith(("month", "pool dry")):
+        return column, "YYYY-MM"
+    if "/month" in column:
+        return column, "persons/month"
+    if column.startswith("front"):
+        return column, "persons"
+    return column, f"persons over {horizon} months"
 
 
 def _number(value: object, column: str) -> str:
@@ -185,41 +174,25 @@ def _number(value: object, column: str) -> str:
     return f"{value:.1f}" if column.endswith("%") else f"{value:,.0f}"
 
 
-def _halves(text: str) -> h.Markup:
-    """Text that may wrap in its middle (a digest in a narrow printed column)."""
-    middle = len(text) // 2
-    return h.join([text[:middle], h.Markup("<wbr>"), text[middle:]])
-
-
-def _comparison_section(f: Findings) -> h.Markup:
+def _comparison_rows(f: Findings) -> list[dict]:
+    """One row per column of the comparison table: its label, its unit and each scenario's value."""
     names = list(f.table.index)
-    rows = [[_column_label(c, f.horizon), *(_number(f.table.loc[n, c], c) for n in names)] for c in f.table.columns]
-    rows.append(["parameters digest", *(_halves(f.params[n].digest()) for n in names)])
-    note = (f"Central values (the registry's values), {f.horizon} months from {f.settings.start}. Flows are totals "
-            "over the horizon; front strength at the start of the first and last month. A pool is dry once it "
-            "stays below 10% of its peak; 'none': not within the horizon. Break-even: the extra initial monthly "
-            "volunteer sign-ups that hold the front at its starting strength, and the starting monthly casualty "
-            "level at which recruitment equals permanent losses (scipy brentq).")
-    body = h.table(["", *map(h.breakable, names)], rows, numeric=[False] + [True] * len(names), row_headers=True,
-                   class_="compact")
-    return h.section("comparison", "Scenarios side by side", h.tag("p", note, class_="small muted"), body)
+    return [dict(zip(("label", "unit"), _unit(c, f.horizon)), cells=[_number(f.table.loc[n, c], c) for n in names])
+            for c in f.table.columns]
 
 
 # --- 3. Figures -----------------------------------------------------------------------------------------------
 
 
-def _figures_section(f: Findings) -> h.Markup:
+def _figures(f: Findings) -> dict[str, object]:
+    """The comparison figure and the reference scenario's fan chart, embedded, with the end of their captions."""
     reference = f.settings.reference
     mc = f.runs[reference]
     threshold = float(f.params[reference].value("force.deployed_total"))
-    compared = h.figure(comparison_figure(f.comparison), "Scenarios compared: front strength, monthly net balance, "
-                        "recruitment by source against permanent losses",
-                        "Scenarios compared at the central values. " + _flat(caption(f.comparison)))
-    fan = h.figure(fan_chart(mc, threshold), f"Fan chart of scenario {reference}",
-                   f"Scenario {reference} over {mc.sizes['run']:,} Monte Carlo runs: median, 25–75% and 5–95% of "
-                   "runs; dashed line: the registry's starting force. The digest in the figure is that of the "
-                   "sampled batch. " + _flat(caption(mc)))
-    return h.section("figures", "Figures", compared, fan)
+    return {"comparison": page.png_data_uri(comparison_figure(f.comparison)),
+            "comparison_caption": _flat(caption(f.comparison)),
+            "fan": page.png_data_uri(fan_chart(mc, threshold)), "fan_runs": mc.sizes["run"],
+            "fan_caption": _flat(caption(mc))}
 
 
 def _flat(text: str) -> str:
@@ -241,102 +214,71 @@ def _registered_range(parameter: Parameter) -> str:
     return f"{e.low:g} to {e.high:g} {e.unit}"
 
 
-def _sensitivity_section(f: Findings) -> h.Markup:
+def _sensitivity(f: Findings) -> dict[str, object]:
+    """The top of the Sobol ranking of the net balance, and the Sobol charts embedded."""
     result = f.sensitivity
     params = f.params[f.settings.reference]
     ranked = ranking(result, RANKED_OUTPUT).head(TOP)
     rows = [[i, key, _interval(r.S1, r.S1_conf), _interval(r.ST, r.ST_conf),
              _registered_range(params[key]), params[key].entry.source]
             for i, (key, r) in enumerate(ranked.iterrows(), start=1)]
-    header = ["rank", "parameter", "S1, first order (95% CI)", "ST, total (95% CI)", "range (unit)", "source"]
-    table = h.table(header, rows, numeric=[True, False, True, True], caption=(
-        f"Top {TOP} of {result.sizes['parameter']} uncertain parameters for the net balance over {f.horizon} "
-        f"months (persons), scenario {f.settings.reference}, ranked by ST."))
-    note = (f"Sobol indices (SALib) from {result.attrs['runs']:,} runs (base sample N = {result.attrs['n']}, seed "
-            f"{result.attrs['seed']}): the share of the output's variance due to each parameter alone (S1) and "
-            "with its interactions (ST). With a small N the intervals are wide and small indices can come out "
-            "slightly negative; rerun with a larger --sobol-n to narrow them.")
-    charts = [h.figure(sensitivity_chart(result.sel(output=list(outputs)), TOP), f"Sobol indices: {label}",
-                       f"Total (ST) and first-order (S1) Sobol indices with 95% intervals: {label}. Inputs: every "
-                       "uncertain parameter over its registry range and distribution (sources in the appendix). "
-                       "manpower-model, SALib.")
+    charts = [{"src": page.png_data_uri(sensitivity_chart(result.sel(output=list(outputs)), TOP)), "label": label}
               for outputs, label in CHARTED]
-    return h.section("sensitivity", "What drives the answer", h.tag("p", note, class_="small muted"), table, *charts)
+    return {"rows": rows, "top": TOP, "uncertain": result.sizes["parameter"], "runs": result.attrs["runs"],
+            "n": result.attrs["n"], "seed": result.attrs["seed"], "charts": charts}
 
 
-# --- 5. Assumptions and scenarios ----------------------------------------------------------------------------
+# --- 5. Assumptions, scenarios and the appendix ----------------------------------------------------------------
 
 
-def _value(parameter: Parameter) -> h.Markup:
+@dataclass(frozen=True)
+class Value:
     """A value as a reader wants it: with its unit, and as registered when the registry used another unit."""
-    row = parameter.provenance()
-    if isinstance(parameter.value, str):
-        shown = row["value"]
-    elif isinstance(parameter.value, tuple):
-        shown = f"{row['value']} (sizes in {parameter.unit})" if parameter.value else "none"
-    else:
-        shown = f"{row['value']} {row['unit']}"
-    registered = [h.Markup("<br>"), h.tag("span", f"registered as {row['as_registered']}", class_="unit")]
-    return h.join([shown, *(registered if row["as_registered"] else [])])
+
+    shown: str
+    registered: str
+
+    @classmethod
+    def of(cls, parameter: Parameter) -> Value:
+        row = parameter.provenance()
+        if isinstance(parameter.value, str):
+            shown = row["value"]
+        elif isinstance(parameter.value, tuple):
+            shown = f"{row['value']} (sizes in {parameter.unit})" if parameter.value else "none"
+        else:
+            shown = f"{row['value']} {row['unit']}"
+        return cls(shown, row["as_registered"])
 
 
-def _parameter(key: str, row: pd.Series) -> h.Markup:
-    """A registry key with its description beneath."""
-    return h.join([h.tag("strong", key), h.Markup("<br>"), h.tag("span", row.description, class_="muted")])
+@dataclass(frozen=True)
+class Entry:
+    """A row of the registry as the assumptions table and the appendix show it (text, escaped by the template)."""
+
+    key: str
+    description: str
+    value: Value
+    range: str
+    source: str
+    date: str
+    url: str
+    quote: str
+    assumption: str
 
 
-def _range(row: pd.Series) -> str:
-    return f"{row.low} to {row.high}" if row.low else ""
+def _entry(key: str, row: pd.Series, parameter: Parameter) -> Entry:
+    return Entry(key, row.description, Value.of(parameter), f"{row.low} to {row.high}" if row.low else "",
+                 row.source, row.date, row.url, row.quote, row.assumption)
 
 
-def _assumptions_section(f: Findings) -> h.Markup:
-    params = f.params[f.settings.reference]
-    table = params.table()
-    assumed = table[table.source == "assumption"]
-    rows = [[_parameter(key, r), _value(params[key]), _range(r), r.assumption] for key, r in assumed.iterrows()]
-    lead = h.tag("p", f"{len(assumed)} of {len(table)} parameters are modelling assumptions rather than reported "
-                 "figures; cite them as such, with their reasoning. Values in the model's units.")
-    body = [lead, h.table(["parameter", "value", "range (same unit)", "reasoning"], rows, class_="registry")]
-    body.append(h.tag("h3", "What each scenario changes"))
+def _changes(f: Findings) -> list[dict]:
+    """Each scenario's description and each parameter it changes, against the baseline, with the reason."""
     base = f.params[BASELINE] if BASELINE in f.params else load_params(BASELINE)
-    body += [_scenario_changes(f, name, base) for name in f.settings.names]
-    return h.section("assumptions", "Assumptions", *body)
-
-
-def _scenario_changes(f: Findings, name: str, base: ParameterSet) -> h.Markup:
-    """A scenario's description and each parameter it changes, against the baseline, with the reason."""
-    params = f.params[name]
-    changed = str(f.comparison.changed_parameters.sel(scenario=name).item())
-    keys = [] if changed == "none" else changed.split(", ")
-    head = h.tag("p", h.tag("strong", name), ": ", params.description)
-    if not keys:
-        return h.tag("div", head, h.tag("p", "Changes nothing: the registry as it stands.", class_="small muted"))
-    rows = [[key, _value(base[key]), _value(params[key]), params[key].entry.note or ""] for key in keys]
-    return h.tag("div", head, h.table(["parameter", "baseline", name, "reason"], rows, class_="registry"))
-
-
-# --- 6. Appendix ---------------------------------------------------------------------------------------------
-
-
-def _appendix(f: Findings) -> h.Markup:
-    params = f.params[f.settings.reference]
-    table = params.table()
-    rows = [[_parameter(key, r), _value(params[key]), _range(r), _source(r), _provenance(r)]
-            for key, r in table.iterrows()]
-    lead = h.tag("p", f"Every parameter of scenario {f.settings.reference} ({len(table)}), in the model's units, with "
-                 "its source, date, address and the sentence it was quoted from (or the assumption and its "
-                 "reasoning). `manpower params --format csv` prints the same.", class_="small muted")
-    header = ["parameter", "value (unit)", "range (same unit)", "source, date, URL", "quote, or the assumption"]
-    return h.section("appendix", "Appendix: every parameter", lead, h.table(header, rows, class_="registry"))
-
-
-def _source(row: pd.Series) -> h.Markup:
-    """Who reported the value, when, and where it can be read."""
-    return h.join([row.source, h.Markup("<br>"), row.date, *([h.Markup("<br>"), h.link(row.url)] if row.url else [])])
-
-
-def _provenance(row: pd.Series) -> h.Markup:
-    parts = [h.tag("q", row.quote)] if row.quote else []
-    if row.assumption:
-        parts.append(h.tag("span", h.tag("em", "Assumption: "), row.assumption))
-    return h.join(parts, "<br>")
+    changes = []
+    for name in f.settings.names:
+        params = f.params[name]
+        changed = str(f.comparison.changed_parameters.sel(scenario=name).item())
+        keys = [] if changed == "none" else changed.split(", ")
+        rows = [{"key": key, "baseline": Value.of(base[key]), "scenario": Value.of(params[key]),
+                 "reason": params[key].entry.note or ""} for key in keys]
+        changes.append({"name": name, "description": params.description, "rows": rows})
+    return changes
