@@ -191,10 +191,12 @@ def markdown() -> str:
     for e in EQUATIONS:
         name = f"**`{e.name}`**" if e.flow else f"`{e.name}`"
         rows.append(f"| {name} | `{e.expression}` | {e.meaning} |")
-    symbols = ["| symbol | meaning | registry key | per source |", "|---|---|---|---|"]
+    symbols = ["| symbol | meaning | registry key | sources |", "|---|---|---|---|"]
     for s in SYMBOLS:
         key = f"`{s.key}`" if s.key and s.kind in ("parameter", "schedule", "switch") else ""
         where = ", ".join(s.sources) if s.sources else ("every source" if s.kind == "stock" else "")
+        if s.sources and s.kind in ("parameter", "schedule") and set(s.sources) != set(SOURCES):
+            where += f" (other sources: {s.default:g})"
         symbols.append(f"| `{s.name}` | {s.meaning} | {key} | {where} |")
     return "\n".join([
         "Flow rates (bold, persons per month) and the auxiliaries they use, in evaluation order. Per-source "

@@ -13,7 +13,7 @@ import inspect
 import re
 
 from ..engine import integrator as engine
-from ..dynamics import equations
+from ..dynamics import description
 from ..core import structure
 from ..inputs.parameters import ParameterSet
 
@@ -143,7 +143,7 @@ def model_markdown(params: ParameterSet) -> str:
                                                     .split("\n", 1)[1])),
         "## Flows\n\nEach flow takes people from one stock and gives them to another, so headcount is "
         "conserved by construction. Dashed arrows are demand flows.\n\n" + diagram() + "\n\n" + flow_table(),
-        "## Equations\n\n" + markdown(inspect.cleandoc(equations.__doc__.split("\n", 1)[1])),
+        "## Equations\n\n" + description.markdown(),
         "## Integration\n\n" + markdown(inspect.cleandoc(engine.__doc__.split("\n", 1)[1])),
         "## Parameters (baseline)\n\nEvery value with its unit, plausible range and source; "
         "`manpower params --format csv` adds the quote, the assumption and the URL.\n\n" + parameter_table(params),
