@@ -312,6 +312,13 @@ def initial_state(params: ParameterSet, inputs: Inputs) -> np.ndarray:
     return state
 
 
+def growth_rates(inputs: Inputs) -> dict[str, np.ndarray]:
+    """Every exponential growth rate of a run (1/month, shape ``(n,)``), by the parameters behind it."""
+    return {"casualties.growth_rate": inputs.per_run[CASUALTY_GROWTH],
+            "volunteer.bonus_elasticity x volunteer.bonus_growth - volunteer.fatigue_rate": inputs.per_run[SIGNUP_GROWTH],
+            "volunteer.bonus_growth": inputs.bonus_growth}
+
+
 def bonus(inputs: Inputs, months: np.ndarray) -> np.ndarray:
     """Sign-up bonus (roubles) at the start of each of ``months``, shape ``(len(months), n)``."""
     return inputs.bonus0 * np.exp(np.multiply.outer(months, inputs.bonus_growth))

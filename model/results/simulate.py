@@ -9,8 +9,7 @@ import xarray as xr
 
 from ..engine import integrator as engine
 from ..inputs import limits
-from ..dynamics.equations import (CASUALTY_GROWTH, SIGNUP_GROWTH, SYSTEM, fractional_outflows, initial_state,
-                                  prepare)
+from ..dynamics.equations import SYSTEM, fractional_outflows, growth_rates, initial_state, prepare
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from .dataset import Selection, to_dataset
@@ -88,16 +87,10 @@ def result_values(runs: int, months: int, dt: float, variables: Sequence[str] | 
     return 2.0 * runs * (months + 1) * per_month + 8.0 * steps
 
 
-#: Exponential trends and the parameters behind each.
-_GROWTHS = ((CASUALTY_GROWTH, "casualties.growth_rate"),
-            (SIGNUP_GROWTH, "volunteer.bonus_elasticity x volunteer.bonus_growth - volunteer.fatigue_rate"))
-
-
 def _check_growth(inputs, months: int) -> None:
     """Refuse, before the run, exponential growth that would overflow: growth x horizon at most ln(MAX_MAGNITUDE)."""
     largest = np.log(limits.MAX_MAGNITUDE)
-    trends = [(inputs.per_run[row], keys) for row, keys in _GROWTHS] + [(inputs.bonus_growth, "volunteer.bonus_growth")]
-    for growth, keys in trends:
+    for keys, growth in growth_rates(inputs).items():
         worst = float(np.max(growth)) * months
         if worst > largest:
             raise InputError("simulate", keys, f"expected growth x horizon of at most {largest:.3g} (a factor of "
