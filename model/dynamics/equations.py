@@ -315,7 +315,8 @@ def initial_state(params: ParameterSet, inputs: Inputs) -> np.ndarray:
 def growth_rates(inputs: Inputs) -> dict[str, np.ndarray]:
     """Every exponential growth rate of a run (1/month, shape ``(n,)``), by the parameters behind it."""
     return {"casualties.growth_rate": inputs.per_run[CASUALTY_GROWTH],
-            "volunteer.bonus_elasticity x volunteer.bonus_growth - volunteer.fatigue_rate": inputs.per_run[SIGNUP_GROWTH],
+            "volunteer.bonus_elasticity x volunteer.bonus_growth - volunteer.fatigue_rate":
+                inputs.per_run[SIGNUP_GROWTH],
             "volunteer.bonus_growth": inputs.bonus_growth}
 
 

@@ -57,11 +57,11 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
         values[stock] = np.maximum(state[k], 0.0)
     for symbol in SYMBOLS:
         if symbol.kind == "parameter":
-            values[symbol.name] = (_by_source(symbol, lambda s: v(symbol.key.format(source=s)), n) if symbol.sources
-                                   else np.broadcast_to(np.asarray(v(symbol.key), dtype=float), (n,)))
+            values[symbol.name] = (_by_source(symbol, lambda s, key=symbol.key: v(key.format(source=s)), n)
+                                   if symbol.sources else np.broadcast_to(np.asarray(v(symbol.key), dtype=float), (n,)))
         elif symbol.kind == "schedule":
             rate = step_rates(v(symbol.key), start, n_steps, dt)[step]
-            values[symbol.name] = _by_source(symbol, lambda s: rate, 1) if symbol.sources else rate
+            values[symbol.name] = _by_source(symbol, lambda s, rate=rate: rate, 1) if symbol.sources else rate
     values["front_initial"] = initial_front(params, n)
     values["covered"] = record_coverage(v("casualties.recorded"), start, n_steps, dt)[step]
     return values

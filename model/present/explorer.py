@@ -38,7 +38,7 @@ from ..inputs.parameters import BASELINE, ParameterSet, load_params, scenario_na
 from ..inputs.registry import Event
 from ..analysis.sampling import sample
 from ..results.simulate import DEFAULT_DT, DEFAULT_START, simulate
-from .levers import BY_NAME, LEVERS, _factor, slider_range
+from .levers import BY_NAME, LEVERS, display_factor, slider_range
 from .panels import Panels, headline_text, spread
 
 #: Outputs the explorer draws; keeping only these makes a re-run several times cheaper.
@@ -97,8 +97,8 @@ class Explorer:
         """The scenario's own value of each lever, in the slider's unit (0 for an extra event)."""
         params, _ = self._sampled(scenario or self.scenario)
         # Rounded to 12 digits so that 0.3/year does not show as 29.999999999999996 %/year.
-        return {lever.name: 0.0 if lever.event else round(float(params.value(lever.key)) * _factor(lever, params), 12)
-                for lever in LEVERS}
+        return {lever.name: 0.0 if lever.event
+                else round(float(params.value(lever.key)) * display_factor(lever, params), 12) for lever in LEVERS}
 
     def parameters(self, scenario: str | None = None, **values: float) -> ParameterSet:
         """The sample with every lever set: ``values`` given, the scenario's own for the rest."""
@@ -112,7 +112,7 @@ class Explorer:
         for lever in LEVERS:
             value = float(settings[lever.name])
             if lever.event is None:
-                overrides[lever.key] = value / _factor(lever, params)
+                overrides[lever.key] = value / display_factor(lever, params)
             elif value > 0:
                 extra = Event(start=lever.event.start, size=value, months=lever.event.months)
                 overrides[lever.key] = params.value(lever.key) + (extra,)

@@ -92,7 +92,7 @@ def _nice_step(width: float) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
 
 
-def _factor(lever: Lever, params: ParameterSet) -> float:
+def display_factor(lever: Lever, params: ParameterSet) -> float:
     """Factor from the registry's canonical unit to the slider's unit."""
     return conversion_factor(params[lever.key].unit, lever.unit)
 
@@ -109,7 +109,7 @@ def slider_range(lever: Lever, params: ParameterSet) -> SliderRange:
     high = parameter.high + WIDEN * abs(parameter.high)
     low = low if kind.minimum is None else max(low, kind.minimum)
     high = high if kind.maximum is None else min(high, kind.maximum)
-    factor = _factor(lever, params)
+    factor = display_factor(lever, params)
     step = _nice_step((high - low) * factor)
     # Rounded before floor and ceil: 1.2 / 0.01 is 120.00000000000001 in binary.
     positions = round(low * factor / step, 6), round(high * factor / step, 6)

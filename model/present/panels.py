@@ -21,7 +21,7 @@ import xarray as xr
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .plots import _date_axis, caption
+from .plots import date_axis, caption
 from ..results.summary import first_deficit_month, flows_over
 
 BAND = (5, 50, 95)
@@ -83,7 +83,7 @@ class Panels:
             # only with the frame.
             fig.legend(*ax.get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
                        bbox_transform=ax.transAxes, fontsize=8.5, frameon=False)
-        _date_axis(flows)
+        date_axis(flows)
         flows.set_xlim(dates[0], dates[-1])
         self._artists["title"] = fig.suptitle("", fontsize=13)
         self._artists["headline"] = fig.text(0.5, 0.95, "", ha="center", va="top", fontsize=10.5,

@@ -67,7 +67,7 @@ def _months(ds: xr.Dataset) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(ds.time.values)
 
 
-def _date_axis(ax: plt.Axes) -> None:
+def date_axis(ax: plt.Axes) -> None:
     """Month ticks every quarter, labelled compactly."""
     locator = mdates.MonthLocator(bymonth=(1, 4, 7, 10))
     ax.xaxis.set_major_locator(locator)
@@ -110,7 +110,7 @@ def front_by_source(ds: xr.Dataset, ax: plt.Axes) -> None:
     for layer, (_, hatch) in zip(layers, styles):
         layer.set_hatch(hatch)
     ax.set_ylabel("thousand persons")
-    _date_axis(ax)
+    date_axis(ax)
     ax.set_title("Front strength by source (start of month)")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="lower left", fontsize=7.5, ncol=3, framealpha=0.9)
@@ -155,8 +155,8 @@ def comparison_figure(ds: xr.Dataset) -> plt.Figure:
     front, net, mix = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
     _scenario_lines(ds, "front_total", front, 1e3)
     front.set_title("Front strength (start of month)")
-    _date_axis(front)
-    _date_axis(net)
+    date_axis(front)
+    date_axis(net)
     front.set_ylabel("thousand persons")
     front.grid(alpha=0.3)
     _scenario_lines(ds.isel(time=slice(0, -1)), "net", net, 1e3)
@@ -217,7 +217,7 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
     net.set_title("Monthly net balance: recruitment − permanent losses (below zero: the force shrinks)")
     net.legend(loc="lower left", fontsize=8)
     net.grid(alpha=0.3)
-    _date_axis(net)
+    date_axis(net)
     top_edge = _wrapped_title(fig, f"Scenario {_named(ds.attrs)}: {ds.sizes['run']:,} Monte Carlo runs "
                                    f"({ds.attrs.get('sampling_method', '')}, seed {ds.attrs.get('seed', '')})")
     extra = (f"Sampled: {len(ds.attrs.get('sampled_parameters', '').split(', '))} uncertain parameters over "
@@ -322,7 +322,7 @@ def calibration_figure(calibration) -> plt.Figure:
     casualties.set(title="Casualties per month (input check)", ylabel="thousand persons per month")
     for ax in axes.ravel():
         ax.set_xlim(dates[0], dates[-1])
-        _date_axis(ax)
+        date_axis(ax)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="best")
     fitted = "; ".join(f"{k} = {r.value:.4g}" for k, r in calibration.fitted.iterrows())

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import model
-from model.engine import integrator as engine
 from model.dynamics.equations import SYSTEM, fractional_outflows, prepare
 from model.core.structure import FLOWS, STOCKS, Flow, StructureError, check_structure, limit_order
 
