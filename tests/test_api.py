@@ -135,3 +135,24 @@ def test_the_integrator_reaches_the_runs():
     runs = model.uncertainty("baseline", n=4, months=2, integrator="rk4")
     assert runs.attrs["method"] == "rk4" and "integrator_fallbacks" in runs
     assert model.compare(["baseline"], months=2, integrator="rk4").attrs["method"] == "rk4"
+
+
+def test_the_readme_tour_runs_as_written():
+    """Every Python block of the README's "A short tour", in order, in one namespace, after ``import model``."""
+    import re
+    import warnings
+    from pathlib import Path
+
+    from model.inputs.registry import OutOfRangeWarning
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    tour = text.split("## A short tour", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", tour, flags=re.S)
+    assert len(blocks) >= 3
+    namespace: dict = {}
+    with warnings.catch_warnings():  # the batch example runs casualties beyond their range, and says so
+        warnings.simplefilter("ignore", OutOfRangeWarning)
+        for block in blocks:
+            exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 (the README's own code)
+    assert namespace["runs"].sizes["run"] == 2_000 and namespace["draw"].batch_size == 1_000
+    assert repr(namespace["even"]).startswith("<BreakEven") and repr(namespace["fit"]).startswith("<Calibration")

@@ -71,12 +71,18 @@ class Calibration:
                  f"hindcast {self.start} to {self.through}; weighted sum of squares {2 * self.cost:.3g}"]
         for key, row in self.fitted.iterrows():
             edge = ", at the edge of its range" if row.at_bound else ""
-            lines.append(f"  {key} = {row.value:,.4g} {row.unit} (95%: {row.ci_low:,.4g} to {row.ci_high:,.4g}{edge})")
+            lines.append(f"  {key} = {_shown(row.value)} {row.unit} (95%: {_shown(row.ci_low)} to "
+                         f"{_shown(row.ci_high)}{edge})")
         return "\n".join(lines) + ">"
 
     def to_dataframe(self) -> pd.DataFrame:
         """The fitted parameters, one row per key (the :attr:`fitted` table; residuals are in :attr:`residuals`)."""
         return self.fitted.copy()
+
+
+def _shown(value: float) -> str:
+    """A number as people read it: whole with separators from 1,000 up, else four significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
 class _Problem:
