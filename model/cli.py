@@ -419,9 +419,9 @@ def _check_sizes(args: argparse.Namespace) -> None:
 
 
 #: The option (its argparse name) that gives each argument of the library's functions.
-OPTION_OF = {"n": "n", "seed": "seed", "workers": "workers", "backend": "backend", "lever": "lever",
-             "target": "target", "integrator": "method", "sampler": "method", "method": "method", "keys": "params",
-             "through": "through", "name": "save", "sobol_n": "sobol_n"}
+OPTION_OF = {"n": "n", "seed": "seed", "months": "months", "dt": "dt", "start": "start", "workers": "workers",
+             "backend": "backend", "lever": "lever", "target": "target", "integrator": "method", "sampler": "method",
+             "method": "method", "keys": "params", "through": "through", "name": "save", "sobol_n": "sobol_n"}
 
 
 def as_option(exc: InputError, args: argparse.Namespace | None) -> InputError:

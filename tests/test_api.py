@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+from importlib import import_module
 
 import pytest
 
@@ -99,6 +100,11 @@ def test_every_analysis_function_takes_a_parameter_set_or_a_scenario_name(name, 
     (lambda: model.sensitivity("baseline", "morris", n=2, months=2, sampler="lhs"), "sensitivity", "sampler"),
     (lambda: model.sensitivity("baseline", n=2, months=2, sampler="halton"), "sensitivity", "sampler"),
     (lambda: model.sample("baseline", 4, keys=["casualties.monthy"]), "sample", "keys"),
+    (lambda: model.uncertainty("baseline", n=10**12), "uncertainty", "n"),
+    (lambda: import_module("model.present.report").report(["baseline"], n=4, months=2, sobol_n=3), "report",
+     "sobol_n"),
+    (lambda: model.calibrate(keys=["casualties.mode"]), "calibrate", "keys"),
+    (lambda: model.calibrate(through="2024-13"), "calibrate", "through"),
 ])
 def test_library_errors_name_the_function_and_its_argument(call, where, key):
     with pytest.raises(model.InputError) as caught:
