@@ -34,6 +34,7 @@ Outputs (one number per run):
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -86,6 +87,9 @@ def design(method: str, d: int, n: int, seed: int, sampler: str | None = None) -
         problem = {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
         return morris_sample.sample(problem, n, num_levels=4, seed=seed)
     sampler = check_sampler("sobol" if sampler is None else sampler, "sensitivity")
+    if sampler == "sobol" and n & (n - 1):
+        warnings.warn(f"Sobol indices from a Sobol' design converge as designed when n is a power of 2; "
+                      f"got n = {n:,}", UserWarning, stacklevel=3)
     return saltelli(unit_cube(n, 2 * d, sampler, seed))
 
 

@@ -86,3 +86,9 @@ def test_morris_keeps_salibs_trajectories_seeded_from_the_same_seed():
 
     problem = {"num_vars": 3, "names": ["x0", "x1", "x2"], "bounds": [[0.0, 1.0]] * 3}
     np.testing.assert_array_equal(design("morris", 3, 10, 7), morris_sample.sample(problem, 10, num_levels=4, seed=7))
+
+
+def test_a_sobol_design_whose_size_is_not_a_power_of_2_is_warned_about():
+    with pytest.warns(UserWarning, match="power of 2"):
+        design("sobol", 3, 12, 0)
+    design("sobol", 3, 12, 0, sampler="random")  # no balance to lose: no warning (pytest makes warnings errors)
