@@ -26,7 +26,12 @@ The package is layered; each subpackage imports only from the layers before it i
 >>> params = model.load_params("baseline")
 >>> ds = model.simulate(params, months=36, dt=0.25)
 >>> ds.net.sum("time")  # persons, recruitment minus permanent losses over 36 months
->>> runs = model.uncertainty("baseline", n=10_000, seed=0)  # Monte Carlo over the registry's ranges
+>>> runs = model.uncertainty("baseline", n=10_000, seed=0, sampler="lhs")  # Monte Carlo over the registry's ranges
+
+Every analysis function takes a ``ParameterSet`` or a scenario name first, and shares its
+keywords: ``n``, ``seed``, ``sampler`` (the sampling design), ``integrator`` (the integration
+method), ``months``, ``dt``, ``start``; ``method`` names an analysis only (sensitivity's Sobol or
+Morris). See :mod:`model.analysis.arguments`.
 
 ``import model`` loads nothing heavy: each name of the analysis API below (and each
 subpackage) is imported the first time it is used (PEP 562), so the command line and a

@@ -72,7 +72,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .results.summary import text_summary
 
     params = _params(args)
-    ds = simulate(params, months=args.months, dt=args.dt, start=args.start, method=args.method)
+    ds = simulate(params, months=args.months, dt=args.dt, start=args.start, integrator=args.method)
     print(text_summary(ds))
     out = Path(args.out)
     netcdf = write_netcdf(ds, out / f"{params.file_stem}.nc", command=args.command_line)
@@ -122,7 +122,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
     params = load_params(args.scenario)  # an unknown scenario fails before sampling
     name = params.scenario  # a scenario given as a file is named by it
-    ds = uncertainty(args.scenario, n=args.n, seed=args.seed, months=args.months, method=args.method,
+    ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method,
                      dt=args.dt, start=args.start)
     threshold = args.threshold if args.threshold is not None else float(params.value("force.deployed_total"))
     print(f"Scenario {name}: {args.n:,} runs ({args.method}, seed {args.seed}), "
@@ -191,7 +191,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         check_scenario_name(args.save, force=args.force)
         base = load_params(BASELINE)
     keys = [k.strip() for k in args.params.split(",") if k.strip()] if args.params else None
-    result = calibrate(keys, args.through)
+    result = calibrate(keys=keys, through=args.through)
     print(f"Hindcast {result.start} to {result.through}, driven by the recorded monthly casualties; "
           f"weighted sum of squared residuals {2 * result.cost:.3g} ({result.message})\n")
     with _wide_pandas():
@@ -405,11 +405,7 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 
 def _check_sizes(args: argparse.Namespace) -> None:
-    """The library's own checks of a command's sizes, run before the command writes anything.
-
-    The library names its arguments (``n``, ``workers``); the error names the
-    option instead (``--n``, ``--workers``), mapped here only.
-    """
+    """The library's own checks of a command's sizes, run before the command writes anything."""
     from .analysis import sensitivity, uncertainty
     from .inputs.parameters import load_params
     from .sweeps import run as sweeps
@@ -418,14 +414,23 @@ def _check_sizes(args: argparse.Namespace) -> None:
               "sensitivity": lambda: sensitivity.check_size(load_params(args.scenario), args.method, args.n,
                                                             args.months, args.dt),
               "sweep": lambda: sweeps.check_workers(args.workers)}
-    try:
-        if args.command in checks:
-            checks[args.command]()
-    except InputError as exc:
-        if exc.key not in vars(args):
-            raise
-        option = f"--{exc.key.replace('_', '-')}"
-        raise InputError(option, str(getattr(args, exc.key)), exc.expected) from None
+    if args.command in checks:
+        checks[args.command]()
+
+
+#: The option (its argparse name) that gives each argument of the library's functions.
+OPTION_OF = {"n": "n", "seed": "seed", "months": "months", "dt": "dt", "start": "start", "workers": "workers",
+             "backend": "backend", "lever": "lever", "target": "target", "integrator": "method", "sampler": "method",
+             "method": "method", "keys": "params", "through": "through", "name": "save", "sobol_n": "sobol_n"}
+
+
+def as_option(exc: InputError, args: argparse.Namespace | None) -> InputError:
+    """A library function's error about one of its arguments (``breakeven: lever: ...``) as the option that
+    gave it (``--lever: VALUE: ...``); any other error (a file, an option already) as it is."""
+    option = OPTION_OF.get(exc.key)
+    if args is None or not exc.where.isidentifier() or getattr(args, option or "", None) is None:
+        return exc
+    return InputError(f"--{option.replace('_', '-')}", str(getattr(args, option)), exc.expected)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -557,6 +562,7 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``manpower`` command; returns the exit status (2 for bad input, 130 for Ctrl-C)."""
+    args = None
     try:
         args = build_parser().parse_args(argv)
         args.command_line = shlex.join(["manpower", *(sys.argv[1:] if argv is None else argv)])  # CF history
@@ -566,7 +572,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _one_line_warning
             return args.handler(args)
     except InputError as exc:
-        print(f"manpower: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"manpower: error: {' '.join(str(as_option(exc, args)).split())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         resume = " (finish the sweep with --resume)" if argv_command(argv) == "sweep" else ""

@@ -16,20 +16,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import brentq
 
+from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
-from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
+from ..results.simulate import simulate
+from .arguments import as_params
 
 TARGETS = ("front", "net")
+
+
+#: What each target means, in words.
+GOALS = {"front": "front strength at the horizon equals today's",
+         "net": "recruitment equals permanent losses over the horizon"}
 
 
 @dataclass(frozen=True)
 class BreakEven:
     """The answer: ``value`` of ``lever`` (canonical ``unit``) against its ``current`` value.
 
-    ``value`` is NaN when no break-even exists within the searched ``bracket``.
+    ``value`` is NaN when no break-even exists within the searched ``bracket``;
+    ``evaluations`` counts the runs the search took.
     """
 
     lever: str
@@ -46,43 +55,59 @@ class BreakEven:
         return self.value - self.current
 
     def __str__(self) -> str:
-        goal = "front strength at the horizon equals today's" if self.target == "front" else \
-            "recruitment equals permanent losses over the horizon"
+        goal = GOALS[self.target]
         if np.isnan(self.value):
             return (f"{self.lever}: no break-even ({goal}) between {self.bracket[0]:,.6g} and "
                     f"{self.bracket[1]:,.6g} {self.unit}")
         return (f"{self.lever}: {self.value:,.6g} {self.unit} makes {goal} "
                 f"(now {self.current:,.6g}; gap {self.gap:+,.6g} {self.unit}; {self.evaluations} runs)")
 
+    def __repr__(self) -> str:
+        return f"<BreakEven {self}>"
 
-def balance(params: ParameterSet, target: str, months: int, dt: float, start: str) -> float:
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row indexed by ``lever``: target, value, current, gap, unit, bracket ends, evaluations."""
+        return pd.DataFrame([{"lever": self.lever, "target": self.target, "value": self.value,
+                              "current": self.current, "gap": self.gap, "unit": self.unit,
+                              "bracket_low": self.bracket[0], "bracket_high": self.bracket[1],
+                              "evaluations": self.evaluations}]).set_index("lever")
+
+
+def balance(params: ParameterSet, target: str, months: int, dt: float, start: str,
+            integrator: str = "euler") -> float:
     """How far the force is from holding (persons): front change, or cumulative net balance."""
+    settings = {"months": months, "dt": dt, "start": start, "integrator": integrator}
     if target == "front":
-        front = simulate(params, months=months, dt=dt, start=start, variables=["front_total"]).front_total
+        front = simulate(params, variables=["front_total"], **settings).front_total
         return float(front.isel(time=-1) - front.isel(time=0))
-    return float(simulate(params, months=months, dt=dt, start=start, variables=["net"]).net.sum())
+    return float(simulate(params, variables=["net"], **settings).net.sum())
 
 
-def solve(params: ParameterSet, lever: str, target: str = "front", months: int = DEFAULT_MONTHS,
-          dt: float = DEFAULT_DT, start: str = DEFAULT_START, tolerance: float = 1e-6) -> BreakEven:
-    """Find the value of ``lever`` at which the force holds (see the module docstring).
+def solve(params: ParameterSet | str, lever: str, target: str = "front", months: int = DEFAULT_MONTHS,
+          dt: float = DEFAULT_DT, start: str = DEFAULT_START, tolerance: float = 1e-6,
+          integrator: str = "euler") -> BreakEven:
+    """Find the value of ``lever`` at which the force holds (see the module docstring); ``model.breakeven``.
 
     Parameters
     ----------
-    params : ParameterSet
-        A single parameter set (no batch).
+    params : ParameterSet or str
+        A single parameter set (no batch), or a scenario name.
     lever : str
         A numeric registry key, e.g. ``"volunteer.signups"`` or ``"casualties.monthly"``.
     target : {"front", "net"}
+    months, dt, start, integrator
+        As :func:`model.simulate`.
     tolerance : float
         Tolerance on the lever's value, relative to the scale of its plausible range.
     """
+    params = as_params(params, "breakeven")
     if lever not in params:
-        raise InputError("--lever", lever, "unknown parameter (see `manpower params` for the keys)")
+        raise InputError("breakeven", "lever", f"expected a parameter key (see `manpower params`), got {lever!r}")
     if not params[lever].spec.numeric:
-        raise InputError("--lever", lever, "expected a numeric parameter, not a schedule or a choice")
+        raise InputError("breakeven", "lever", f"expected a numeric parameter, not a schedule or a choice, "
+                                               f"got {lever!r}")
     if target not in TARGETS:
-        raise InputError("--target", target, f"expected one of {', '.join(TARGETS)}")
+        raise InputError("breakeven", "target", f"expected one of {', '.join(TARGETS)}, got {target!r}")
     if params.batch_size:
         raise InputError("breakeven", "params", "expected a single parameter set, not a batch")
     parameter = params[lever]
@@ -93,7 +118,8 @@ def solve(params: ParameterSet, lever: str, target: str = "front", months: int =
     def gap(x: float) -> float:
         nonlocal count
         count += 1
-        return balance(params.with_values({lever: x}, where="breakeven", kind="search"), target, months, dt, start)
+        return balance(params.with_values({lever: x}, where="breakeven", kind="search"), target, months, dt, start,
+                       integrator)
 
     lowest = kind.minimum if kind.minimum is not None else min(parameter.low, -abs(parameter.high))
     if kind.positive:

@@ -21,11 +21,13 @@ import pandas as pd
 import xarray as xr
 
 from . import breakeven
+from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 from ..results import cf
 from ..inputs import snapshot
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet, load_params, scenario_names
-from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, simulate
+from ..results.simulate import simulate
+from .arguments import as_params
 from ..results.summary import first_deficit_month, month_of, pool_exhaustion
 
 #: Levers of the break-even columns: extra volunteers a month to hold the front; casualties at balance.
@@ -33,19 +35,22 @@ RECRUITMENT_LEVER = "volunteer.signups"
 CASUALTY_LEVER = "casualties.monthly"
 
 
-def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
-            start: str = DEFAULT_START, method: str = "euler") -> xr.Dataset:
+def compare(names: Sequence[ParameterSet | str] | None = None, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
+            start: str = DEFAULT_START, integrator: str = "euler") -> xr.Dataset:
     """Run scenarios and stack them along a ``scenario`` dimension (default: every scenario).
 
-    Each scenario's description, parameter digest, changed keys and parameter
-    set (JSON) are coordinates along ``scenario``; every variable keeps its
-    units and labels; the registry's provenance is in the attrs.
+    ``names`` holds scenario names (or overlay paths) or parameter sets, each
+    scenario once; ``months``, ``dt``, ``start`` and ``integrator`` are
+    :func:`model.simulate`'s. Each scenario's description, parameter digest,
+    changed keys and parameter set (JSON) are coordinates along ``scenario``;
+    every variable keeps its units and labels; the registry's provenance is in
+    the attrs.
     """
     scenarios = scenario_sets(names)
     runs, descriptions, digests, changes, snapshots = [], [], [], [], []
-    baseline = load_params("baseline")
+    baseline = load_params(BASELINE)
     for params in scenarios:
-        ds = simulate(params, months=months, dt=dt, start=start, method=method)
+        ds = simulate(params, months=months, dt=dt, start=start, integrator=integrator)
         runs.append(ds)
         descriptions.append(params.description)
         digests.append(params.digest())
@@ -66,13 +71,13 @@ def compare(names: Sequence[str] | None = None, months: int = DEFAULT_MONTHS, dt
                            "scenario": ", ".join(names), "parameters_digest": ", ".join(digests),
                            "scenario_description": "; ".join(f"{n}: {d}" for n, d in zip(names, descriptions)),
                            "history": cf.history_line(f"model.compare({names!r}, months={months}, dt={dt}, "
-                                                      f"start={start!r}, method={method!r})")})
+                                                      f"start={start!r}, integrator={integrator!r})")})
     return combined
 
 
-def scenario_sets(names: Sequence[str] | None = None) -> list[ParameterSet]:
+def scenario_sets(names: Sequence[ParameterSet | str] | None = None) -> list[ParameterSet]:
     """The parameter sets of ``names`` (default: every scenario), each scenario once, loaded before any run."""
-    sets = [load_params(name) for name in (list(names) if names else scenario_names())]
+    sets = [as_params(name, "compare", "names") for name in (list(names) if names else scenario_names())]
     labels = [params.scenario for params in sets]
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     if repeated:
@@ -121,7 +126,8 @@ def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFram
             row[f"share {source} %"] = 100 * share
         if with_breakeven:
             params = sets[str(name)]
-            settings = {"months": horizon, "dt": float(ds.attrs["dt_months"]), "start": ds.attrs["start"]}
+            settings = {"months": horizon, "dt": float(ds.attrs["dt_months"]), "start": ds.attrs["start"],
+                        "integrator": ds.attrs.get("method", "euler")}
             recruits = breakeven.solve(params, RECRUITMENT_LEVER, "front", **settings)
             casualties = breakeven.solve(params, CASUALTY_LEVER, "net", **settings)
             row["extra volunteers/month to hold front"] = recruits.gap

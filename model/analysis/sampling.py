@@ -3,9 +3,9 @@
 Each numeric parameter whose plausible range has width becomes a frozen
 ``scipy.stats`` distribution over it (``triangular`` with its value as the
 mode, ``uniform`` or ``loguniform``, as its registry entry says). The unit
-cube is sampled with :mod:`scipy.stats.qmc` (Latin hypercube, scrambled
-Sobol) or plainly at random, from an explicit ``numpy.random.SeedSequence``,
-and mapped through each distribution's ``ppf``.
+cube is drawn by the one sampler of the package (:mod:`model.analysis.sampler`:
+Latin hypercube, scrambled Sobol or counter-based random, from a seed), the
+one sweeps use too, and mapped through each distribution's ``ppf``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import stats
-from scipy.stats import qmc
 
 from ..inputs import limits
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Parameter
-
-METHODS = ("lhs", "sobol", "random")
+from .arguments import as_params
+from .sampler import check_sampler, unit_cube
 
 
 def _family(parameter: Parameter) -> tuple[object, dict[str, float]]:
@@ -89,19 +88,18 @@ def uncertain_keys(params: ParameterSet) -> list[str]:
     return [k for k, p in params.items() if p.spec.numeric and p.high > p.low]
 
 
-def unit_cube(n: int, d: int, method: str, seed: int | np.random.SeedSequence) -> np.ndarray:
-    """``n`` points in ``[0, 1)^d`` by ``method``, reproducible from ``seed``."""
-    sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    rng = np.random.default_rng(sequence)
-    if method == "lhs":
-        return qmc.LatinHypercube(d=d, rng=rng).random(n)
-    if method == "sobol":
-        # Sobol points keep their balance in blocks of 2^m; take the first n of the next such block.
-        m = max(int(np.ceil(np.log2(max(n, 1)))), 0)
-        return qmc.Sobol(d=d, scramble=True, rng=rng).random_base2(m)[:n]
-    if method == "random":
-        return rng.random((n, d))
-    raise InputError("--method", method, f"expected one of {', '.join(METHODS)}")
+def checked_keys(params: ParameterSet, keys: Sequence[str] | None, where: str) -> list[str]:
+    """``keys`` (default: :func:`uncertain_keys`), each a numeric parameter with a range to sample within."""
+    if keys is None:
+        return uncertain_keys(params)
+    keys = list(keys)
+    unknown = [k for k in keys if k not in params]
+    if unknown:
+        raise InputError(where, "keys", f"expected parameter keys (see `manpower params`), got {unknown[0]!r}")
+    fixed = [k for k in keys if not (params[k].spec.numeric and params[k].high > params[k].low)]
+    if fixed:
+        raise InputError(where, "keys", f"expected numeric parameters with a range of some width, got {fixed[0]!r}")
+    return keys
 
 
 def sample_values(runs: int, parameters: int) -> float:
@@ -109,19 +107,21 @@ def sample_values(runs: int, parameters: int) -> float:
     return 3.0 * runs * parameters
 
 
-def sample(params: ParameterSet, n: int, method: str = "lhs", seed: int = 0,
+def sample(params: ParameterSet | str, n: int, sampler: str = "lhs", seed: int = 0,
            keys: Sequence[str] | None = None) -> ParameterSet:
     """A batch of ``n`` parameter sets drawn from the registry's distributions.
 
     Parameters
     ----------
-    params : ParameterSet
-        The scenario to sample around (its ranges and distributions).
+    params : ParameterSet or str
+        The scenario to sample around (its ranges and distributions), or its name.
     n : int
         Number of runs.
-    method : {"lhs", "sobol", "random"}
+    sampler : {"lhs", "sobol", "random"}
+        The design (:mod:`model.analysis.sampler`); with ``"sobol"`` or ``"random"`` a sample of ``n``
+        runs is the first ``n`` runs of a larger one with the same seed.
     seed : int
-        Seed of the ``numpy.random.SeedSequence`` behind the draw.
+        Seed of the draw (stream 0 of ``numpy.random.SeedSequence(seed)``, as a sweep's first scenario).
     keys : sequence of str, optional
         Parameters to vary (default: every uncertain one); the others keep their value.
 
@@ -130,16 +130,12 @@ def sample(params: ParameterSet, n: int, method: str = "lhs", seed: int = 0,
     ParameterSet
         Every varied value an array of shape ``(n,)``; :func:`model.simulate` runs them in one pass.
     """
+    params = as_params(params, "sample")
     limits.whole(n, "sample", "n", 1)
     limits.seed(seed, "sample")
-    keys = list(keys) if keys is not None else uncertain_keys(params)
+    check_sampler(sampler, "sample")
+    keys = checked_keys(params, keys, "sample")
     limits.memory(sample_values(n, len(keys)), "sample", "n", f"a sample of {n:,} runs over {len(keys)} parameters")
-    unknown = [k for k in keys if k not in params]
-    if unknown:
-        raise InputError("sample", unknown[0], "unknown parameter (see `manpower params` for the keys)")
-    fixed = [k for k in keys if not (params[k].spec.numeric and params[k].high > params[k].low)]
-    if fixed:
-        raise InputError("sample", fixed[0], "expected a numeric parameter with a range of some width")
-    values = ppf_columns(params, keys, unit_cube(n, len(keys), method, seed))
-    return params.with_values(values, where=f"Monte Carlo sample (method={method}, seed={seed})",
+    values = ppf_columns(params, keys, unit_cube(n, len(keys), sampler, seed))
+    return params.with_values(values, where=f"Monte Carlo sample (sampler={sampler}, seed={seed})",
                               kind="sample")

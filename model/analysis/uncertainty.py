@@ -17,9 +17,11 @@ import xarray as xr
 
 from ..results import cf
 from ..inputs import limits
-from ..inputs.parameters import ParameterSet, load_params
+from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+from ..inputs.parameters import ParameterSet
+from .arguments import as_params
 from .sampling import sample, sample_values, uncertain_keys
-from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, result_values, simulate
+from ..results.simulate import result_values, simulate
 from ..results.summary import headline
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -34,30 +36,44 @@ def check_size(params: ParameterSet, n: int, months: int, dt: float, variables: 
                   f"{n:,} runs of {months:,} months")
 
 
-def uncertainty(scenario: str = "baseline", n: int = 10_000, seed: int = 0, months: int = DEFAULT_MONTHS,
-                method: str = "lhs", dt: float = DEFAULT_DT, start: str = DEFAULT_START,
-                variables: Sequence[str] | None = None) -> xr.Dataset:
-    """Run ``n`` samples of ``scenario``'s uncertain parameters in one vectorized pass.
+def uncertainty(params: ParameterSet | str = BASELINE, n: int = 10_000, seed: int = 0,
+                months: int = DEFAULT_MONTHS, sampler: str = "lhs", dt: float = DEFAULT_DT,
+                start: str = DEFAULT_START, variables: Sequence[str] | None = None,
+                integrator: str = "euler") -> xr.Dataset:
+    """Run ``n`` samples of a scenario's uncertain parameters in one vectorized pass.
 
-    Returns the :func:`model.simulate` dataset (dimension ``run``) with each
-    sampled parameter added as a variable along ``run`` (see
-    :func:`model.results.cf.variable_name`; ``low``, ``high`` and ``mode`` in the
-    parameter's canonical unit, ``unit_label``) and the sampling settings in the attrs.
+    Parameters
+    ----------
+    params : ParameterSet or str
+        The scenario (its values, ranges and distributions), or its name.
+    n, seed, sampler
+        Runs, seed and design of :func:`model.sample` (the same runs for the same arguments).
+    months, dt, start, variables, integrator
+        As :func:`model.simulate`.
+
+    Returns
+    -------
+    xarray.Dataset
+        The :func:`model.simulate` dataset (dimension ``run``) with each sampled
+        parameter added as a variable along ``run`` (see
+        :func:`model.results.cf.variable_name`; ``low``, ``high`` and ``mode`` in the
+        parameter's canonical unit, ``unit_label``) and the sampling settings in the attrs.
     """
-    params = load_params(scenario)
+    params = as_params(params, "uncertainty")
     keys = uncertain_keys(params)
     check_size(params, n, months, dt, variables)
-    batch = sample(params, n, method=method, seed=seed, keys=keys)
-    ds = simulate(batch, months=months, dt=dt, start=start, variables=variables)
+    batch = sample(params, n, sampler=sampler, seed=seed, keys=keys)
+    ds = simulate(batch, months=months, dt=dt, start=start, variables=variables, integrator=integrator)
     for key in keys:
         p = params[key]
         ds[cf.variable_name(key)] = ("run", batch.value(key), {
             "key": key, "long_name": p.entry.description.strip(), **cf.unit_attrs(p.unit), "drivers": key,
             "source": p.entry.source, "distribution": p.entry.distribution,
             "low": p.low, "high": p.high, "mode": float(p.value)})
-    ds.attrs.update({"sampling_method": method, "seed": seed, "sampled_parameters": ", ".join(keys)})
-    cf.add_history(ds.attrs, f"model.uncertainty({scenario!r}, n={n}, seed={seed}, months={months}, "
-                             f"method={method!r}, dt={dt}, start={start!r}, variables={variables!r})")
+    ds.attrs.update({"sampling_method": sampler, "seed": seed, "sampled_parameters": ", ".join(keys)})
+    cf.add_history(ds.attrs, f"model.uncertainty({params.scenario!r}, n={n}, seed={seed}, months={months}, "
+                             f"sampler={sampler!r}, dt={dt}, start={start!r}, variables={variables!r}, "
+                             f"integrator={integrator!r})")
     return ds
 
 

@@ -44,7 +44,7 @@ STEP = 1e-4
 _OUTPUTS = ["front", "front_total", "recruitment", "killed", "casualties"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Calibration:
     """A fit: the parameters, the residuals, the hindcast at the optimum and the solver's report.
 
@@ -66,12 +66,32 @@ class Calibration:
     cost: float
     message: str
 
+    def __repr__(self) -> str:
+        lines = [f"<Calibration: {len(self.fitted)} parameters fitted to {len(self.targets)} observations, "
+                 f"hindcast {self.start} to {self.through}; weighted sum of squares {2 * self.cost:.3g}"]
+        for key, row in self.fitted.iterrows():
+            edge = ", at the edge of its range" if row.at_bound else ""
+            lines.append(f"  {key} = {_shown(row.value)} {row.unit} (95%: {_shown(row.ci_low)} to "
+                         f"{_shown(row.ci_high)}{edge})")
+        return "\n".join(lines) + ">"
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The fitted parameters, one row per key (the :attr:`fitted` table; residuals are in :attr:`residuals`)."""
+        return self.fitted.copy()
+
+
+def _shown(value: float) -> str:
+    """A number as people read it: whole with separators from 1,000 up, else four significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
 
 class _Problem:
     """Weighted residuals as a function of unit-scaled parameters, for batches of points."""
 
-    def __init__(self, params: ParameterSet, keys: list[str], targets: list[Target], start: str, months: int):
+    def __init__(self, params: ParameterSet, keys: list[str], targets: list[Target], start: str, months: int,
+                 integrator: str = "euler"):
         self.params, self.keys, self.targets, self.start, self.months = params, keys, targets, start, months
+        self.integrator = integrator
         self.low = np.array([params[k].low for k in keys])
         self.width = np.array([params[k].high - params[k].low for k in keys])
 
@@ -84,7 +104,8 @@ class _Problem:
         return self.params.with_values({k: values[:, i] for i, k in enumerate(self.keys)}, where="calibration")
 
     def run(self, unit: np.ndarray) -> xr.Dataset:
-        return simulate(self.with_points(unit), months=self.months, start=self.start, variables=_OUTPUTS)
+        return simulate(self.with_points(unit), months=self.months, start=self.start, variables=_OUTPUTS,
+                        integrator=self.integrator)
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
         return weighted_residuals(self.run(x[None, :]), self.targets)[0]
@@ -97,33 +118,50 @@ class _Problem:
         return ((table[1:] - table[0]) / steps[:, None]).T
 
 
-def calibrate(keys: list[str] | None = None, through: str | None = None, *, targets: list[Target] | None = None,
-              params: ParameterSet | None = None, config: CalibrationConfig | None = None,
-              folder: str | Path | None = None) -> Calibration:
+def calibrate(params: ParameterSet | str | None = None, keys: list[str] | None = None, through: str | None = None,
+              *, targets: list[Target] | None = None, config: CalibrationConfig | None = None,
+              folder: str | Path | None = None, integrator: str = "euler") -> Calibration:
     """Fit ``keys`` (default: the configuration's ``fit``) to the record up to ``through``.
 
-    ``targets`` and ``params`` replace the configured observations and the
-    hindcast parameters (tests use them to fit synthetic data).
+    Parameters
+    ----------
+    params : ParameterSet or str, optional
+        The hindcast's parameters: by default the configured overlay
+        (``params/hindcast/``) driven by the recorded casualties; a scenario name or
+        overlay path is loaded and driven by the record the same way; a
+        ``ParameterSet`` is used as it is (tests fit synthetic data with one).
+    keys : list of str, optional
+        Parameters to fit, each inside its plausible range.
+    through : str, optional
+        Last recorded month to fit, ``'YYYY-MM'`` (default: the configuration's).
+    targets : list of Target, optional
+        Replace the configured observations.
+    integrator : {"euler", "rk4"}
+        As :func:`model.simulate`.
     """
     config = config or load_config(folder)
     check_outputs(config, display(config_path(folder)))
-    hindcast, start, months = hindcast_params(config, through, folder)
+    if params is not None and not isinstance(params, (str, ParameterSet)):
+        raise InputError("calibrate", "params", f"expected a ParameterSet, a scenario name or None, "
+                                                f"got {type(params).__name__}")
+    hindcast, start, months = hindcast_params(config, through, folder,
+                                              scenario=params if isinstance(params, str) else None)
     through = through or config.through
-    params = params or hindcast
+    params = params if isinstance(params, ParameterSet) else hindcast
     keys = list(keys or config.fit)
     _check_keys(params, keys)
     targets = targets if targets is not None else build_targets(config, load_observed(folder), start, months)
     if len(targets) < len(keys):
-        raise InputError("--params", ",".join(keys),
-                         f"expected at most as many parameters as observations ({len(targets)})")
-    problem = _Problem(params, keys, targets, start, months)
+        raise InputError("calibrate", "keys",
+                         f"expected at most as many parameters as observations ({len(targets)}), got {len(keys)}")
+    problem = _Problem(params, keys, targets, start, months, integrator)
     x0 = np.clip((np.array([float(params.value(k)) for k in keys]) - problem.low) / problem.width, 0.0, 1.0)
     solution = optimize.least_squares(problem.residuals, x0, jac=problem.jacobian, bounds=(0.0, 1.0),
                                       x_scale=1.0, method="trf")
     best = problem.with_points(solution.x[None, :])
     fitted_params = params.with_values({k: float(best.value(k)[0]) for k in keys},
                                        where=f"calibration to the record through {through}")
-    hindcast_ds = simulate(fitted_params, months=months, start=start, variables=_OUTPUTS)
+    hindcast_ds = simulate(fitted_params, months=months, start=start, variables=_OUTPUTS, integrator=integrator)
     return Calibration(
         fitted=_fitted_table(problem, params, solution, x0),
         residuals=_residual_table(hindcast_ds, targets), targets=targets,
@@ -134,9 +172,10 @@ def calibrate(keys: list[str] | None = None, through: str | None = None, *, targ
 def _check_keys(params: ParameterSet, keys: list[str]) -> None:
     for key in keys:
         if key not in params:
-            raise InputError("--params", key, "unknown parameter (see `manpower params` for the keys)")
+            raise InputError("calibrate", "keys", f"expected parameter keys (see `manpower params`), got {key!r}")
         if not (params[key].spec.numeric and params[key].high > params[key].low):
-            raise InputError("--params", key, "expected a numeric parameter with a range of some width to fit within")
+            raise InputError("calibrate", "keys", f"expected numeric parameters with a range of some width to fit "
+                                                  f"within, got {key!r}")
 
 
 def _fitted_table(problem: _Problem, params: ParameterSet, solution, x0: np.ndarray) -> pd.DataFrame:
@@ -220,19 +259,22 @@ def check_scenario_name(name: str, folder: str | Path | None = None, force: bool
     file (in a checkout the user folder is the shipped one), is refused even with ``force``.
     """
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise InputError("--save", name, "expected a scenario name: lower-case letters, digits and underscores")
+        raise InputError("save_overlay", "name", f"expected a scenario name: lower-case letters, digits and "
+                                                 f"underscores, got {name!r}")
     path = (Path(folder) if folder is not None else paths.params_dir()) / paths.SCENARIO_FOLDER / f"{name}.yaml"
     if paths.is_shipped(path):
-        raise InputError("--save", name, f"expected a user folder to write to, not the installed package's data "
-                         f"{paths.display(path.parent)} (set {paths.ENV_VAR} to another folder)")
+        raise InputError("save_overlay", "name", f"expected a user folder to write to, not the installed package's "
+                         f"data {paths.display(path.parent)} (set {paths.ENV_VAR} to another folder)")
     shipped = paths.shipped_dir() / paths.SCENARIO_FOLDER / f"{name}.yaml"
     if shipped.exists() and path.resolve() == shipped.resolve():  # a checkout: its user folder is the shipped one
-        raise InputError("--save", name, f"expected a name no shipped scenario has: {paths.display(path)} is "
-                         f"one, even with --force (or set {paths.ENV_VAR} to a folder of your own)")
+        raise InputError("save_overlay", "name", f"expected a name no shipped scenario has: {paths.display(path)} "
+                         f"is one, even with force (or set {paths.ENV_VAR} to a folder of your own)")
     if not force and name in scenario_names(paths.shipped_dir()):
-        raise InputError("--save", name, "expected a new name: a shipped scenario has it (--force to shadow it)")
+        raise InputError("save_overlay", "name", "expected a new name: a shipped scenario has it (force, or "
+                                                 "--force, to shadow it)")
     if not force and path.exists():
-        raise InputError("--save", name, f"expected a new name: {paths.display(path)} exists (--force to overwrite it)")
+        raise InputError("save_overlay", "name", f"expected a new name: {paths.display(path)} exists (force, or "
+                                                 f"--force, to overwrite it)")
     return path
 
 

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 
 from ..errors import InputError
 from ..inputs.observed import load_observed
-from ..inputs.parameters import ParameterSet, load_overlay
+from ..inputs.parameters import ParameterSet, load_overlay, load_params
 from ..inputs.paths import display, locate
 from ..inputs.registry import Event, _Strict, month, parse_file
 from ..inputs.schedules import month_index, month_label
@@ -79,8 +79,8 @@ def recorded_casualties(driver: str, start: str, through: str, folder: str | Pat
     """The driver series' monthly values from ``start`` to ``through`` as one-month events (persons).
 
     Raises :class:`InputError` when a month in that span is missing from the record, naming
-    ``through_from`` (where ``through`` was given: an option such as ``--through``; default the
-    calibration configuration).
+    ``through_from`` (where ``through`` was given: a function such as ``calibrate``; default the
+    calibration configuration) and the key ``through``.
     """
     observed = load_observed(folder)
     where = display(config_path(folder))
@@ -99,26 +99,29 @@ def recorded_casualties(driver: str, start: str, through: str, folder: str | Pat
 
 
 def hindcast_params(config: CalibrationConfig | None = None, through: str | None = None,
-                    folder: str | Path | None = None) -> tuple[ParameterSet, str, int]:
+                    folder: str | Path | None = None, scenario: str | None = None) -> tuple[ParameterSet, str, int]:
     """The hindcast's parameters, its first month and its length in months.
 
     ``through`` (``'YYYY-MM'``, default the configuration's) is the last month simulated.
+    ``scenario`` (a name or the path of an overlay file) replaces the configured overlay
+    as the parameters the record drives.
     """
     config = config or load_config(folder)
     given = through
     through = _checked_through(config, through, folder)
     overlay = config_path(folder).parent / config.overlay
-    params = load_overlay(overlay, folder)
+    params = load_params(scenario, folder=folder) if scenario is not None else load_overlay(overlay, folder)
     recorded = recorded_casualties(config.driver, config.start, through, folder,
-                                   through_from="--through" if given not in (None, config.through) else None)
+                                   through_from="calibrate" if given not in (None, config.through) else None)
+    label = scenario if scenario is not None else display(overlay)
     params = params.with_values({"casualties.recorded": recorded},
-                                where=f"{display(overlay)} + {config.driver} record to {through}")
+                                where=f"{label} + {config.driver} record to {through}")
     return params, config.start, horizon(config.start, through)
 
 
 def _checked_through(config: CalibrationConfig, through: str | None, folder: str | Path | None) -> str:
     through = config.through if through is None else through
-    where = display(config_path(folder)) if through == config.through else "--through"
+    where = display(config_path(folder)) if through == config.through else "calibrate"
     try:
         month(through)
     except ValueError as exc:

@@ -91,18 +91,18 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
 
     Returns the scenarios' parameters by name, loaded once here.
     """
-    limits.seed(settings.seed, "--seed", str(settings.seed))
-    limits.months(settings.months, "--months", str(settings.months))
-    limits.step(settings.dt, "--dt", f"{settings.dt:g}")
-    limits.month(settings.start, "--start", settings.start)
-    limits.whole(settings.sobol_n, "--sobol-n", str(settings.sobol_n), 2)
+    limits.seed(settings.seed, "report")
+    limits.months(settings.months, "report")
+    limits.step(settings.dt, "report")
+    limits.month(settings.start, "report")
+    limits.whole(settings.sobol_n, "report", "sobol_n", 2)
     if settings.sobol_n & (settings.sobol_n - 1):
-        raise InputError("--sobol-n", str(settings.sobol_n), "expected a power of 2 (Sobol' sequences need one)")
+        raise InputError("report", "sobol_n", f"expected a power of 2 (Sobol' sequences need one), "
+                                              f"got {settings.sobol_n}")
     params = {name: load_params(name) for name in settings.names}  # an unknown name fails before any run
-    monte_carlo.check_size(params[settings.reference], settings.n, settings.months, settings.dt, MC_VARIABLES,
-                           "--n", f"{settings.n:,}")
-    sobol.check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt,
-                     "--sobol-n", f"{settings.sobol_n:,}")
+    monte_carlo.check_size(params[settings.reference], settings.n, settings.months, settings.dt, MC_VARIABLES, "report")
+    sobol.check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt, "report",
+                     "sobol_n")
     check_output(settings.out, "--out", file=True)
     return params
 

@@ -153,14 +153,14 @@ def integration_error(params: ParameterSet, months: int = 36) -> tuple[pd.DataFr
     rows = []
     for case, overrides in integration_cases(params).items():
         varied = params.with_values(overrides, where=f"integration case: {case}") if overrides else params
-        reference = simulate(varied, months=months, dt=REFERENCE_STEP, method="rk4", variables=variables)
+        reference = simulate(varied, months=months, dt=REFERENCE_STEP, integrator="rk4", variables=variables)
         for method in ORDERS:
             previous = np.nan
             for dt in STEPS:
                 row = {"case": case, "method": method, "dt (months)": dt, "front error": np.nan,
                        "net error": np.nan, "observed order": np.nan, "fallback steps": 0, "note": ""}
                 try:
-                    ds = simulate(varied, months=months, dt=dt, method=method, variables=variables)
+                    ds = simulate(varied, months=months, dt=dt, integrator=method, variables=variables)
                 except InputError as exc:
                     rows.append({**row, "note": exc.expected})
                     continue

@@ -212,7 +212,7 @@ def _attrs(meta: Output, params: ParameterSet) -> dict[str, str]:
 def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, method: str) -> dict[str, str]:
     loaded = params.loaded_from or params.scenario
     call = (f"model.simulate(load_params({loaded!r}){_overrides(params)}, months={months}, dt={dt}, "
-            f"start={start!r}, method={method!r})")
+            f"start={start!r}, integrator={method!r})")
     return {
         "Conventions": cf.CONVENTIONS,
         "history": cf.history_line(call),

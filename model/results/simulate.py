@@ -19,7 +19,7 @@ from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START  # noqa: F
 
 
 def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
-             start: str = DEFAULT_START, method: str = "euler",
+             start: str = DEFAULT_START, integrator: str = "euler",
              variables: Sequence[str] | None = None, threads: int | None = None) -> xr.Dataset:
     """Project the force month by month.
 
@@ -34,7 +34,8 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
         Integration step in months; must divide a month (default 0.25).
     start : str
         First month, ``'YYYY-MM'`` (default ``'2024-12'``).
-    method : {"euler", "rk4"}
+    integrator : {"euler", "rk4"}
+        Integration method (default ``"euler"``); the dataset's ``method`` attribute records it.
     variables : sequence of str, optional
         Output variables to keep (default: all); for large batches keep only what
         you need, e.g. ``["front", "inflow", "losses", "net"]``.
@@ -49,7 +50,7 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
         a flow under a month is its total over that month (persons); the last
         month holds the end state, and its flows are NaN.
     """
-    _check_options(months, dt, start, method)
+    _check_options(months, dt, start, integrator)
     selection = Selection.of(variables)
     limits.memory(result_values(params.batch_size or 1, months, dt, variables), "simulate", "months",
                   f"{params.batch_size or 1:,} runs of {months:,} months")
@@ -59,18 +60,18 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
         raise InputError("simulate", "dt", problem)
     _check_growth(inputs, months)
     state0 = initial_state(params, inputs)
-    trajectory = engine.integrate(SYSTEM, state0, inputs, months, dt, selection.observations(), method, threads)
+    trajectory = engine.integrate(SYSTEM, state0, inputs, months, dt, selection.observations(), integrator, threads)
     _check_finite(trajectory, params)
-    return to_dataset(trajectory, selection, params, inputs, start=start, dt=dt, method=method,
+    return to_dataset(trajectory, selection, params, inputs, start=start, dt=dt, method=integrator,
                       batched=params.batch_size is not None)
 
 
-def _check_options(months: int, dt: float, start: str, method: str) -> None:
+def _check_options(months: int, dt: float, start: str, integrator: str) -> None:
     limits.months(months, "simulate")
     limits.step(dt, "simulate")
     limits.month(start, "simulate")
-    if method not in engine.METHODS:
-        raise InputError("simulate", "method", f"expected one of {', '.join(engine.METHODS)}, got {method!r}")
+    if integrator not in engine.METHODS:
+        raise InputError("simulate", "integrator", f"expected one of {', '.join(engine.METHODS)}, got {integrator!r}")
 
 
 def result_values(runs: int, months: int, dt: float, variables: Sequence[str] | None = None) -> float:

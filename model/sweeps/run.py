@@ -144,7 +144,7 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
     if not isinstance(spec, SweepSpec):
         spec = SweepSpec.validated(spec) if isinstance(spec, SpecFile) else SweepSpec.load(spec)
     if backend not in BACKENDS:
-        raise InputError("--backend", backend, f"expected one of {', '.join(BACKENDS)}")
+        raise InputError("sweep", "backend", f"expected one of {', '.join(BACKENDS)}, got {backend!r}")
     workers = check_workers(workers)
     # Each worker runs one chunk and holds one more queued; a remote scheduler's workers use their own memory.
     check_chunk_memory(spec.spec, 1 if backend == "inline" else 0 if scheduler else 2 * workers, spec.where)

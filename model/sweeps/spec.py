@@ -51,7 +51,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Field, FiniteFloat, ValidationError, model_validator
-from scipy.stats import qmc
 
 from .._version import __version__
 from ..inputs import limits, units
@@ -60,7 +59,8 @@ from ..inputs.parameters import ParameterSet, load_params
 from ..inputs.paths import display
 from ..inputs.registry import SAMPLE, SEARCH, OutOfRangeWarning, _Strict, invalid_input, parse_file
 from ..results.dataset import OUTPUTS
-from ..analysis.sampling import distribution, uncertain_keys
+from ..analysis import sampler
+from ..analysis.sampling import ppf_columns, uncertain_keys
 from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 
 
@@ -120,7 +120,7 @@ BYTES_PER_RUN_MONTH = 256
 #: longer horizons. The chunks in flight together must also fit :func:`model.inputs.limits.memory_limit`.
 MAX_CHUNK_RUN_MONTHS = 16_000_000
 #: Most points of a Sobol sequence (scipy's default 30 bits).
-MAX_SOBOL_SAMPLES = 2**30
+MAX_SOBOL_SAMPLES = sampler.MAX_SOBOL_ROWS
 
 
 def _not_bool(value: Any) -> Any:
@@ -365,29 +365,10 @@ class SweepSpec:
         return layout(len(self.spec.scenarios), self.runs_per_scenario, size or self.spec.chunk)
 
     def unit_rows(self, scenario: int, first: int, stop: int) -> np.ndarray:
-        """Rows ``first..stop`` of the scenario's unit cube, shape ``(stop - first, d)``."""
-        d = len(self.varied(scenario))
-        sequence = np.random.SeedSequence(self.spec.seed, spawn_key=(scenario,))
-        method = self.spec.samples.method
-        if d == 0:
-            return np.zeros((stop - first, 0))
-        if method == "sobol":
-            engine = qmc.Sobol(d=d, scramble=True, rng=np.random.default_rng(sequence))
-            if first:
-                engine.fast_forward(first)
-            with warnings.catch_warnings():
-                # A segment of the sequence need not be a power of 2 long: the balance that scipy warns
-                # about belongs to the whole sample, which the sweep draws segment by segment.
-                warnings.filterwarnings("ignore", "The balance properties of Sobol", UserWarning)
-                return engine.random(stop - first)
-        if method == "random":
-            per_row = -(-d // 4) * 4  # Philox yields 4 numbers per counter step: each row starts on a step
-            key = sequence.generate_state(2, dtype=np.uint64)
-            counter = np.array([first * (per_row // 4), 0, 0, 0], dtype=np.uint64)
-            rng = np.random.Generator(np.random.Philox(key=key, counter=counter))
-            return rng.random((stop - first) * per_row).reshape(stop - first, per_row)[:, :d]
-        cube = qmc.LatinHypercube(d=d, rng=np.random.default_rng(sequence)).random(self.spec.samples.n)
-        return cube[first:stop]
+        """Rows ``first..stop`` of the scenario's unit cube, shape ``(stop - first, d)``: stream ``scenario`` of
+        the seed in :func:`model.analysis.sampler.rows`."""
+        return sampler.rows(self.spec.samples.method, len(self.varied(scenario)),
+                            sampler.stream(self.spec.seed, scenario), first, stop, size=self.spec.samples.n)
 
     def chunk_params(self, chunk: Chunk) -> tuple[ParameterSet, dict[str, np.ndarray]]:
         """The batch of parameter sets of a chunk, and the experiments table (varied values by key).
@@ -411,8 +392,7 @@ class SweepSpec:
                 breaks = np.flatnonzero(np.diff(point)) + 1
                 rows = np.concatenate([self.unit_rows(chunk.scenario, int(part[0]), int(part[-1]) + 1)
                                        for part in np.split(sample, breaks)])
-            for i, key in enumerate(keys):
-                table[key] = distribution(params[key]).ppf(rows[:, i])
+            table.update(ppf_columns(params, keys, rows))
         grid = {key: table[key] for key in self.spec.grid}
         with warnings.catch_warnings():  # a grid value out of range was warned about when the spec was loaded
             warnings.filterwarnings("ignore", category=OutOfRangeWarning)

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from model.cli import main
-from model.analysis.sensitivity import indices, ranking, sensitivity
+from model.analysis.sampler import unit_cube
+from model.analysis.sensitivity import design, indices, ranking, saltelli, sensitivity
 
 
 def ishigami(cube: np.ndarray, a: float = 7.0, b: float = 0.1) -> dict[str, np.ndarray]:
@@ -52,3 +53,42 @@ def test_sensitivity_command_prints_a_ranking_and_writes_a_chart(tmp_path):
 def test_bad_sensitivity_input_is_one_line(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_saltelli_layout_of_the_packages_sampler_is_salibs_for_the_same_base_matrices():
+    """A and B are the halves of one 2d-dimensional draw; the rows are laid out as SALib lays out its own."""
+    from SALib.sample import sobol as sobol_sample
+    from scipy.stats import qmc
+
+    problem = {"num_vars": 3, "names": ["a", "b", "c"], "bounds": [[0.0, 1.0]] * 3}
+    salib = sobol_sample.sample(problem, 16, calc_second_order=False, seed=4)
+    base = qmc.Sobol(d=6, scramble=True, seed=4).random(16)  # what SALib draws for seed=4
+    np.testing.assert_array_equal(saltelli(base), salib)
+
+
+@pytest.mark.parametrize("sampler", ["sobol", "random", "lhs"])
+def test_sobol_base_matrices_come_from_the_packages_sampler(sampler):
+    n, d = 8, 3
+    base = unit_cube(n, 2 * d, sampler, 5)
+    np.testing.assert_array_equal(design("sobol", d, n, 5, sampler), saltelli(base))
+    assert indices(["x1", "x2", "x3"], ishigami, "sobol", n=n, seed=5, sampler=sampler).attrs["sampler"] == sampler
+
+
+def test_a_sobol_design_of_n_base_rows_starts_the_design_of_2n():
+    """Chunk invariance carried over: doubling N appends base rows and keeps the first N's runs."""
+    d = 4
+    small, large = design("sobol", d, 16, 2), design("sobol", d, 32, 2)
+    np.testing.assert_array_equal(small, large[:len(small)])
+
+
+def test_morris_keeps_salibs_trajectories_seeded_from_the_same_seed():
+    from SALib.sample import morris as morris_sample
+
+    problem = {"num_vars": 3, "names": ["x0", "x1", "x2"], "bounds": [[0.0, 1.0]] * 3}
+    np.testing.assert_array_equal(design("morris", 3, 10, 7), morris_sample.sample(problem, 10, num_levels=4, seed=7))
+
+
+def test_a_sobol_design_whose_size_is_not_a_power_of_2_is_warned_about():
+    with pytest.warns(UserWarning, match="power of 2"):
+        design("sobol", 3, 12, 0)
+    design("sobol", 3, 12, 0, sampler="random")  # no balance to lose: no warning (pytest makes warnings errors)

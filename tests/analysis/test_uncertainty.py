@@ -14,37 +14,42 @@ from scipy import stats
 import model
 from model.cli import main
 from model.errors import InputError
-from model.analysis.sampling import distribution, ppf_columns, sample, uncertain_keys, unit_cube
+from model.analysis.sampler import unit_cube
+from model.analysis.sampling import distribution, ppf_columns, sample, uncertain_keys
 from model.analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
 
 from ..conftest import assert_conserved, assert_non_negative
 
 
-@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
-def test_samples_are_reproducible_from_their_seed(baseline, method):
-    first, again = sample(baseline, 64, method, seed=7), sample(baseline, 64, method, seed=7)
-    other = sample(baseline, 64, method, seed=8)
+@pytest.mark.parametrize("sampler", ["lhs", "sobol", "random"])
+def test_samples_are_reproducible_from_their_seed(baseline, sampler):
+    first, again = sample(baseline, 64, sampler, seed=7), sample(baseline, 64, sampler, seed=7)
+    other = sample(baseline, 64, sampler, seed=8)
     key = "casualties.monthly"
     np.testing.assert_array_equal(first.value(key), again.value(key))
     assert not np.array_equal(first.value(key), other.value(key))
     assert first.digest() == again.digest() != other.digest()
 
 
-@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
-def test_samples_stay_inside_their_ranges(baseline, method):
-    batch = sample(baseline, 256, method, seed=1)
+@pytest.mark.parametrize("sampler", ["lhs", "sobol", "random"])
+def test_samples_stay_inside_their_ranges(baseline, sampler):
+    batch = sample(baseline, 256, sampler, seed=1)
     for key in uncertain_keys(baseline):
         values = batch.value(key)
         assert values.shape == (256,)
         assert np.all((values >= baseline[key].low) & (values <= baseline[key].high)), key
 
 
-@pytest.mark.parametrize("method", ["lhs", "sobol", "random"])
+@pytest.mark.parametrize("sampler", ["lhs", "sobol", "random"])
 @pytest.mark.parametrize("key", ["casualties.monthly", "volunteer.signups", "desertion.rate"])
-def test_sampled_marginals_match_their_distributions(baseline, method, key):
-    """Kolmogorov-Smirnov goodness of fit of each marginal against its frozen distribution."""
-    values = sample(baseline, 2048, method, seed=3).value(key)
-    assert stats.kstest(values, distribution(baseline[key]).cdf).pvalue > 0.01
+def test_sampled_marginals_match_their_distributions(baseline, sampler, key):
+    """Kolmogorov-Smirnov goodness of fit of each marginal against its frozen distribution.
+
+    At the 0.1% level: nine fixed-seed tests at 1% would fail for a correct random sampler about one time in
+    eleven (seed 3's random draw of desertion.rate has p = 0.002; 1 of 40 seeds gives p < 0.05 for it).
+    """
+    values = sample(baseline, 2048, sampler, seed=3).value(key)
+    assert stats.kstest(values, distribution(baseline[key]).cdf).pvalue > 0.001
 
 
 def test_distribution_follows_the_registry_entry(toy):
@@ -104,7 +109,7 @@ def test_bad_sample_requests_are_rejected(baseline):
     with pytest.raises(InputError, match="whole number >= 1"):
         sample(baseline, 0)
     with pytest.raises(InputError, match="expected one of lhs, sobol, random"):
-        sample(baseline, 10, method="halton")
+        sample(baseline, 10, sampler="halton")
     with pytest.raises(InputError, match="range of some width"):
         sample(baseline, 10, keys=["pool_initial.dprk"])
 

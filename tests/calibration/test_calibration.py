@@ -11,7 +11,7 @@ import model
 from model.calibration.fit import calibrate, overlay
 from model.cli import main
 from model.errors import InputError
-from model.calibration.hindcast import hindcast_params, load_config
+from model.calibration.hindcast import config_path, hindcast_params, load_config
 from model.inputs.observed import load_observed
 from model.inputs.registry import Event
 from model.calibration.targets import build_targets, simulated
@@ -56,7 +56,7 @@ def test_calibration_recovers_known_parameters_from_data_the_model_generated():
     ds = model.simulate(params.with_values(truth), months=months, start=start)
     targets = build_targets(load_config(), load_observed(), start, months)
     synthetic = [replace(t, observed=float(simulated(ds, t)), floor=False) for t in targets]
-    result = calibrate(list(truth), targets=synthetic)
+    result = calibrate(keys=list(truth), targets=synthetic)
     for key, value in truth.items():
         assert result.fitted.loc[key, "value"] == pytest.approx(value, rel=1e-3), key
         assert result.fitted.loc[key, "ci_low"] <= value <= result.fitted.loc[key, "ci_high"]
@@ -67,8 +67,31 @@ def test_hindcast_fit_stays_within_the_stated_error_band(fit):
     assert fit.residuals.weighted.abs().max() <= BAND, fit.residuals.to_string()
     assert (fit.fitted.value >= fit.fitted.low).all() and (fit.fitted.value <= fit.fitted.high).all()
     assert (fit.fitted.ci_low <= fit.fitted.value).all() and (fit.fitted.value <= fit.fitted.ci_high).all()
-    before = calibrate(["force.deployed_total"]).cost  # fitting more parameters never fits worse
+    before = calibrate(keys=["force.deployed_total"]).cost  # fitting more parameters never fits worse
     assert fit.cost <= before + 1e-9
+
+
+def test_a_fit_reads_as_its_values_and_tabulates_as_its_fitted_table(fit):
+    text = repr(fit)
+    lines = text.splitlines()
+    assert len(lines) == 1 + len(fit.fitted) and lines[0].startswith("<Calibration: ") and text.endswith(">")
+    for key, row in fit.fitted.iterrows():
+        assert any(line.strip().startswith(f"{key} = ") and row.unit in line for line in lines[1:]), key
+    assert fit.to_dataframe().equals(fit.fitted)
+
+
+def test_the_hindcast_may_start_from_a_scenario_named_by_name_or_path():
+    """A scenario given by name or path is driven by the record as the configured overlay is."""
+    config = load_config()
+    overlay_path = str(config_path().parent / config.overlay)
+    by_path = calibrate(overlay_path, keys=["force.deployed_total"])
+    default = calibrate(keys=["force.deployed_total"])
+    assert by_path.fitted.loc["force.deployed_total", "value"] == default.fitted.loc["force.deployed_total", "value"]
+    assert by_path.params.value("casualties.recorded") == default.params.value("casualties.recorded")
+    assert by_path.start == config.start
+    with pytest.raises(InputError) as caught:
+        calibrate(["force.deployed_total"])  # keys given where the parameters belong
+    assert (caught.value.where, caught.value.key) == ("calibrate", "params")
 
 
 def test_saved_overlay_starts_a_projection_from_the_fitted_state(fit, params_copy):
@@ -143,10 +166,12 @@ def test_calibrate_command_prints_the_fit_and_writes_tables_and_figure(tmp_path,
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["calibrate", "--through", "2025-06"], "through: expected months inside the uk_mod_monthly_casualties record"),
-    (["calibrate", "--through", "June"], "--through: through: expected a month as 'YYYY-MM'"),
-    (["calibrate", "--params", "casualties.monthy"], "--params: casualties.monthy: unknown parameter"),
-    (["calibrate", "--params", "casualties.mode"], "--params: casualties.mode: expected a numeric parameter"),
+    (["calibrate", "--through", "2025-06"], "--through: 2025-06: expected months inside the uk_mod_monthly_casualties"),
+    (["calibrate", "--through", "June"], "--through: June: expected a month as 'YYYY-MM'"),
+    (["calibrate", "--params", "casualties.monthy"], "--params: casualties.monthy: expected parameter keys"),
+    (["calibrate", "--params", "a.b,casualties.mode"], "--params: a.b,casualties.mode: expected parameter keys "
+                                                       "(see `manpower params`), got 'a.b'"),
+    (["calibrate", "--params", "casualties.mode"], "--params: casualties.mode: expected numeric parameters"),
     (["calibrate", "--save", "../elsewhere"], "--save: ../elsewhere: expected a scenario name"),
     (["calibrate", "--save", "baseline"], "--save: baseline: expected a new name: a shipped scenario has it"),
     (["calibrate", "--save", "high_intensity"], "--save: high_intensity: expected a new name: a shipped scenario"),

@@ -88,7 +88,7 @@ def test_endogenous_casualties_alone_drain_the_front_exponentially(toy):
     front = run(params, dt=dt).front_total.values
     f0 = toy.value("force.deployed_total")
     np.testing.assert_allclose(front, f0 * (1 - c0 * dt / f0) ** (np.arange(MONTHS + 1) / dt), rtol=1e-12)
-    rk4 = run(params, dt=dt, method="rk4").front_total.values
+    rk4 = run(params, dt=dt, integrator="rk4").front_total.values
     np.testing.assert_allclose(rk4, f0 * np.exp(-c0 / f0 * np.arange(MONTHS + 1)), rtol=1e-9)
 
 
@@ -131,7 +131,7 @@ def test_constant_inflow_against_first_order_drain(toy):
     euler = run(params, dt=0.25).pool.sel(source="prisoner").values
     discrete = inflow / k + (p0 - inflow / k) * (1 - k * 0.25) ** (t / 0.25)
     np.testing.assert_allclose(euler, discrete, rtol=1e-12)
-    rk4 = run(params, dt=0.25, method="rk4").pool.sel(source="prisoner").values
+    rk4 = run(params, dt=0.25, integrator="rk4").pool.sel(source="prisoner").values
     np.testing.assert_allclose(rk4, exact, rtol=1e-7)
     assert np.max(abs(rk4 - exact)) < np.max(abs(euler - exact)) / 1000
 

@@ -45,7 +45,7 @@ def assert_every_run_equals_the_run_alone(scenario: model.ParameterSet, batch: m
 
 @pytest.mark.parametrize("method", ["euler", "rk4"])
 def test_every_run_of_a_batch_equals_the_run_alone(scenario, batch, method):
-    together = assert_every_run_equals_the_run_alone(scenario, batch, months=MONTHS, method=method)
+    together = assert_every_run_equals_the_run_alone(scenario, batch, months=MONTHS, integrator=method)
     limited = together.shortfall.sel(stock="pool").sum("time")
     assert 0 < int((limited > 0).sum()) < N_RUNS, "the limiter should act in some runs only"
 
@@ -57,7 +57,7 @@ def test_every_run_of_several_blocks_equals_the_run_alone_in_endogenous_mode(sce
               "migrant.roundups": [{"start": "2025-08", "size": 30_000, "months": 1}]}
     busy = scenario.with_values({"casualties.mode": "endogenous", **events})
     many = sample(busy, 4 * BLOCK + 88, "lhs", seed=5)
-    assert_every_run_equals_the_run_alone(busy, many, months=36, dt=0.125, method=method)
+    assert_every_run_equals_the_run_alone(busy, many, months=36, dt=0.125, integrator=method)
 
 
 def test_the_number_of_threads_does_not_change_the_numbers(batch):

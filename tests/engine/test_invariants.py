@@ -53,7 +53,7 @@ def test_people_are_conserved_and_no_stock_goes_negative(values, mode, dt, metho
     params = REGISTRY.with_values({**values, "casualties.monthly": values["casualties.monthly"] * casualty_scale,
                                    "casualties.mode": mode, "mobilization.waves": waves,
                                    "dprk.tranches": tranches, "migrant.roundups": roundups}, kind="search")
-    ds = model.simulate(params, months=MONTHS, dt=dt, method=method)
+    ds = model.simulate(params, months=MONTHS, dt=dt, integrator=method)
     assert_conserved(ds)
     assert_non_negative(ds)
 
@@ -62,7 +62,7 @@ def test_people_are_conserved_and_no_stock_goes_negative(values, mode, dt, metho
 def test_more_casualties_never_mean_a_larger_front(values, mode, method, factor):
     level = values["casualties.monthly"]
     ds = model.simulate(pair({**values, "casualties.mode": mode}, "casualties.monthly", level, level * factor),
-                        months=MONTHS, method=method, variables=["front_total", "shortfall"])
+                        months=MONTHS, integrator=method, variables=["front_total", "shortfall"])
     never_above(ds, smaller=1, larger=0)
 
 
@@ -78,7 +78,7 @@ def test_more_casualties_never_mean_a_larger_front_even_once_it_is_exhausted(bas
 def test_more_recruits_never_mean_a_smaller_front(values, mode, method, factor, tranche):
     signups = values["volunteer.signups"]
     fixed = {**values, "casualties.mode": mode, "dprk.tranches": [{"start": "2025-03", "size": tranche}]}
-    ds = model.simulate(pair(fixed, "volunteer.signups", signups, signups * factor), months=MONTHS, method=method,
+    ds = model.simulate(pair(fixed, "volunteer.signups", signups, signups * factor), months=MONTHS, integrator=method,
                         variables=["front_total", "shortfall"])
     never_above(ds, smaller=0, larger=1)
 
@@ -86,7 +86,7 @@ def test_more_recruits_never_mean_a_smaller_front(values, mode, method, factor, 
 @given(values=values, mode=hs.modes, method=hs.methods)
 def test_without_recruitment_the_force_only_shrinks(values, mode, method):
     ds = model.simulate(REGISTRY.with_values({**values, **without_recruitment(), "casualties.mode": mode}, kind="search"),
-                        months=MONTHS, method=method)
+                        months=MONTHS, integrator=method)
     total = force(ds).values
     assert np.all(np.diff(total) <= 1e-9 * total[:-1]) and total[-1] < total[0]
     assert float(ds.inflow.sum()) == 0.0
@@ -96,7 +96,7 @@ def test_without_recruitment_the_force_only_shrinks(values, mode, method):
 @pytest.mark.parametrize("method", ["euler", "rk4"])
 def test_ten_times_the_casualties_empties_the_front_without_going_negative(baseline, method):
     demand = 10 * baseline.value("casualties.monthly")
-    ds = model.simulate(baseline.with_values({"casualties.monthly": demand}, kind="search"), method=method)
+    ds = model.simulate(baseline.with_values({"casualties.monthly": demand}, kind="search"), integrator=method)
     assert_non_negative(ds)
     assert_conserved(ds)
     assert float(ds.front_total.isel(time=-1)) < 0.1 * float(ds.front_total.isel(time=0))
@@ -105,7 +105,7 @@ def test_ten_times_the_casualties_empties_the_front_without_going_negative(basel
     # With no other exits from the front, casualties delivered plus shortfall is the demand, exactly.
     only_casualties = baseline.with_values({**quiet_front(), "casualties.monthly": demand,
                                             "casualties.growth_rate": 0.0}, kind="search")
-    ds = model.simulate(only_casualties, method=method)
+    ds = model.simulate(only_casualties, integrator=method)
     delivered = float(ds.casualties.sum())
     assert delivered + float(ds.shortfall.sel(stock="front").sum()) == pytest.approx(demand * MONTHS, rel=1e-9)
 
@@ -133,14 +133,14 @@ def test_no_losses_and_no_exits_means_the_force_grows_by_its_inflow(baseline):
 
 def test_halving_dt_halves_the_euler_error(toy):
     """Euler is first order: the error against a fine RK4 reference halves with dt."""
-    reference = model.simulate(toy, dt=1 / 32, method="rk4").front_total.values
+    reference = model.simulate(toy, dt=1 / 32, integrator="rk4").front_total.values
     errors = [np.max(abs(model.simulate(toy, dt=dt).front_total.values - reference)) for dt in (0.5, 0.25, 0.125)]
     assert errors[0] / errors[1] == pytest.approx(2.0, rel=0.15)
     assert errors[1] / errors[2] == pytest.approx(2.0, rel=0.15)
 
 
 def test_rk4_converges_faster_than_euler(toy):
-    reference = model.simulate(toy, dt=1 / 32, method="rk4").front_total.values
-    rk4 = np.max(abs(model.simulate(toy, dt=0.5, method="rk4").front_total.values - reference))
+    reference = model.simulate(toy, dt=1 / 32, integrator="rk4").front_total.values
+    rk4 = np.max(abs(model.simulate(toy, dt=0.5, integrator="rk4").front_total.values - reference))
     euler = np.max(abs(model.simulate(toy, dt=0.5).front_total.values - reference))
     assert rk4 < euler / 100

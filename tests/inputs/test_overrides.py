@@ -65,7 +65,7 @@ def test_a_monte_carlo_sample_is_labelled_as_a_sample_not_an_override(baseline):
     assert batch.overrides == {} and batch.label == baseline.scenario
     row = batch[KEY].provenance()
     assert row["source"] == baseline[KEY].provenance()["source"]  # the range being sampled is the registry's
-    assert "drawn by Monte Carlo sample (method=lhs, seed=1)" in row["replaces"]
+    assert "drawn by Monte Carlo sample (sampler=lhs, seed=1)" in row["replaces"]
 
 
 def test_a_value_outside_the_range_warns_once_naming_the_range(baseline):

@@ -57,11 +57,11 @@ def test_saving_over_a_shipped_scenarios_own_file_is_refused_even_with_force(tmp
     shutil.copytree(PARAMS, folder)
     monkeypatch.setattr(paths, "shipped_dir", lambda: folder)  # a checkout: user and shipped folder are one
     before = (folder / "scenarios" / "baseline.yaml").read_bytes()
-    with pytest.raises(model.InputError, match="even with --force"):
+    with pytest.raises(model.InputError, match="even with force"):
         check_scenario_name("baseline", folder, force=True)
     assert (folder / "scenarios" / "baseline.yaml").read_bytes() == before
 
 
 def test_a_through_month_outside_the_record_names_the_option(capsys):
     assert main(["calibrate", "--through", "2099-01", "--out", "/nonexistent-never-written"]) == 2
-    assert capsys.readouterr().err.startswith("manpower: error: --through: through:")
+    assert capsys.readouterr().err.startswith("manpower: error: --through: 2099-01: expected months inside")

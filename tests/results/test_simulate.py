@@ -75,7 +75,7 @@ def test_variables_can_be_selected(baseline):
 
 
 @pytest.mark.parametrize("options, key", [
-    ({"dt": 0.3}, "dt"), ({"dt": 2.0}, "dt"), ({"months": 0}, "months"), ({"method": "rk5"}, "method"),
+    ({"dt": 0.3}, "dt"), ({"dt": 2.0}, "dt"), ({"months": 0}, "months"), ({"integrator": "rk5"}, "integrator"),
     ({"start": "2024-13"}, "start"), ({"variables": ["frnt"]}, "variables"),
 ])
 def test_bad_options_are_rejected_with_one_line(baseline, options, key):
