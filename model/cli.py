@@ -29,7 +29,7 @@ def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
     import yaml
 
     from .inputs import spec as specs
-    from .inputs.registry import load_yaml
+    from .inputs.textfiles import load_yaml
 
     overrides: dict[str, object] = {}
     for item in items or ():

@@ -39,7 +39,8 @@ from ..core.lineage import expand_keys
 from ..inputs.parameters import ParameterSet
 from ..results.simulate import simulate
 from ..results.summary import headline
-from .spec import METRICS, Chunk, Metric, SpecFile, SweepSpec, check_chunk_memory
+from .metrics import METRICS, Metric
+from .spec import Chunk, SpecFile, SweepSpec, check_chunk_memory
 from .store import locked, open_store, prepare, write_chunk
 
 BACKENDS = ("inline", "processes", "dask")
@@ -53,7 +54,7 @@ def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> xr.D
 
     Every variable carries CF labels (see :mod:`model.results.cf`): a metric its
     ``units``, ``unit_label``, ``long_name`` and ``drivers`` from
-    :data:`~model.sweeps.spec.METRICS`, a kept series those of
+    :data:`~model.sweeps.metrics.METRICS`, a kept series those of
     :func:`model.simulate`. The ``experiments`` table holds columns of
     different units along ``parameter``, so it has no single unit: its CF
     ``units`` is ``"1"`` and, as its ``comment`` says, each column is in the
