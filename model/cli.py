@@ -21,14 +21,16 @@ from ._version import __version__
 from .commands.calibration import cmd_calibrate
 from .commands.documents import cmd_docs, cmd_report, cmd_validate
 from .commands.projections import cmd_breakeven, cmd_compare, cmd_run
-from .commands.provenance import cmd_explain, cmd_params
+from .commands.provenance import FORMATS, cmd_explain, cmd_params
 from .commands.sweep import cmd_sweep
 from .commands.uncertainty import cmd_sensitivity, cmd_uncertainty
-from .core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+from .core.defaults import (BACKENDS, BASELINE, BREAKEVEN_TARGETS, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START,
+                            INTEGRATORS, SAMPLERS, SENSITIVITY_METHODS)
 from .errors import InputError
 
 # The libraries and layers below are imported inside the commands that use them (model/commands/), so that
-# `manpower --help` and a refused option cost no numba, xarray, pandas or pint (benchmarks/bench_import.py).
+# `manpower --help` and a refused option cost no numba, xarray, pandas or pint (benchmarks/bench_import.py,
+# tests/test_imports.py).
 
 
 SCENARIO_HELP = "scenario name (scenarios/NAME.yaml in the parameter folder) or the path of an overlay file (.yaml)"
@@ -112,22 +114,37 @@ def _check_sizes(args: argparse.Namespace) -> None:
     The library names its arguments (``n``, ``workers``); the error names the
     option instead (``--n``, ``--workers``), mapped here only.
     """
-    from .analysis import sensitivity, uncertainty
-    from .inputs.parameters import load_params
-    from .sweeps import run as sweeps
-
-    checks = {"uncertainty": lambda: uncertainty.check_size(load_params(args.scenario), args.n, args.months, args.dt),
-              "sensitivity": lambda: sensitivity.check_size(load_params(args.scenario), args.method, args.n,
-                                                            args.months, args.dt),
-              "sweep": lambda: sweeps.check_workers(args.workers)}
+    checks = {"uncertainty": _check_uncertainty, "sensitivity": _check_sensitivity, "sweep": _check_sweep}
     try:
         if args.command in checks:
-            checks[args.command]()
+            checks[args.command](args)
     except InputError as exc:
         if exc.key not in vars(args):
             raise
         option = f"--{exc.key.replace('_', '-')}"
         raise InputError(option, str(getattr(args, exc.key)), exc.expected) from None
+
+
+# Each command's size check imports only what that command needs (SALib for sensitivity alone).
+def _check_uncertainty(args: argparse.Namespace) -> None:
+    from .analysis import uncertainty
+    from .inputs.parameters import load_params
+
+    uncertainty.check_size(load_params(args.scenario), args.n, args.months, args.dt)
+
+
+def _check_sensitivity(args: argparse.Namespace) -> None:
+    from .analysis import sensitivity
+    from .inputs.parameters import load_params
+
+    sensitivity.check_size(load_params(args.scenario), args.method, args.n, args.months, args.dt)
+
+
+def _check_sweep(args: argparse.Namespace) -> None:
+    from .sweeps import run as sweeps
+
+    sweeps.check_workers(args.workers)
+    sweeps.check_cluster(args.backend)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="project one scenario, print a summary, write NetCDF and a figure")
     scenario_options(run)
     horizon_options(run)
-    run.add_argument("--method", default="euler", choices=["euler", "rk4"])
+    run.add_argument("--method", default="euler", choices=INTEGRATORS)
     run.add_argument("--out", default="results", help="output folder (default results/)")
     run.set_defaults(handler=cmd_run)
 
@@ -165,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     scenario_options(even)
     horizon_options(even)
     even.add_argument("--lever", required=True, help="numeric parameter key, e.g. volunteer.signups")
-    even.add_argument("--target", default="front", choices=["front", "net"],
+    even.add_argument("--target", default="front", choices=BREAKEVEN_TARGETS,
                       help="front: front strength at the horizon equals today's (default); "
                            "net: recruitment equals permanent losses over the horizon")
     even.set_defaults(handler=cmd_breakeven)
@@ -174,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
     mc.add_argument("--n", type=_whole, default=10_000, help="number of runs (default 10,000)")
     mc.add_argument("--seed", type=_whole, default=0, help="seed of the sample (default 0)")
-    mc.add_argument("--method", default="lhs", choices=["lhs", "sobol", "random"])
+    mc.add_argument("--method", default="lhs", choices=SAMPLERS)
     mc.add_argument("--threshold", type=_number, help="front strength (persons) whose undershoot is reported "
                                                     "(default: the registry's starting force)")
     horizon_options(mc)
@@ -184,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw = commands.add_parser("sweep", help="run a sweep spec in chunks into a resumable store")
     sw.add_argument("spec", help="sweep spec (YAML); see model/sweeps/spec.py and benchmarks/specs/")
     sw.add_argument("--out", help="store folder (default results/sweep-NAME)")
-    sw.add_argument("--backend", default="inline", choices=["inline", "processes", "dask"])
+    sw.add_argument("--backend", default="inline", choices=BACKENDS)
     sw.add_argument("--scheduler", help="address of a dask.distributed scheduler (dask backend)")
     sw.add_argument("--workers", type=_whole, help="worker processes (processes and local dask; default 2)")
     sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
@@ -193,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sens = commands.add_parser("sensitivity", help="global sensitivity (SALib Sobol or Morris) of the key outputs")
     sens.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
-    sens.add_argument("--method", default="sobol", choices=["sobol", "morris"])
+    sens.add_argument("--method", default="sobol", choices=SENSITIVITY_METHODS)
     sens.add_argument("--n", type=_whole, default=1024, help="SALib base sample size (default 1024)")
     sens.add_argument("--seed", type=_whole, default=0)
     sens.add_argument("--top", type=_whole, default=10, help="parameters listed per output (default 10)")
@@ -220,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     params = commands.add_parser("params", help="print the parameter registry with provenance")
     scenario_options(params)
-    params.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    params.add_argument("--format", default="table", choices=FORMATS)
     params.add_argument("--key", help="only this key, or keys under this prefix (e.g. casualties)")
     params.set_defaults(handler=cmd_params)
 

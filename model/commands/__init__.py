@@ -6,6 +6,6 @@
 the generated documents (``validate``, ``docs``, ``report``); ``common`` holds what several of them share.
 
 Each command ``cmd_NAME(args) -> int`` takes the parsed and checked arguments and returns the exit status.
-It imports the layers and libraries it uses inside its body, so that ``manpower --help`` and a refused
-option import nothing they do not need.
+It imports the layers and libraries it uses inside its body, so that ``manpower --help``, a refused
+option and a light command import nothing they do not need (``tests/test_imports.py``).
 """

@@ -10,9 +10,12 @@ import sys
 from ..errors import InputError
 from .common import scenario_params, wide_pandas
 
+#: Output formats of ``manpower params``.
+FORMATS = ("table", "csv", "json")
+
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from ..results.dataset import expand_keys
+    from ..core.lineage import expand_keys
 
     params = scenario_params(args)
     table = params.table()
