@@ -20,7 +20,8 @@ The package is layered; each subpackage imports only from the layers before it i
    sensitivity, scenario comparison, break-even; hindcast and calibration.
 8. ``model.sweeps``: large parameter sweeps.
 9. ``model.present``: figures, the HTML report, the explorer, generated docs and validation.
-10. ``model.cli``: the ``manpower`` command.
+10. ``model.commands``: the ``manpower`` subcommands, one module per job (run, uncertainty, sweep, ...).
+11. ``model.cli``: the ``manpower`` command line: its parser, option checks and dispatch to the commands.
 
 >>> import model
 >>> params = model.load_params("baseline")
@@ -62,7 +63,7 @@ _API = {
 }
 #: Subpackages, also reachable as attributes of the package (``model.analysis``) without importing them first.
 _SUBPACKAGES = ("core", "inputs", "dynamics", "engine", "results", "analysis", "calibration", "sweeps", "present",
-                "cli")
+                "commands", "cli")
 
 __all__ = ["FLOWS", "SOURCES", "STOCKS", "InputError", "__version__", *_API]
 

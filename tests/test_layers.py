@@ -91,6 +91,9 @@ def test_imports_only_downward(path):
     ("model.results.dataset", "from ..engine import integrator as engine", False),
     ("model.results.dataset", "from . import cf", False),
     ("model.core.structure", "from ..errors import InputError", False),
+    ("model.commands.projections", "from ..cli import build_parser", True),
+    ("model.present.report", "from ..commands.common import wide_pandas", True),
+    ("model.cli", "from .commands.projections import cmd_run", False),
 ])
 def test_the_check_sees_an_upward_import(name, line, caught):
     """The check is not vacuous: upward and sideways imports, lazy ones too, are caught; downward ones pass."""

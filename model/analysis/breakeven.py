@@ -19,13 +19,14 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+from ..core.defaults import BREAKEVEN_TARGETS, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
+from ..inputs.spec import unknown_parameter
 from ..results.simulate import simulate
 from .arguments import as_params
 
-TARGETS = ("front", "net")
+TARGETS = BREAKEVEN_TARGETS
 
 
 #: What each target means, in words.
@@ -102,7 +103,7 @@ def solve(params: ParameterSet | str, lever: str, target: str = "front", months:
     """
     params = as_params(params, "breakeven")
     if lever not in params:
-        raise InputError("breakeven", "lever", f"expected a parameter key (see `manpower params`), got {lever!r}")
+        raise unknown_parameter("breakeven", lever, at="lever")
     if not params[lever].spec.numeric:
         raise InputError("breakeven", "lever", f"expected a numeric parameter, not a schedule or a choice, "
                                                f"got {lever!r}")

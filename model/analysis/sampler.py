@@ -36,11 +36,12 @@ import warnings
 import numpy as np
 from scipy.stats import qmc
 
+from ..core import defaults
 from ..errors import InputError
 
-SAMPLERS = ("lhs", "sobol", "random")
+SAMPLERS = defaults.SAMPLERS
 #: Most points of a Sobol sequence (scipy's default 30 bits).
-MAX_SOBOL_ROWS = 2**30
+MAX_SOBOL_ROWS = defaults.MAX_SOBOL_ROWS
 #: Philox yields four 64-bit numbers per counter step: every row starts on a step.
 _PHILOX_WORDS = 4
 

@@ -20,6 +20,7 @@ from scipy import stats
 from ..inputs import limits
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
+from ..inputs.spec import unknown_parameter
 from ..inputs.registry import Parameter
 from .arguments import as_params
 from .sampler import check_sampler, unit_cube
@@ -95,7 +96,7 @@ def checked_keys(params: ParameterSet, keys: Sequence[str] | None, where: str) -
     keys = list(keys)
     unknown = [k for k in keys if k not in params]
     if unknown:
-        raise InputError(where, "keys", f"expected parameter keys (see `manpower params`), got {unknown[0]!r}")
+        raise unknown_parameter(where, unknown[0], at="keys")
     fixed = [k for k in keys if not (params[k].spec.numeric and params[k].high > params[k].low)]
     if fixed:
         raise InputError(where, "keys", f"expected numeric parameters with a range of some width, got {fixed[0]!r}")

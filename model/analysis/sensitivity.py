@@ -44,7 +44,7 @@ from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 
-from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, SENSITIVITY_METHODS
 from ..inputs import limits
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
@@ -54,7 +54,7 @@ from .arguments import as_params
 from .sampler import check_sampler, unit_cube
 from .sampling import checked_keys, ppf_columns, sample_values, uncertain_keys
 
-METHODS = ("sobol", "morris")
+METHODS = SENSITIVITY_METHODS
 OUTPUTS = ("net_12m", "net_horizon", "front_end", "first_deficit_month")
 _SOBOL_FIELDS = ("S1", "S1_conf", "ST", "ST_conf")
 _MORRIS_FIELDS = ("mu_star", "mu_star_conf", "sigma", "mu")

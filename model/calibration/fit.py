@@ -31,6 +31,7 @@ from ..errors import InputError
 from .hindcast import CalibrationConfig, config_path, hindcast_params, load_config
 from ..results.io import atomic_write
 from ..inputs.paths import display
+from ..inputs.spec import unknown_parameter
 from ..inputs.observed import load_observed
 from ..inputs.parameters import BASELINE, ParameterSet, scenario_names
 from ..inputs.schedules import month_index, month_label
@@ -172,7 +173,7 @@ def calibrate(params: ParameterSet | str | None = None, keys: list[str] | None =
 def _check_keys(params: ParameterSet, keys: list[str]) -> None:
     for key in keys:
         if key not in params:
-            raise InputError("calibrate", "keys", f"expected parameter keys (see `manpower params`), got {key!r}")
+            raise unknown_parameter("calibrate", key, at="keys")
         if not (params[key].spec.numeric and params[key].high > params[key].low):
             raise InputError("calibrate", "keys", f"expected numeric parameters with a range of some width to fit "
                                                   f"within, got {key!r}")

@@ -1,11 +1,29 @@
-"""The defaults every layer shares, in one place light enough for the command line's ``--help``.
+"""The defaults and choices every layer shares, in one place light enough for the command line's ``--help``.
 
 ``BASELINE`` is the reference scenario's name; a projection starts in ``DEFAULT_START``
 (``'YYYY-MM'``, the month the public record behind the registry reaches), runs
 ``DEFAULT_MONTHS`` months and advances in steps of ``DEFAULT_DT`` months.
+
+The choice lists below are the library's own (the modules that implement the
+choices check against them, and the command line offers them); they live here,
+with nothing imported, so that ``manpower --help`` lists them without importing
+the engine, SALib or dask.
 """
 
 BASELINE = "baseline"
 DEFAULT_START = "2024-12"
 DEFAULT_MONTHS = 36
 DEFAULT_DT = 0.25
+
+#: Integrators of the engine (:mod:`model.engine`): explicit Euler, classical Runge-Kutta of order 4.
+INTEGRATORS = ("euler", "rk4")
+#: Samplers of the unit cube (:mod:`model.analysis.sampling`): Latin hypercube, scrambled Sobol, plain random.
+SAMPLERS = ("lhs", "sobol", "random")
+#: Global sensitivity methods (:mod:`model.analysis.sensitivity`, SALib): Sobol indices, Morris screening.
+SENSITIVITY_METHODS = ("sobol", "morris")
+#: What a break-even holds (:mod:`model.analysis.breakeven`): the front's strength, or the net balance.
+BREAKEVEN_TARGETS = ("front", "net")
+#: Where a sweep's chunks run (:mod:`model.sweeps.run`): this process, local worker processes, a dask cluster.
+BACKENDS = ("inline", "processes", "dask")
+#: Most rows a Sobol sample may have (scipy's default of 30 bits): the sampler and the sweep spec both enforce it.
+MAX_SOBOL_ROWS = 2**30

@@ -17,9 +17,9 @@ import pandas as pd
 from pydantic import Field
 
 from ..errors import InputError
-from .limits import MAX_MAGNITUDE, within_magnitude
+from .limits import MAX_MAGNITUDE, MONTH_PATTERN, within_magnitude
 from .paths import display, locate
-from .registry import MONTH_PATTERN, _Strict, parse_file
+from .schema import Strict, parse_file
 from .textfiles import read_text
 from .units import conversion_factor
 
@@ -27,14 +27,14 @@ OBSERVED_FOLDER = "observed"
 SERIES_FILE = "series.yaml"
 
 
-class Point(_Strict):
+class Point(Strict):
     date: str
     value: float
     low: float | None = None
     high: float | None = None
 
 
-class SeriesEntry(_Strict):
+class SeriesEntry(Strict):
     description: str
     quantity: str
     kind: Literal["monthly", "cumulative", "stock", "annual"]
@@ -50,7 +50,7 @@ class SeriesEntry(_Strict):
     file: str | None = None
 
 
-class SeriesFile(_Strict):
+class SeriesFile(Strict):
     series: dict[str, SeriesEntry]
 
 

@@ -1,7 +1,7 @@
 """Parameter sets: the registry, a scenario's overlay on it, and overrides.
 
 :func:`load_params` is the entry point. A :class:`ParameterSet` maps registry
-keys to :class:`~model.inputs.registry.Parameter` objects (value in canonical units
+keys to :class:`~model.inputs.provenance.Parameter` objects (value in canonical units
 plus provenance). Any numeric value may be a 1-D array of shape ``(n_runs,)``;
 all arrays in a set share that length, and :func:`model.simulate` runs them
 together.
@@ -21,15 +21,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import ValidationError
 
 from . import spec as specs
 from ..errors import InputError
 from . import limits
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
-from .registry import (KINDS, OVERRIDE, Event, EvidenceEntry, OutOfRangeWarning, Override, Parameter, invalid_input,
-                       load_registry, load_yaml, parse_file, read_yaml)
+from .provenance import KINDS, OVERRIDE, OutOfRangeWarning, Override, Parameter
+from .registry import Event, EvidenceEntry, load_registry
 from .scenarios import ScenarioFile, merge_overlay
+from .schema import parse_file, validated
+from .textfiles import load_yaml, read_yaml
 from .schedules import month_index
 from ..core.structure import POOLED
 from .units import conversion_factor, registry as unit_registry
@@ -130,7 +131,7 @@ class ParameterSet(Mapping[str, Parameter]):
         for key, raw in values.items():
             current = updated.get(key)
             if current is None:
-                raise InputError(where, key, "unknown parameter (see `manpower params` for the keys)")
+                raise specs.unknown_parameter(where, key)
             updated[key] = current.overridden(_coerce(current, raw, where), where, origin, kind)
         result = replace(self, parameters=updated)
         check_consistency(result, where)
@@ -253,10 +254,7 @@ def _coerce_schedule(key: str, raw: Any, where: str) -> tuple[Event, ...]:
                 number = item.get(name)
                 if isinstance(number, (int, float)) and not isinstance(number, bool):
                     limits.magnitude(number, where, f"{key}[{i}].{name}")
-        try:
-            events.append(Event.model_validate(item, strict=isinstance(item, Mapping)))
-        except ValidationError as exc:
-            raise invalid_input(where, exc, prefix=f"{key}[{i}]") from None
+        events.append(validated(Event, item, where, prefix=f"{key}[{i}]", strict=isinstance(item, Mapping)))
     return tuple(events)
 
 

@@ -23,13 +23,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from ..errors import InputError
-from .registry import Event, Parameter, ParameterEntry, _Strict, invalid_input, validate_entry
+from .provenance import Parameter
+from .registry import Event, ParameterEntry, validate_entry
+from .schema import Strict, validated
+from .spec import unknown_parameter
 
 
-class OverlayEntry(_Strict):
+class OverlayEntry(Strict):
     """A change to one parameter: any registry field, plus the reason for it."""
 
     reason: str
@@ -50,7 +53,7 @@ class OverlayEntry(_Strict):
     derivation: str | None = None
 
 
-class ScenarioFile(_Strict):
+class ScenarioFile(Strict):
     name: str
     description: str
     based_on: str = "baseline"
@@ -62,16 +65,13 @@ def merge_overlay(base: dict[str, Parameter], overlay: ScenarioFile, where: str)
     merged = dict(base)
     for key, change in overlay.set.items():
         if key not in base:
-            raise InputError(where, f"set.{key}", "unknown parameter (see `manpower params` for the keys)")
+            raise unknown_parameter(where, key, f"set.{key}")
         fields = base[key].entry.model_dump()
         updates = change.model_dump(exclude_none=True, exclude={"reason"})
         fields.update(updates)
         note = f"scenario {overlay.name}: {change.reason}"
         fields["note"] = note if not fields.get("note") else f"{note} (base note: {fields['note']})"
-        try:
-            entry = ParameterEntry.model_validate(fields)
-        except ValidationError as exc:
-            raise invalid_input(where, exc, prefix=f"set.{key}") from None
+        entry = validated(ParameterEntry, fields, where, prefix=f"set.{key}")
         try:
             merged[key] = validate_entry(key, entry, where)
         except InputError as exc:

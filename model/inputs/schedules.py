@@ -12,18 +12,27 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .limits import MONTH_PATTERN
 from .registry import Event
 
 
+#: January of year 0, the origin of month indices.
+_YEAR_ZERO = np.datetime64("0000-01", "M")
+
+
 def month_index(month: str) -> int:
-    """Months since year 0 for ``'YYYY-MM'``; differences give month offsets."""
-    year, mon = (int(part) for part in month.split("-")[:2])
-    return 12 * year + mon - 1
+    """Months since January of year 0 for ``'YYYY-MM'`` (numpy ``datetime64[M]``); differences give month offsets.
+
+    Anything but a month ``'YYYY-MM'`` from year 1 (:data:`model.inputs.limits.MONTH_PATTERN`) raises ``ValueError``.
+    """
+    if not isinstance(month, str) or not MONTH_PATTERN.match(month):
+        raise ValueError(f"expected a month as 'YYYY-MM' from year 1, got {month!r}")
+    return int((np.datetime64(month, "M") - _YEAR_ZERO).astype(int))
 
 
 def month_label(index: int) -> str:
     """``'YYYY-MM'`` for a month index of :func:`month_index` (its inverse)."""
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return str(_YEAR_ZERO + np.timedelta64(index, "M"))
 
 
 def step_rates(events: Sequence[Event], start: str, n_steps: int, dt: float) -> np.ndarray:

@@ -14,7 +14,8 @@ import json
 
 from ..errors import InputError
 from .parameters import ParameterSet
-from .registry import Event, EvidenceEntry, Parameter, ParameterEntry
+from .provenance import Parameter
+from .registry import Event, EvidenceEntry, ParameterEntry
 from .spec import BY_KEY
 
 

@@ -9,10 +9,12 @@ a registry entry with provenance, and use it in :mod:`model.dynamics.equations`.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from . import units as u
 from ..core.structure import DRAWN, POOLED, SOURCES
+from ..errors import InputError
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,19 @@ SPECS: tuple[ParameterSpec, ...] = (
 )
 
 BY_KEY: dict[str, ParameterSpec] = {s.key: s for s in SPECS}
+
+
+def unknown_parameter(where: str, key: object, at: str | None = None) -> InputError:
+    """The error for a ``key`` that names no parameter of the model, for the caller to raise.
+
+    The one message for every input that names parameters (a registry or scenario file, ``--set``,
+    ``with_values``, a sweep spec, a lever, the keys to fit or to sample): it names ``where`` and
+    ``at`` (the key as that input spells it, e.g. ``set.KEY`` in a scenario file; default ``key``),
+    suggests the nearest key of :data:`BY_KEY` when a typo is likely, and says where the keys are listed.
+    """
+    close = difflib.get_close_matches(str(key), BY_KEY, n=1, cutoff=0.8)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    if at is not None and str(key) not in at:  # ``at`` names a function's argument: say what it was given
+        return InputError(where, at, f"expected a parameter key, got {key!r}{hint} (see `manpower params` for the keys)")
+    return InputError(where, str(key) if at is None else at,
+                      f"unknown parameter{hint} (see `manpower params` for the keys)")

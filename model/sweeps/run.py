@@ -10,7 +10,8 @@ and writes every finished chunk to the store (:mod:`model.sweeps.store`):
     a pool of local worker processes, one chunk each at a time;
 ``dask``
     a ``dask.distributed`` cluster: a ``LocalCluster`` by default, or the
-    scheduler at ``scheduler``; the same spec gives the same numbers anywhere.
+    scheduler at ``scheduler``; the same spec gives the same numbers anywhere
+    (dask.distributed is the ``cluster`` extra: ``pip install 'manpower-model[cluster]'``).
 
 At most twice as many chunks as workers are in flight, so memory stays
 bounded whatever the number of runs. A progress bar shows chunks done and the
@@ -23,6 +24,7 @@ long names, drivers, ``Conventions``, ``history``; see :func:`run_chunk`).
 from __future__ import annotations
 
 import concurrent.futures
+import importlib.util
 import multiprocessing
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -39,10 +41,11 @@ from ..core.lineage import expand_keys
 from ..inputs.parameters import ParameterSet
 from ..results.simulate import simulate
 from ..results.summary import headline
-from .spec import METRICS, Chunk, Metric, SpecFile, SweepSpec, check_chunk_memory
+from .metrics import METRICS, Metric
+from .spec import Chunk, SpecFile, SweepSpec, check_chunk_memory
 from .store import locked, open_store, prepare, write_chunk
+from ..core.defaults import BACKENDS
 
-BACKENDS = ("inline", "processes", "dask")
 #: Worker processes of the ``processes`` and ``dask`` backends when none are asked for.
 DEFAULT_WORKERS = 2
 _HEADLINE_INPUTS = ["front_total", "inflow", "losses", "net", "shortfall"]
@@ -53,7 +56,7 @@ def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> xr.D
 
     Every variable carries CF labels (see :mod:`model.results.cf`): a metric its
     ``units``, ``unit_label``, ``long_name`` and ``drivers`` from
-    :data:`~model.sweeps.spec.METRICS`, a kept series those of
+    :data:`~model.sweeps.metrics.METRICS`, a kept series those of
     :func:`model.simulate`. The ``experiments`` table holds columns of
     different units along ``parameter``, so it has no single unit: its CF
     ``units`` is ``"1"`` and, as its ``comment`` says, each column is in the
@@ -133,6 +136,13 @@ def check_workers(workers: int | None) -> int:
     return DEFAULT_WORKERS if workers is None else limits.whole(workers, "sweep", "workers", 1)
 
 
+def check_cluster(backend: str) -> None:
+    """Refuse the ``dask`` backend when dask.distributed (the package's ``cluster`` extra) is not installed."""
+    if backend == "dask" and importlib.util.find_spec("distributed") is None:
+        raise InputError("sweep", "backend", "expected dask.distributed installed for the dask backend: "
+                         "pip install 'manpower-model[cluster]'")
+
+
 def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: str = "inline",
           scheduler: str | None = None, workers: int | None = None, resume: bool = False,
           progress: bool = True) -> Path:
@@ -145,6 +155,7 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
         spec = SweepSpec.validated(spec) if isinstance(spec, SpecFile) else SweepSpec.load(spec)
     if backend not in BACKENDS:
         raise InputError("sweep", "backend", f"expected one of {', '.join(BACKENDS)}, got {backend!r}")
+    check_cluster(backend)
     workers = check_workers(workers)
     # Each worker runs one chunk and holds one more queued; a remote scheduler's workers use their own memory.
     check_chunk_memory(spec.spec, 1 if backend == "inline" else 0 if scheduler else 2 * workers, spec.where)

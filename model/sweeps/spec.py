@@ -19,13 +19,13 @@ point, the outputs to keep and a seed::
 Everything is checked when the spec is loaded, before a store is made: a grid
 axis is a non-empty list of finite numbers or ``{start, stop, num}``, each of
 its values a valid value of its parameter in every scenario, and the sweep
-small enough to run in bounded memory (:data:`MAX_GRID_POINTS`,
+small enough to run in bounded memory (:data:`~model.sweeps.specfile.MAX_GRID_POINTS`,
 :data:`MAX_CHUNKS`, :data:`MAX_CHUNK_RUN_MONTHS`, and the chunks in flight
 together within :func:`model.inputs.limits.memory_limit`, checked again when the
 sweep starts and its workers are known); ``months``, ``dt``, ``start`` and
 ``seed`` take the limits every run takes (:mod:`model.inputs.limits`). A grid value outside its
 parameter's plausible range is allowed, with one
-:class:`~model.inputs.registry.OutOfRangeWarning` when the spec is loaded (not one
+:class:`~model.inputs.provenance.OutOfRangeWarning` when the spec is loaded (not one
 per chunk). In each run's parameters a grid value is an override set by
 ``"sweep grid in FILE"`` (it changes the scenario, and its label says so), a
 sampled value a ``"sample"`` draw (it keeps its registered source).
@@ -35,6 +35,9 @@ sample. Sample ``j`` uses row ``j`` of the scenario's unit cube at every grid
 point (common random numbers), and that row is generated from the seed and
 ``j`` alone (Sobol ``fast_forward``, Philox counters), so a run's parameters,
 and hence its numbers, do not depend on the chunk size or the backend.
+
+The file's schema is :mod:`model.sweeps.specfile`; the metrics a sweep can keep are
+:data:`model.sweeps.metrics.METRICS`.
 """
 
 from __future__ import annotations
@@ -47,70 +50,25 @@ import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BeforeValidator, Field, FiniteFloat, ValidationError, model_validator
 
 from .._version import __version__
-from ..inputs import limits, units
+from ..inputs import limits
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet, load_params
 from ..inputs.paths import display
-from ..inputs.registry import SAMPLE, SEARCH, OutOfRangeWarning, _Strict, invalid_input, parse_file
+from ..inputs.provenance import SAMPLE, SEARCH, OutOfRangeWarning
+from ..inputs.schema import parse_file
+from ..inputs.spec import unknown_parameter
 from ..results.dataset import OUTPUTS
 from ..analysis import sampler
 from ..analysis.sampling import ppf_columns, uncertain_keys
-from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+from .metrics import METRICS
+from .specfile import MAX_GRID_POINTS, MAX_LHS_CELLS, SpecFile, grid_axis
 
 
-@dataclass(frozen=True)
-class Metric:
-    """A per-run number of :func:`model.results.summary.headline` that a sweep can keep, and how to label it.
-
-    ``unit`` is a canonical unit of the package (written in its CF form, see
-    :mod:`model.results.cf`); ``reads`` names the outputs of
-    :data:`model.results.dataset.OUTPUTS` that ``headline`` computes it from: their
-    drivers are its drivers.
-    """
-
-    long_name: str
-    description: str
-    unit: str
-    reads: tuple[str, ...]
-
-    @property
-    def drivers(self) -> tuple[str, ...]:
-        """Every key or prefix that can move the metric (those of the outputs it reads)."""
-        return tuple(dict.fromkeys(key for name in self.reads for key in OUTPUTS[name].drivers))
-
-
-_NET = "Inflow minus permanent losses, totalled over"
-_FRONT = "Deployed force summed over sources,"
-
-#: Per-run summary metrics a sweep can keep: the numbers of :func:`model.results.summary.headline`.
-METRICS: dict[str, Metric] = {
-    "net_12m": Metric("net balance over the first 12 months", f"{_NET} the first 12 months (the horizon if "
-                      "shorter)", units.PERSON, ("net",)),
-    "net_horizon": Metric("net balance over the horizon", f"{_NET} the horizon", units.PERSON, ("net",)),
-    "front_start": Metric("front strength at the start", f"{_FRONT} at the start of the first month", units.PERSON,
-                          ("front_total",)),
-    "front_end": Metric("front strength at the horizon", f"{_FRONT} at the end of the horizon", units.PERSON,
-                        ("front_total",)),
-    "front_change": Metric("change in front strength", "Front strength at the horizon minus at the start",
-                           units.PERSON, ("front_total",)),
-    "first_deficit_month": Metric("months to the first deficit", "Months from the start to the first month whose "
-                                  "permanent losses exceed inflow (0: the first month); NaN when none does within "
-                                  "the horizon", units.MONTH, ("inflow", "losses")),
-    "shortfall": Metric("shortfall over the horizon", "Persons that casualty or mobilization demand asked of a "
-                        "stock beyond what it held, totalled over the horizon and the stocks; nonzero means a "
-                        "constraint was binding", units.PERSON, ("shortfall",)),
-}
-
-#: Largest Latin hypercube (samples x dimensions) held in memory; beyond it use sobol or random.
-MAX_LHS_CELLS = 50_000_000
-#: Most grid points a spec may have (the points are held in memory as a list).
-MAX_GRID_POINTS = 1_000_000
 #: Most chunks a sweep may have (the chunk layout is held in memory, one file each on disk).
 MAX_CHUNKS = 1_000_000
 #: Memory of one run-month of a chunk at its peak, bytes: about 170 were measured (36 and 120 months, two
@@ -119,71 +77,6 @@ BYTES_PER_RUN_MONTH = 256
 #: Most runs x (months + 1) in one chunk: about 4 GiB at :data:`BYTES_PER_RUN_MONTH`; lower ``chunk`` for
 #: longer horizons. The chunks in flight together must also fit :func:`model.inputs.limits.memory_limit`.
 MAX_CHUNK_RUN_MONTHS = 16_000_000
-#: Most points of a Sobol sequence (scipy's default 30 bits).
-MAX_SOBOL_SAMPLES = sampler.MAX_SOBOL_ROWS
-
-
-def _not_bool(value: Any) -> Any:
-    if isinstance(value, bool):  # YAML's `yes` and `true` are not numbers, whatever Python says
-        raise ValueError(f"expected a number, got {value!r}")
-    return value
-
-
-#: A finite number that is not a boolean.
-Number = Annotated[FiniteFloat, BeforeValidator(_not_bool)]
-
-
-class Linspace(_Strict):
-    start: Number
-    stop: Number
-    num: int = Field(ge=1, le=MAX_GRID_POINTS, strict=True)
-
-
-class Samples(_Strict):
-    n: int = Field(default=1, ge=1, strict=True)
-    method: Literal["sobol", "random", "lhs"] = "sobol"
-    vary: list[str] | None = None
-
-    @model_validator(mode="after")
-    def _sobol_limit(self) -> Samples:
-        if self.method == "sobol" and self.n > MAX_SOBOL_SAMPLES:
-            raise ValueError(f"expected n <= {MAX_SOBOL_SAMPLES:,} for sobol (scipy's 30 bits), got {self.n:,}; "
-                             "use method: random")
-        return self
-
-
-class Keep(_Strict):
-    metrics: list[str] = ["net_12m", "net_horizon", "front_end", "front_change", "first_deficit_month"]
-    series: list[str] = []
-
-
-class SpecFile(_Strict):
-    name: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # names the default store folder
-    scenarios: list[str] = Field(default=["baseline"], min_length=1)
-    months: int = Field(default=DEFAULT_MONTHS, strict=True)  # bounds: model.inputs.limits, checked at load
-    dt: Number = DEFAULT_DT
-    #: Per key, a list of values or ``{start, stop, num}``: checked by :func:`grid_axis`.
-    grid: dict[str, Any] = {}
-    samples: Samples = Samples()
-    keep: Keep = Keep()
-    seed: int = Field(default=0, strict=True)
-    chunk: int = Field(default=20_000, ge=1, strict=True)
-
-    start: str = DEFAULT_START
-
-
-def grid_axis(where: str, key: str, raw: Any) -> np.ndarray:
-    """The values of one grid axis, from a non-empty list of numbers or ``{start, stop, num}``."""
-    label = f"grid.{key}"
-    if isinstance(raw, dict):
-        try:
-            axis = Linspace.model_validate(raw)
-        except ValidationError as exc:
-            raise invalid_input(where, exc, prefix=label) from None
-        return np.linspace(axis.start, axis.stop, axis.num)
-    if not isinstance(raw, list) or not raw:
-        raise InputError(where, label, f"expected a non-empty list of numbers or {{start, stop, num}}, got {raw!r}")
-    return np.array([limits.finite(value, where, f"{label}[{i}]") for i, value in enumerate(raw)])
 
 
 def grid_origin(where: str) -> str:
@@ -214,7 +107,7 @@ def layout(scenarios: int, per_scenario: int, size: int) -> list[Chunk]:
 def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray], where: str) -> list[str]:
     """Grid and sampled keys exist in the scenario ``params``, and every grid value is valid there.
 
-    Returns the :class:`~model.inputs.registry.OutOfRangeWarning` lines of the grid
+    Returns the :class:`~model.inputs.provenance.OutOfRangeWarning` lines of the grid
     values outside their plausible range, for the caller to warn once.
     """
     lines = []
@@ -229,7 +122,7 @@ def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray
     varied = uncertain_keys(params)
     for key in spec.samples.vary or ():
         if key not in params:
-            raise InputError(where, f"samples.vary.{key}", "unknown parameter")
+            raise unknown_parameter(where, key, f"samples.vary.{key}")
         if key not in varied and key not in axes:
             raise InputError(where, f"samples.vary.{key}", f"expected a parameter with a plausible range to "
                              f"sample (scenario {params.scenario}); see `manpower params --key {key}`")

@@ -48,14 +48,14 @@ from typing import Any, Literal
 
 import xarray as xr
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .._version import __version__
 from ..results import cf
 from ..errors import InputError
 from ..results.io import atomic_write, write_netcdf
 from ..inputs.paths import display
-from ..inputs.registry import invalid_input
+from ..inputs.schema import validated
 from .spec import Chunk, SweepSpec, layout
 
 try:
@@ -144,11 +144,8 @@ def read_manifest(store: Path) -> Manifest:
     path = Path(store) / MANIFEST
     if not path.is_file():
         raise InputError(str(store), MANIFEST, "expected a sweep store (made by `manpower sweep`)")
-    try:
-        return Manifest.model_validate_json(path.read_bytes())
-    except ValidationError as exc:
-        raise invalid_input(display(path), exc, suffix=": not a manifest this version can read; run the sweep "
-                                                        "into a new --out") from None
+    return validated(Manifest, path.read_bytes(), display(path), from_json=True,
+                     suffix=": not a manifest this version can read; run the sweep into a new --out")
 
 
 def prepare(store: Path, spec: SweepSpec, resume: bool) -> set[int]:

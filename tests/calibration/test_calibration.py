@@ -168,9 +168,9 @@ def test_calibrate_command_prints_the_fit_and_writes_tables_and_figure(tmp_path,
 @pytest.mark.parametrize("argv, message", [
     (["calibrate", "--through", "2025-06"], "--through: 2025-06: expected months inside the uk_mod_monthly_casualties"),
     (["calibrate", "--through", "June"], "--through: June: expected a month as 'YYYY-MM'"),
-    (["calibrate", "--params", "casualties.monthy"], "--params: casualties.monthy: expected parameter keys"),
-    (["calibrate", "--params", "a.b,casualties.mode"], "--params: a.b,casualties.mode: expected parameter keys "
-                                                       "(see `manpower params`), got 'a.b'"),
+    (["calibrate", "--params", "casualties.monthy"], "--params: casualties.monthy: expected a parameter key"),
+    (["calibrate", "--params", "a.b,casualties.mode"], "--params: a.b,casualties.mode: expected a parameter key, "
+                                                       "got 'a.b' (see `manpower params` for the keys)"),
     (["calibrate", "--params", "casualties.mode"], "--params: casualties.mode: expected numeric parameters"),
     (["calibrate", "--save", "../elsewhere"], "--save: ../elsewhere: expected a scenario name"),
     (["calibrate", "--save", "baseline"], "--save: baseline: expected a new name: a shipped scenario has it"),

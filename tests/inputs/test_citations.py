@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pint
 import pytest
 
-from model.inputs.registry import load_yaml
+from model.inputs.textfiles import load_yaml
 from model.inputs.spec import BY_KEY
 from model.inputs.units import registry as unit_registry
 

@@ -14,7 +14,7 @@ from model.cli import main
 from model.errors import InputError
 from model.inputs.parameters import label_from_attrs, overrides_attr
 from model.present.plots import run_figure
-from model.inputs.registry import OutOfRangeWarning
+from model.inputs.provenance import OutOfRangeWarning
 from model.analysis.sampling import sample
 
 KEY = "casualties.monthly"

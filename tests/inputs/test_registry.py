@@ -163,3 +163,32 @@ def test_parameter_set_is_immutable(baseline):
     assert changed.value("casualties.monthly") == inside
     assert changed.digest() != baseline.digest()
     assert isinstance(model.load_params(), model.ParameterSet)
+
+
+def test_an_unknown_key_is_one_message_wherever_it_is_named(baseline, params_copy):
+    """Registry file, scenario overlay and with_values refuse a typo alike, naming the nearest key."""
+    expected = spec.unknown_parameter("anywhere", "casualties.monthy").expected
+    assert "did you mean casualties.monthly?" in expected and "`manpower params`" in expected
+    assert "did you mean" not in spec.unknown_parameter("anywhere", "nonesuch").expected
+    with pytest.raises(InputError) as caught:
+        baseline.with_values({"casualties.monthy": 1.0})
+    assert (caught.value.key, caught.value.expected) == ("casualties.monthy", expected)
+
+    overlay = params_copy / "scenarios" / "typo.yaml"
+    overlay.write_text("name: typo\ndescription: a typo\nset:\n  casualties.monthy: {value: 1, reason: typo}\n")
+    with pytest.raises(InputError) as caught:
+        load_params("typo", folder=params_copy)
+    assert (caught.value.key, caught.value.expected) == ("set.casualties.monthy", expected)
+
+    _rewrite(params_copy, lambda d: d["parameters"].__setitem__("casualties.monthy",
+                                                                 d["parameters"]["casualties.monthly"]))
+    error = _error(params_copy)
+    assert (error.key, error.expected) == ("casualties.monthy", expected)
+
+
+def test_pydantic_errors_are_caught_in_one_place_only():
+    """One conversion of pydantic's errors (model.inputs.schema.validated); no module catches them itself."""
+    package = Path(model.__file__).parent
+    catching = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")
+                      if "ValidationError" in p.read_text(encoding="utf-8"))
+    assert catching == ["inputs/schema.py"]

@@ -1,0 +1,11 @@
+"""The ``manpower`` subcommands, one module per job; :mod:`model.cli` parses the command line and calls them.
+
+``projections`` runs scenarios (``run``, ``compare``, ``breakeven``), ``uncertainty`` samples their ranges
+(``uncertainty``, ``sensitivity``), ``sweep`` runs a sweep spec, ``calibration`` fits the hindcast
+(``calibrate``), ``provenance`` shows where numbers come from (``params``, ``explain``), ``documents`` writes
+the generated documents (``validate``, ``docs``, ``report``); ``common`` holds what several of them share.
+
+Each command ``cmd_NAME(args) -> int`` takes the parsed and checked arguments and returns the exit status.
+It imports the layers and libraries it uses inside its body, so that ``manpower --help``, a refused
+option and a light command import nothing they do not need (``tests/test_imports.py``).
+"""

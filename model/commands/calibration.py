@@ -1,0 +1,39 @@
+"""``manpower calibrate``: the hindcast fitted to the public record, optionally saved as a scenario."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.defaults import BASELINE
+from .common import wide_pandas
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from ..calibration.fit import calibrate, check_scenario_name, save_overlay
+    from ..inputs.parameters import load_params
+    from ..present.plots import calibration_figure
+    from ..results.io import atomic_write, save_figure
+
+    if args.save:  # refused before minutes of fitting; the projection keeps the baseline's ranges
+        check_scenario_name(args.save, force=args.force)
+        base = load_params(BASELINE)
+    keys = [k.strip() for k in args.params.split(",") if k.strip()] if args.params else None
+    result = calibrate(keys=keys, through=args.through)
+    print(f"Hindcast {result.start} to {result.through}, driven by the recorded monthly casualties; "
+          f"weighted sum of squared residuals {2 * result.cost:.3g} ({result.message})\n")
+    with wide_pandas():
+        fitted = result.fitted.drop(columns=["start"])
+        print("Fitted parameters (95% intervals from the Jacobian; at_bound: the optimum is on the range's edge)")
+        print(fitted.to_string(float_format=lambda v: f"{v:.4g}"))
+        print("\nResiduals ((simulated - observed) / sd; a floor counts only when the model is below it)")
+        print(result.residuals.to_string(float_format=lambda v: f"{v:,.2f}", index=False))
+    out = Path(args.out)
+    tables = atomic_write(out / "calibration_fitted.csv", lambda tmp: result.fitted.to_csv(tmp))
+    residuals = atomic_write(out / "calibration_residuals.csv", lambda tmp: result.residuals.to_csv(tmp, index=False))
+    figure = save_figure(calibration_figure(result), out / "calibration.png")
+    print(f"\nWrote {tables}, {residuals} and {figure}")
+    if args.save:
+        path = save_overlay(result, args.save, base, force=args.force)
+        print(f"Wrote {path}: project from the fitted state with `manpower run --scenario {args.save}`")
+    return 0

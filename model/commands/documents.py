@@ -1,0 +1,34 @@
+"""The generated documents: ``manpower validate`` (docs/VALIDATION.md), ``docs`` (docs/MODEL.md), ``report``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from ..present.validation import write_report
+
+    path = write_report(args.out, n=args.n, seed=args.seed)
+    print(f"Wrote {path} and its figures in {Path(args.out) / 'figures'}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from ..inputs.parameters import load_params
+    from ..present.docs import model_markdown
+    from ..results.io import atomic_write
+
+    text = model_markdown(load_params())
+    path = atomic_write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    print(f"Wrote {path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..present.report import report
+
+    path = report(args.scenarios, n=args.n, seed=args.seed, months=args.months, sobol_n=args.sobol_n, out=args.out,
+                  dt=args.dt, start=args.start)
+    print(f"Wrote {path}")
+    return 0

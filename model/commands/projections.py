@@ -1,0 +1,55 @@
+"""Deterministic projections: ``manpower run`` (one scenario), ``compare`` (side by side), ``breakeven``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import scenario_params, wide_pandas
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..present.plots import run_figure
+    from ..results.io import save_figure, write_netcdf
+    from ..results.simulate import simulate
+    from ..results.summary import text_summary
+
+    params = scenario_params(args)
+    ds = simulate(params, months=args.months, dt=args.dt, start=args.start, integrator=args.method)
+    print(text_summary(ds))
+    out = Path(args.out)
+    netcdf = write_netcdf(ds, out / f"{params.file_stem}.nc", command=args.command_line)
+    figure = save_figure(run_figure(ds), out / f"{params.file_stem}.png")
+    print(f"\nWrote {netcdf} and {figure}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from ..analysis.comparison import compare, comparison_table
+    from ..inputs.parameters import load_params
+    from ..present.plots import comparison_figure
+    from ..results.io import atomic_write, save_figure, write_netcdf
+
+    names = args.names or None
+    for name in names or ():
+        load_params(name)  # an unknown name fails here, before any run
+    ds = compare(names, months=args.months, dt=args.dt, start=args.start)
+    table = comparison_table(ds, with_breakeven=not args.no_breakeven)
+    with wide_pandas():
+        print(f"Scenarios compared over {ds.sizes['time'] - 1} months from {ds.attrs['start']} "
+              "(flows: persons over the horizon; break-even: persons per month)\n")
+        print(table.T.to_string(float_format=lambda v: f"{v:,.0f}"))
+    out = Path(args.out)
+    csv = atomic_write(out / "comparison.csv", lambda tmp: table.to_csv(tmp))
+    netcdf = write_netcdf(ds, out / "comparison.nc", command=args.command_line)
+    figure = save_figure(comparison_figure(ds), out / "comparison.png")
+    print(f"\nWrote {csv}, {netcdf} and {figure}")
+    return 0
+
+
+def cmd_breakeven(args: argparse.Namespace) -> int:
+    from ..analysis.breakeven import solve
+
+    params = scenario_params(args)
+    print(solve(params, args.lever, args.target, months=args.months, dt=args.dt, start=args.start))
+    return 0
