@@ -76,6 +76,12 @@ def saltelli(base: np.ndarray) -> np.ndarray:
     return layout.reshape(n * (d + 2), d)
 
 
+def bootstrap_seed(seed: int) -> int:
+    """A seed for SALib's bootstrap of confidence intervals, never 0: SALib's Sobol analysis tests ``if seed:``
+    and leaves a seed of 0 unseeded, so the default seed gave different intervals at every run."""
+    return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0]) or 1
+
+
 def design(method: str, d: int, n: int, seed: int, sampler: str | None = None) -> np.ndarray:
     """The unit-cube points of ``method`` over ``d`` inputs (see the module docstring), one row per run."""
     if method not in METHODS:
@@ -109,7 +115,7 @@ def indices(names: Sequence[str], evaluate: Callable[[np.ndarray], dict[str, np.
     data = {f: (("output", "parameter"), np.empty((len(results), len(names)))) for f in fields}
     for i, values in enumerate(results.values()):
         if method == "sobol":
-            found = sobol_analyze.analyze(problem, values, calc_second_order=False, seed=seed)
+            found = sobol_analyze.analyze(problem, values, calc_second_order=False, seed=bootstrap_seed(seed))
         else:
             found = morris_analyze.analyze(problem, cube, values, num_levels=4, seed=seed)
         for f in fields:
