@@ -77,7 +77,7 @@ def test_explain_traces_an_output_to_its_sources():
 
 def test_explain_shows_every_driver_once_as_a_tree(baseline):
     from model.core.lineage import expand_keys
-    from model.results.dataset import OUTPUTS
+    from model.results.outputs import OUTPUTS
 
     status, text = run_cli("explain", "net")
     assert status == 0

@@ -70,6 +70,8 @@ CASES = {
     "--help": (["--help"], HEAVY, ()),
     "params": (["params"], ("numba", "matplotlib", "SALib", "scipy.optimize", "xarray", "distributed"),
                ("dask", "distributed")),
+    "explain": (["explain", "net"], ("numba", "matplotlib", "SALib", "scipy.optimize", "xarray", "distributed"),
+                ("dask", "distributed")),
     "run": (["run", *SHORT], ("SALib", "scipy.optimize"), ("dask", "distributed", "SALib")),
     "uncertainty": (["uncertainty", "--n", "8", *SHORT], ("SALib",), ("dask", "distributed", "SALib")),
     "sensitivity": (["sensitivity", "--n", "8", *SHORT], (), ("dask", "distributed")),

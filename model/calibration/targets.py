@@ -28,7 +28,7 @@ import xarray as xr
 from ..errors import InputError
 from .hindcast import CalibrationConfig, TargetSpec
 from ..inputs.observed import Series
-from ..results.dataset import OUTPUTS
+from ..results.outputs import OUTPUTS
 
 
 @dataclass(frozen=True)

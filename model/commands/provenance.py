@@ -52,7 +52,8 @@ def _json_record(parameter) -> dict[str, object]:
 def cmd_explain(args: argparse.Namespace) -> int:
     from ..core.lineage import tree
     from ..results import cf
-    from ..results.dataset import OUTPUTS, expand_keys
+    from ..core.lineage import expand_keys
+    from ..results.outputs import OUTPUTS
 
     params = scenario_params(args)
     name = args.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..inputs import units
-from ..results.dataset import OUTPUTS
+from ..results.outputs import OUTPUTS
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,7 @@ class Metric:
 
     ``unit`` is a canonical unit of the package (written in its CF form, see
     :mod:`model.results.cf`); ``reads`` names the outputs of
-    :data:`model.results.dataset.OUTPUTS` that ``headline`` computes it from: their
+    :data:`model.results.outputs.OUTPUTS` that ``headline`` computes it from: their
     drivers are its drivers.
     """
 

@@ -62,7 +62,7 @@ from ..inputs.paths import display
 from ..inputs.provenance import SAMPLE, SEARCH, OutOfRangeWarning
 from ..inputs.schema import parse_file
 from ..inputs.spec import unknown_parameter
-from ..results.dataset import OUTPUTS
+from ..results.outputs import OUTPUTS
 from ..analysis import sampler
 from ..analysis.sampling import ppf_columns, uncertain_keys
 from .metrics import METRICS

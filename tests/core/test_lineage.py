@@ -12,7 +12,7 @@ import pytest
 
 from model import simulate
 from model.core.lineage import drivers, expand_keys, tree
-from model.results.dataset import OUTPUTS
+from model.results.outputs import OUTPUTS
 
 MONTHS = 6
 #: Schedules and choices, set to values that act within the short horizon (start 2024-12).
