@@ -7,6 +7,7 @@ import subprocess
 import sys
 from importlib import import_module
 
+import numpy as np
 import pytest
 
 import model
@@ -162,3 +163,12 @@ def test_the_readme_tour_runs_as_written():
             exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 (the README's own code)
     assert namespace["runs"].sizes["run"] == 2_000 and namespace["draw"].batch_size == 1_000
     assert repr(namespace["even"]).startswith("<BreakEven") and repr(namespace["fit"]).startswith("<Calibration")
+
+
+def test_a_sample_tabulates_one_row_per_run_and_one_column_per_varied_parameter(baseline):
+    keys = ["casualties.monthly", "volunteer.signups"]
+    batch = model.sample(baseline, 16, seed=2, keys=keys)
+    frame = batch.to_dataframe()
+    assert frame.shape == (16, 2) and list(frame.columns) == keys
+    np.testing.assert_array_equal(frame["casualties.monthly"], batch.value("casualties.monthly"))
+    assert baseline.to_dataframe().loc["casualties.monthly", "value"] == baseline.value("casualties.monthly")

@@ -146,6 +146,19 @@ class ParameterSet(Mapping[str, Parameter]):
         """Every parameter with its value, unit, range and provenance, one row each."""
         return pd.DataFrame([p.provenance() for p in self.parameters.values()]).set_index("key")
 
+    def to_dataframe(self) -> pd.DataFrame:
+        """The values as a table: for a batch (a Monte Carlo sample, say), one row per run and one column per
+        parameter that varies across runs, in its canonical unit; for a single set, one row per parameter with its
+        value (a number where it is one), canonical unit and plausible range (:meth:`table` adds the provenance)."""
+        if self.batch_size is None:
+            rows = {k: {"value": p.value, "unit": p.unit, "low": p.low, "high": p.high}
+                    for k, p in self.parameters.items()}
+            return pd.DataFrame.from_dict(rows, orient="index").rename_axis("key")
+        varied = {k: p.value for k, p in self.parameters.items() if isinstance(p.value, np.ndarray)}
+        frame = pd.DataFrame(varied, index=pd.RangeIndex(self.batch_size, name="run"))
+        frame.columns.name = "parameter"
+        return frame
+
     def digest(self) -> str:
         """Short hash of the values (not the prose), to stamp results with."""
         sha = hashlib.sha256()
