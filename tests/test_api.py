@@ -150,7 +150,7 @@ def test_the_readme_tour_runs_as_written():
     import warnings
     from pathlib import Path
 
-    from model.inputs.registry import OutOfRangeWarning
+    from model.inputs.provenance import OutOfRangeWarning
 
     text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     tour = text.split("## A short tour", 1)[1].split("\n## ", 1)[0]

@@ -20,7 +20,8 @@ from ..errors import InputError
 from ..inputs.observed import load_observed
 from ..inputs.parameters import ParameterSet, load_overlay, load_params
 from ..inputs.paths import display, locate
-from ..inputs.registry import Event, _Strict, month, parse_file
+from ..inputs.registry import Event, month
+from ..inputs.schema import Strict, parse_file
 from ..inputs.schedules import month_index, month_label
 from ..core.structure import SOURCES
 
@@ -28,7 +29,7 @@ HINDCAST_FOLDER = "hindcast"
 CONFIG_FILE = "calibration.yaml"
 
 
-class TargetSpec(_Strict):
+class TargetSpec(Strict):
     """How one observed series is compared with the model (see :mod:`model.calibration.targets`)."""
 
     output: str
@@ -37,7 +38,7 @@ class TargetSpec(_Strict):
     floor: bool = False
 
 
-class CalibrationConfig(_Strict):
+class CalibrationConfig(Strict):
     overlay: str
     start: str
     through: str

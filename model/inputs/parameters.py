@@ -117,7 +117,7 @@ class ParameterSet(Mapping[str, Parameter]):
         parameter carries an :class:`~model.inputs.registry.Override` saying who set
         it (``where``, described by :data:`OVERRIDE_ORIGINS`) and what it
         replaced. A value outside its plausible range is allowed, with one
-        :class:`~model.inputs.registry.OutOfRangeWarning` per key naming the range.
+        :class:`~model.inputs.provenance.OutOfRangeWarning` per key naming the range.
         ``kind`` (see :data:`~model.inputs.registry.KINDS`) is ``"sample"`` for a
         Monte Carlo sample's draws (inside their ranges by construction: not
         checked, not counted in :attr:`label`) and ``"search"`` for a solver's

@@ -37,12 +37,6 @@ from .provenance import Parameter
 from .schema import Strict, parse_file
 from .units import conversion_factor
 
-# Two names that moved out and are still imported from here by other layers' modules and tests
-# (calibration.hindcast, tests/present, tests/sweeps); new code imports them from provenance and schema.
-from .provenance import OutOfRangeWarning  # noqa: F401
-
-_Strict = Strict
-
 DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 

@@ -116,7 +116,7 @@ def unknown_parameter(where: str, key: object, at: str | None = None) -> InputEr
     """
     close = difflib.get_close_matches(str(key), BY_KEY, n=1, cutoff=0.8)
     hint = f"; did you mean {close[0]}?" if close else ""
+    listed = "(see `manpower params` for the keys)"
     if at is not None and str(key) not in at:  # ``at`` names a function's argument: say what it was given
-        return InputError(where, at, f"expected a parameter key, got {key!r}{hint} (see `manpower params` for the keys)")
-    return InputError(where, str(key) if at is None else at,
-                      f"unknown parameter{hint} (see `manpower params` for the keys)")
+        return InputError(where, at, f"expected a parameter key, got {key!r}{hint} {listed}")
+    return InputError(where, str(key) if at is None else at, f"unknown parameter{hint} {listed}")

@@ -15,7 +15,7 @@ import model
 from model.errors import InputError
 from model.present.explorer import Explorer
 from model.present.levers import BY_NAME, LEVERS, WIDEN
-from model.inputs.registry import OutOfRangeWarning
+from model.inputs.provenance import OutOfRangeWarning
 from model.inputs.units import conversion_factor
 
 from ..conftest import baseline_params

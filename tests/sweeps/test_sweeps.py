@@ -24,7 +24,7 @@ from model.results import cf
 from model.cli import main
 from model.errors import InputError
 from model.inputs.parameters import ParameterSet, load_params
-from model.inputs.registry import OutOfRangeWarning
+from model.inputs.provenance import OutOfRangeWarning
 from model.sweeps.spec import METRICS, SweepSpec, grid_origin
 from model.sweeps.store import CHUNKS, StoreWarning, open_store
 from model.sweeps.run import sweep
