@@ -37,6 +37,8 @@ N_PER_SOURCE = 5
 # Rows of Inputs.schedules: scheduled events as rates on the step grid; the recorded casualties and the
 # share of each step that the record covers.
 WAVES, TRANCHES, ROUNDUPS, RECORDED, RECORD_COVERS = range(5)
+# Rows of Inputs.series: values per month and run; the casualty shock multiplies the exogenous casualty level.
+SHOCK = 0
 
 VOLUNTEER, MOBILIZED, MIGRANT, DPRK = (SOURCES.index(s) for s in ("volunteer", "mobilized", "migrant", "dprk"))
 POOL, TRAINING, FRONT, WOUNDED = (STOCKS.index(s) for s in ("pool", "training", "front", "wounded"))
@@ -62,6 +64,8 @@ class Inputs(Coefficients):
     schedules : ndarray, shape (5, n_steps)
         Mobilization waves, North Korean tranches, migrant roundups, recorded casualties
         (persons/month per step) and the share of each step the casualty record covers.
+    series : ndarray, shape (1, months, n) or (1, months, 1)
+        The casualty shock of each month (a factor on the exogenous casualty level; 1 without shocks).
     mode : int
         Casualty mode, :data:`EXOGENOUS` or :data:`ENDOGENOUS`.
     bonus0, bonus_growth : ndarray, shape (n,)
@@ -138,7 +142,10 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     schedules = np.stack([step_rates(v(key), start, n_steps, dt)
                           for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")]
                          + [step_rates(recorded, start, n_steps, dt), record_coverage(recorded, start, n_steps, dt)])
-    return Inputs(per_run, per_source, schedules, ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
+    months = -(-n_steps // int(round(1.0 / dt)))
+    series = np.ones((1, months, 1))
+    return Inputs(per_run, per_source, schedules, series,
+                  ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
                   run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy(), float(dt))
 
 
@@ -151,7 +158,7 @@ def trend(per_run, t, out):
 
 
 @njit(RATES, **KERNEL)
-def flow_rates(state, trends, step, dt, per_run, per_source, schedules, mode, rates, unallocated):
+def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, mode, rates, unallocated):
     """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs in step ``step`` of ``dt`` months.
 
     ``trends[:, b]`` holds the growth factors of the casualty level and of the
@@ -205,8 +212,10 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, mode, ra
     reference = per_run[EXPOSED0]
     per_exposed = np.empty(block)
     recorded, covered = schedules[RECORDED, step], schedules[RECORD_COVERS, step]
+    shock = series[SHOCK, step // int(1.0 / dt + 0.5)]  # the month's casualty shock, per run or shared
+    shared = shock.shape[0] == 1
     for b in range(block):
-        level = covered * recorded + (1.0 - covered) * casualties0[b] * casualty_trend[b]
+        level = covered * recorded + (1.0 - covered) * casualties0[b] * casualty_trend[b] * shock[0 if shared else b]
         denominator = reference[b] if endogenous else exposed[b]
         per_exposed[b] = level / denominator if denominator > 0.0 else 0.0
         unallocated[b] = level if not endogenous and exposed[b] <= 0.0 else 0.0
@@ -257,7 +266,8 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     trends = np.empty((2, states.shape[-1]))
     trend(per_run, float(t), trends)
     flow_rates(states, trends, int(step), float(inputs.dt), per_run, np.ascontiguousarray(inputs.per_subscript),
-               np.ascontiguousarray(inputs.schedules), int(inputs.mode), rates, unallocated)
+               np.ascontiguousarray(inputs.schedules), np.ascontiguousarray(inputs.series), int(inputs.mode), rates,
+               unallocated)
     return dict(zip(FLOW_NAMES, rates)), unallocated
 
 

@@ -5,14 +5,16 @@ structure as data (:class:`model.core.stockflow.Structure`) plus two compiled
 kernels with fixed signatures, and the integrator (:func:`model.engine.integrate`)
 needs nothing else. Arrays hold a block of runs on their last axis.
 
-``rates(state, factors, step, dt, per_run, per_subscript, schedules, mode, out, unallocated)``
+``rates(state, factors, step, dt, per_run, per_subscript, schedules, series, mode, out, unallocated)``
     Fill ``out[flow, subscript, run]`` with every flow's rate (persons/month)
     for the stocks ``state[stock, subscript, run]`` (persons) in step ``step``
     of ``dt`` months. ``factors[i, run]`` are the system's exponential factors
     at the time the rates are for (see below); ``per_run[k, run]``,
-    ``per_subscript[k, subscript, run]`` and ``schedules[k, step]`` are the
-    model's coefficients, laid out as it pleases (the engine only slices their
-    run axis); ``mode`` is a model-defined switch. Demand that finds nobody to
+    ``per_subscript[k, subscript, run]``, ``schedules[k, step]`` and
+    ``series[k, month, run]`` (a value per run and month, or one shared by all
+    runs when the run axis has length 1) are the model's coefficients, laid out
+    as it pleases (the engine only slices their run axis); ``mode`` is a
+    model-defined switch. Demand that finds nobody to
     fall on goes to ``unallocated[run]`` (persons/month), which the engine
     records as the shortfall of :attr:`Structure.shortfall_stock`. Only cells
     along each flow's subscript run are read; ``out`` arrives zeroed once.
@@ -51,7 +53,7 @@ ARRAY2 = _F[:, ::1]
 ARRAY1 = _F[::1]
 
 #: Signature of a system's rate kernel (see the module docstring).
-RATES = types.void(ARRAY3, ARRAY2, types.int64, _F, ARRAY2, ARRAY3, ARRAY2, types.int64, ARRAY3, ARRAY1)
+RATES = types.void(ARRAY3, ARRAY2, types.int64, _F, ARRAY2, ARRAY3, ARRAY2, ARRAY3, types.int64, ARRAY3, ARRAY1)
 #: Signature of a system's exponential-factor kernel.
 FACTORS = types.void(ARRAY2, _F, ARRAY2)
 #: The rate kernel as a first-class function type: the integrator calls whichever kernel it is given, and the
@@ -61,7 +63,7 @@ FACTORS_FUNCTION = types.FunctionType(FACTORS)
 #: Stock, flow and subscript positions of a :class:`Plan`.
 INDEX = types.int64[::1]
 #: Signature of an integration method's kernel (:mod:`model.engine.methods`):
-#: ``step_rates(rates, state, k1, factors, growth, step, dt, per_run, per_subscript, schedules, mode,
+#: ``step_rates(rates, state, k1, factors, growth, step, dt, per_run, per_subscript, schedules, series, mode,
 #: origin, target, lo, hi, work_flows, work_stocks, work_runs, work_factors)`` replaces the Euler rates ``k1``
 #: (the system's rates at the step's start, persons/month) by the method's rates for the step, which the
 #: integrator then limits and applies. ``growth[0]`` and ``growth[1]`` are the factors' growth over half a step
@@ -69,7 +71,7 @@ INDEX = types.int64[::1]
 #: block)``, ``work_runs (2, block)`` and ``work_factors (n_factors, block)`` are scratch space. The method
 #: sets ``work_runs[1, run]`` to 1 where it took its own step and to 0 where it fell back to Euler's.
 METHOD = types.void(RATES_FUNCTION, ARRAY3, ARRAY3, ARRAY2, ARRAY3, types.int64, _F, ARRAY2, ARRAY3, ARRAY2,
-                    types.int64, INDEX, INDEX, INDEX, INDEX, _F[:, :, :, ::1], _F[:, :, :, ::1], ARRAY2, ARRAY2)
+                    ARRAY3, types.int64, INDEX, INDEX, INDEX, INDEX, _F[:, :, :, ::1], _F[:, :, :, ::1], ARRAY2, ARRAY2)
 METHOD_FUNCTION = types.FunctionType(METHOD)
 
 
@@ -83,6 +85,8 @@ class Coefficients:
     per_subscript : ndarray, shape (k, len(subscript), n)
     schedules : ndarray, shape (k, n_steps)
         Values on the step grid, shared by all runs.
+    series : ndarray, shape (k, months, n) or (k, months, 1)
+        Values per month and run (a run axis of length 1: shared by all runs).
     mode : int
         A switch the rate kernel reads (its meaning is the model's).
     """
@@ -90,6 +94,7 @@ class Coefficients:
     per_run: np.ndarray
     per_subscript: np.ndarray
     schedules: np.ndarray
+    series: np.ndarray
     mode: int
 
     @property

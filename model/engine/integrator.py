@@ -93,11 +93,16 @@ _WEIGHTS = numba.types.UniTuple(numba.types.float64[:, ::1], 4)
 _OUT = numba.types.Tuple((_FLOAT4, ARRAY3, _FLOAT4, ARRAY3, ARRAY3, numba.types.float64[:, ::1]))
 
 
-@njit(numba.types.void(RATES_FUNCTION, FACTORS_FUNCTION, METHOD_FUNCTION, ARRAY3, numba.types.float64[:, ::1], ARRAY3,
-                       numba.types.float64[:, ::1], _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX,
-                       numba.types.int64[:, ::1], numba.types.int64[:, ::1], _WEIGHTS, _OUT, _I),
+_ARRAY2 = numba.types.float64[:, ::1]
+_TABLE = numba.types.int64[:, ::1]
+
+
+@njit(numba.types.void(RATES_FUNCTION, FACTORS_FUNCTION, METHOD_FUNCTION, ARRAY3, _ARRAY2, ARRAY3, _ARRAY2, ARRAY3,
+                       _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX, _TABLE, _TABLE, _WEIGHTS, _OUT,
+                       _I),
       parallel=True, **KERNEL)
-def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscript, schedules, mode, n_factors, months,
+def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscript, schedules, series, mode, n_factors,
+               months,
                steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows, inflows, weights,
                out, block):
     flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
@@ -117,6 +122,7 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
         # The block's coefficients as contiguous arrays: the kernels' inner loops then vectorize.
         block_run = np.ascontiguousarray(per_run[:, first:first + size])
         block_subscript = np.ascontiguousarray(per_subscript[:, :, first:first + size])
+        block_series = np.ascontiguousarray(series[:, :, first:first + size]) if series.shape[2] > 1 else series
         rates = np.zeros((n_flows, n_subscript, size))
         totals = np.zeros((n_flows, n_subscript, size))
         shortfall = np.zeros((n_stocks, size))
@@ -144,9 +150,10 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
             factors_kernel(block_run, float(month), factors)
             for sub in range(steps_per_month):
                 step = month * steps_per_month + sub
-                rates_kernel(state, factors, step, dt, block_run, block_subscript, schedules, mode, rates, unallocated)
+                rates_kernel(state, factors, step, dt, block_run, block_subscript, schedules, block_series, mode, rates,
+                             unallocated)
                 method(rates_kernel, state, rates, factors, growth, step, dt, block_run, block_subscript, schedules,
-                       mode, origin, target, lo, hi, work_flows, work_stocks, work_runs, work_factors)
+                       block_series, mode, origin, target, lo, hi, work_flows, work_stocks, work_runs, work_factors)
                 own = work_runs[1]
                 for b in range(size):
                     fallbacks[b] += 1.0 - own[b]
@@ -200,6 +207,10 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
                                     dtype=float)
 
     state0, per_run, per_subscript = pad(state0), pad(coefficients.per_run), pad(coefficients.per_subscript)
+    series = np.asarray(coefficients.series, dtype=float)
+    if series.ndim != 3 or series.shape[1] < months:
+        raise ValueError(f"expected series of shape (k, at least {months} months, runs or 1), got {series.shape}")
+    series = np.ascontiguousarray(series if series.shape[2] == 1 else pad(series))
     n, n_subscript = padded, state0.shape[1]
     # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.
     # Every other element is written by the kernel, so the arrays start empty (no second pass over memory).
@@ -222,7 +233,7 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
         _integrate(system.rates, system.factors, chosen.step_rates, state0, per_run, per_subscript,
-                   np.ascontiguousarray(coefficients.schedules, dtype=float), int(coefficients.mode),
+                   np.ascontiguousarray(coefficients.schedules, dtype=float), series, int(coefficients.mode),
                    system.n_factors, months, int(round(1.0 / dt)), float(dt), np.ascontiguousarray(limited),
                    plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo, plan.hi, plan.outflows,
                    plan.inflows, weights,

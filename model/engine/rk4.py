@@ -30,8 +30,8 @@ def _net(rates, change, origin, target, lo, hi):
 
 
 @njit(METHOD, **KERNEL)
-def step_rates(rates, state, k1, factors, growth, step, dt, per_run, per_subscript, schedules, mode, origin, target,
-               lo, hi, work_flows, work_stocks, work_runs, work_factors):
+def step_rates(rates, state, k1, factors, growth, step, dt, per_run, per_subscript, schedules, series, mode, origin,
+               target, lo, hi, work_flows, work_stocks, work_runs, work_factors):
     """Classical RK4 rates for the step, in ``k1``; Euler's ``k1`` kept where a stage state goes negative.
 
     RK4 assumes smooth rates. Where a stock runs dry within the step, its stage
@@ -59,7 +59,7 @@ def step_rates(rates, state, k1, factors, growth, step, dt, per_run, per_subscri
         for i in range(factors.shape[0]):
             for b in range(factors.shape[1]):
                 work_factors[i, b] = factors[i, b] * factor[i, b]
-        rates(stage, work_factors, step, dt, per_run, per_subscript, schedules, mode, k, unallocated)
+        rates(stage, work_factors, step, dt, per_run, per_subscript, schedules, series, mode, k, unallocated)
         previous = k
     for f in range(k1.shape[0]):
         for s in range(k1.shape[1]):

@@ -26,12 +26,15 @@ DECAY, DEMAND = 0, 1
 
 
 @njit(RATES, **KERNEL)
-def _toy_rates(state, factors, step, dt, per_run, per_subscript, schedules, mode, out, unallocated):
-    """decay[s] = k[s] · a[s] (1/month · persons); demand[s] = D (persons/month, every subscript)."""
+def _toy_rates(state, factors, step, dt, per_run, per_subscript, schedules, series, mode, out, unallocated):
+    """decay[s] = k[s] · a[s] (1/month · persons); demand[s] = D (persons/month, every subscript), times the run's
+    factor of the month where a series is given."""
+    month = step // int(1.0 / dt + 0.5)
     for s in range(state.shape[1]):
         for b in range(state.shape[2]):
             out[DECAY, s, b] = per_subscript[0, s, b] * max(state[0, s, b], 0.0)
-            out[DEMAND, s, b] = schedules[0, step]
+            factor = 1.0 if series.shape[0] == 0 else series[0, month, 0 if series.shape[2] == 1 else b]
+            out[DEMAND, s, b] = schedules[0, step] * factor
     for b in range(state.shape[2]):
         unallocated[b] = 0.0
 
@@ -49,14 +52,16 @@ TOY = System(
     rates=_toy_rates, factors=_no_factors, n_factors=0)
 
 
-def _run(method: str, k: np.ndarray, demand: float, months: int = 12, dt: float = 0.25, b0: float = 0.0):
+def _run(method: str, k: np.ndarray, demand: float, months: int = 12, dt: float = 0.25, b0: float = 0.0,
+         series: np.ndarray | None = None):
     n = k.shape[-1]
     state0 = np.zeros((2, 2, n))
     state0[0] = 1000.0
     state0[1] = b0
     steps = months * int(round(1 / dt))
     coefficients = Coefficients(per_run=np.zeros((1, n)), per_subscript=k[None].copy(),
-                                schedules=np.full((1, steps), demand), mode=0)
+                                schedules=np.full((1, steps), demand),
+                                series=np.ones((0, months, 1)) if series is None else series, mode=0)
     keep = Observations(flows_by_source=np.eye(2), flows_total=np.zeros((0, 2)), stocks_by_source=np.eye(2),
                         stocks_total=np.ones((1, 2)))
     return integrator.integrate(TOY, state0, coefficients, months, dt, keep, method)
@@ -105,3 +110,18 @@ def test_demand_beyond_the_stock_is_limited_and_reported_as_shortfall(method):
     received = 100.0 + np.nansum(out.flows_by_source[:, 0, :, 0], axis=0)
     np.testing.assert_allclose(received, stocks[-1, 1] + delivered, rtol=1e-12)
     assert shortfall > 0
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_a_series_per_run_and_month_reaches_each_run_across_blocks(method):
+    """300 runs (three blocks): run j's demand in month m is D · (1 + j/1000) · (m + 1); b holds plenty, so each
+    run delivers exactly what it is asked, and a series shared by all runs (run axis of length 1) equals it."""
+    n, months = 300, 4
+    factors = (1 + np.arange(n) / 1000)[None, None, :] * (np.arange(months) + 1.0)[None, :, None]
+    k = np.full((2, n), 0.01)
+    out = _run(method, k, demand=10.0, months=months, b0=1e6, series=factors)
+    delivered = out.flows_by_source[:months, 1]  # (months, subscript, run)
+    np.testing.assert_allclose(delivered, 10.0 * np.broadcast_to(factors[0][:, None, :], delivered.shape), rtol=1e-12)
+    shared = _run(method, k, demand=10.0, months=months, b0=1e6, series=factors[:, :, :1])
+    np.testing.assert_allclose(shared.flows_by_source[:months, 1],
+                               np.broadcast_to(10.0 * factors[0, :, None, :1], (months, 2, n)), rtol=1e-12)
