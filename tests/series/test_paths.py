@@ -38,7 +38,8 @@ def test_paths_are_reproducible_chunk_invariant_finite_and_positive(fits, name):
 
 def test_paths_stay_finite_and_positive_where_the_process_would_leave_the_floats():
     """A level of 1e-3 persons and shocks of 30 log units: paths are held within [1, MAX_MAGNITUDE]."""
-    wild = Fit("local_level", "local_level", "wild", pd.Period("2000-01", "M"), pd.Period("2000-02", "M"), np.log(1e-3), {"level": np.array([np.log(1e-3)]), "drift": np.array([0.0]),
+    wild = Fit("local_level", "local_level", "wild", pd.Period("2000-01", "M"), pd.Period("2000-02", "M"),
+               np.log(1e-3), {"level": np.array([np.log(1e-3)]), "drift": np.array([0.0]),
                               "sigma_level": np.array([30.0]), "sigma_noise": np.array([0.0])}, "test")
     paths = draw_paths(wild, "2000-03", 120, 1000, seed=0)
     assert np.isfinite(paths).all() and (paths >= 1).all() and paths.max() > 1e12
