@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..inputs import limits
 from .fit import MODELS, NAIVE, fit
 from .paths import draw_paths
-from .record import Record
+from .record import MIN_MONTHS, Record
 
 FIRST_ORIGIN = "2023-06"
 HORIZONS = 12
@@ -58,9 +58,10 @@ def score(paths: np.ndarray, observed: np.ndarray) -> pd.DataFrame:
 
 
 def forecast(record: Record, spec: str, origin: pd.Period, horizons: int = HORIZONS, n_paths: int = N_PATHS,
-             n_draws: int = N_DRAWS, seed: int = 0) -> np.ndarray:
-    """Predictive paths (n_paths, horizons) of ``spec`` fitted to ``record`` through ``origin`` only."""
-    fitted = fit(record.through(origin), spec, n_draws, seed)
+             n_draws: int = N_DRAWS, seed: int = 0, window: int | None = None) -> np.ndarray:
+    """Predictive paths (n_paths, horizons) of ``spec`` fitted to ``record`` through ``origin`` only (its last
+    ``window`` months up to the origin, if given)."""
+    fitted = fit(record.through(origin).last(window), spec, n_draws, seed)
     return draw_paths(fitted, str(origin + 1), horizons, n_paths, seed)
 
 
@@ -84,15 +85,18 @@ def _mixed(paths: dict[str, np.ndarray], weights: pd.Series) -> np.ndarray:
 
 def backtest(record: Record, specs=MODELS + NAIVE, first_origin: str = FIRST_ORIGIN, every: int = 1,
              horizons: int = HORIZONS, n_paths: int = N_PATHS, n_draws: int = N_DRAWS, seed: int = 0,
-             combine: bool = True) -> pd.DataFrame:
+             combine: bool = True, window: int | None = None) -> pd.DataFrame:
     """Every (spec, origin, horizon) forecast scored where the record reaches: one row each (see :func:`score`),
-    with columns ``spec``, ``origin``, ``month`` too; and the ``combined`` forecaster's rows if ``combine``."""
+    with columns ``spec``, ``origin``, ``month`` too; and the ``combined`` forecaster's rows if ``combine``.
+    ``window``: fit each spec on the last ``window`` months up to each origin (default: all of them)."""
     horizons = limits.whole(horizons, _WHERE, "horizons", 1, 120)
+    if window is not None:
+        window = limits.whole(window, _WHERE, "window", MIN_MONTHS)
     specs = tuple(specs) + tuple(s for s in COMBINED if combine and s not in specs)
     rows = []
     for origin in origins(record, first_origin, every):
         observed = record.values[(record.months > origin) & (record.months <= origin + horizons)]
-        paths = {spec: forecast(record, spec, origin, horizons, n_paths, n_draws, seed)[:, :len(observed)]
+        paths = {spec: forecast(record, spec, origin, horizons, n_paths, n_draws, seed, window)[:, :len(observed)]
                  for spec in specs}
         if combine:
             scored = pd.concat(rows) if rows else pd.DataFrame(columns=["spec", "horizon", "crps", "month"])

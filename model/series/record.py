@@ -59,6 +59,12 @@ class Record:
         keep = self.months <= last
         return as_record(pd.Series(self.values[keep], index=self.months[keep]), self.name)
 
+    def last(self, months: int | None) -> Record:
+        """The record's last ``months`` months (all of it if ``None``): a fitting window."""
+        if months is None:
+            return self
+        return as_record(self.to_series().iloc[-months:], self.name)
+
     def to_series(self) -> pd.Series:
         return pd.Series(self.values, index=self.months, name=self.name)
 

@@ -36,6 +36,14 @@ def test_a_forecast_at_an_origin_does_not_see_the_months_after_it(record, spec):
     assert np.array_equal(before, forecast(perturbed_after(record, origin), spec, origin, 12, **FAST))
 
 
+def test_a_window_fits_only_the_last_months_up_to_the_origin(record):
+    origin = pd.Period("2002-06", "M")
+    windowed = forecast(record, "local_level_drift", origin, 6, window=15, **FAST)
+    alone = as_record(record.to_series().loc["2001-04":"2002-06"])  # the 15 months up to the origin
+    assert np.array_equal(windowed, forecast(alone, "local_level_drift", origin, 6, **FAST))
+    assert not np.array_equal(windowed, forecast(record, "local_level_drift", origin, 6, **FAST))
+
+
 def test_the_backtest_at_an_origin_does_not_see_the_months_after_it(record):
     """Every forecaster's predictive quantiles at the origin, the combined one's included (its weights use
     only forecasts scored by then), are the same whatever the record says afterwards."""

@@ -8,7 +8,7 @@ import pytest
 
 from model.errors import InputError
 from model.series import as_record, draw_paths, fit, load_record, mixture
-from model.series.backtest import origins
+from model.series.backtest import backtest, origins
 from model.series.record import MIN_MONTHS
 
 from .synthetic import local_level_series
@@ -63,6 +63,7 @@ def test_a_malformed_series_is_refused(series, change, key, words):
     (lambda s: mixture((fit(s), fit(s.iloc[:-1])), [1.0, 1.0]), "fits"),
     (lambda s: as_record(s).through("2000-06"), "(length)"),
     (lambda s: origins(as_record(s), "2002-06"), "first_origin"),
+    (lambda s: backtest(as_record(s), first_origin="2001-06", window=MIN_MONTHS - 1), "window"),
 ])
 def test_bad_arguments_are_refused(series, call, key):
     with pytest.raises(InputError) as caught:
