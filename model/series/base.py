@@ -80,6 +80,9 @@ class Fit:
     method: str
     bic: float = float("nan")
 
+    def __repr__(self) -> str:
+        return f"Fit({self.spec!r} of {self.series!r} {self.first} to {self.end}, {self.n_draws} draws)"
+
     @property
     def n_draws(self) -> int:
         return len(next(iter(self.draws.values())))
@@ -97,6 +100,10 @@ class Mixture:
     fits: tuple[Fit, ...]
     weights: np.ndarray
     method: str = "mixture"
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{f.spec} {w:.3f}" for f, w in zip(self.fits, self.weights))
+        return f"Mixture({parts}; {self.series!r} through {self.end})"
 
     @property
     def end(self) -> pd.Period:

@@ -23,7 +23,8 @@ PROCESSES = {"ar1": ar1, "local_level": local_level}
 _WHERE = "model.series.draw_paths"
 
 
-def draw_paths(fitted: Fit | Mixture, start: str, months: int, n: int, seed: int = 0) -> np.ndarray:
+def draw_paths(fitted: Fit | Mixture, start: str, months: int, n: int, seed: int = 0, *, level: float = 1.0,
+               trend: float = 0.0) -> np.ndarray:
     """``n`` monthly paths of ``months`` months from ``start``, in persons per month, shape ``(n, months)``.
 
     Each path draws one set of parameters from the fit's posterior draws (and, for a :class:`Mixture`, its
@@ -31,9 +32,15 @@ def draw_paths(fitted: Fit | Mixture, start: str, months: int, n: int, seed: int
     forward month by month with its own shocks; the months between the data's end and ``start`` are
     stepped through and dropped. ``start`` must be after the data's end.
 
+    A scenario is an explicit shift of the process: ``level`` (a factor, > 0) multiplies every path, and
+    ``trend`` (1/month) adds ``trend x k`` to its log ``k`` months after the data's end; the shocks are
+    those of the unshifted paths with the same seed.
+
     Values are finite and >= 1 person per month (see :data:`model.series.base.LOG_FLOOR`).
     """
     months = limits.months(months, _WHERE)
+    shift = np.log(limits.finite(level, _WHERE, "level", minimum=np.finfo(float).tiny))
+    trend = limits.finite(trend, _WHERE, "trend")
     n = limits.whole(n, _WHERE, "n", 1)
     first = pd.Period(limits.month(start, _WHERE), freq="M")
     gap = (first - fitted.end).n
@@ -53,4 +60,4 @@ def draw_paths(fitted: Fit | Mixture, start: str, months: int, n: int, seed: int
         index = (draw_u[rows] * component.n_draws).astype(np.int64)
         draws = {key: values[index] for key, values in component.draws.items()}
         logs[rows] = PROCESSES[component.process].log_paths(component, draws, steps, normals[rows])
-    return counts(logs[:, gap - 1:])
+    return counts(logs[:, gap - 1:] + shift + trend * np.arange(gap, gap + months))

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.errors import InputError
 from model.series import draw_paths, fit, mixture
 from model.series.base import Fit
 
@@ -90,3 +91,20 @@ def test_the_ar1_paths_follow_the_fitted_recursion(fits):
         y = draws["c"][0] + draws["d"][0] * (fitted.t_end + h) + draws["phi"][0] * y
         expected.append(y)
     assert path == pytest.approx(expected)
+
+
+def test_a_scenario_shifts_the_paths_explicitly(fits):
+    """A higher level multiplies every path; a trend adds to its log in proportion to the months since the
+    data's end; the shocks stay those of the same seed."""
+    fitted = fits["combined"]
+    plain = draw_paths(fitted, "2004-03", 12, 300, seed=3)  # the data end in 2003-12: months 3 to 14 after
+    shifted = draw_paths(fitted, "2004-03", 12, 300, seed=3, level=1.5, trend=0.01)
+    assert shifted == pytest.approx(plain * 1.5 * np.exp(0.01 * np.arange(3, 15)), rel=1e-12)
+    for bad in ({"level": 0.0}, {"level": -1.0}, {"trend": np.nan}, {"level": True}):
+        with pytest.raises(InputError):
+            draw_paths(fitted, "2004-03", 12, 10, **bad)
+
+
+def test_a_fit_and_a_mixture_say_what_they_are(fits):
+    assert repr(fits["ar1_trend"]) == "Fit('ar1_trend' of 'series' 2000-01 to 2003-12, 500 draws)"
+    assert repr(fits["combined"]).startswith("Mixture(local_level 0.500, local_level_drift 0.300, persistence")
