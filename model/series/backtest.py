@@ -7,9 +7,9 @@ uses. Each month the record reaches is scored against its predictive draws: CRPS
 ``scoringrules``; persons per month, lower is better), whether the central 50% and 90% bands cover it,
 the error of the predictive median, and the bands' widths.
 
-The ``combined`` forecaster is a mixture of the specifications of :data:`COMBINED` whose weights at origin
-``T`` are the inverse of each one's mean CRPS over the forecasts already scored by ``T`` (targets up to
-``T``; equal weights before any is), so its scores are out of sample too.
+The ``combined`` forecaster is a mixture of the specifications of :data:`COMBINED` weighted by
+:func:`score_weights` of the forecasts already scored by its origin ``T`` (targets up to ``T``; equal
+weights before any is), so its scores are out of sample too.
 """
 
 from __future__ import annotations
@@ -65,13 +65,38 @@ def forecast(record: Record, spec: str, origin: pd.Period, horizons: int = HORIZ
     return draw_paths(fitted, str(origin + 1), horizons, n_paths, seed)
 
 
-def inverse_crps_weights(scores: pd.DataFrame, specs=COMBINED) -> pd.Series:
-    """Weights proportional to 1 / mean CRPS of each spec in ``scores`` (rows: spec, horizon, crps), each
-    horizon counting equally; equal weights when ``scores`` holds none of them."""
+def dominated(scores: pd.DataFrame, specs=COMBINED) -> dict[str, str]:
+    """Each spec of ``specs`` whose mean CRPS in ``scores`` is higher at every horizon than that of another
+    (the first such other, in the order of ``specs``): ``{dominated: by}``."""
+    table = scores[scores["spec"].isin(specs)].groupby(["spec", "horizon"])["crps"].mean().unstack()
+    out = {}
+    for spec in table.index:
+        better = [other for other in table.index if (table.loc[other] < table.loc[spec]).all()]
+        if better:
+            out[spec] = better[0]
+    return out
+
+
+#: How :func:`score_weights` treats a spec another beats at every horizon: ``inverse``, like any other (its
+#: inverse-CRPS weight), or ``drop`` it (weight 0; so a spec that beats all others is used alone).
+WEIGHTINGS = ("inverse", "drop")
+
+
+def score_weights(scores: pd.DataFrame, specs=COMBINED, weighting: str = "inverse") -> pd.Series:
+    """Weights of ``specs`` from ``scores`` (rows: spec, horizon, crps): in proportion to 1 / mean CRPS, each
+    horizon counting equally, with dominated specs (:func:`dominated`) treated as :data:`WEIGHTINGS` says;
+    equal weights when ``scores`` holds none of them.
+
+    ``inverse`` is the default because a spec beaten at every horizon can still improve a mixture, its errors
+    offsetting the others' (docs/CASUALTIES.md compares the two out of sample on the record)."""
+    if weighting not in WEIGHTINGS:
+        raise InputError(_WHERE, "weighting", f"expected one of {', '.join(WEIGHTINGS)}, got {weighting!r}")
     rows = scores[scores["spec"].isin(specs)]
     if rows.empty:
         return pd.Series(1 / len(specs), index=list(specs))
     mean = rows.groupby(["spec", "horizon"])["crps"].mean().groupby("spec").mean().reindex(list(specs))
+    if weighting == "drop":
+        mean = mean.where(~mean.index.isin(list(dominated(rows, specs))), np.inf)
     inverse = 1 / mean
     return inverse / inverse.sum()
 
@@ -85,10 +110,11 @@ def _mixed(paths: dict[str, np.ndarray], weights: pd.Series) -> np.ndarray:
 
 def backtest(record: Record, specs=MODELS + NAIVE, first_origin: str = FIRST_ORIGIN, every: int = 1,
              horizons: int = HORIZONS, n_paths: int = N_PATHS, n_draws: int = N_DRAWS, seed: int = 0,
-             combine: bool = True, window: int | None = None) -> pd.DataFrame:
+             combine: bool = True, window: int | None = None, weighting: str = "inverse") -> pd.DataFrame:
     """Every (spec, origin, horizon) forecast scored where the record reaches: one row each (see :func:`score`),
     with columns ``spec``, ``origin``, ``month`` too; and the ``combined`` forecaster's rows if ``combine``.
-    ``window``: fit each spec on the last ``window`` months up to each origin (default: all of them)."""
+    ``window``: fit each spec on the last ``window`` months up to each origin (default: all of them);
+    ``weighting``: how the ``combined`` forecaster weights dominated specs (see :func:`score_weights`)."""
     horizons = limits.whole(horizons, _WHERE, "horizons", 1, 120)
     if window is not None:
         window = limits.whole(window, _WHERE, "window", MIN_MONTHS)
@@ -101,7 +127,7 @@ def backtest(record: Record, specs=MODELS + NAIVE, first_origin: str = FIRST_ORI
         if combine:
             scored = pd.concat(rows) if rows else pd.DataFrame(columns=["spec", "horizon", "crps", "month"])
             known = scored[scored["month"] <= origin]
-            paths["combined"] = _mixed(paths, inverse_crps_weights(known))
+            paths["combined"] = _mixed(paths, score_weights(known, weighting=weighting))
         for spec, drawn in paths.items():
             table = score(drawn, observed)
             table.insert(0, "origin", origin)

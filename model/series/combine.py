@@ -1,11 +1,13 @@
 """Specifications combined by their out-of-sample scores: a mixture whose paths follow one component each.
 
-Where no specification beats the others at every horizon of the rolling-origin backtest, the casualty
-process is their mixture, weighted by the inverse of each one's mean CRPS over the backtest (each horizon
-counting equally): a simple score-based weighting that, unlike stacking, needs no optimisation on the few
-dozen scored months the record holds, and never puts all weight on one specification by chance. Where one
-specification is best at every horizon it is used alone. A path of the mixture follows one component from
-start to end (its parameters and shocks), so each path is a coherent draw of one process.
+The specifications are mixed, weighted by the inverse of each one's mean CRPS over the rolling-origin
+backtest (each horizon counting equally; :func:`model.series.backtest.score_weights`): a simple
+score-based weighting that, unlike stacking, needs no optimisation on the few dozen overlapping scored
+months the record holds, and puts no weight on one specification by chance. A specification beaten at every
+horizon by another keeps its weight by default, since its errors may offset the others';
+``weighting="drop"`` leaves such specifications out (and so uses alone one that beats all others).
+docs/CASUALTIES.md compares the two out of sample. A path of the mixture follows one component
+from start to end (its parameters and shocks), so each path is a coherent draw of one process.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .backtest import COMBINED, backtest, inverse_crps_weights
+from .backtest import COMBINED, backtest, score_weights
 from .base import Fit, Mixture
 from .fit import N_DRAWS, fit
 from .record import Record
@@ -37,20 +39,11 @@ def mixture(fits: tuple[Fit, ...], weights) -> Mixture:
                                                  "backtest")
 
 
-def dominant(scores: pd.DataFrame, specs=COMBINED) -> str | None:
-    """The spec of ``specs`` with the lowest mean CRPS at every horizon of ``scores``, if one is."""
-    table = scores[scores["spec"].isin(specs)].groupby(["horizon", "spec"])["crps"].mean().unstack()
-    best = set(table.idxmin(axis=1))
-    return best.pop() if len(best) == 1 else None
-
-
 def combination(record: Record, scores: pd.DataFrame | None = None, specs=COMBINED, n_draws: int = N_DRAWS,
-                seed: int = 0) -> Mixture:
-    """The casualty process fitted to all of ``record``: ``specs`` weighted by ``scores`` (a backtest of the
-    record, run if not given), or the dominant spec alone (weight 1)."""
+                seed: int = 0, weighting: str = "inverse") -> Mixture:
+    """The casualty process fitted to all of ``record``: ``specs`` weighted by their ``scores`` (a backtest of
+    the record, run if not given; see :func:`model.series.backtest.score_weights`)."""
     if scores is None:
         scores = backtest(record, specs, combine=False, seed=seed)
-    winner = dominant(scores, specs)
-    weights = inverse_crps_weights(scores, specs) if winner is None else \
-        pd.Series([float(s == winner) for s in specs], index=list(specs))
-    return mixture(tuple(fit(record, spec, n_draws, seed) for spec in specs), weights.reindex(list(specs)))
+    weights = score_weights(scores, specs, weighting)
+    return mixture(tuple(fit(record, spec, n_draws, seed) for spec in specs), weights.to_numpy())

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .backtest import COMBINED, FIRST_ORIGIN, HORIZONS, N_PATHS, backtest, summary
-from .combine import combination, dominant
+from .backtest import COMBINED, FIRST_ORIGIN, HORIZONS, N_PATHS, WEIGHTINGS, backtest, dominated, summary
+from .combine import combination
 from .fit import fit
 from .paths import draw_paths
 from .record import Record, load_record
@@ -72,6 +72,18 @@ def windows(record: Record, first_origin: str = FIRST_ORIGIN, seed: int = 0) -> 
     return pd.DataFrame(rows).sort_values("spec", kind="stable")
 
 
+def weightings(record: Record, first_origin: str = FIRST_ORIGIN, seed: int = 0) -> pd.DataFrame:
+    """The ``combined`` forecaster's backtest under each of :data:`WEIGHTINGS`: mean CRPS (horizons equally),
+    CRPS at 12 months, coverage of the 50% and 90% bands."""
+    rows = []
+    for weighting in WEIGHTINGS:
+        own = backtest(record, COMBINED, first_origin, seed=seed, weighting=weighting).query("spec == 'combined'")
+        crps = own.groupby("horizon")["crps"].mean()
+        rows.append({"weighting": weighting, _MEAN: crps.mean(), f"CRPS h={crps.index.max()}": crps.iloc[-1],
+                     "cover50": own["cover50"].mean(), "cover90": own["cover90"].mean()})
+    return pd.DataFrame(rows)
+
+
 def _cell(value, digits: int) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
@@ -98,13 +110,14 @@ def markdown(record: Record | None = None, first_origin: str = FIRST_ORIGIN, see
     table = summary(scores)
     seasonal, supported = seasonality(record, table)
     process = combination(record, scores, seed=seed)
-    winner = dominant(scores)
+    beaten = dominated(scores)
     crps = table["crps"].unstack("horizon")
     best = crps.idxmin()
     detail = table.reset_index().query("horizon in @SHOWN")
     overall = scores.groupby("spec", sort=False).agg(crps=("crps", "mean"), cover50=("cover50", "mean"),
                                                     cover90=("cover90", "mean")).reset_index()
-    weights = pd.DataFrame({"spec": [f.spec for f in process.fits], "weight": process.weights})
+    weights = pd.DataFrame({"spec": [f.spec for f in process.fits], "weight": process.weights,
+                            "beaten at every horizon by": [beaten.get(f.spec, "—") for f in process.fits]})
     records = pd.DataFrame([{"key": key, "value": r["value"], "low (5%)": r["low"], "high (95%)": r["high"],
                              "unit": r["unit"]} for key, r in parameter_records(process).items()
                             if not key.endswith(".weight")])
@@ -152,9 +165,12 @@ def markdown(record: Record | None = None, first_origin: str = FIRST_ORIGIN, see
         f"{len(origins)} overlapping origins.",
         _markdown_table(windows(record, first_origin, seed)),
         "### Combination",
-        ("No specification has the lowest CRPS at every horizon, so they are combined, weighted by the inverse "
-         "of their mean CRPS over the whole backtest:" if winner is None else
-         f"`{winner}` has the lowest CRPS at every horizon and is used alone:"),
+        "Weights of the process fitted to the whole record: the inverse of each specification's mean CRPS over "
+        "the whole backtest (horizons equally; `weighting=\"inverse\"`), a specification beaten at every "
+        "horizon by another keeping its weight. The alternative, `weighting=\"drop\"`, gives such a "
+        "specification weight 0 (and uses alone one that beats all others). Both scored out of sample, each "
+        "combination weighted at each origin by the forecasts scored by then:",
+        _markdown_table(weightings(record, first_origin, seed)),
         _markdown_table(weights, 3),
         f"### Fitted parameters (through {last}; value the posterior median)",
         _markdown_table(records, 3),

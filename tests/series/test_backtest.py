@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.errors import InputError
 from model.series import as_record, combination
-from model.series.backtest import backtest, forecast, inverse_crps_weights, origins, score, summary
+from model.series.backtest import backtest, dominated, forecast, origins, score, score_weights, summary
 
 from .synthetic import ar1_series, local_level_series
 
@@ -95,18 +96,30 @@ def test_each_horizon_is_scored_where_the_record_reaches_it(record):
     assert (found["month"] <= record.end).all() and (found["month"] > found["origin"]).all()
 
 
+def test_a_specification_beaten_at_every_horizon_keeps_its_weight_unless_dropped():
+    scores = pd.DataFrame({"spec": ["a", "b", "c"] * 2, "horizon": [1, 1, 1, 2, 2, 2],
+                           "crps": [1.0, 2.0, 3.0, 2.0, 1.0, 2.5]})  # c is beaten by a and by b at both horizons
+    assert dominated(scores, ("a", "b", "c")) == {"c": "a"}
+    dropped = score_weights(scores, ("a", "b", "c"), "drop")
+    assert dropped.to_dict() == pytest.approx({"a": 0.5, "b": 0.5, "c": 0.0})
+    kept = score_weights(scores, ("a", "b", "c"))  # means 1.5, 1.5, 2.75
+    assert kept.to_numpy() == pytest.approx(np.array([1 / 1.5, 1 / 1.5, 1 / 2.75]) / (2 / 1.5 + 1 / 2.75))
+    with pytest.raises(InputError):
+        score_weights(scores, ("a", "b"), "stacking")
+
+
 def test_weights_are_inverse_mean_crps_with_each_horizon_counting_equally():
     scores = pd.DataFrame({"spec": ["a", "a", "a", "b"], "horizon": [1, 1, 2, 1], "crps": [1.0, 3.0, 6.0, 4.0]})
-    weights = inverse_crps_weights(scores, ("a", "b"))  # a: mean of (2, 6) = 4; b: 4
+    weights = score_weights(scores, ("a", "b"))  # a: mean of (2, 6) = 4; b: 4
     assert weights.to_dict() == pytest.approx({"a": 0.5, "b": 0.5})
-    assert inverse_crps_weights(scores.iloc[:0], ("a", "b", "c")).to_numpy() == pytest.approx([1 / 3] * 3)
+    assert score_weights(scores.iloc[:0], ("a", "b", "c")).to_numpy() == pytest.approx([1 / 3] * 3)
 
 
-def test_a_specification_best_at_every_horizon_is_used_alone(record):
-    scores = pd.DataFrame({"spec": ["local_level", "local_level_drift"] * 2, "horizon": [1, 1, 2, 2],
-                           "crps": [1.0, 2.0, 1.0, 2.0]})
-    process = combination(record, scores, specs=("local_level", "local_level_drift"), n_draws=100)
-    assert process.weights.tolist() == [1.0, 0.0]
-    scores.loc[3, "crps"] = 0.5  # now each is best at one horizon: mixed by inverse mean CRPS
-    process = combination(record, scores, specs=("local_level", "local_level_drift"), n_draws=100)
+def test_the_combination_is_weighted_by_the_scores_and_can_drop_the_dominated(record):
+    specs = ("local_level", "local_level_drift")
+    scores = pd.DataFrame({"spec": list(specs) * 2, "horizon": [1, 1, 2, 2], "crps": [1.0, 2.0, 1.0, 2.0]})
+    assert combination(record, scores, specs, n_draws=100).weights == pytest.approx([2 / 3, 1 / 3])
+    assert combination(record, scores, specs, n_draws=100, weighting="drop").weights.tolist() == [1.0, 0.0]
+    scores.loc[3, "crps"] = 0.5  # now each is best at one horizon: neither is dropped
+    process = combination(record, scores, specs, n_draws=100, weighting="drop")
     assert process.weights == pytest.approx(np.array([1 / 1, 1 / 1.25]) / (1 + 1 / 1.25))
