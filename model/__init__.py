@@ -13,15 +13,16 @@ The package is layered; each subpackage imports only from the layers before it i
 3. ``model.engine``: the numba integrator of any such structure: its contract, one module per method, the
    limiter; it imports nothing of the model but ``model.core.stockflow``.
 4. ``model.inputs``: the parameter registry, specification, units, scenarios, schedules, observed series.
-5. ``model.dynamics``: the rate equations (one description each, and the compiled kernel the engine calls),
+5. ``model.series``: statistical models of observed series (the casualty process fitted to the record).
+6. ``model.dynamics``: the rate equations (one description each, and the compiled kernel the engine calls),
    the initial state, their dimensional check.
-6. ``model.results``: ``simulate`` and the labelled dataset, summaries, conservation checks, files.
-7. ``model.analysis`` and ``model.calibration`` (neither imports the other): sampling, uncertainty,
+7. ``model.results``: ``simulate`` and the labelled dataset, summaries, conservation checks, files.
+8. ``model.analysis`` and ``model.calibration`` (neither imports the other): sampling, uncertainty,
    sensitivity, scenario comparison, break-even; hindcast and calibration.
-8. ``model.sweeps``: large parameter sweeps.
-9. ``model.present``: figures, the HTML report, the explorer, generated docs and validation.
-10. ``model.commands``: the ``manpower`` subcommands, one module per job (run, uncertainty, sweep, ...).
-11. ``model.cli``: the ``manpower`` command line: its parser, option checks and dispatch to the commands.
+9. ``model.sweeps``: large parameter sweeps.
+10. ``model.present``: figures, the HTML report, the explorer, generated docs and validation.
+11. ``model.commands``: the ``manpower`` subcommands, one module per job (run, uncertainty, sweep, ...).
+12. ``model.cli``: the ``manpower`` command line: its parser, option checks and dispatch to the commands.
 
 >>> import model
 >>> params = model.load_params("baseline")
@@ -62,8 +63,8 @@ _API = {
     "open_store": ("model.sweeps", "open_store"),
 }
 #: Subpackages, also reachable as attributes of the package (``model.analysis``) without importing them first.
-_SUBPACKAGES = ("core", "inputs", "dynamics", "engine", "results", "analysis", "calibration", "sweeps", "present",
-                "commands", "cli")
+_SUBPACKAGES = ("core", "engine", "inputs", "series", "dynamics", "results", "analysis", "calibration", "sweeps",
+                "present", "commands", "cli")
 
 __all__ = ["FLOWS", "SOURCES", "STOCKS", "InputError", "__version__", *_API]
 
