@@ -1,16 +1,18 @@
 """Monthly paths of a fitted process, for the Monte Carlo: each path its own parameters, then its own shocks.
 
 :func:`draw_paths` is vectorized over paths (one Python step per month at most). Its randomness comes
-from one ``numpy.random.SeedSequence`` per call, spawned into one stream per role (which component of a
-mixture, which posterior draw, the monthly shocks); each stream fills its array path by path, in order.
-So a path depends only on the seed and its own index: the first ``k`` paths of a draw of ``n`` are the
-paths of a draw of ``k`` (chunk invariance), and batches can be drawn in pieces.
+from a counter-based generator (Philox) keyed by the seed: path ``j``'s numbers for month ``m`` after the
+data's end sit at counter ``(j, m)`` (row 0 holds the choice of mixture component and of posterior draw), so a
+path depends only on the seed, its own index and the month: the first ``k`` paths of ``n`` are the paths of a
+draw of ``k``, paths ``first..first + n`` can be drawn alone (a chunk of a sweep), and a 12-month draw is the
+start of a 36-month one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from ..errors import InputError
 from ..inputs import limits
@@ -23,14 +25,25 @@ PROCESSES = {"ar1": ar1, "local_level": local_level}
 _WHERE = "model.series.draw_paths"
 
 
-def draw_paths(fitted: Fit | Mixture, start: str, months: int, n: int, seed: int = 0, *, level: float = 1.0,
-               trend: float = 0.0) -> np.ndarray:
+#: Philox yields four numbers per counter step; one step per path and month covers the month's shocks.
+_WORDS = 4
+
+
+def _uniforms(key: np.ndarray, row: int, first: int, n: int) -> np.ndarray:
+    """Uniform numbers in (0, 1) at counters ``(first .. first + n, row)``, shape ``(n, _WORDS)``."""
+    generator = np.random.Generator(np.random.Philox(key=key, counter=np.array([first, row, 0, 0], dtype=np.uint64)))
+    return np.maximum(generator.random((n, _WORDS)), np.finfo(float).tiny)  # ndtri(0) would be -inf
+
+
+def draw_paths(fitted: Fit | Mixture, start: str, months: int, n: int, seed: int | np.random.SeedSequence = 0, *,
+               first: int = 0, level: float = 1.0, trend: float = 0.0) -> np.ndarray:
     """``n`` monthly paths of ``months`` months from ``start``, in persons per month, shape ``(n, months)``.
 
     Each path draws one set of parameters from the fit's posterior draws (and, for a :class:`Mixture`, its
     component by the weights), starts from the state at the data's end (``fitted.end``), and steps
     forward month by month with its own shocks; the months between the data's end and ``start`` are
-    stepped through and dropped. ``start`` must be after the data's end.
+    stepped through and dropped. ``start`` must be after the data's end. ``first`` is the index of the first
+    path (paths ``first .. first + n`` of the seed's sequence, as a chunk of a larger draw).
 
     A scenario is an explicit shift of the process: ``level`` (a factor, > 0) multiplies every path, and
     ``trend`` (1/month) adds ``trend x k`` to its log ``k`` months after the data's end; the shocks are
@@ -42,15 +55,18 @@ def draw_paths(fitted: Fit | Mixture, start: str, months: int, n: int, seed: int
     shift = np.log(limits.finite(level, _WHERE, "level", minimum=np.finfo(float).tiny))
     trend = limits.finite(trend, _WHERE, "trend")
     n = limits.whole(n, _WHERE, "n", 1)
-    first = pd.Period(limits.month(start, _WHERE), freq="M")
-    gap = (first - fitted.end).n
+    opening = pd.Period(limits.month(start, _WHERE), freq="M")
+    gap = (opening - fitted.end).n
     if gap < 1:
         raise InputError(_WHERE, "start", f"expected a month after the data's end ({fitted.end}), got {start!r}")
     steps = gap - 1 + months
     limits.memory(n * steps * (SHOCKS + 2), _WHERE, "n", "paths")
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(limits.seed(seed, _WHERE)).spawn(3)]
-    component_u, draw_u = streams[0].random(n), streams[1].random(n)
-    normals = streams[2].standard_normal((n, steps * SHOCKS)).reshape(n, steps, SHOCKS)
+    first = limits.whole(first, _WHERE, "first", 0)
+    sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(limits.seed(seed, _WHERE))
+    key = sequence.generate_state(2, dtype=np.uint64)
+    choice = _uniforms(key, 0, first, n)
+    component_u, draw_u = choice[:, 0], choice[:, 1]
+    normals = np.stack([ndtri(_uniforms(key, 1 + month, first, n)[:, :SHOCKS]) for month in range(steps)], axis=1)
     fits, weights = (fitted.fits, fitted.weights) if isinstance(fitted, Mixture) else ((fitted,), np.ones(1))
     which = np.minimum(np.searchsorted(np.cumsum(weights) / np.sum(weights), component_u, side="right"),
                        len(fits) - 1)

@@ -108,3 +108,13 @@ def test_a_scenario_shifts_the_paths_explicitly(fits):
 def test_a_fit_and_a_mixture_say_what_they_are(fits):
     assert repr(fits["ar1_trend"]) == "Fit('ar1_trend' of 'series' 2000-01 to 2003-12, 500 draws)"
     assert repr(fits["combined"]).startswith("Mixture(local_level 0.500, local_level_drift 0.300, persistence")
+
+
+@pytest.mark.parametrize("name", [*SPECS, "combined"])
+def test_a_chunk_of_paths_and_a_shorter_horizon_are_the_same_paths(fits, name):
+    """Paths 100..160 drawn alone are rows 100..160 of a draw of 400; a 12-month draw is the start of a
+    36-month one (each path's numbers sit at its own counter for each month)."""
+    fitted = fits[name]
+    whole = draw_paths(fitted, "2004-01", 36, 400, seed=7)
+    np.testing.assert_array_equal(draw_paths(fitted, "2004-01", 36, 60, seed=7, first=100), whole[100:160])
+    np.testing.assert_array_equal(draw_paths(fitted, "2004-01", 12, 400, seed=7), whole[:, :12])
