@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 from scipy import stats
@@ -21,7 +22,9 @@ from ..inputs import limits
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.spec import unknown_parameter
+from ..dynamics.casualty_paths import REPLACED_BY_PROCESS, process_fitted
 from ..inputs.registry import Parameter
+from ..inputs.streams import RunStream, path_stream
 from .arguments import as_params
 from .sampler import check_sampler, unit_cube
 
@@ -85,8 +88,12 @@ _PPF_ROWS = 4096
 
 
 def uncertain_keys(params: ParameterSet) -> list[str]:
-    """Numeric parameters whose plausible range has width (the ones a Monte Carlo varies)."""
-    return [k for k, p in params.items() if p.spec.numeric and p.high > p.low]
+    """Numeric parameters whose plausible range has width (the ones a Monte Carlo varies).
+
+    Under the fitted casualty process the casualty level and its growth rate are left out: each run draws its
+    own casualty path, whose spread is the process's (:mod:`model.dynamics.casualty_paths`)."""
+    replaced = REPLACED_BY_PROCESS if process_fitted(params) else ()
+    return [k for k, p in params.items() if p.spec.numeric and p.high > p.low and k not in replaced]
 
 
 def checked_keys(params: ParameterSet, keys: Sequence[str] | None, where: str) -> list[str]:
@@ -138,5 +145,6 @@ def sample(params: ParameterSet | str, n: int, sampler: str = "lhs", seed: int =
     keys = checked_keys(params, keys, "sample")
     limits.memory(sample_values(n, len(keys)), "sample", "n", f"a sample of {n:,} runs over {len(keys)} parameters")
     values = ppf_columns(params, keys, unit_cube(n, len(keys), sampler, seed))
-    return params.with_values(values, where=f"Monte Carlo sample (sampler={sampler}, seed={seed})",
-                              kind="sample")
+    batch = params.with_values(values, where=f"Monte Carlo sample (sampler={sampler}, seed={seed})", kind="sample")
+    # Draws per run beyond the parameters (a casualty path) come from the seed's path stream, run j at index j.
+    return replace(batch, stream=RunStream(path_stream(seed), np.arange(n)))

@@ -107,6 +107,10 @@ SYMBOLS: tuple[Symbol, ...] = (
            "casualties.recorded"),
     Symbol("covered", "share of the step that the casualty record covers", "derived", "casualties.recorded",
            unit="1"),
+    Symbol("casualty_shock", "the month's factor on the casualty level: 1 under `casualties.process` = trend; "
+                             "under fitted, the record or the run's path of the fitted casualty process over the "
+                             "registry value of `casualties.monthly` (model/dynamics/casualty_paths.py)", "derived",
+           "casualties.process", unit="1", also=("casualties.monthly",)),
 )
 
 
@@ -135,8 +139,9 @@ EQUATIONS: tuple[Equation, ...] = (
          "strength casualties are shared by: a source whose front is empty takes casualties among the people "
          "reaching it within half a step"),
     _aux("weight", "exposure * strength", "exposure-weighted strength"),
-    _aux("level", "covered * recorded + (1 - covered) * casualty_level * exp(casualty_growth * t)",
-         "casualties per month: the record where it covers the step, the growing level elsewhere"),
+    _aux("level", "covered * recorded + (1 - covered) * casualty_level * exp(casualty_growth * t) * casualty_shock",
+         "casualties per month: the record where it covers the step, elsewhere the level, grown and moved by the "
+         "month's shock"),
     _aux("casualties", "where(endogenous, level * weight / total(exposure * front_initial), level * share(weight))",
          "casualties of each source: exogenous, the level shared by weight; endogenous, the level scaled by the "
          "exposed force relative to the start"),

@@ -26,6 +26,7 @@ from ..engine.contract import FACTORS, KERNEL, RATES, Coefficients, System
 from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
 from ..inputs.schedules import step_rates
+from .casualty_paths import casualty_shocks
 
 # Rows of Inputs.per_run: coefficients that are one number per run.
 CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, RECOVERY_RATE, RETURN, DESERTION, SIGNUPS0, \
@@ -143,7 +144,7 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
                           for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")]
                          + [step_rates(recorded, start, n_steps, dt), record_coverage(recorded, start, n_steps, dt)])
     months = -(-n_steps // int(round(1.0 / dt)))
-    series = np.ones((1, months, 1))
+    series = casualty_shocks(params, start, months)[None]
     return Inputs(per_run, per_source, schedules, series,
                   ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
                   run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy(), float(dt))

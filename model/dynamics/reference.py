@@ -15,6 +15,7 @@ from ..core.structure import FLOWS, SOURCES, STOCKS
 from ..inputs.parameters import ParameterSet
 from ..inputs.schedules import step_rates
 from .description import EQUATIONS, SYMBOLS, Symbol
+from .casualty_paths import casualty_shocks
 from .equations import initial_front, record_coverage
 
 _FLOW = {f.name: f for f in FLOWS}
@@ -64,6 +65,8 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
             values[symbol.name] = _by_source(symbol, lambda s, rate=rate: rate, 1) if symbol.sources else rate
     values["front_initial"] = initial_front(params, n)
     values["covered"] = record_coverage(v("casualties.recorded"), start, n_steps, dt)[step]
+    month = step // int(round(1.0 / dt))
+    values["casualty_shock"] = casualty_shocks(params, start, month + 1)[month]
     return values
 
 

@@ -32,6 +32,7 @@ from .scenarios import ScenarioFile, merge_overlay
 from .schema import parse_file, validated
 from .textfiles import load_yaml, read_yaml
 from .schedules import month_index
+from .streams import RunStream
 from ..core.structure import POOLED
 from .units import conversion_factor, registry as unit_registry
 from ..core.defaults import BASELINE  # noqa: F401 (re-exported)
@@ -62,6 +63,10 @@ class ParameterSet(Mapping[str, Parameter]):
     files: tuple[str, ...] = field(default=())
     #: The overlay file's path when the set was loaded from a file outside the scenario folders, else ``None``.
     loaded_from: str | None = None
+    #: The parameter folder it was loaded from (``None``: the default folders); observed series are read there.
+    folder: str | None = None
+    #: For a drawn batch (a Monte Carlo sample, a sweep's chunk): the stream its per-run draws come from.
+    stream: RunStream | None = None
 
     def __getitem__(self, key: str) -> Parameter:
         return self.parameters[key]
@@ -323,6 +328,7 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
     else:
         params = _load_scenario(root, scenario, seen=())
         check_consistency(params, params.files[-1])
+    params = replace(params, folder=None if root is None else str(root))
     if overrides:
         params = params.with_values(overrides, where="load_params(overrides=...)")
     return params

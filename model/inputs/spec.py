@@ -72,9 +72,12 @@ def _per_source(quantity: str, kind: Kind, sources: tuple[str, ...]) -> list[Par
 
 
 CASUALTY_MODES = ("exogenous", "endogenous")
+#: How the exogenous casualty level moves: a level grown at a constant rate, or the process fitted to the record.
+CASUALTY_PROCESSES = ("trend", "fitted")
 
 SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("casualties.mode", CHOICE, CASUALTY_MODES),
+    ParameterSpec("casualties.process", CHOICE, CASUALTY_PROCESSES),
     ParameterSpec("casualties.monthly", FLOW),
     ParameterSpec("casualties.growth_rate", GROWTH),
     ParameterSpec("casualties.killed_fraction", FRACTION),

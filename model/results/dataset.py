@@ -27,6 +27,7 @@ import xarray as xr
 from .._version import __version__
 from . import cf
 from ..engine.trajectory import Observations, Trajectory
+from ..dynamics.casualty_paths import describe as describe_casualties
 from ..dynamics.equations import Inputs, bonus
 from ..errors import InputError
 from ..core.lineage import expand_keys
@@ -132,6 +133,7 @@ def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, m
         "months": months,
         "dt_months": dt,
         "method": method,
+        "casualty_process": describe_casualties(params),
         "runs": params.batch_size or 1,
         "parameter_files": ", ".join(params.files),
         "parameters_digest": params.digest(),

@@ -47,7 +47,7 @@ import itertools
 import json
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ from ..inputs.paths import display
 from ..inputs.provenance import SAMPLE, SEARCH, OutOfRangeWarning
 from ..inputs.schema import parse_file
 from ..inputs.spec import unknown_parameter
+from ..inputs.streams import RunStream, path_stream
 from ..results.outputs import OUTPUTS
 from ..analysis import sampler
 from ..analysis.sampling import ppf_columns, uncertain_keys
@@ -294,4 +295,6 @@ class SweepSpec:
             method = self.spec.samples.method
             batch = batch.with_values({key: table[key] for key in keys}, kind=SAMPLE,
                                       where=f"sweep sample (method={method}, seed={self.spec.seed}) in {self.where}")
+        # A run's own draws (its casualty path) sit at its sample's index: every grid point sees the same paths.
+        batch = replace(batch, stream=RunStream(path_stream(self.spec.seed, chunk.scenario), sample))
         return batch, table

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model.inputs.spec import CASUALTY_PROCESSES
+
 from model import simulate
 from model.core.lineage import drivers, expand_keys, tree
 from model.results.outputs import OUTPUTS
@@ -66,7 +68,8 @@ def movers(baseline) -> dict[str, set[str]]:
     for mode in ("exogenous", "endogenous"):
         _numeric_movers(baseline.with_values({**schedules, "casualties.mode": mode}), found)
     reference = simulate(baseline, months=MONTHS)
-    for key, value in NON_NUMERIC.items():
+    other_process = next(c for c in CASUALTY_PROCESSES if c != baseline.value("casualties.process"))
+    for key, value in {**NON_NUMERIC, "casualties.process": other_process}.items():
         for name, moved in _moved(reference, simulate(baseline.with_values({key: value}), months=MONTHS)).items():
             if moved:
                 found[name].add(key)

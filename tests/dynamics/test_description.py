@@ -50,12 +50,15 @@ def _random_state(rng: np.random.Generator, n: int, empty_share: float) -> np.nd
 
 
 @pytest.mark.parametrize("mode", ["exogenous", "endogenous"])
-@pytest.mark.parametrize("scenario", ["baseline", "synthetic"])
+@pytest.mark.parametrize("scenario", ["baseline", "synthetic", "fitted"])
 def test_the_compiled_rates_are_the_described_rates(baseline, toy, scenario, mode):
     """A batch of 64 parameter sets drawn from the ranges, random stocks (a third of the cells empty), random
-    step: every flow, every source, every run agrees to rounding (1e-12 of the largest rate of that flow)."""
+    step: every flow, every source, every run agrees to rounding (1e-12 of the largest rate of that flow).
+    ``fitted``: the casualty process on, so each run has its own casualty path (months 2024-06 to 2025-08 straddle
+    the record's end)."""
     rng = np.random.default_rng(7)
-    base = (baseline if scenario == "baseline" else toy).with_values({"casualties.mode": mode}, kind="override")
+    base = (toy if scenario == "synthetic" else baseline).with_values(
+        {"casualties.mode": mode, "casualties.process": "fitted" if scenario == "fitted" else "trend"}, kind="override")
     # Keys tied by constraints (killed + captured <= 1, the deployed total over its parts) keep their value.
     keys = [k for k in uncertain_keys(base)
             if k != "casualties.captured_fraction" and not k.startswith(("front_initial.", "force."))]

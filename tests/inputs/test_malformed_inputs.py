@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 import pytest
 import yaml
 
@@ -101,11 +102,21 @@ def config(field_name: str, value: Any) -> Callable[[Path], str]:
 
 
 CSV = "observed/uk_mod_monthly_casualties.csv"
+
+
+def append_month(path: Path) -> str:
+    """The CSV with a synthetic row for the month after its last (a made-up count, not a real figure)."""
+    text = path.read_text(encoding="utf-8")
+    last = text.strip().splitlines()[-1].split(",")[0]
+    following = (np.datetime64(last, "M") + 1).astype(str)
+    return text + f"{following},1000,31,31000,synthetic row for a test,none\n"
 BINARY = bytes(range(256)) * 4
 LATIN1 = "name: bad\ndescription: caf\xe9 au lait\nset: {}\n".encode("latin-1")
 RUN = ("run", "--months", "2")
 BAD = ("run", "--scenario", "bad", "--months", "2")
 CAL = ("calibrate",)
+FITTED = ("run", "--scenario", "fitted_casualties", "--months", "2")
+PROCESS = "observed/casualty_process.yaml"
 #: A whole number beyond MAX_MAGNITUDE as YAML writes it (an int, not a float: it once got past the check).
 BEYOND = "100000000000000000000000"
 
@@ -294,6 +305,22 @@ CASES = [
          {"hindcast/hindcast_2023.yaml": edit("hindcast/hindcast_2023.yaml",
                                               lambda d: d["set"]["force.deployed_total"].update(value=float("nan")))}),
     Case("hindcast-overlay-non-utf8", CAL, ("hindcast_2023.yaml", "UTF-8"), {"hindcast/hindcast_2023.yaml": LATIN1}),
+    # --- the stored casualty process (read when casualties follow the fitted process) ---
+    Case("process-unknown-spec", FITTED, ("casualty_process.yaml", "weights.arima"),
+         {PROCESS: edit(PROCESS, lambda d: d["weights"].update({"arima": 0.5}))}),
+    Case("process-negative-weight", FITTED, ("casualty_process.yaml", "weights"),
+         {PROCESS: edit(PROCESS, lambda d: d["weights"].update({next(iter(d["weights"])): -1.0}))}),
+    Case("process-no-weights", FITTED, ("casualty_process.yaml", "weights"),
+         {PROCESS: edit(PROCESS, lambda d: d.update({"weights": {}}))}),
+    Case("process-bad-digest", FITTED, ("casualty_process.yaml", "record_digest"),
+         {PROCESS: edit(PROCESS, lambda d: d.update({"record_digest": "0" * 64}))}),
+    Case("process-record-appended", FITTED, ("casualty_process.yaml", "record_digest", "refit"),
+         {CSV: lambda root: append_month(root / CSV)}),
+    Case("process-record-gap", FITTED, ("uk_mod_monthly_casualties", "consecutive months"),
+         {CSV: substitute(CSV, r"^2023-05,.*\n", "")}),
+    Case("process-record-zero", FITTED, ("uk_mod_monthly_casualties", "> 0"),
+         {CSV: substitute(CSV, r"^(2023-05,[^,]*,[^,]*,)\d+", r"\g<1>0")}),
+    Case("process-file-binary", FITTED, ("casualty_process.yaml",), {PROCESS: BINARY}),
     # --- observed series: series.yaml and the CSV ---
     Case("observed-unknown-unit", CAL, ("series.yaml", "unit"),
          {"observed/series.yaml": series_value("uk_mod_monthly_casualties", "unit", "widgets")}),

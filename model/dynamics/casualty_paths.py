@@ -1,0 +1,97 @@
+"""The casualty shock of every month and run: how the fitted casualty process enters the equations.
+
+The exogenous casualty level is ``casualties.monthly · exp(casualties.growth_rate · t) · shock``
+(:mod:`model.dynamics.description`). Under ``casualties.process = trend`` the shock is 1. Under
+``fitted`` it makes the level follow the casualty process fitted to the record
+(:func:`model.series.stored.load_process`):
+
+- in a month the record covers, the recorded count;
+- after the record, a path of the process: each run of a drawn batch its own (drawn at the run's index in
+  the batch's :class:`~model.inputs.streams.RunStream`), every other run the process's median path;
+- before the record begins, 1 (the level as the registry sets it);
+
+each divided by the registry value of ``casualties.monthly``. So a set that keeps the registry's
+``casualties.monthly`` and a growth rate of 0 follows the process exactly (at the start of each month; the
+growth rate's factor moves within it), and a scenario that sets ``casualties.monthly`` 20% higher scales
+every path by 1.2: a shift of the process, stated as such.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..inputs.parameters import ParameterSet
+from ..series.base import Mixture
+from ..series.paths import draw_paths
+from ..series.stored import load_process
+
+#: Paths whose month-by-month median is the process's central path (deterministic: seed 0).
+CENTRAL_PATHS = 4000
+LEVEL_KEY = "casualties.monthly"
+#: Keys whose uncertainty the process's paths carry: a Monte Carlo leaves them at their value.
+REPLACED_BY_PROCESS = (LEVEL_KEY, "casualties.growth_rate")
+
+
+def process_fitted(params: ParameterSet) -> bool:
+    """Whether the casualty level follows the fitted process (``casualties.process = fitted``)."""
+    return params.value("casualties.process") == "fitted"
+
+
+def casualty_shocks(params: ParameterSet, start: str, months: int) -> np.ndarray:
+    """The shock of each month (rows) and run (columns; one column when shared by all runs), dimensionless."""
+    if not process_fitted(params):
+        return np.ones((months, 1))
+    record, process = load_process(params.folder)
+    reference = float(params[LEVEL_KEY].entry.value)
+    calendar = pd.period_range(pd.Period(start, freq="M"), periods=months, freq="M")
+    recorded = record.to_series()
+    after = calendar > process.end
+    shared = np.ones(months)
+    known = calendar[(calendar >= recorded.index[0]) & ~after]
+    shared[np.isin(calendar, known)] = recorded.loc[known].to_numpy() / reference
+    count = int(after.sum())
+    if count == 0:
+        return shared[:, None]
+    opening = str(calendar[after][0])
+    stream = params.stream
+    if stream is None:
+        shared[after] = central_path(process, opening, count) / reference
+        return shared[:, None]
+    if len(stream.index) != (params.batch_size or 1):
+        raise InputError("simulate", "params", f"expected one stream index per run ({params.batch_size or 1}), got "
+                                               f"{len(stream.index)}: a drawn batch was resized")
+    first, last = int(stream.index.min()), int(stream.index.max())
+    paths = draw_paths(process, opening, count, last - first + 1, stream.sequence, first=first)[stream.index - first]
+    out = np.repeat(shared[:, None], len(stream.index), axis=1)
+    out[after] = paths.T / reference
+    return out
+
+
+def central_path(process: Mixture, start: str, months: int) -> np.ndarray:
+    """The process's median path from ``start``, persons per month (the median of each month over
+    :data:`CENTRAL_PATHS` paths drawn with seed 0)."""
+    key = (id(process), start, months)
+    if key not in _CENTRAL:
+        if len(_CENTRAL) > 32:
+            _CENTRAL.clear()
+        _CENTRAL[key] = (process, np.median(draw_paths(process, start, months, CENTRAL_PATHS, seed=0), axis=0))
+    return _CENTRAL[key][1].copy()
+
+
+#: Central paths by (process, start, months); the process is kept so that its id stays its own.
+_CENTRAL: dict[tuple[int, str, int], tuple[Mixture, np.ndarray]] = {}
+
+
+def describe(params: ParameterSet) -> str:
+    """One line for a result's attributes: how the casualty level of ``params`` moves, and from which fit."""
+    if not process_fitted(params):
+        return "trend: casualties.monthly grown at casualties.growth_rate (casualties.process = trend)"
+    record, process = load_process(params.folder)
+    parts = ", ".join(f"{f.spec} {w:.3f}" for f, w in zip(process.fits, process.weights))
+    runs = ("each run its own path, drawn at its index in the batch's path stream" if params.stream is not None
+            else f"the median path of {CENTRAL_PATHS} paths drawn with seed 0")
+    return (f"fitted: the record, then the casualty process ({parts}) fitted to {record.name} through "
+            f"{record.end} (params/observed/casualty_process.yaml); {runs}; scaled by casualties.monthly over its "
+            "registry value, with casualties.growth_rate added")

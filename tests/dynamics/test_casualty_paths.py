@@ -1,0 +1,92 @@
+"""How the fitted casualty process enters the runs: the record, then paths; per run in a drawn batch.
+
+Expected values come from the record and the stored process themselves (``load_process``), never from numbers
+typed here, so a new month of data moves nothing in these tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import model
+from model.dynamics.casualty_paths import LEVEL_KEY, casualty_shocks, central_path
+from model.inputs.streams import RunStream, path_stream
+from model.series import draw_paths
+from model.series.stored import load_process
+
+
+@pytest.fixture(scope="module")
+def fitted(baseline):
+    return baseline.with_values({"casualties.process": "fitted", "casualties.growth_rate": 0.0}, kind="override")
+
+
+@pytest.fixture(scope="module")
+def process():
+    return load_process()
+
+
+def _start_before_the_end(record, months_before: int = 2) -> str:
+    return str(record.end - months_before)
+
+
+def test_under_the_trend_process_every_shock_is_one(baseline, toy):
+    for params in (toy, baseline.with_values({"casualties.process": "trend"}, kind="override")):
+        np.testing.assert_array_equal(casualty_shocks(params, "2024-06", 12), np.ones((12, 1)))
+
+
+def test_a_deterministic_run_follows_the_record_then_the_median_path(fitted, process):
+    record, mixture = process
+    start = _start_before_the_end(record)
+    reference = fitted[LEVEL_KEY].entry.value
+    shocks = casualty_shocks(fitted, start, 8)[:, 0] * reference
+    np.testing.assert_allclose(shocks[:3], record.to_series().iloc[-3:].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(shocks[3:], central_path(mixture, str(record.end + 1), 5), rtol=1e-12)
+    ds = model.simulate(fitted, months=8, start=start)
+    casualties = ds.casualties.sum("source").values[:-1]
+    np.testing.assert_allclose(casualties[:3], shocks[:3], rtol=1e-9)  # the month's level, at month starts
+
+
+def test_a_scenario_level_is_a_factor_on_every_path(fitted):
+    higher = fitted.with_values({LEVEL_KEY: 1.2 * fitted.value(LEVEL_KEY)}, kind="search")
+    base, shifted = (model.simulate(p, months=12).casualties.sum("source").values[:-1] for p in (fitted, higher))
+    np.testing.assert_allclose(shifted, 1.2 * base, rtol=1e-9)
+
+
+def test_each_run_of_a_sample_draws_its_own_path_at_its_index(fitted, process):
+    record, mixture = process
+    batch = model.sample(fitted, 50, seed=4)
+    start = str(record.end + 1)
+    shocks = casualty_shocks(batch, start, 6)
+    assert shocks.shape == (6, 50) and np.unique(shocks[0]).size == 50
+    expected = draw_paths(mixture, start, 6, 50, path_stream(4)).T / fitted[LEVEL_KEY].entry.value
+    np.testing.assert_allclose(shocks, expected, rtol=1e-12)
+    # Runs 20..29 on their own (a chunk of a sweep) get the same paths.
+    varied = {k: p.value[20:30] for k, p in batch.items() if isinstance(p.value, np.ndarray)}
+    chunk = replace(fitted.with_values(varied, kind="sample"),
+                    stream=RunStream(batch.stream.sequence, np.arange(20, 30)))
+    np.testing.assert_array_equal(casualty_shocks(chunk, start, 6), shocks[:, 20:30])
+
+
+def test_the_monte_carlo_leaves_the_level_to_the_process(fitted):
+    keys = model.analysis.sampling.uncertain_keys(fitted)
+    assert LEVEL_KEY not in keys and "casualties.growth_rate" not in keys
+    assert LEVEL_KEY in model.analysis.sampling.uncertain_keys(fitted.with_values({"casualties.process": "trend"}))
+
+
+def test_a_run_that_starts_before_the_record_holds_the_registry_level_there(fitted, process):
+    record, _ = process
+    start = str(record.months[0] - 2)
+    shocks = casualty_shocks(fitted, start, 4)[:, 0]
+    np.testing.assert_array_equal(shocks[:2], 1.0)
+    assert shocks[2] == pytest.approx(record.values[0] / fitted[LEVEL_KEY].entry.value)
+
+
+def test_a_resized_batch_is_refused(fitted):
+    batch = model.sample(fitted, 10, seed=1)
+    wrong = replace(batch, stream=RunStream(batch.stream.sequence, np.arange(3)))
+    with pytest.raises(model.InputError, match="stream index"):
+        casualty_shocks(wrong, str(pd.Period("2025-01", freq="M")), 3)
