@@ -96,7 +96,8 @@ def text_summary(ds: xr.Dataset) -> str:
     first = float(numbers["first_deficit_month"])
     when = "none within the horizon" if np.isnan(first) else _month_label(ds, int(first))
     lines += [
-        f"Front strength: {float(numbers['front_start']):,.0f} at start -> {float(numbers['front_end']):,.0f} "
+        # round() to an int: an emptied stock's rounding residue (-1e-12) must not print as "-0"
+        f"Front strength: {round(float(numbers['front_start'])):,} at start -> {round(float(numbers['front_end'])):,} "
         f"at end ({float(numbers['front_change']):+,.0f} persons)",
         f"Net balance (inflow - permanent losses): {float(numbers['net_12m']):+,.0f} over the first 12 months, "
         f"{float(numbers['net_horizon']):+,.0f} over the horizon",
