@@ -5,24 +5,31 @@ The exogenous casualty level is ``casualties.monthly · exp(casualties.growth_ra
 ``fitted`` it makes the level follow the casualty process fitted to the record
 (:func:`model.series.stored.load_process`):
 
-- in a month the record covers, the recorded count;
+- in a month the record covers, the recorded count itself: :func:`recorded_events` adds the record's months
+  in the run's window to ``casualties.recorded`` (those it does not already cover), so the level there is the
+  record whatever a scenario sets, as in a hindcast;
 - after the record, a path of the process: each run of a drawn batch its own (drawn at the run's index in
-  the batch's :class:`~model.inputs.streams.RunStream`), every other run the process's median path;
-- before the record begins, 1 (the level as the registry sets it);
+  the batch's :class:`~model.inputs.streams.RunStream`), every other run the process's median path, divided
+  by the baseline's value of ``casualties.monthly`` (:func:`reference_level`);
+- before the record begins, 1 (the level as the registry sets it).
 
-each divided by the registry value of ``casualties.monthly``. So a set that keeps the registry's
-``casualties.monthly`` and a growth rate of 0 follows the process exactly (at the start of each month; the
-growth rate's factor moves within it), and a scenario that sets ``casualties.monthly`` 20% higher scales
-every path by 1.2: a shift of the process, stated as such.
+So a set that keeps the baseline's ``casualties.monthly`` and a growth rate of 0 follows the process exactly
+(at the start of each month; the growth rate's factor moves within it), and a scenario that sets
+``casualties.monthly`` 20% higher scales every path by 1.2: a shift of the process, stated as such.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..inputs.parameters import ParameterSet
+from ..core.defaults import BASELINE
+from ..inputs.parameters import ParameterSet, load_params
+from ..inputs.paths import REGISTRY_FILE, SCENARIO_FOLDER, locate
+from ..inputs.registry import Event
 from ..series.base import Mixture
 from ..series.paths import draw_paths
 from ..series.stored import load_process
@@ -44,13 +51,10 @@ def casualty_shocks(params: ParameterSet, start: str, months: int) -> np.ndarray
     if not process_fitted(params):
         return np.ones((months, 1))
     record, process = load_process(params.folder)
-    reference = float(params[LEVEL_KEY].entry.value)
+    reference = reference_level(params)
     calendar = pd.period_range(pd.Period(start, freq="M"), periods=months, freq="M")
-    recorded = record.to_series()
     after = calendar > process.end
-    shared = np.ones(months)
-    known = calendar[(calendar >= recorded.index[0]) & ~after]
-    shared[np.isin(calendar, known)] = recorded.loc[known].to_numpy() / reference
+    shared = np.ones(months)  # in the record's months the level is the record (recorded_events); before it, 1
     count = int(after.sum())
     if count == 0:
         return shared[:, None]
@@ -67,6 +71,33 @@ def casualty_shocks(params: ParameterSet, start: str, months: int) -> np.ndarray
     out = np.repeat(shared[:, None], len(stream.index), axis=1)
     out[after] = paths.T / reference
     return out
+
+
+def recorded_events(params: ParameterSet, start: str, months: int) -> list[Event]:
+    """``casualties.recorded``, plus, under the fitted process, each month of the record in the run's window
+    that it does not cover (one event per month, its recorded count)."""
+    events = list(params.value("casualties.recorded"))
+    if not process_fitted(params):
+        return events
+    record, _ = load_process(params.folder)
+    calendar = pd.period_range(pd.Period(start, freq="M"), periods=months, freq="M")
+    covered = {pd.Period(e.start, freq="M") + k for e in events for k in range(int(np.ceil(e.months)))}
+    series = record.to_series()
+    return events + [Event(start=str(m), size=float(series[m]), months=1.0)
+                     for m in calendar if m in series.index and m not in covered]
+
+
+def reference_level(params: ParameterSet) -> float:
+    """The baseline scenario's ``casualties.monthly`` in the folder ``params`` came from (persons/month): the level
+    a scenario's own value is measured against, whatever the scenario sets."""
+    paths = [locate(REGISTRY_FILE, params.folder), locate(f"{SCENARIO_FOLDER}/{BASELINE}.yaml", params.folder)]
+    stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
+    return _baseline_level(params.folder, stamp)
+
+
+@lru_cache(maxsize=8)
+def _baseline_level(folder: str | None, stamp: tuple[int, ...]) -> float:
+    return float(load_params(BASELINE, folder=folder).value(LEVEL_KEY))
 
 
 def central_path(process: Mixture, start: str, months: int) -> np.ndarray:
@@ -93,5 +124,5 @@ def describe(params: ParameterSet) -> str:
     runs = ("each run its own path, drawn at its index in the batch's path stream" if params.stream is not None
             else f"the median path of {CENTRAL_PATHS} paths drawn with seed 0")
     return (f"fitted: the record, then the casualty process ({parts}) fitted to {record.name} through "
-            f"{record.end} (params/observed/casualty_process.yaml); {runs}; scaled by casualties.monthly over its "
-            "registry value, with casualties.growth_rate added")
+            f"{record.end} (params/observed/casualty_process.yaml); {runs}; scaled by casualties.monthly over the "
+            f"baseline's {reference_level(params):,.0f}, with casualties.growth_rate added")

@@ -103,8 +103,8 @@ SYMBOLS: tuple[Symbol, ...] = (
            "dprk.tranches", ("dprk",)),
     Symbol("roundups", "migrants caught in roundups (`migrant.roundups`), spread over their months", "schedule",
            "migrant.roundups", ("migrant",)),
-    Symbol("recorded", "recorded casualties (`casualties.recorded`) in the months the record covers", "schedule",
-           "casualties.recorded"),
+    Symbol("recorded", "recorded casualties (`casualties.recorded`; under the fitted casualty process also the "
+                       "observed record's months) in the months the record covers", "schedule", "casualties.recorded"),
     Symbol("covered", "share of the step that the casualty record covers", "derived", "casualties.recorded",
            unit="1"),
     Symbol("casualty_shock", "the month's factor on the casualty level: 1 under `casualties.process` = trend; "

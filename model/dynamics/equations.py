@@ -26,7 +26,7 @@ from ..engine.contract import FACTORS, KERNEL, RATES, Coefficients, System
 from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
 from ..inputs.schedules import step_rates
-from .casualty_paths import casualty_shocks
+from .casualty_paths import casualty_shocks, recorded_events
 
 # Rows of Inputs.per_run: coefficients that are one number per run.
 CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, RECOVERY_RATE, RETURN, DESERTION, SIGNUPS0, \
@@ -139,11 +139,11 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     per_source[RELEASE_RATE] = by_source({s: v(f"release_rate.{s}") for s in SOURCES})
     per_source[POOL_INFLOW] = by_source({s: v(f"pool_inflow.{s}") for s in ("prisoner", "migrant", "foreign")})
     per_source[DRAW_RATE] = by_source({s: v(f"draw_rate.{s}") for s in DRAWN})
-    recorded = v("casualties.recorded")
+    months = -(-n_steps // int(round(1.0 / dt)))
+    recorded = recorded_events(params, start, months)
     schedules = np.stack([step_rates(v(key), start, n_steps, dt)
                           for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")]
                          + [step_rates(recorded, start, n_steps, dt), record_coverage(recorded, start, n_steps, dt)])
-    months = -(-n_steps // int(round(1.0 / dt)))
     series = casualty_shocks(params, start, months)[None]
     return Inputs(per_run, per_source, schedules, series,
                   ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,

@@ -15,7 +15,7 @@ from ..core.structure import FLOWS, SOURCES, STOCKS
 from ..inputs.parameters import ParameterSet
 from ..inputs.schedules import step_rates
 from .description import EQUATIONS, SYMBOLS, Symbol
-from .casualty_paths import casualty_shocks
+from .casualty_paths import casualty_shocks, recorded_events
 from .equations import initial_front, record_coverage
 
 _FLOW = {f.name: f for f in FLOWS}
@@ -53,6 +53,9 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
     n = state.shape[-1]
     v = params.value
     n_steps = step + 1
+    month = step // int(round(1.0 / dt))
+    # The casualty record the run is driven by: casualties.recorded, and under the fitted process the record itself.
+    events = {"casualties.recorded": recorded_events(params, start, month + 1)}
     values: dict[str, object] = {"t": float(t), "dt": float(dt), "endogenous": v("casualties.mode") == "endogenous"}
     for k, stock in enumerate(STOCKS):
         values[stock] = np.maximum(state[k], 0.0)
@@ -61,11 +64,10 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
             values[symbol.name] = (_by_source(symbol, lambda s, key=symbol.key: v(key.format(source=s)), n)
                                    if symbol.sources else np.broadcast_to(np.asarray(v(symbol.key), dtype=float), (n,)))
         elif symbol.kind == "schedule":
-            rate = step_rates(v(symbol.key), start, n_steps, dt)[step]
+            rate = step_rates(events.get(symbol.key, v(symbol.key)), start, n_steps, dt)[step]
             values[symbol.name] = _by_source(symbol, lambda s, rate=rate: rate, 1) if symbol.sources else rate
     values["front_initial"] = initial_front(params, n)
-    values["covered"] = record_coverage(v("casualties.recorded"), start, n_steps, dt)[step]
-    month = step // int(round(1.0 / dt))
+    values["covered"] = record_coverage(events["casualties.recorded"], start, n_steps, dt)[step]
     values["casualty_shock"] = casualty_shocks(params, start, month + 1)[month]
     return values
 

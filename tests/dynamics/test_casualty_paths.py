@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import model
-from model.dynamics.casualty_paths import LEVEL_KEY, casualty_shocks, central_path
+from model.dynamics.casualty_paths import LEVEL_KEY, casualty_shocks, central_path, reference_level
 from model.inputs.streams import RunStream, path_stream
 from model.series import draw_paths
 from model.series.stored import load_process
@@ -41,19 +41,24 @@ def test_under_the_trend_process_every_shock_is_one(baseline, toy):
 def test_a_deterministic_run_follows_the_record_then_the_median_path(fitted, process):
     record, mixture = process
     start = _start_before_the_end(record)
-    reference = fitted[LEVEL_KEY].entry.value
-    shocks = casualty_shocks(fitted, start, 8)[:, 0] * reference
-    np.testing.assert_allclose(shocks[:3], record.to_series().iloc[-3:].to_numpy(), rtol=1e-12)
+    shocks = casualty_shocks(fitted, start, 8)[:, 0] * reference_level(fitted)
     np.testing.assert_allclose(shocks[3:], central_path(mixture, str(record.end + 1), 5), rtol=1e-12)
-    ds = model.simulate(fitted, months=8, start=start)
-    casualties = ds.casualties.sum("source").values[:-1]
-    np.testing.assert_allclose(casualties[:3], shocks[:3], rtol=1e-9)  # the month's level, at month starts
+    casualties = model.simulate(fitted, months=8, start=start).casualties.sum("source").values[:-1]
+    np.testing.assert_allclose(casualties[:3], record.to_series().iloc[-3:].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(casualties[3], shocks[3], rtol=1e-9)  # the month's level, at its start
 
 
-def test_a_scenario_level_is_a_factor_on_every_path(fitted):
+def test_a_scenario_level_is_a_factor_on_every_path_and_leaves_the_record_alone(fitted, process):
+    """From a start two months before the record ends: the recorded months stay, every later month is x1.2,
+    also in a scenario overlay whose own casualties.monthly is the base (the baseline's value is the reference)."""
+    record, _ = process
+    start = _start_before_the_end(record)
     higher = fitted.with_values({LEVEL_KEY: 1.2 * fitted.value(LEVEL_KEY)}, kind="search")
-    base, shifted = (model.simulate(p, months=12).casualties.sum("source").values[:-1] for p in (fitted, higher))
-    np.testing.assert_allclose(shifted, 1.2 * base, rtol=1e-9)
+    base, shifted = (model.simulate(p, months=12, start=start).casualties.sum("source").values[:-1]
+                     for p in (fitted, higher))
+    np.testing.assert_allclose(shifted[:3], base[:3], rtol=1e-12)
+    np.testing.assert_allclose(shifted[3:], 1.2 * base[3:], rtol=1e-9)
+    assert reference_level(higher) == reference_level(fitted) == fitted.value(LEVEL_KEY)
 
 
 def test_each_run_of_a_sample_draws_its_own_path_at_its_index(fitted, process):
@@ -62,7 +67,7 @@ def test_each_run_of_a_sample_draws_its_own_path_at_its_index(fitted, process):
     start = str(record.end + 1)
     shocks = casualty_shocks(batch, start, 6)
     assert shocks.shape == (6, 50) and np.unique(shocks[0]).size == 50
-    expected = draw_paths(mixture, start, 6, 50, path_stream(4)).T / fitted[LEVEL_KEY].entry.value
+    expected = draw_paths(mixture, start, 6, 50, path_stream(4)).T / reference_level(fitted)
     np.testing.assert_allclose(shocks, expected, rtol=1e-12)
     # Runs 20..29 on their own (a chunk of a sweep) get the same paths.
     varied = {k: p.value[20:30] for k, p in batch.items() if isinstance(p.value, np.ndarray)}
@@ -80,9 +85,9 @@ def test_the_monte_carlo_leaves_the_level_to_the_process(fitted):
 def test_a_run_that_starts_before_the_record_holds_the_registry_level_there(fitted, process):
     record, _ = process
     start = str(record.months[0] - 2)
-    shocks = casualty_shocks(fitted, start, 4)[:, 0]
-    np.testing.assert_array_equal(shocks[:2], 1.0)
-    assert shocks[2] == pytest.approx(record.values[0] / fitted[LEVEL_KEY].entry.value)
+    casualties = model.simulate(fitted, months=4, start=start).casualties.sum("source").values[:-1]
+    np.testing.assert_allclose(casualties[:2], fitted.value(LEVEL_KEY), rtol=1e-9)
+    np.testing.assert_allclose(casualties[2:], record.values[:2], rtol=1e-9)
 
 
 def test_a_resized_batch_is_refused(fitted):
