@@ -28,6 +28,7 @@ from ..errors import InputError
 from ..inputs.parameters import ParameterSet, load_params, scenario_names
 from ..results.simulate import simulate
 from .arguments import as_params
+from ..dynamics.casualty_paths import process_fitted
 from ..results.summary import first_deficit_month, month_of, pool_exhaustion
 
 #: Levers of the break-even columns: extra volunteers a month to hold the front; casualties at balance.
@@ -99,7 +100,9 @@ def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFram
     With ``with_breakeven``, two root-finding columns: the extra initial
     volunteer sign-ups per month that hold the front at its starting strength,
     and the monthly casualty level at which recruitment equals permanent losses,
-    solved with the parameter sets the dataset carries (:func:`scenario_params`).
+    solved with the parameter sets the dataset carries (:func:`scenario_params`). Under the fitted casualty
+    process the solver scales the process's path, so the column gives the balancing run's mean monthly
+    casualties over the horizon instead of a starting level.
     """
     horizon = ds.sizes["time"] - 1
     sets = scenario_params(ds) if with_breakeven else {}
@@ -131,6 +134,13 @@ def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFram
             recruits = breakeven.solve(params, RECRUITMENT_LEVER, "front", **settings)
             casualties = breakeven.solve(params, CASUALTY_LEVER, "net", **settings)
             row["extra volunteers/month to hold front"] = recruits.gap
-            row["casualties/month at balance"] = casualties.value
+            row["casualties/month at balance"] = (_mean_casualties(params, casualties.value, settings)
+                                                  if process_fitted(params) else casualties.value)
         rows.append(row)
     return pd.DataFrame(rows).set_index("scenario")
+
+
+def _mean_casualties(params: ParameterSet, level: float, settings: dict) -> float:
+    """Mean monthly casualties (persons/month) over the horizon of ``params`` run at the casualty ``level``."""
+    run = simulate(params.with_values({CASUALTY_LEVER: level}, kind="search"), **settings)
+    return float(run.casualties.sum("source").isel(time=slice(0, -1)).mean())

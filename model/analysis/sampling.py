@@ -107,6 +107,11 @@ def checked_keys(params: ParameterSet, keys: Sequence[str] | None, where: str) -
     fixed = [k for k in keys if not (params[k].spec.numeric and params[k].high > params[k].low)]
     if fixed:
         raise InputError(where, "keys", f"expected numeric parameters with a range of some width, got {fixed[0]!r}")
+    twice = [k for k in keys if k in REPLACED_BY_PROCESS] if process_fitted(params) else []
+    if twice:
+        raise InputError(where, "keys", f"expected no {twice[0]!r} under casualties.process = fitted: each run's "
+                                        "casualty path already carries its uncertainty (set it as a grid value or "
+                                        "an override to shift the process)")
     return keys
 
 

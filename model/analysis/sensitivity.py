@@ -44,6 +44,7 @@ from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 
+from ..dynamics.casualty_paths import describe as describe_casualties
 from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, SENSITIVITY_METHODS
 from ..inputs import limits
 from ..errors import InputError
@@ -186,7 +187,10 @@ def sensitivity(params: ParameterSet | str = BASELINE, method: str = "sobol", n:
 
     result = indices(names, evaluate, method, n, seed, sampler)
     result["parameter_unit"] = ("parameter", [params[k].unit for k in names])
-    result.attrs.update({"scenario": params.scenario, "months": months})
+    # Indices over parameters only: under the fitted casualty process every run follows the process's median
+    # path, so the casualty path's own spread (a Monte Carlo's) is not among the factors; the attribute says so.
+    result.attrs.update({"scenario": params.scenario, "months": months,
+                         "casualty_process": describe_casualties(params)})
     return result
 
 

@@ -11,7 +11,8 @@ from ..errors import InputError
 
 
 def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
-    """``["KEY=VALUE", ...]`` from ``--set`` into ``{key: value}`` (VALUE as YAML: number, list, or text with a unit)."""
+    """``["KEY=VALUE", ...]`` from ``--set`` into ``{key: value}`` (VALUE as YAML: a number, a list, or text with a
+    unit)."""
     import yaml
 
     from ..inputs import spec as specs

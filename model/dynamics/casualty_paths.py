@@ -30,6 +30,7 @@ from ..core.defaults import BASELINE
 from ..inputs.parameters import ParameterSet, load_params
 from ..inputs.paths import REGISTRY_FILE, SCENARIO_FOLDER, locate
 from ..inputs.registry import Event
+from ..inputs.streams import RunStream
 from ..series.base import Mixture
 from ..series.paths import draw_paths
 from ..series.stored import load_process
@@ -59,18 +60,30 @@ def casualty_shocks(params: ParameterSet, start: str, months: int) -> np.ndarray
     if count == 0:
         return shared[:, None]
     opening = str(calendar[after][0])
+    # The kernel grows the level by exp(g t) from the run's start; the added trend counts from the record's end.
+    growth = np.asarray(params.value("casualties.growth_rate"), dtype=float)
+    realign = np.exp(growth * (pd.Period(start, freq="M") - process.end).n)
     stream = params.stream
     if stream is None:
         shared[after] = central_path(process, opening, count) / reference
-        return shared[:, None]
+        out = shared[:, None] * np.ones((1, realign.size))  # one column, or one per run when g varies by run
+        out[after] *= realign
+        return out
     if len(stream.index) != (params.batch_size or 1):
         raise InputError("simulate", "params", f"expected one stream index per run ({params.batch_size or 1}), got "
                                                f"{len(stream.index)}: a drawn batch was resized")
-    first, last = int(stream.index.min()), int(stream.index.max())
-    paths = draw_paths(process, opening, count, last - first + 1, stream.sequence, first=first)[stream.index - first]
     out = np.repeat(shared[:, None], len(stream.index), axis=1)
-    out[after] = paths.T / reference
+    out[after] = _paths_at(process, opening, count, stream).T / reference * realign
     return out
+
+
+def _paths_at(process: Mixture, opening: str, months: int, stream: RunStream) -> np.ndarray:
+    """The paths at the stream's indices, shape ``(n, months)``: each stretch of consecutive indices drawn once."""
+    unique = np.unique(stream.index)
+    stretches = np.split(unique, np.flatnonzero(np.diff(unique) != 1) + 1)
+    drawn = np.concatenate([draw_paths(process, opening, months, len(s), stream.sequence, first=int(s[0]))
+                            for s in stretches])
+    return drawn[np.searchsorted(unique, stream.index)]
 
 
 def recorded_events(params: ParameterSet, start: str, months: int) -> list[Event]:

@@ -145,6 +145,8 @@ EQUATIONS: tuple[Equation, ...] = (
     _aux("casualties", "where(endogenous, level * weight / total(exposure * front_initial), level * share(weight))",
          "casualties of each source: exogenous, the level shared by weight; endogenous, the level scaled by the "
          "exposed force relative to the start"),
+    _aux("unallocated", "where(endogenous, 0 * level, where(total(weight) > 0, 0 * level, level))",
+         "casualty demand that finds nobody exposed (every source's front empty, nobody arriving): the shortfall"),
     Equation("killed", "killed_fraction * casualties", "casualties killed"),
     Equation("captured", "captured_fraction * casualties", "casualties captured or missing"),
     Equation("wounded_in_action", "casualties - killed - captured", "casualties wounded and evacuated"),

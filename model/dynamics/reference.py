@@ -74,9 +74,10 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
 
 def rates(params: ParameterSet, state: np.ndarray, t: float = 0.0, step: int = 0, start: str = "2024-12",
           dt: float = 0.25) -> dict[str, np.ndarray]:
-    """Every flow's rate (persons/month), shape ``(6, n)``: zero outside the flow's own sources."""
+    """Every flow's rate (persons/month), shape ``(6, n)``: zero outside the flow's own sources; and, under
+    ``"unallocated"``, the casualty demand that found nobody (persons/month, shape ``(n,)``)."""
     env = evaluate(numpy_values(params, state, t, step, start, dt), NUMPY)
-    out = {}
+    out = {"unallocated": np.broadcast_to(np.asarray(env["unallocated"], dtype=float), state.shape[-1:])}
     for name, flow in _FLOW.items():
         value = np.broadcast_to(np.asarray(env[name], dtype=float), state.shape[1:])
         kept = np.zeros(state.shape[1:])

@@ -98,8 +98,8 @@ _TABLE = numba.types.int64[:, ::1]
 
 
 @njit(numba.types.void(RATES_FUNCTION, FACTORS_FUNCTION, METHOD_FUNCTION, ARRAY3, _ARRAY2, ARRAY3, _ARRAY2, ARRAY3,
-                       _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX, _TABLE, _TABLE, _WEIGHTS, _OUT,
-                       _I),
+                       _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX, _TABLE, _TABLE, _WEIGHTS,
+                       _OUT, _I),
       parallel=True, **KERNEL)
 def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscript, schedules, series, mode, n_factors,
                months,
@@ -208,8 +208,9 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
 
     state0, per_run, per_subscript = pad(state0), pad(coefficients.per_run), pad(coefficients.per_subscript)
     series = np.asarray(coefficients.series, dtype=float)
-    if series.ndim != 3 or series.shape[1] < months:
-        raise ValueError(f"expected series of shape (k, at least {months} months, runs or 1), got {series.shape}")
+    if series.ndim != 3 or series.shape[1] < months or series.shape[2] not in (1, coefficients.n):
+        raise ValueError(f"expected series of shape (k, at least {months} months, {coefficients.n} runs or 1), "
+                         f"got {series.shape}")
     series = np.ascontiguousarray(series if series.shape[2] == 1 else pad(series))
     n, n_subscript = padded, state0.shape[1]
     # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.

@@ -372,4 +372,4 @@ def load_overlay(path: str | Path, folder: str | Path | None = None) -> Paramete
     root = Path(folder) if folder is not None else None
     params = _apply_overlay(root, Path(path), seen=())
     check_consistency(params, params.files[-1])
-    return params
+    return replace(params, folder=None if root is None else str(root))

@@ -106,7 +106,8 @@ def text_summary(ds: xr.Dataset) -> str:
     ]
     for source, months in pool_exhaustion(ds).to_series().items():
         start, end = float(ds.pool.sel(source=source).isel(time=0)), float(ds.pool.sel(source=source).isel(time=-1))
-        status = "not exhausted within the horizon" if np.isnan(months) else f"exhausted in {_month_label(ds, int(months))}"
+        status = ("not exhausted within the horizon" if np.isnan(months)
+                  else f"exhausted in {_month_label(ds, int(months))}")
         lines.append(f"  {source:<10} {start:>12,.0f} -> {end:>12,.0f} persons; {status}")
     shortfall = float(numbers["shortfall"])
     if shortfall > 0:

@@ -85,11 +85,13 @@ def load_process(folder: str | Path | None = None) -> tuple[Record, Mixture]:
 
     Cached while the stored file is unchanged (the record's digest is checked when it is read)."""
     path = locate(PROCESS_FILE, folder)
-    return _load(str(path), path.stat().st_mtime_ns if path.exists() else 0, None if folder is None else str(folder))
+    observed = sorted(p for p in path.parent.glob("*") if p.is_file())  # the record's files: a change refits
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in observed)
+    return _load(str(path), stamp, None if folder is None else str(folder))
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, modified: int, folder: str | None) -> tuple[Record, Mixture]:
+def _load(path: str, stamp: tuple, folder: str | None) -> tuple[Record, Mixture]:
     where = display(Path(path))
     stored = parse_file(Path(path), StoredProcess)
     unknown = sorted(set(stored.weights) - set(SPECS))

@@ -63,6 +63,7 @@ from ..inputs.provenance import SAMPLE, SEARCH, OutOfRangeWarning
 from ..inputs.schema import parse_file
 from ..inputs.spec import unknown_parameter
 from ..inputs.streams import RunStream, path_stream
+from ..dynamics.casualty_paths import REPLACED_BY_PROCESS, process_fitted
 from ..results.outputs import OUTPUTS
 from ..analysis import sampler
 from ..analysis.sampling import ppf_columns, uncertain_keys
@@ -124,6 +125,9 @@ def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray
     for key in spec.samples.vary or ():
         if key not in params:
             raise unknown_parameter(where, key, f"samples.vary.{key}")
+        if key in REPLACED_BY_PROCESS and process_fitted(params) and key not in axes:
+            raise InputError(where, f"samples.vary.{key}", f"expected no {key} under casualties.process = fitted "
+                             f"(scenario {params.scenario}): each run's casualty path already carries its uncertainty")
         if key not in varied and key not in axes:
             raise InputError(where, f"samples.vary.{key}", f"expected a parameter with a plausible range to "
                              f"sample (scenario {params.scenario}); see `manpower params --key {key}`")
@@ -295,6 +299,6 @@ class SweepSpec:
             method = self.spec.samples.method
             batch = batch.with_values({key: table[key] for key in keys}, kind=SAMPLE,
                                       where=f"sweep sample (method={method}, seed={self.spec.seed}) in {self.where}")
-        # A run's own draws (its casualty path) sit at its sample's index: every grid point sees the same paths.
-        batch = replace(batch, stream=RunStream(path_stream(self.spec.seed, chunk.scenario), sample))
+        if n > 1:  # a run's own draws (its casualty path) sit at its sample's index: every grid point sees the same
+            batch = replace(batch, stream=RunStream(path_stream(self.spec.seed, chunk.scenario), sample))
         return batch, table

@@ -11,6 +11,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import model
 from model.dynamics.casualty_paths import LEVEL_KEY, casualty_shocks, central_path, reference_level
@@ -95,3 +96,63 @@ def test_a_resized_batch_is_refused(fitted):
     wrong = replace(batch, stream=RunStream(batch.stream.sequence, np.arange(3)))
     with pytest.raises(model.InputError, match="stream index"):
         casualty_shocks(wrong, str(pd.Period("2025-01", freq="M")), 3)
+
+
+def test_a_scenario_file_shifts_the_process_against_the_baseline(fitted, process, tmp_path):
+    """An overlay replaces the key's registry entry: the shift is still measured against the baseline's value."""
+    record, _ = process
+    overlay = tmp_path / "fitted_higher.yaml"
+    overlay.write_text(yaml.safe_dump({"name": "fitted_higher", "description": "test", "based_on": "fitted_casualties",
+                                       "set": {LEVEL_KEY: {"value": 1.2 * fitted.value(LEVEL_KEY), "reason": "test",
+                                                           "low": fitted[LEVEL_KEY].low,
+                                                           "high": 1.5 * fitted.value(LEVEL_KEY)}}}))
+    start = str(record.end + 1)
+    base = model.simulate(model.load_params("fitted_casualties"), months=4, start=start)
+    higher = model.simulate(model.load_params(str(overlay)), months=4, start=start)
+    np.testing.assert_allclose(higher.casualties.sum("source").values[:-1],
+                               1.2 * base.casualties.sum("source").values[:-1], rtol=1e-9)
+
+
+def test_an_added_trend_counts_from_the_records_end_whatever_the_start(fitted, process):
+    record, _ = process
+    grown = fitted.with_values({"casualties.growth_rate": 0.02}, kind="search")
+    month = str(record.end + 3)
+    levels = [model.simulate(grown, months=12, start=str(record.end - k)).casualties.sum("source").to_series()
+              for k in (0, 6)]
+    assert levels[0].loc[month].item() == pytest.approx(levels[1].loc[month].item(), rel=1e-9)
+
+
+def test_indices_far_apart_draw_only_their_own_paths(fitted, process):
+    """A sweep chunk crossing a grid boundary holds indices like [n - 1, 0]: the same paths as drawn one by one."""
+    record, mixture = process
+    start = str(record.end + 1)
+    batch = replace(fitted.with_values({"desertion.rate": np.full(2, fitted.value("desertion.rate"))}, kind="sample"),
+                    stream=RunStream(path_stream(9), np.array([999_999, 0])))
+    shocks = casualty_shocks(batch, start, 3)
+    alone = [draw_paths(mixture, start, 3, 1, path_stream(9), first=i)[0] for i in (999_999, 0)]
+    np.testing.assert_allclose(shocks.T * reference_level(fitted), alone, rtol=1e-12)
+
+
+def test_sampling_the_process_keys_under_the_fitted_process_is_refused(fitted):
+    with pytest.raises(model.InputError, match="already carries"):
+        model.sample(fitted, 4, keys=[LEVEL_KEY])
+
+
+def test_a_changed_record_is_refused_even_after_a_load(params_copy, monkeypatch):
+    params = model.load_params("fitted_casualties", folder=params_copy)
+    assert params.folder == str(params_copy)
+    model.simulate(params, months=2)  # loads and caches the process
+    csv = params_copy / "observed" / "uk_mod_monthly_casualties.csv"
+    text = csv.read_text(encoding="utf-8")
+    last = text.strip().splitlines()[-1].split(",")[0]
+    csv.write_text(text + f"{np.datetime64(last, 'M') + 1},1000,31,31000,synthetic row,none\n", encoding="utf-8")
+    with pytest.raises(model.InputError, match="refit"):
+        model.simulate(params, months=2)
+
+
+def test_an_overlay_file_keeps_its_folder(params_copy, tmp_path):
+    overlay = tmp_path / "x.yaml"
+    overlay.write_text(yaml.safe_dump({"name": "x", "description": "test", "set": {}}))
+    assert model.load_params(str(overlay), folder=params_copy).folder == str(params_copy)
+    from model.inputs.parameters import load_overlay
+    assert load_overlay(overlay, folder=params_copy).folder == str(params_copy)

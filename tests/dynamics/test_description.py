@@ -59,20 +59,28 @@ def test_the_compiled_rates_are_the_described_rates(baseline, toy, scenario, mod
     rng = np.random.default_rng(7)
     base = (toy if scenario == "synthetic" else baseline).with_values(
         {"casualties.mode": mode, "casualties.process": "fitted" if scenario == "fitted" else "trend"}, kind="override")
+    if scenario == "fitted":  # a level shift and an added trend, which the fitted process scales and realigns
+        base = base.with_values({"casualties.monthly": 1.1 * base.value("casualties.monthly"),
+                                 "casualties.growth_rate": 0.01}, kind="search")
     # Keys tied by constraints (killed + captured <= 1, the deployed total over its parts) keep their value.
     keys = [k for k in uncertain_keys(base)
             if k != "casualties.captured_fraction" and not k.startswith(("front_initial.", "force."))]
     batch = model.sample(base, 64, seed=3, keys=keys)
     dt, n_steps = 0.25, 60
     inputs = prepare(batch, "2024-06", n_steps, dt)
-    for step in rng.integers(0, n_steps, size=4):
+    # Steps on purpose: a month's first and last sub-steps, months the record covers (2024-06 to 2024-12 under the
+    # fitted process), the first month after it (2025-01: step 28), the horizon's last step.
+    for step in (0, 3, 26, 27, 28, 31, 45, n_steps - 1):
         state = _random_state(rng, 64, empty_share=1 / 3)
+        state[2, :, :4] = 0.0  # four runs with every front empty: their demand finds nobody (unallocated)
+        state[1, :, :2] = state[3, :, :2] = 0.0  # ... two of them with nobody arriving either
         t = step * dt
-        compiled, _ = evaluate_rates(inputs, state, t, int(step))
+        compiled, unallocated = evaluate_rates(inputs, state, t, int(step))
         described = reference.rates(batch, state, t, int(step), start="2024-06", dt=dt)
         for flow in FLOW_NAMES:
             scale = max(np.abs(described[flow]).max(), 1.0)
             np.testing.assert_allclose(compiled[flow], described[flow], rtol=0, atol=1e-12 * scale, err_msg=flow)
+        np.testing.assert_allclose(unallocated, described["unallocated"], rtol=1e-12, err_msg=f"unallocated {step}")
 
 
 def test_the_description_catches_a_kernel_that_drifts(baseline):

@@ -125,3 +125,8 @@ def test_a_series_per_run_and_month_reaches_each_run_across_blocks(method):
     shared = _run(method, k, demand=10.0, months=months, b0=1e6, series=factors[:, :, :1])
     np.testing.assert_allclose(shared.flows_by_source[:months, 1],
                                np.broadcast_to(10.0 * factors[0, :, None, :1], (months, 2, n)), rtol=1e-12)
+
+
+def test_a_series_whose_run_axis_is_neither_one_nor_the_runs_is_refused():
+    with pytest.raises(ValueError, match="runs or 1"):
+        _run("euler", np.full((2, 5), 0.1), demand=1.0, months=2, series=np.ones((1, 2, 3)))

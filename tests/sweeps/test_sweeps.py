@@ -25,7 +25,7 @@ from model.cli import main
 from model.errors import InputError
 from model.inputs.parameters import ParameterSet, load_params
 from model.inputs.provenance import OutOfRangeWarning
-from model.sweeps.spec import METRICS, SweepSpec, grid_origin
+from model.sweeps.spec import METRICS, SpecFile, SweepSpec, grid_origin
 from model.sweeps.store import CHUNKS, StoreWarning, open_store
 from model.sweeps.run import sweep
 
@@ -421,3 +421,18 @@ def test_ctrl_c_anywhere_leaves_the_store_resumable(tmp_path, monkeypatch, small
     xr.testing.assert_identical(resume(spec, store).drop_attrs(), small[2].drop_attrs())
     assert sorted(p.name for p in (store / CHUNKS).iterdir()) == [f"chunk-{i:06d}.{e}" for i in range(4)
                                                                     for e in ("json", "nc")]
+
+
+def test_a_sweep_without_samples_runs_the_median_casualty_path_and_with_samples_each_sample_its_own():
+    """Under the fitted casualty process: one sample per grid point is a deterministic run (no stream, the
+    process's median path); with samples, run j of every grid point follows path j of the scenario's stream."""
+    signups = baseline_params()["volunteer.signups"]
+    grid = {"volunteer.signups": [signups.low, signups.high]}
+    alone = SweepSpec.validated(SpecFile(name="fitted", scenarios=["fitted_casualties"], months=2, grid=grid,
+                                         samples={"n": 1}))
+    batch, _ = alone.chunk_params(alone.chunks()[0])
+    assert batch.stream is None
+    drawn = SweepSpec.validated(SpecFile(name="fitted", scenarios=["fitted_casualties"], months=2, grid=grid,
+                                         samples={"n": 3, "vary": ["desertion.rate"]}))
+    batch, table = drawn.chunk_params(drawn.chunks()[0])
+    np.testing.assert_array_equal(batch.stream.index, table["sample"].astype(int))
