@@ -77,23 +77,42 @@ def dominated(scores: pd.DataFrame, specs=COMBINED) -> dict[str, str]:
     return out
 
 
-#: How :func:`score_weights` treats a spec another beats at every horizon: ``inverse``, like any other (its
-#: inverse-CRPS weight), or ``drop`` it (weight 0; so a spec that beats all others is used alone).
-WEIGHTINGS = ("inverse", "drop")
+#: How :func:`score_weights` weights the specs: ``inverse`` of each one's mean CRPS over all horizons (a spec
+#: beaten at every horizon keeping its inverse-CRPS weight), the same but ``drop`` those (weight 0; so a spec
+#: that beats all others is used alone), or ``horizon``: the inverse of each one's CRPS at the longest horizon
+#: (:func:`horizon_weights`), the weights a path of a long projection follows.
+WEIGHTINGS = ("inverse", "drop", "horizon")
+
+
+def horizon_weights(scores: pd.DataFrame, specs=COMBINED, horizons: int = HORIZONS) -> pd.DataFrame:
+    """Weights of ``specs`` at each horizon ``1..horizons`` (rows) from ``scores`` (rows: spec, horizon, crps): in
+    proportion to 1 / mean CRPS at that horizon. A horizon ``scores`` does not reach takes the weights of the
+    longest one below it that it does (so beyond the longest scored horizon the weights are held); with no
+    scores at or below a horizon, equal weights."""
+    rows = scores[scores["spec"].isin(specs)]
+    mean = rows.groupby(["horizon", "spec"])["crps"].mean().unstack("spec").reindex(columns=list(specs))
+    inverse = (1 / mean).reindex(range(1, horizons + 1)).ffill()
+    inverse = inverse.fillna(1.0) if inverse.isna().all(axis=None) else inverse.fillna(0.0)
+    inverse[inverse.sum(axis=1) == 0] = 1.0  # horizons before the first scored one
+    inverse.index.name, inverse.columns.name = "horizon", None
+    return inverse.div(inverse.sum(axis=1), axis=0)
 
 
 def score_weights(scores: pd.DataFrame, specs=COMBINED, weighting: str = "inverse") -> pd.Series:
-    """Weights of ``specs`` from ``scores`` (rows: spec, horizon, crps): in proportion to 1 / mean CRPS, each
-    horizon counting equally, with dominated specs (:func:`dominated`) treated as :data:`WEIGHTINGS` says;
-    equal weights when ``scores`` holds none of them.
+    """Weights of ``specs`` from ``scores`` (rows: spec, horizon, crps) as :data:`WEIGHTINGS` says: in proportion
+    to 1 / mean CRPS, each horizon counting equally (``inverse``; ``drop`` gives the dominated specs of
+    :func:`dominated` weight 0), or to 1 / mean CRPS at horizon :data:`HORIZONS` (``horizon``, the last row
+    of :func:`horizon_weights`); equal weights when ``scores`` holds none of them.
 
     ``inverse`` is the default because a spec beaten at every horizon can still improve a mixture, its errors
-    offsetting the others' (docs/CASUALTIES.md compares the two out of sample on the record)."""
+    offsetting the others' (docs/CASUALTIES.md compares the weightings out of sample on the record)."""
     if weighting not in WEIGHTINGS:
         raise InputError(_WHERE, "weighting", f"expected one of {', '.join(WEIGHTINGS)}, got {weighting!r}")
     rows = scores[scores["spec"].isin(specs)]
     if rows.empty:
         return pd.Series(1 / len(specs), index=list(specs))
+    if weighting == "horizon":
+        return horizon_weights(rows, specs).iloc[-1].rename(None)
     mean = rows.groupby(["spec", "horizon"])["crps"].mean().groupby("spec").mean().reindex(list(specs))
     if weighting == "drop":
         mean = mean.where(~mean.index.isin(list(dominated(rows, specs))), np.inf)
@@ -110,24 +129,32 @@ def _mixed(paths: dict[str, np.ndarray], weights: pd.Series) -> np.ndarray:
 
 def backtest(record: Record, specs=MODELS + NAIVE, first_origin: str = FIRST_ORIGIN, every: int = 1,
              horizons: int = HORIZONS, n_paths: int = N_PATHS, n_draws: int = N_DRAWS, seed: int = 0,
-             combine: bool = True, window: int | None = None, weighting: str = "inverse") -> pd.DataFrame:
+             combine: bool = True, window: int | None = None, weighting: str = "inverse",
+             mixtures: dict[str, tuple[tuple[str, ...], str]] | None = None) -> pd.DataFrame:
     """Every (spec, origin, horizon) forecast scored where the record reaches: one row each (see :func:`score`),
     with columns ``spec``, ``origin``, ``month`` too; and the ``combined`` forecaster's rows if ``combine``.
     ``window``: fit each spec on the last ``window`` months up to each origin (default: all of them);
-    ``weighting``: how the ``combined`` forecaster weights dominated specs (see :func:`score_weights`)."""
+    ``weighting``: how the ``combined`` forecaster weights its specs (see :func:`score_weights`);
+    ``mixtures``: more combined forecasters, ``{name: (specs, weighting)}``, each weighted at each origin by the
+    forecasts scored by then, its paths each following one component (as :func:`draw_paths` draws them)."""
     horizons = limits.whole(horizons, _WHERE, "horizons", 1, 120)
     if window is not None:
         window = limits.whole(window, _WHERE, "window", MIN_MONTHS)
-    specs = tuple(specs) + tuple(s for s in COMBINED if combine and s not in specs)
+    mixed = ({"combined": (COMBINED, weighting)} if combine else {}) | dict(mixtures or {})
+    for own_specs, own_weighting in mixed.values():
+        if own_weighting not in WEIGHTINGS:
+            raise InputError(_WHERE, "weighting", f"expected one of {', '.join(WEIGHTINGS)}, got {own_weighting!r}")
+    needed = [s for own_specs, _ in mixed.values() for s in own_specs]
+    specs = tuple(specs) + tuple(dict.fromkeys(s for s in needed if s not in specs))
     rows = []
     for origin in origins(record, first_origin, every):
         observed = record.values[(record.months > origin) & (record.months <= origin + horizons)]
         paths = {spec: forecast(record, spec, origin, horizons, n_paths, n_draws, seed, window)[:, :len(observed)]
                  for spec in specs}
-        if combine:
-            scored = pd.concat(rows) if rows else pd.DataFrame(columns=["spec", "horizon", "crps", "month"])
-            known = scored[scored["month"] <= origin]
-            paths["combined"] = _mixed(paths, score_weights(known, weighting=weighting))
+        scored = pd.concat(rows) if rows else pd.DataFrame(columns=["spec", "horizon", "crps", "month"])
+        known = scored[scored["month"] <= origin]
+        for name, (own_specs, own_weighting) in mixed.items():
+            paths[name] = _mixed(paths, score_weights(known, own_specs, own_weighting))
         for spec, drawn in paths.items():
             table = score(drawn, observed)
             table.insert(0, "origin", origin)

@@ -34,8 +34,9 @@ from ..inputs.limits import MAX_MAGNITUDE
 LOG_FLOOR, LOG_CEILING = 0.0, float(np.log(MAX_MAGNITUDE))
 
 #: Standard normal shocks each path draws per month, for every process (the most any process needs:
-#: the local level uses one for its level and one for the measurement noise).
-SHOCKS = 2
+#: the damped trend uses one for its level, one for the measurement noise and one for its slope; the
+#: local level the first two). Shock ``k`` of a path and month is the same number whatever ``SHOCKS`` is.
+SHOCKS = 3
 
 
 def counts(logs: np.ndarray) -> np.ndarray:

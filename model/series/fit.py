@@ -5,7 +5,8 @@
 >>> fitted.draws["drift"].mean()  # log per month
 
 Specifications (:data:`SPECS`): ``ar1_trend`` and ``ar1_seasonal`` (:mod:`model.series.ar1`),
-``local_level`` and ``local_level_drift`` (:mod:`model.series.local_level`), and the naive forecasters
+``local_level`` and ``local_level_drift`` (:mod:`model.series.local_level`), ``damped_trend``
+(:mod:`model.series.damped`), and the naive forecasters
 ``persistence`` and ``trailing_mean`` (:mod:`model.series.naive`).
 """
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..inputs import limits
-from . import ar1, local_level, naive
+from . import ar1, damped, local_level, naive
 from .base import Fit
 from .record import Record, as_record
 
@@ -28,11 +29,12 @@ SPECS: dict[str, Callable[[Record, int, np.random.Generator], Fit]] = {
     "ar1_seasonal": lambda record, n, rng: ar1.fit(record, True, n, rng),
     "local_level": lambda record, n, rng: local_level.fit(record, False, n, rng),
     "local_level_drift": lambda record, n, rng: local_level.fit(record, True, n, rng),
+    "damped_trend": lambda record, n, rng: damped.fit(record, n, rng),
     "persistence": lambda record, n, rng: naive.persistence(record),
     "trailing_mean": lambda record, n, rng: naive.trailing_mean(record),
 }
 #: The statistical specifications (with estimation uncertainty), and the naive forecasters they must beat.
-MODELS = ("ar1_trend", "ar1_seasonal", "local_level", "local_level_drift")
+MODELS = ("ar1_trend", "ar1_seasonal", "local_level", "local_level_drift", "damped_trend")
 NAIVE = ("persistence", "trailing_mean")
 #: Posterior draws kept by default: enough that each path of a large Monte Carlo batch picks among many.
 N_DRAWS = 4000

@@ -16,12 +16,12 @@ from scipy.special import ndtri
 
 from ..errors import InputError
 from ..inputs import limits
-from . import ar1, local_level
+from . import ar1, damped, local_level
 from .base import SHOCKS, Fit, Mixture, counts
 
 #: Each process's module: ``log_paths`` (fit, draws (n,), steps, normals (n, steps, SHOCKS) -> log counts
 #: (n, steps)) and ``describe`` (fit -> the parameters an analyst reads); see :mod:`model.series.base`.
-PROCESSES = {"ar1": ar1, "local_level": local_level}
+PROCESSES = {"ar1": ar1, "damped": damped, "local_level": local_level}
 _WHERE = "model.series.draw_paths"
 
 

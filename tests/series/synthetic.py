@@ -35,3 +35,19 @@ def local_level_series(rng: np.random.Generator, n: int, level: float = 9.0, dri
     truth = {"level": float(np.exp(mu[-1])), "trend": drift, "level_shock_sd": sigma_level,
              "noise_sd": sigma_noise}
     return _series(mu + rng.normal(0, sigma_noise, n)), truth
+
+
+def damped_series(rng: np.random.Generator, n: int, level: float = 9.0, slope: float = 0.05, phi: float = 0.8,
+                  sigma_level: float = 0.05, sigma_slope: float = 0.02,
+                  sigma_noise: float = 0.1) -> tuple[pd.Series, dict[str, float]]:
+    """``log y_t = mu_t + eps_t``, ``mu_{t+1} = mu_t + b_t + eta_t``, ``b_{t+1} = phi b_t + zeta_t``,
+    ``mu_0 = level``, ``b_0 = slope``."""
+    mu, b = np.empty(n), np.empty(n)
+    mu[0], b[0] = level, slope
+    for t in range(1, n):
+        mu[t] = mu[t - 1] + b[t - 1] + rng.normal(0, sigma_level)
+        b[t] = phi * b[t - 1] + rng.normal(0, sigma_slope)
+    truth = {"level": float(np.exp(mu[-1])), "trend": float(b[-1]), "damping": phi,
+             "remaining_growth": float(b[-1] / (1 - phi)), "level_shock_sd": sigma_level,
+             "slope_shock_sd": sigma_slope, "noise_sd": sigma_noise}
+    return _series(mu + rng.normal(0, sigma_noise, n)), truth

@@ -11,7 +11,7 @@ from model.errors import InputError
 from model.series import as_record, combination
 from model.series.backtest import backtest, dominated, forecast, origins, score, score_weights, summary
 
-from .synthetic import ar1_series, local_level_series
+from .synthetic import ar1_series, damped_series, local_level_series
 
 FAST = {"n_paths": 400, "n_draws": 400}
 
@@ -29,8 +29,8 @@ def perturbed_after(record, origin):
     return as_record(pd.Series(values, index=record.months), record.name)
 
 
-@pytest.mark.parametrize("spec", ["ar1_trend", "ar1_seasonal", "local_level", "local_level_drift", "persistence",
-                                  "trailing_mean"])
+@pytest.mark.parametrize("spec", ["ar1_trend", "ar1_seasonal", "local_level", "local_level_drift", "damped_trend",
+                                  "persistence", "trailing_mean"])
 def test_a_forecast_at_an_origin_does_not_see_the_months_after_it(record, spec):
     origin = pd.Period("2002-06", "M")
     before = forecast(record, spec, origin, 12, **FAST)
@@ -58,20 +58,22 @@ def test_the_backtest_at_an_origin_does_not_see_the_months_after_it(record):
     assert not np.array_equal(one["observed"].to_numpy(), other["observed"].to_numpy())
 
 
-@pytest.mark.parametrize(("spec", "make"), [("local_level_drift", local_level_series), ("ar1_trend", ar1_series)])
-def test_predictive_bands_cover_data_from_the_process_at_their_nominal_rate(spec, make):
-    """150 synthetic series of 72 months: fitted on 60, forecast 12; the 50% and 90% bands cover the 1,800
+@pytest.mark.parametrize(("spec", "make", "months"), [("local_level_drift", local_level_series, 60),
+                                                     ("ar1_trend", ar1_series, 60), ("damped_trend", damped_series, 120)])
+def test_predictive_bands_cover_data_from_the_process_at_their_nominal_rate(spec, make, months):
+    """150 synthetic series: fitted on ``months`` months, forecast 12; the 50% and 90% bands cover the 1,800
     held-out months at close to 50% and 90% (they carry the parameters' estimation uncertainty). The twelve
     months of one series miss or hit together, so the tolerance is that of about 150 independent points,
     not 1,800. (Measured over 200 series of 48 and 132 months: 0.86-0.91 for the 90% band, the trend
-    model's shortest fits lowest.)"""
+    model's shortest fits lowest. The damped trend, with four variance and damping parameters, needs longer
+    fits: on 60 months its 90% bands covered 0.81-0.89 over three sets of 150 series, on 120 months 0.88.)"""
     rng = np.random.default_rng(21)
     tables = []
     for i in range(150):
-        record = as_record(make(rng, 72)[0])
-        origin = record.months[59]
+        record = as_record(make(rng, months + 12)[0])
+        origin = record.months[months - 1]
         tables.append(score(forecast(record, spec, origin, 12, n_paths=500, n_draws=500, seed=i),
-                            record.values[60:]))
+                            record.values[months:]))
     scores = pd.concat(tables)
     assert scores["cover90"].mean() == pytest.approx(0.9, abs=0.045)
     assert scores["cover50"].mean() == pytest.approx(0.5, abs=0.08)

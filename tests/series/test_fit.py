@@ -11,7 +11,7 @@ from scipy import stats
 from model.series import fit
 from model.series.paths import PROCESSES
 
-from .synthetic import ar1_series, local_level_series
+from .synthetic import ar1_series, damped_series, local_level_series
 
 DATASETS, MONTHS = 50, 240
 #: Fewest of DATASETS 90% intervals that may cover the truth: below it, a chance of 1 in 1,000 if the
@@ -23,6 +23,8 @@ CASES = {
     "local_level_drift": (local_level_series, {"level": 9.0, "drift": 0.01, "sigma_level": 0.08,
                                                "sigma_noise": 0.12}),
     "local_level": (local_level_series, {"level": 9.0, "drift": 0.0, "sigma_level": 0.1, "sigma_noise": 0.05}),
+    "damped_trend": (damped_series, {"level": 9.0, "slope": 0.05, "phi": 0.8, "sigma_level": 0.02,
+                                     "sigma_slope": 0.03, "sigma_noise": 0.05}),
 }
 
 
@@ -45,6 +47,8 @@ def test_90_percent_intervals_cover_the_truth_at_their_rate(spec):
     found = intervals(spec)
     assert set(found) >= ({"level", "trend", "ar_coefficient", "shock_sd"} if spec == "ar1_trend"
                           else {"level", "level_shock_sd", "noise_sd"})
+    if spec == "damped_trend":
+        assert set(found) >= {"trend", "damping", "slope_shock_sd", "remaining_growth"}
     for name, rows in found.items():
         truth, low, median, high = rows.T
         covered = int(np.sum((low <= truth) & (truth <= high)))
@@ -82,3 +86,18 @@ def test_seasonality_is_found_where_there_is_some_and_not_where_there_is_none():
     seasonal = flat * cycle
     assert fit(seasonal, "ar1_seasonal").bic < fit(seasonal, "ar1_trend").bic - 10
     assert fit(flat, "ar1_seasonal").bic > fit(flat, "ar1_trend").bic
+
+
+def test_the_damped_trend_tells_a_fading_slope_from_none_and_from_a_lasting_one():
+    """Its damping's posterior sits low on a slope without memory (phi = 0: then a slope shock is one more
+    level shock a month late, hard to tell apart, so the posterior stays wide and its median near 0.3),
+    near 0.8 on a slope that halves in about 3 months, near 0.95 on one that persists."""
+    rng = np.random.default_rng(8)
+    medians = {}
+    for phi in (0.0, 0.8, 0.95):
+        found = [np.median(fit(damped_series(rng, 240, phi=phi, sigma_level=0.02, sigma_slope=0.03,
+                                             sigma_noise=0.05)[0], "damped_trend", n_draws=1000, seed=i)
+                           .draws["phi"]) for i in range(10)]
+        medians[phi] = float(np.median(found))
+    assert medians[0.0] < 0.5 < medians[0.8] < medians[0.95]
+    assert medians[0.8] == pytest.approx(0.8, abs=0.1) and medians[0.95] == pytest.approx(0.95, abs=0.05)

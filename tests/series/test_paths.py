@@ -13,7 +13,8 @@ from model.series.base import Fit
 
 from .synthetic import ar1_series, local_level_series
 
-SPECS = ("ar1_trend", "ar1_seasonal", "local_level", "local_level_drift", "persistence", "trailing_mean")
+SPECS = ("ar1_trend", "ar1_seasonal", "local_level", "local_level_drift", "damped_trend", "persistence",
+         "trailing_mean")
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +119,16 @@ def test_a_chunk_of_paths_and_a_shorter_horizon_are_the_same_paths(fits, name):
     whole = draw_paths(fitted, "2004-01", 36, 400, seed=7)
     np.testing.assert_array_equal(draw_paths(fitted, "2004-01", 36, 60, seed=7, first=100), whole[100:160])
     np.testing.assert_array_equal(draw_paths(fitted, "2004-01", 12, 400, seed=7), whole[:, :12])
+
+
+def test_the_damped_trend_paths_add_a_slope_that_fades(fits):
+    """One draw without shocks: the log path is the level plus the slope summed with weights phi^k, so the
+    growth still to come is bounded by slope / (1 - phi), unlike a constant drift."""
+    fitted = fits["damped_trend"]
+    draws = {"level": np.array([9.0]), "slope": np.array([0.05]), "phi": np.array([0.8]),
+             "sigma_level": np.zeros(1), "sigma_slope": np.zeros(1), "sigma_noise": np.zeros(1)}
+    one = Fit(fitted.spec, fitted.process, fitted.series, fitted.first, fitted.end, fitted.last_log, draws, "test")
+    path = np.log(draw_paths(one, "2004-01", 120, 1, seed=0)[0])
+    h = np.arange(1, 121)
+    assert path == pytest.approx(9.0 + 0.05 * (1 - 0.8 ** h) / (1 - 0.8), rel=1e-12)
+    assert path[-1] < 9.0 + 0.05 / (1 - 0.8)

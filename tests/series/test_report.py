@@ -28,8 +28,8 @@ def test_the_backtest_table_has_every_spec_and_horizon_and_the_scores(record):
     table = backtest_table(record, FIRST)
     assert list(table.columns) == ["n", "crps", "cover50", "cover90", "bias", "width50", "width90"]
     assert set(table.index.get_level_values("spec")) == {"ar1_trend", "ar1_seasonal", "local_level",
-                                                        "local_level_drift", "persistence", "trailing_mean",
-                                                        "combined"}
+                                                        "local_level_drift", "damped_trend", "persistence",
+                                                        "trailing_mean", "combined", "horizon_mix"}
     assert sorted(set(table.index.get_level_values("horizon"))) == list(range(1, 13))
     assert table[["cover50", "cover90"]].stack().between(0, 1).all() and (table["crps"] > 0).all()
     assert (table["cover50"] <= table["cover90"]).all() and (table["width50"] < table["width90"]).all()
