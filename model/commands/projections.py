@@ -38,7 +38,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with wide_pandas():
         print(f"Scenarios compared over {ds.sizes['time'] - 1} months from {ds.attrs['start']} "
               "(flows: persons over the horizon; break-even: persons per month)\n")
-        print(table.T.to_string(float_format=lambda v: f"{v:,.0f}"))
+        print(table.T.to_string(float_format=lambda v: "0" if abs(v) < 0.5 else f"{v:,.0f}"))
     out = Path(args.out)
     csv = atomic_write(out / "comparison.csv", lambda tmp: table.to_csv(tmp))
     netcdf = write_netcdf(ds, out / "comparison.nc", command=args.command_line)

@@ -24,7 +24,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     print(f"Scenario {name}: {args.n:,} runs ({args.method}, seed {args.seed}), "
           f"{ds.sizes['time'] - 1} months from {ds.attrs['start']}\n")
     with wide_pandas():
-        print(percentiles(ds).to_string(float_format=lambda v: f"{v:,.0f}"))
+        print(percentiles(ds).to_string(float_format=lambda v: "0" if abs(v) < 0.5 else f"{v:,.0f}"))
         print(f"\nShare of runs in which losses exceed inflow in some month: {deficit_share(ds):.2f}")
         deficit = deficit_probability(ds).to_series()
         below = front_below(ds, threshold).to_series()

@@ -221,7 +221,9 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
     top_edge = _wrapped_title(fig, f"Scenario {_named(ds.attrs)}: {ds.sizes['run']:,} Monte Carlo runs "
                                    f"({ds.attrs.get('sampling_method', '')}, seed {ds.attrs.get('seed', '')})")
     extra = (f"Sampled: {len(ds.attrs.get('sampled_parameters', '').split(', '))} uncertain parameters over "
-             "their registry ranges (triangular with the registry value as mode unless stated).")
+             "their registry ranges (triangular with the registry value as mode unless stated)"
+             + ("; each run its own casualty path from the process fitted to the monthly record."
+                if ds.attrs.get("casualty_process", "").startswith("fitted") else "."))
     fig.text(0.01, 0.005, caption(ds, extra), fontsize=7, va="bottom", ha="left", color="#333333")
     fig.tight_layout(rect=(0, 0.09, 1, top_edge))
     return fig
