@@ -20,15 +20,11 @@ So a set that keeps the baseline's ``casualties.monthly`` and a growth rate of 0
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..core.defaults import BASELINE
-from ..inputs.parameters import ParameterSet, load_params
-from ..inputs.paths import REGISTRY_FILE, SCENARIO_FOLDER, locate
+from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
 from ..inputs.streams import RunStream
 from ..series.base import Mixture
@@ -101,16 +97,9 @@ def recorded_events(params: ParameterSet, start: str, months: int) -> list[Event
 
 
 def reference_level(params: ParameterSet) -> float:
-    """The baseline scenario's ``casualties.monthly`` in the folder ``params`` came from (persons/month): the level
-    a scenario's own value is measured against, whatever the scenario sets."""
-    paths = [locate(REGISTRY_FILE, params.folder), locate(f"{SCENARIO_FOLDER}/{BASELINE}.yaml", params.folder)]
-    stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
-    return _baseline_level(params.folder, stamp)
-
-
-@lru_cache(maxsize=8)
-def _baseline_level(folder: str | None, stamp: tuple[int, ...]) -> float:
-    return float(load_params(BASELINE, folder=folder).value(LEVEL_KEY))
+    """The baseline scenario's ``casualties.monthly`` (persons/month) that ``params`` carries from its loading (its
+    own value for a set built otherwise): a scenario's own value is a shift of the process relative to it."""
+    return float(params.baseline_level if params.baseline_level is not None else params[LEVEL_KEY].entry.value)
 
 
 def central_path(process: Mixture, start: str, months: int) -> np.ndarray:

@@ -67,6 +67,10 @@ class ParameterSet(Mapping[str, Parameter]):
     folder: str | None = None
     #: For a drawn batch (a Monte Carlo sample, a sweep's chunk): the stream its per-run draws come from.
     stream: RunStream | None = None
+    #: The baseline scenario's ``casualties.monthly`` in the folder the set was loaded from (persons/month), set
+    #: when it is loaded: under the fitted casualty process a scenario's level is a shift relative to it, and a
+    #: run must not read it from disk (the registry may have changed since). ``None``: the set's own value.
+    baseline_level: float | None = None
 
     def __getitem__(self, key: str) -> Parameter:
         return self.parameters[key]
@@ -176,6 +180,8 @@ class ParameterSet(Mapping[str, Parameter]):
                 sha.update(json.dumps([e.model_dump() for e in value], sort_keys=True).encode())
             else:
                 sha.update(repr(value).encode())
+        if self.value("casualties.process") == "fitted":  # the reference the level is a shift from
+            sha.update(repr(self.baseline_level).encode())
         return sha.hexdigest()[:12]
 
 
@@ -328,10 +334,21 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
     else:
         params = _load_scenario(root, scenario, seen=())
         check_consistency(params, params.files[-1])
-    params = replace(params, folder=None if root is None else str(root))
+    params = replace(params, folder=None if root is None else str(root), baseline_level=_baseline_level(root, params))
     if overrides:
         params = params.with_values(overrides, where="load_params(overrides=...)")
     return params
+
+
+def _baseline_level(root: Path | None, params: ParameterSet) -> float:
+    """The baseline scenario's ``casualties.monthly`` in ``root`` (``params``'s own when it is the baseline)."""
+    if params.scenario == BASELINE and params.loaded_from is None:
+        return float(params.value(LEVEL_KEY))
+    return float(_load_scenario(root, BASELINE, seen=()).value(LEVEL_KEY))
+
+
+#: The casualty level whose baseline value a set carries (see :attr:`ParameterSet.baseline_level`).
+LEVEL_KEY = "casualties.monthly"
 
 
 def _load_scenario(root: Path | None, name: str, seen: tuple[str, ...]) -> ParameterSet:
@@ -372,4 +389,4 @@ def load_overlay(path: str | Path, folder: str | Path | None = None) -> Paramete
     root = Path(folder) if folder is not None else None
     params = _apply_overlay(root, Path(path), seen=())
     check_consistency(params, params.files[-1])
-    return replace(params, folder=None if root is None else str(root))
+    return replace(params, folder=None if root is None else str(root), baseline_level=_baseline_level(root, params))

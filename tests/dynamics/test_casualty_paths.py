@@ -156,3 +156,20 @@ def test_an_overlay_file_keeps_its_folder(params_copy, tmp_path):
     assert model.load_params(str(overlay), folder=params_copy).folder == str(params_copy)
     from model.inputs.parameters import load_overlay
     assert load_overlay(overlay, folder=params_copy).folder == str(params_copy)
+
+
+def test_a_loaded_set_carries_its_reference_level_so_a_registry_edit_later_changes_no_run(params_copy):
+    """The shift a scenario states is measured against the baseline's casualties.monthly as loaded: editing the
+    registry on disk afterwards changes neither the set's runs nor its digest (a comparison table re-solved later
+    reproduces its runs)."""
+    params = model.load_params(folder=params_copy).with_values({"casualties.process": "fitted",
+                                                                LEVEL_KEY: 1.2 * model.load_params().value(LEVEL_KEY)},
+                                                               kind="search")
+    before, digest = model.simulate(params, months=4).casualties.values, params.digest()
+    registry = params_copy / "registry.yaml"
+    document = yaml.safe_load(registry.read_text())
+    document["parameters"][LEVEL_KEY]["value"] = document["parameters"][LEVEL_KEY]["low"]
+    registry.write_text(yaml.safe_dump(document, allow_unicode=True))
+    np.testing.assert_array_equal(model.simulate(params, months=4).casualties.values, before)
+    assert params.digest() == digest
+    assert model.load_params(folder=params_copy).baseline_level == document["parameters"][LEVEL_KEY]["low"]
