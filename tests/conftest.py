@@ -58,6 +58,13 @@ def baseline() -> model.ParameterSet:
 
 
 @pytest.fixture(scope="session")
+def held(baseline) -> model.ParameterSet:
+    """The baseline with its casualty level held (``casualties.process = trend``): for tests of the level's own
+    mechanics (``casualties.monthly`` as the level, its growth rate, the recorded months replacing it)."""
+    return baseline.with_values({"casualties.process": "trend"}, kind="override")
+
+
+@pytest.fixture(scope="session")
 def synthetic_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A parameter folder with round synthetic values (see :mod:`tests.synthetic`)."""
     return synthetic.write_folder(tmp_path_factory.mktemp("synthetic") / "params")
@@ -91,8 +98,9 @@ def assert_non_negative(ds: xr.Dataset) -> None:
 
 
 def quiet_front() -> dict[str, float]:
-    """Overrides that stop casualties, desertion and release, to isolate other flows."""
-    return {"casualties.monthly": 0.0, "desertion.rate": 0.0,
+    """Overrides that stop casualties, desertion and release, to isolate other flows (the casualty level held,
+    so that no recorded month brings casualties back)."""
+    return {"casualties.process": "trend", "casualties.monthly": 0.0, "desertion.rate": 0.0,
             **{f"release_rate.{s}": 0.0 for s in model.SOURCES}}
 
 

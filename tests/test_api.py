@@ -71,9 +71,9 @@ def test_method_means_only_the_analysis_method_and_horizons_default_to_the_share
 
 #: Each analysis function called small, with its first argument given as ``params``.
 SMALL = {
-    "sample": lambda params: model.sample(params, 8, seed=1).value("casualties.monthly"),
+    "sample": lambda params: model.sample(params, 8, seed=1).value("volunteer.signups"),
     "uncertainty": lambda params: model.uncertainty(params, n=8, seed=1, months=2, variables=["net"]).net.values,
-    "sensitivity": lambda params: model.sensitivity(params, "morris", n=2, months=2, keys=["casualties.monthly",
+    "sensitivity": lambda params: model.sensitivity(params, "morris", n=2, months=2, keys=["desertion.rate",
                                                                                           "volunteer.signups"]).mu.values,
     "breakeven": lambda params: model.breakeven(params, "volunteer.signups", months=2).value,
     "compare": lambda params: model.compare([params], months=2).net.values,
@@ -166,9 +166,9 @@ def test_the_readme_tour_runs_as_written():
 
 
 def test_a_sample_tabulates_one_row_per_run_and_one_column_per_varied_parameter(baseline):
-    keys = ["casualties.monthly", "volunteer.signups"]
+    keys = ["desertion.rate", "volunteer.signups"]
     batch = model.sample(baseline, 16, seed=2, keys=keys)
     frame = batch.to_dataframe()
     assert frame.shape == (16, 2) and list(frame.columns) == keys
-    np.testing.assert_array_equal(frame["casualties.monthly"], batch.value("casualties.monthly"))
+    np.testing.assert_array_equal(frame["desertion.rate"], batch.value("desertion.rate"))
     assert baseline.to_dataframe().loc["casualties.monthly", "value"] == baseline.value("casualties.monthly")

@@ -37,7 +37,8 @@ def test_run_prints_a_summary_and_writes_netcdf_and_figure(tmp_path):
 
 def test_run_applies_overrides_with_units(tmp_path):
     status, text = run_cli("run", "--months", "3", "--out", str(tmp_path),
-                           "--set", "casualties.monthly=1000 person/day", "--set", "dprk.tranches=[]")
+                           "--set", "casualties.monthly=1000 person/day", "--set", "dprk.tranches=[]",
+                           "--set", "casualties.process=trend")  # the level held: month 0 is the level set
     assert status == 0
     assert not (tmp_path / "baseline.nc").exists()  # an overridden run is not named after the scenario
     (netcdf,) = tmp_path.glob("baseline+overrides-*.nc")
@@ -109,7 +110,8 @@ def test_bad_input_is_one_line_with_status_2(argv, message, capsys):
 
 def test_e_notation_is_a_number_on_the_command_line_and_in_files(params_copy, tmp_path, monkeypatch):
     """PyYAML (YAML 1.1) reads 5e4 as text; people mean fifty thousand."""
-    status, _ = run_cli("run", "--months", "2", "--out", str(tmp_path), "--set", "casualties.monthly=4.6e4")
+    status, _ = run_cli("run", "--months", "2", "--out", str(tmp_path), "--set", "casualties.monthly=4.6e4",
+                        "--set", "casualties.process=trend")
     assert status == 0
     (written,) = tmp_path.glob("baseline+overrides-*.nc")
     with xr.open_dataset(written) as ds:

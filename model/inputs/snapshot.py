@@ -29,7 +29,7 @@ def dumps(params: ParameterSet) -> str:
         parameters[key] = {"value": value, "low": p.low, "high": p.high, "origin": p.origin,
                            "entry": p.entry.model_dump(mode="json")}
     return json.dumps({"scenario": params.scenario, "description": params.description, "files": list(params.files),
-                       "parameters": parameters,
+                       "parameters": parameters, "baseline_level": params.baseline_level, "folder": params.folder,
                        "evidence": {k: e.model_dump(mode="json") for k, e in params.evidence.items()}})
 
 
@@ -45,4 +45,5 @@ def loads(text: str) -> ParameterSet:
                                     item["low"], item["high"], item["origin"])
     evidence = {k: EvidenceEntry.model_validate(e) for k, e in document["evidence"].items()}
     return ParameterSet(parameters, evidence, document["scenario"], document["description"],
-                        tuple(document["files"]))
+                        tuple(document["files"]), folder=document.get("folder"),
+                        baseline_level=document.get("baseline_level"))

@@ -25,14 +25,14 @@ def fit():
     return calibrate()
 
 
-def test_recorded_casualties_replace_the_exogenous_level_in_the_months_they_cover(baseline):
+def test_recorded_casualties_replace_the_exogenous_level_in_the_months_they_cover(held):
     recorded = (Event(start="2024-12", size=30_000), Event(start="2025-01", size=60_000))
-    ds = model.simulate(baseline.with_values({"casualties.recorded": recorded, "casualties.growth_rate": 0.01}),
+    ds = model.simulate(held.with_values({"casualties.recorded": recorded, "casualties.growth_rate": 0.01}),
                         months=4)
     total = ds.casualties.sum("source").values
     assert total[:2] == pytest.approx([30_000, 60_000], rel=1e-12)
     # After the record: casualties.monthly grown from the start, constant within each step of 0.25 month.
-    expected = [baseline.value("casualties.monthly") * np.mean(np.exp(0.01 * (m + np.arange(4) / 4))) for m in (2, 3)]
+    expected = [held.value("casualties.monthly") * np.mean(np.exp(0.01 * (m + np.arange(4) / 4))) for m in (2, 3)]
     assert total[2:4] == pytest.approx(expected, rel=1e-9)
 
 

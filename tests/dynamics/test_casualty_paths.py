@@ -102,12 +102,13 @@ def test_a_scenario_file_shifts_the_process_against_the_baseline(fitted, process
     """An overlay replaces the key's registry entry: the shift is still measured against the baseline's value."""
     record, _ = process
     overlay = tmp_path / "fitted_higher.yaml"
-    overlay.write_text(yaml.safe_dump({"name": "fitted_higher", "description": "test", "based_on": "fitted_casualties",
-                                       "set": {LEVEL_KEY: {"value": 1.2 * fitted.value(LEVEL_KEY), "reason": "test",
+    overlay.write_text(yaml.safe_dump({"name": "fitted_higher", "description": "test",
+                                       "set": {"casualties.process": {"value": "fitted", "reason": "test"},
+                                               LEVEL_KEY: {"value": 1.2 * fitted.value(LEVEL_KEY), "reason": "test",
                                                            "low": fitted[LEVEL_KEY].low,
                                                            "high": 1.5 * fitted.value(LEVEL_KEY)}}}))
     start = str(record.end + 1)
-    base = model.simulate(model.load_params("fitted_casualties"), months=4, start=start)
+    base = model.simulate(model.load_params().with_values({"casualties.process": "fitted"}), months=4, start=start)
     higher = model.simulate(model.load_params(str(overlay)), months=4, start=start)
     np.testing.assert_allclose(higher.casualties.sum("source").values[:-1],
                                1.2 * base.casualties.sum("source").values[:-1], rtol=1e-9)
@@ -139,7 +140,7 @@ def test_sampling_the_process_keys_under_the_fitted_process_is_refused(fitted):
 
 
 def test_a_changed_record_is_refused_even_after_a_load(params_copy, monkeypatch):
-    params = model.load_params("fitted_casualties", folder=params_copy)
+    params = model.load_params(folder=params_copy).with_values({"casualties.process": "fitted"})
     assert params.folder == str(params_copy)
     model.simulate(params, months=2)  # loads and caches the process
     csv = params_copy / "observed" / "uk_mod_monthly_casualties.csv"

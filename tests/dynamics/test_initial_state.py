@@ -42,9 +42,9 @@ def test_events_in_the_start_month_change_no_initial_stock(values, wave, wave_mo
     np.testing.assert_array_equal(_initial(events), _initial(base))
 
 
-def test_initial_pipelines_are_the_steady_state_of_the_sustained_flows(baseline):
+def test_initial_pipelines_are_the_steady_state_of_the_sustained_flows(held):
     """Training: (sign-ups + draw rate x pool) x training time; wounded: wounded per month x recovery time."""
-    params = baseline.with_values({"mobilization.waves": [{"start": START, "size": 300_000.0, "months": 2}]})
+    params = held.with_values({"mobilization.waves": [{"start": START, "size": 300_000.0, "months": 2}]})
     state = _initial(params)
     v = params.value
     pool = {s: v(f"pool_initial.{s}") for s in POOLED}

@@ -8,10 +8,13 @@ runs and not in others of the same block.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import xarray as xr
 
 import model
+from model.inputs.streams import RunStream
 from model.engine.integrator import BLOCK
 from model.analysis.sampling import sample, uncertain_keys
 
@@ -36,8 +39,12 @@ def assert_every_run_equals_the_run_alone(scenario: model.ParameterSet, batch: m
     """Simulate ``batch`` and each of its runs alone with ``options``; every variable must agree to 1e-12."""
     together = model.simulate(batch, **options)
     keys = uncertain_keys(scenario)
-    alone = [model.simulate(scenario.with_values({k: float(batch.value(k)[i]) for k in keys}), **options)
-             for i in range(together.sizes["run"])]
+    def run_alone(i: int) -> model.ParameterSet:  # keeps the run's own draws (its casualty path), at its index
+        single = scenario.with_values({k: float(batch.value(k)[i]) for k in keys})
+        return replace(single, stream=RunStream(batch.stream.sequence, [batch.stream.index[i]])) if batch.stream \
+            else single
+
+    alone = [model.simulate(run_alone(i), **options) for i in range(together.sizes["run"])]
     stacked = xr.concat(alone, "run", combine_attrs="drop").transpose(..., "run")
     xr.testing.assert_allclose(together.drop_vars("run"), stacked, rtol=1e-12, atol=0)
     return together

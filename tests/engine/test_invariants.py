@@ -94,16 +94,16 @@ def test_without_recruitment_the_force_only_shrinks(values, mode, method):
 
 
 @pytest.mark.parametrize("method", ["euler", "rk4"])
-def test_ten_times_the_casualties_empties_the_front_without_going_negative(baseline, method):
-    demand = 10 * baseline.value("casualties.monthly")
-    ds = model.simulate(baseline.with_values({"casualties.monthly": demand}, kind="search"), integrator=method)
+def test_ten_times_the_casualties_empties_the_front_without_going_negative(held, method):
+    demand = 10 * held.value("casualties.monthly")
+    ds = model.simulate(held.with_values({"casualties.monthly": demand}, kind="search"), integrator=method)
     assert_non_negative(ds)
     assert_conserved(ds)
     assert float(ds.front_total.isel(time=-1)) < 0.1 * float(ds.front_total.isel(time=0))
     # Once the front is gone, the demand that found nobody is reported, not lost.
     assert float(ds.shortfall.sel(stock="front").sum()) > 0
     # With no other exits from the front, casualties delivered plus shortfall is the demand, exactly.
-    only_casualties = baseline.with_values({**quiet_front(), "casualties.monthly": demand,
+    only_casualties = held.with_values({**quiet_front(), "casualties.monthly": demand,
                                             "casualties.growth_rate": 0.0}, kind="search")
     ds = model.simulate(only_casualties, integrator=method)
     delivered = float(ds.casualties.sum())

@@ -115,7 +115,7 @@ LATIN1 = "name: bad\ndescription: caf\xe9 au lait\nset: {}\n".encode("latin-1")
 RUN = ("run", "--months", "2")
 BAD = ("run", "--scenario", "bad", "--months", "2")
 CAL = ("calibrate",)
-FITTED = ("run", "--scenario", "fitted_casualties", "--months", "2")
+FITTED = ("run", "--set", "casualties.process=fitted", "--months", "2")
 PROCESS = "observed/casualty_process.yaml"
 #: A whole number beyond MAX_MAGNITUDE as YAML writes it (an int, not a float: it once got past the check).
 BEYOND = "100000000000000000000000"

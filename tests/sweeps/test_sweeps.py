@@ -423,16 +423,20 @@ def test_ctrl_c_anywhere_leaves_the_store_resumable(tmp_path, monkeypatch, small
                                                                     for e in ("json", "nc")]
 
 
-def test_a_sweep_without_samples_runs_the_median_casualty_path_and_with_samples_each_sample_its_own():
+def test_a_sweep_without_samples_runs_the_median_casualty_path_and_with_samples_each_sample_its_own(
+        params_copy, monkeypatch):
     """Under the fitted casualty process: one sample per grid point is a deterministic run (no stream, the
     process's median path); with samples, run j of every grid point follows path j of the scenario's stream."""
+    (params_copy / "scenarios" / "fitted.yaml").write_text(yaml.safe_dump(
+        {"name": "fitted", "description": "test", "set": {"casualties.process": {"value": "fitted", "reason": "t"}}}))
+    monkeypatch.setenv("MANPOWER_PARAMS", str(params_copy))
     signups = baseline_params()["volunteer.signups"]
     grid = {"volunteer.signups": [signups.low, signups.high]}
-    alone = SweepSpec.validated(SpecFile(name="fitted", scenarios=["fitted_casualties"], months=2, grid=grid,
+    alone = SweepSpec.validated(SpecFile(name="fitted", scenarios=["fitted"], months=2, grid=grid,
                                          samples={"n": 1}))
     batch, _ = alone.chunk_params(alone.chunks()[0])
     assert batch.stream is None
-    drawn = SweepSpec.validated(SpecFile(name="fitted", scenarios=["fitted_casualties"], months=2, grid=grid,
+    drawn = SweepSpec.validated(SpecFile(name="fitted", scenarios=["fitted"], months=2, grid=grid,
                                          samples={"n": 3, "vary": ["desertion.rate"]}))
     batch, table = drawn.chunk_params(drawn.chunks()[0])
     np.testing.assert_array_equal(batch.stream.index, table["sample"].astype(int))
