@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..inputs.parameters import ParameterSet
+from ..inputs.parameters import LEVEL_KEY, ParameterSet
 from ..inputs.registry import Event
 from ..inputs.streams import RunStream
 from ..series.base import Mixture
@@ -33,7 +33,6 @@ from ..series.stored import load_process
 
 #: Paths whose month-by-month median is the process's central path (deterministic: seed 0).
 CENTRAL_PATHS = 4000
-LEVEL_KEY = "casualties.monthly"
 #: Keys whose uncertainty the process's paths carry: a Monte Carlo leaves them at their value.
 REPLACED_BY_PROCESS = (LEVEL_KEY, "casualties.growth_rate")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from functools import lru_cache
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from math import ceil
@@ -344,6 +345,14 @@ def _baseline_level(root: Path | None, params: ParameterSet) -> float:
     """The baseline scenario's ``casualties.monthly`` in ``root`` (``params``'s own when it is the baseline)."""
     if params.scenario == BASELINE and params.loaded_from is None:
         return float(params.value(LEVEL_KEY))
+    files = (locate(REGISTRY_FILE, root), locate(f"{SCENARIO_FOLDER}/{BASELINE}.yaml", root))
+    return _stored_baseline_level(root, tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files))
+
+
+@lru_cache(maxsize=8)
+def _stored_baseline_level(root: Path | None, stamp: tuple[int, ...]) -> float:
+    """The baseline's level, loaded once per folder while its registry and baseline overlay are unchanged
+    (``stamp``: their modification times), so that loading each scenario does not parse the registry twice."""
     return float(_load_scenario(root, BASELINE, seen=()).value(LEVEL_KEY))
 
 
