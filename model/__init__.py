@@ -17,12 +17,13 @@ The package is layered; each subpackage imports only from the layers before it i
 6. ``model.dynamics``: the rate equations (one description each, and the compiled kernel the engine calls),
    the initial state, their dimensional check.
 7. ``model.results``: ``simulate`` and the labelled dataset, summaries, conservation checks, files.
-8. ``model.analysis`` and ``model.calibration`` (neither imports the other): sampling, uncertainty,
-   sensitivity, scenario comparison, break-even; hindcast and calibration.
-9. ``model.sweeps``: large parameter sweeps.
-10. ``model.present``: figures, the HTML report, the explorer, generated docs and validation.
-11. ``model.commands``: the ``manpower`` subcommands, one module per job (run, uncertainty, sweep, ...).
-12. ``model.cli``: the ``manpower`` command line: its parser, option checks and dispatch to the commands.
+8. ``model.analysis``: sampling, uncertainty, sensitivity, scenario comparison, break-even.
+9. ``model.calibration``: the hindcast, least squares, the Bayesian posterior (drawn from the analysis's
+   prior sample), backtests.
+10. ``model.sweeps``: large parameter sweeps.
+11. ``model.present``: figures, the HTML report, the explorer, generated docs and validation.
+12. ``model.commands``: the ``manpower`` subcommands, one module per job (run, uncertainty, sweep, ...).
+13. ``model.cli``: the ``manpower`` command line: its parser, option checks and dispatch to the commands.
 
 >>> import model
 >>> params = model.load_params("baseline")

@@ -98,6 +98,8 @@ def check_arguments(args: argparse.Namespace) -> None:
             limits.whole(given(option), f"--{option.replace('_', '-')}", str(given(option)), 1)
     if given("threshold") is not None:
         limits.finite(args.threshold, "--threshold", f"{args.threshold:g}", minimum=0.0)
+    if given("below") is not None:
+        limits.finite(args.below, "--below", f"{args.below:g}", minimum=0.0)
     if given("scenario") is not None:
         args.scenario = _scenario(args.scenario)
     for option in ("names", "scenarios"):
@@ -118,7 +120,8 @@ def _check_sizes(args: argparse.Namespace) -> None:
 #: The option (its argparse name) that gives each argument of the library's functions.
 OPTION_OF = {"n": "n", "seed": "seed", "months": "months", "dt": "dt", "start": "start", "workers": "workers",
              "backend": "backend", "lever": "lever", "target": "target", "integrator": "method", "sampler": "method",
-             "method": "method", "keys": "params", "through": "through", "name": "save", "sobol_n": "sobol_n"}
+             "method": "method", "keys": "params", "through": "through", "name": "save", "sobol_n": "sobol_n",
+             "n_prior": "n_prior"}
 
 
 def as_option(exc: InputError, args: argparse.Namespace | None) -> InputError:
@@ -135,14 +138,14 @@ def _check_uncertainty(args: argparse.Namespace) -> None:
     from .analysis import uncertainty
     from .inputs.parameters import load_params
 
-    uncertainty.check_size(load_params(args.scenario), args.n, args.months, args.dt)
+    uncertainty.check_size(load_params(args.scenario, prior=args.prior), args.n, args.months, args.dt)
 
 
 def _check_sensitivity(args: argparse.Namespace) -> None:
     from .analysis import sensitivity
     from .inputs.parameters import load_params
 
-    sensitivity.check_size(load_params(args.scenario), args.method, args.n, args.months, args.dt)
+    sensitivity.check_size(load_params(args.scenario, prior=args.prior), args.method, args.n, args.months, args.dt)
 
 
 def _check_sweep(args: argparse.Namespace) -> None:
@@ -157,8 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"manpower-model {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    def prior_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--prior", action="store_true", help="ignore the posterior calibrated to the record "
+                         "(params/posterior/): the registry's values and ranges alone, labelled as such")
+
     def scenario_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
+        prior_option(sub)
         sub.add_argument("--set", action="append", metavar="KEY=VALUE",
                          help="override a parameter, e.g. casualties.monthly=50000 or "
                               "'casualties.monthly=1600 person/day' (repeatable)")
@@ -180,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("names", nargs="*", metavar="NAME", help="scenarios (default: all in params/scenarios)")
     horizon_options(compare)
     compare.add_argument("--no-breakeven", action="store_true", help="skip the break-even columns")
+    prior_option(compare)
     compare.add_argument("--out", default="results", help="output folder (default results/)")
     compare.set_defaults(handler=cmd_compare)
 
@@ -192,13 +201,17 @@ def build_parser() -> argparse.ArgumentParser:
                            "net: recruitment equals permanent losses over the horizon")
     even.set_defaults(handler=cmd_breakeven)
 
-    mc = commands.add_parser("uncertainty", help="Monte Carlo over the registry's ranges: percentiles, fan chart")
+    mc = commands.add_parser("uncertainty", help="Monte Carlo: draws from the posterior given the record (the "
+                             "registry's ranges where it has none), percentiles, fan chart")
     mc.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
+    prior_option(mc)
     mc.add_argument("--n", type=_whole, default=10_000, help="number of runs (default 10,000)")
     mc.add_argument("--seed", type=_whole, default=0, help="seed of the sample (default 0)")
     mc.add_argument("--method", default="lhs", choices=SAMPLERS)
     mc.add_argument("--threshold", type=_number, help="front strength (persons) whose undershoot is reported "
-                                                    "(default: the registry's starting force)")
+                                                    "(default: each run's own starting strength, see --below)")
+    mc.add_argument("--below", type=_number, default=1.0, help="without --threshold: report the front falling "
+                    "below this share of each run's own starting strength (default 1: below where it started)")
     horizon_options(mc)
     mc.add_argument("--out", default="results", help="output folder (default results/)")
     mc.set_defaults(handler=cmd_uncertainty)
@@ -215,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sens = commands.add_parser("sensitivity", help="global sensitivity (SALib Sobol or Morris) of the key outputs")
     sens.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
+    prior_option(sens)
     sens.add_argument("--method", default="sobol", choices=SENSITIVITY_METHODS)
     sens.add_argument("--n", type=_whole, default=1024, help="SALib base sample size (default 1024)")
     sens.add_argument("--seed", type=_whole, default=0)
@@ -231,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "~/.local/share/manpower-model/params)")
     cal.add_argument("--force", action="store_true", help="with --save: overwrite an existing file or shadow a "
                      "shipped scenario")
+    cal.add_argument("--posterior", action="store_true", help="Bayesian calibration of every uncertain parameter "
+                     "(importance sampling of a large prior sample), stored in params/posterior/ where every "
+                     "command reads it; --params and --save do not apply")
+    cal.add_argument("--n-prior", type=_whole, default=200_000, help="with --posterior: prior runs (default 200,000)")
+    cal.add_argument("--seed", type=_whole, default=0, help="with --posterior: seed of the prior sample (default 0)")
     cal.add_argument("--out", default="results", help="output folder (default results/)")
     cal.set_defaults(handler=cmd_calibrate)
 

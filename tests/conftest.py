@@ -58,6 +58,13 @@ def baseline() -> model.ParameterSet:
 
 
 @pytest.fixture(scope="session")
+def prior() -> model.ParameterSet:
+    """The baseline without the stored posterior: the registry's values and ranges alone (for tests of sampling
+    the registry's distributions)."""
+    return model.load_params("baseline", prior=True)
+
+
+@pytest.fixture(scope="session")
 def held(baseline) -> model.ParameterSet:
     """The baseline with its casualty level held (``casualties.process = trend``): for tests of the level's own
     mechanics (``casualties.monthly`` as the level, its growth rate, the recorded months replacing it)."""

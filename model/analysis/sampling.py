@@ -23,6 +23,7 @@ from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.spec import unknown_parameter
 from ..dynamics.casualty_paths import REPLACED_BY_PROCESS, process_fitted
+from ..inputs.provenance import POSTERIOR, SAMPLE
 from ..inputs.registry import Parameter
 from ..inputs.streams import RunStream, path_stream
 from .arguments import as_params
@@ -31,13 +32,21 @@ from .sampler import check_sampler, unit_cube
 
 def _family(parameter: Parameter) -> tuple[object, dict[str, float]]:
     """The ``scipy.stats`` family of a parameter's distribution and its arguments (canonical units)."""
-    low, high, mode = parameter.low, parameter.high, float(parameter.value)
+    low, high, mode = parameter.low, parameter.high, float(prior_mode(parameter))
     kind = parameter.entry.distribution
     if kind == "uniform":
         return stats.uniform, {"loc": low, "scale": high - low}
     if kind == "loguniform":
         return stats.loguniform, {"a": low, "b": high}
     return stats.triang, {"c": (mode - low) / (high - low), "loc": low, "scale": high - low}
+
+
+def prior_mode(parameter: Parameter):
+    """The value a parameter's prior is centred on: its value, or for a value the posterior set (which the
+    record may have moved outside the judged range), the value it replaced."""
+    override = getattr(parameter, "override", None)
+    calibrated = override is not None and override.kind == POSTERIOR
+    return override.replaced if calibrated else parameter.value
 
 
 def distribution(parameter: Parameter):
@@ -115,6 +124,46 @@ def checked_keys(params: ParameterSet, keys: Sequence[str] | None, where: str) -
     return keys
 
 
+def posterior_keys(params: ParameterSet, keys: Sequence[str]) -> list[str]:
+    """The keys of ``keys`` that ``params`` draws from its stored posterior (whole rows), in its order: those
+    whose value is still the posterior's (one set afterwards, by an override, is drawn around it as the
+    registry's distribution says, like any other)."""
+    return [k for k in params.posterior_keys if k in keys and params[k].override is not None
+            and params[k].override.kind == POSTERIOR]
+
+
+def columns(params: ParameterSet, keys: Sequence[str]) -> int:
+    """Columns of the unit cube that drawing ``keys`` takes: one per key from the prior, one for the posterior
+    row (when any key comes from the posterior)."""
+    from_posterior = posterior_keys(params, keys)
+    return len(keys) - len(from_posterior) + bool(from_posterior)
+
+
+def drawn_values(params: ParameterSet, keys: Sequence[str],
+                 cube: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Values of ``keys`` for the rows of the unit ``cube`` (runs x :func:`columns`): those from the prior, by
+    key, and those the set takes from its posterior (:func:`posterior_keys`), by key. A prior key goes through
+    its distribution, one column each; the posterior keys take the posterior's row that the cube's last column
+    picks, so every run keeps the correlations of one draw."""
+    from_posterior = posterior_keys(params, keys)
+    from_prior = [k for k in keys if k not in from_posterior]
+    prior = ppf_columns(params, from_prior, cube[:, :len(from_prior)]) if from_prior else {}
+    if not from_posterior:
+        return prior, {}
+    draws = params.posterior.draws
+    rows = np.minimum((cube[:, -1] * len(draws)).astype(np.int64), len(draws) - 1)
+    return prior, {k: draws[k].to_numpy()[rows] for k in from_posterior}
+
+
+def with_drawn(params: ParameterSet, prior: dict[str, np.ndarray], posterior: dict[str, np.ndarray],
+               where: str) -> ParameterSet:
+    """``params`` with the values of :func:`drawn_values` set, each recorded as what it is."""
+    batch = params.with_values(prior, where=where, kind=SAMPLE) if prior else params
+    if posterior:
+        batch = batch.with_values(posterior, where=f"{where}: rows of the {params.posterior.label}", kind=POSTERIOR)
+    return batch
+
+
 def sample_values(runs: int, parameters: int) -> float:
     """How many float64 numbers a sample of ``runs`` x ``parameters`` holds at its peak (cube, values, copy)."""
     return 3.0 * runs * parameters
@@ -149,7 +198,7 @@ def sample(params: ParameterSet | str, n: int, sampler: str = "lhs", seed: int =
     check_sampler(sampler, "sample")
     keys = checked_keys(params, keys, "sample")
     limits.memory(sample_values(n, len(keys)), "sample", "n", f"a sample of {n:,} runs over {len(keys)} parameters")
-    values = ppf_columns(params, keys, unit_cube(n, len(keys), sampler, seed))
-    batch = params.with_values(values, where=f"Monte Carlo sample (sampler={sampler}, seed={seed})", kind="sample")
+    prior, posterior = drawn_values(params, keys, unit_cube(n, columns(params, keys), sampler, seed))
+    batch = with_drawn(params, prior, posterior, f"Monte Carlo sample (sampler={sampler}, seed={seed})")
     # Draws per run beyond the parameters (a casualty path) come from the seed's path stream, run j at index j.
     return replace(batch, stream=RunStream(path_stream(seed), np.arange(n)))

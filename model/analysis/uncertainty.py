@@ -102,6 +102,9 @@ def deficit_probability(ds: xr.Dataset) -> xr.DataArray:
     return (ds.losses > ds.inflow).isel(time=slice(0, -1)).mean("run")
 
 
-def front_below(ds: xr.Dataset, threshold: float) -> xr.DataArray:
-    """Probability, by month, that front strength is below ``threshold`` persons (share of runs)."""
-    return (ds.front_total < threshold).mean("run")
+def front_below(ds: xr.Dataset, threshold: float | None = None, share: float = 1.0) -> xr.DataArray:
+    """Probability, by month, that front strength is below a level (share of runs): ``threshold`` persons when
+    given, else ``share`` of each run's own starting strength (by default: below where the run started; runs
+    drawn from the posterior start from different strengths)."""
+    level = threshold if threshold is not None else share * ds.front_total.isel(time=0)
+    return (ds.front_total < level).mean("run")

@@ -45,6 +45,7 @@ class CalibrationConfig(Strict):
     driver: str
     fit: list[str] = Field(min_length=1)
     targets: dict[str, TargetSpec]
+    party_bias_sd: float = Field(default=0.2, ge=0, le=2, allow_inf_nan=False)
 
     _months = field_validator("start", "through", mode="before")(lambda value: month(value))
 
@@ -111,7 +112,8 @@ def hindcast_params(config: CalibrationConfig | None = None, through: str | None
     given = through
     through = _checked_through(config, through, folder)
     overlay = config_path(folder).parent / config.overlay
-    params = load_params(scenario, folder=folder) if scenario is not None else load_overlay(overlay, folder)
+    # The prior: a posterior stored from an earlier calibration must not be its own prior.
+    params = load_params(scenario, folder=folder, prior=True) if scenario is not None else load_overlay(overlay, folder)
     recorded = recorded_casualties(config.driver, config.start, through, folder,
                                    through_from="calibrate" if given not in (None, config.through) else None)
     label = scenario if scenario is not None else display(overlay)

@@ -124,13 +124,16 @@ def simulated(ds: xr.Dataset, target: Target) -> xr.DataArray:
     return total.interp(time=target.dates[1]) - total.interp(time=target.dates[0])
 
 
+def simulated_table(ds: xr.Dataset, targets: list[Target]) -> np.ndarray:
+    """The model's value of every target (persons), shape ``(runs, targets)`` (or ``(targets,)`` for one run)."""
+    return np.stack([simulated(ds, target).values for target in targets], axis=-1)
+
+
 def weighted_residuals(ds: xr.Dataset, targets: list[Target]) -> np.ndarray:
     """(simulated − observed) / sd for every target, shape ``(runs, targets)`` (or ``(targets,)``).
 
     A floor target counts only where the model falls below it.
     """
-    columns = []
-    for target in targets:
-        gap = (simulated(ds, target).values - target.observed) / target.sd
-        columns.append(np.minimum(gap, 0.0) if target.floor else gap)
-    return np.stack(columns, axis=-1)
+    observed = np.array([t.observed for t in targets])
+    gaps = (simulated_table(ds, targets) - observed) / np.array([t.sd for t in targets])
+    return np.where([t.floor for t in targets], np.minimum(gaps, 0.0), gaps)

@@ -10,6 +10,8 @@ from .common import wide_pandas
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    if args.posterior:
+        return _posterior(args)
     from ..calibration.fit import calibrate, check_scenario_name, save_overlay
     from ..inputs.parameters import load_params
     from ..present.plots import calibration_figure
@@ -37,3 +39,31 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         path = save_overlay(result, args.save, base, force=args.force)
         print(f"Wrote {path}: project from the fitted state with `manpower run --scenario {args.save}`")
     return 0
+
+
+def _posterior(args: argparse.Namespace) -> int:
+    """``manpower calibrate --posterior``: the Bayesian calibration, stored where every command reads it."""
+    from ..calibration.posterior import calibrate_posterior
+    from ..calibration.stored import describe_written, write_posterior
+    from ..results.io import atomic_write
+
+    result = calibrate_posterior(through=args.through, n_prior=args.n_prior, seed=args.seed)
+    d = result.diagnostics
+    print(f"Posterior of {len(result.keys)} parameters given the record {result.settings['start']} to "
+          f"{result.settings['through']}: {result.settings['sampler']}, {d['n_prior']:,} prior runs in "
+          f"{d['seconds']:.1f} s; effective sample {d['ess']:,.0f}, Pareto k {d['pareto_k']:.2f} "
+          f"({'reliable' if d['reliable'] else 'NOT reliable: more prior runs needed'}); "
+          f"{d['rejected']:,} runs could not have produced the record\n")
+    with wide_pandas():
+        summary = result.summary.sort_values("pinned", ascending=False)
+        print("What the record pinned down (pinned: 1 - posterior variance / prior variance; 5%, 50%, 95%)")
+        print(summary.to_string(float_format=lambda v: f"{v:.4g}"))
+        print("\nParties' claims: posterior of each series' multiplicative bias (claimed / model)")
+        print(result.bias.to_string(float_format=lambda v: f"{v:.3f}"))
+        print("\nThe record against the posterior (5%, 50%, 95% of the model's value; a floor is a lower bound)")
+        print(result.fit.to_string(float_format=lambda v: f"{v:,.0f}", index=False))
+    out = Path(args.out)
+    table = atomic_write(out / "posterior_summary.csv", lambda tmp: result.summary.to_csv(tmp))
+    stored = write_posterior(result)
+    print(f"\nWrote {table}. {describe_written(stored)}: every command now draws from it (--prior to ignore it)")
+    return 0 if d["reliable"] else 1

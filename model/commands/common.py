@@ -40,7 +40,7 @@ def scenario_params(args: argparse.Namespace):
     from ..inputs.parameters import load_params
     from ..inputs.provenance import OutOfRangeWarning
 
-    params = load_params(args.scenario)
+    params = load_params(args.scenario, prior=getattr(args, "prior", False))
     overrides = parse_assignments(getattr(args, "set", None))
     if not overrides:
         return params

@@ -26,13 +26,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from ..analysis.comparison import compare, comparison_table
-    from ..inputs.parameters import load_params
+    from ..inputs.parameters import load_params, scenario_names
     from ..present.plots import comparison_figure
     from ..results.io import atomic_write, save_figure, write_netcdf
 
-    names = args.names or None
-    for name in names or ():
-        load_params(name)  # an unknown name fails here, before any run
+    # An unknown name fails here, before any run.
+    names = [load_params(name, prior=args.prior) for name in args.names or scenario_names()]
     ds = compare(names, months=args.months, dt=args.dt, start=args.start)
     table = comparison_table(ds, with_breakeven=not args.no_breakeven)
     with wide_pandas():

@@ -16,19 +16,21 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     from ..present.plots import fan_chart
     from ..results.io import save_figure, write_netcdf
 
-    params = load_params(args.scenario)  # an unknown scenario fails before sampling
+    params = load_params(args.scenario, prior=args.prior)  # an unknown scenario fails before sampling
     name = params.scenario  # a scenario given as a file is named by it
     ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method,
                      dt=args.dt, start=args.start)
-    threshold = args.threshold if args.threshold is not None else float(params.value("force.deployed_total"))
+    threshold = args.threshold
+    level = (f"{threshold:,.0f}" if threshold is not None
+             else "own start" if args.below == 1 else f"{args.below:.0%} of own start")
     print(f"Scenario {name}: {args.n:,} runs ({args.method}, seed {args.seed}), "
-          f"{ds.sizes['time'] - 1} months from {ds.attrs['start']}\n")
+          f"{ds.sizes['time'] - 1} months from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n")
     with wide_pandas():
         print(percentiles(ds).to_string(float_format=lambda v: "0" if abs(v) < 0.5 else f"{v:,.0f}"))
         print(f"\nShare of runs in which losses exceed inflow in some month: {deficit_share(ds):.2f}")
         deficit = deficit_probability(ds).to_series()
-        below = front_below(ds, threshold).to_series()
-        table = pd.DataFrame({"P(losses > inflow)": deficit, f"P(front < {threshold:,.0f})": below})
+        below = front_below(ds, threshold, args.below).to_series()
+        table = pd.DataFrame({"P(losses > inflow)": deficit, f"P(front < {level})": below})
         table.index = table.index.strftime("%Y-%m")
         print("\nBy month (share of runs):")
         print(table.iloc[::3].to_string(float_format=lambda v: f"{v:.2f}"))
@@ -45,8 +47,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from ..present.plots import sensitivity_chart
     from ..results.io import atomic_write, save_figure
 
-    name = load_params(args.scenario).scenario  # an unknown scenario fails before sampling
-    result = sensitivity(args.scenario, method=args.method, n=args.n, seed=args.seed, months=args.months,
+    params = load_params(args.scenario, prior=args.prior)  # an unknown scenario fails before sampling
+    name = params.scenario
+    result = sensitivity(params, method=args.method, n=args.n, seed=args.seed, months=args.months,
                          dt=args.dt, start=args.start)
     print(f"{args.method.capitalize()} sensitivity of scenario {name}: {result.attrs['runs']:,} runs, "
           f"seed {args.seed}, {result.sizes['parameter']} uncertain parameters\n")

@@ -27,7 +27,8 @@ from . import spec as specs
 from ..errors import InputError
 from . import limits
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
-from .provenance import KINDS, OVERRIDE, OutOfRangeWarning, Override, Parameter
+from .provenance import KINDS, OVERRIDE, POSTERIOR, OutOfRangeWarning, Override, Parameter
+from .posterior import PRIOR_LABEL, StoredPosterior, calibrated_keys, load_posterior, registry_files
 from .registry import Event, EvidenceEntry, load_registry
 from .scenarios import ScenarioFile, merge_overlay
 from .schema import parse_file, validated
@@ -72,6 +73,12 @@ class ParameterSet(Mapping[str, Parameter]):
     #: when it is loaded: under the fitted casualty process a scenario's level is a shift relative to it, and a
     #: run must not read it from disk (the registry may have changed since). ``None``: the set's own value.
     baseline_level: float | None = None
+    #: The stored posterior the set's calibrated values come from (:mod:`model.inputs.posterior`), and the keys it
+    #: set; a Monte Carlo draws those keys as whole posterior rows. ``None``: prior only.
+    posterior: StoredPosterior | None = None
+    posterior_keys: tuple[str, ...] = ()
+    #: Loaded with ``prior=True``: the stored posterior ignored on request.
+    prior: bool = False
 
     def __getitem__(self, key: str) -> Parameter:
         return self.parameters[key]
@@ -100,6 +107,15 @@ class ParameterSet(Mapping[str, Parameter]):
     def overrides(self) -> dict[str, Override]:
         """The values set after loading that change the scenario, by key (a Monte Carlo sample's draws aside)."""
         return {k: p.override for k, p in self.parameters.items() if p.override is not None and not p.override.sampled}
+
+    @property
+    def parameters_from(self) -> str:
+        """Where the calibrated values come from, as results say it: the posterior's draws (a batch), its
+        central values (one run), or the prior alone."""
+        if self.posterior is None:
+            return PRIOR_LABEL + (", on request" if self.prior else "")
+        drawn = any(isinstance(self.value(k), np.ndarray) for k in self.posterior_keys)
+        return ("draws from the " if drawn else "central values (medians) of the ") + self.posterior.label
 
     @property
     def label(self) -> str:
@@ -310,7 +326,7 @@ def scenario_names(folder: str | Path | None = None) -> list[str]:
 
 
 def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = None,
-                folder: str | Path | None = None) -> ParameterSet:
+                folder: str | Path | None = None, prior: bool = False) -> ParameterSet:
     """Load the registry, apply a scenario overlay and then overrides.
 
     Parameters
@@ -323,6 +339,10 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
         with a unit; numeric values may be arrays of shape ``(n_runs,)``.
     folder : path, optional
         Parameter folder; default the user's folder, then the shipped defaults (:func:`model.inputs.paths.locate`).
+    prior : bool
+        Ignore the stored posterior (:mod:`model.inputs.posterior`): every value as the registry and the
+        scenario give it, a Monte Carlo over the registry's ranges. By default the values the posterior
+        calibrated take its central values and a Monte Carlo draws them from it.
     """
     root = Path(folder) if folder is not None else None
     if str(scenario).endswith(".yaml"):
@@ -336,9 +356,22 @@ def load_params(scenario: str = BASELINE, overrides: Mapping[str, Any] | None = 
         params = _load_scenario(root, scenario, seen=())
         check_consistency(params, params.files[-1])
     params = replace(params, folder=None if root is None else str(root), baseline_level=_baseline_level(root, params))
+    params = replace(params, prior=True) if prior else with_posterior(params, root)
     if overrides:
         params = params.with_values(overrides, where="load_params(overrides=...)")
     return params
+
+
+def with_posterior(params: ParameterSet, root: Path | None) -> ParameterSet:
+    """``params`` with the stored posterior of folder ``root`` applied (see :mod:`model.inputs.posterior`);
+    unchanged when the folder holds none."""
+    stored = load_posterior(root)
+    if stored is None:
+        return params
+    keys = calibrated_keys(params, stored, registry_files(root))
+    central = stored.central()
+    applied = params.with_values({k: central[k] for k in keys}, where=stored.label, kind=POSTERIOR)
+    return replace(applied, posterior=stored, posterior_keys=tuple(keys))
 
 
 def _baseline_level(root: Path | None, params: ParameterSet) -> float:

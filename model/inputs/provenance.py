@@ -43,9 +43,11 @@ def frozen(array: np.ndarray) -> np.ndarray:
 
 #: Kinds of value replacement: a value a person set; a Monte Carlo draw over the registered range
 #: (recorded, not counted as changing the scenario); a solver's or stress test's trial value (recorded,
-#: counted, but not warned about when outside the range, since going there is the point).
-OVERRIDE, SAMPLE, SEARCH = "override", "sample", "search"
-KINDS = (OVERRIDE, SAMPLE, SEARCH)
+#: counted, but not warned about when outside the range, since going there is the point); a value from the
+#: posterior given the record (:mod:`model.inputs.posterior`: recorded, not counted as changing the scenario,
+#: not warned about: the record may place it outside the judged range).
+OVERRIDE, SAMPLE, SEARCH, POSTERIOR = "override", "sample", "search", "posterior"
+KINDS = (OVERRIDE, SAMPLE, SEARCH, POSTERIOR)
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,9 @@ class Override:
 
     @property
     def sampled(self) -> bool:
-        """Whether this is a Monte Carlo draw over the registered range."""
-        return self.kind == SAMPLE
+        """Whether this is a Monte Carlo draw over the registered range or a value from the posterior (neither
+        changes the scenario)."""
+        return self.kind in (SAMPLE, POSTERIOR)
 
     def describe(self, key: str) -> str:
         """``key=value`` for titles (``"casualties.monthly=50000"``; a batch: ``"casualties.monthly varied"``;
@@ -150,7 +153,10 @@ class Parameter:
         """
         row = self._registered_provenance()
         o = self.override
-        if o is not None and o.sampled:  # draws over the registered range: the range's source still stands
+        if o is not None and o.kind == POSTERIOR:  # the registered entry is the prior; the record moved it
+            row.update(replaces=f"{format_value(o.replaced)} {self.unit} (registered: the prior's mode); the value "
+                                f"is the {o.where}")
+        elif o is not None and o.sampled:  # draws over the registered range: the range's source still stands
             row.update(replaces=f"{format_value(o.replaced)} {self.unit} (registered), drawn by {o.where} "
                                 "over the plausible range")
         elif o is not None:

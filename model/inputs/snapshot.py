@@ -14,7 +14,7 @@ import json
 
 from ..errors import InputError
 from .parameters import ParameterSet
-from .provenance import Parameter
+from .provenance import Override, Parameter
 from .registry import Event, EvidenceEntry, ParameterEntry
 from .spec import BY_KEY
 
@@ -28,9 +28,23 @@ def dumps(params: ParameterSet) -> str:
         value = [e.model_dump() for e in p.value] if isinstance(p.value, tuple) else p.value
         parameters[key] = {"value": value, "low": p.low, "high": p.high, "origin": p.origin,
                            "entry": p.entry.model_dump(mode="json")}
+        if p.override is not None:  # who set the value (an override, the posterior), so provenance stays true
+            o = p.override
+            parameters[key]["override"] = {"value": _plain(o.value), "unit": o.unit, "where": o.where,
+                                           "replaced": _plain(o.replaced), "replaced_from": o.replaced_from,
+                                           "kind": o.kind}
     return json.dumps({"scenario": params.scenario, "description": params.description, "files": list(params.files),
                        "parameters": parameters, "baseline_level": params.baseline_level, "folder": params.folder,
                        "evidence": {k: e.model_dump(mode="json") for k, e in params.evidence.items()}})
+
+
+def _plain(value):
+    """A value as JSON holds it: events as their fields."""
+    return [e.model_dump() for e in value] if isinstance(value, tuple) else value
+
+
+def _events(value):
+    return tuple(Event.model_validate(e) for e in value) if isinstance(value, list) else value
 
 
 def loads(text: str) -> ParameterSet:
@@ -41,8 +55,11 @@ def loads(text: str) -> ParameterSet:
         value = item["value"]
         if isinstance(value, list):
             value = tuple(Event.model_validate(e) for e in value)
+        o = item.get("override")
+        override = None if o is None else Override(_events(o["value"]), o["unit"], o["where"], _events(o["replaced"]),
+                                                   o["replaced_from"], o["kind"])
         parameters[key] = Parameter(key, BY_KEY[key], ParameterEntry.model_validate(item["entry"]), value,
-                                    item["low"], item["high"], item["origin"])
+                                    item["low"], item["high"], item["origin"], override)
     evidence = {k: EvidenceEntry.model_validate(e) for k, e in document["evidence"].items()}
     return ParameterSet(parameters, evidence, document["scenario"], document["description"],
                         tuple(document["files"]), folder=document.get("folder"),

@@ -120,10 +120,9 @@ def _net_sentence(f: Findings, name: str, central: dict[str, xr.DataArray]) -> s
 
 
 def _front_sentence(f: Findings, name: str, central: dict[str, xr.DataArray]) -> str:
-    threshold = float(f.params[name].value("force.deployed_total"))
-    below = float(front_below(f.runs[name], threshold).isel(time=-1))
+    below = float(front_below(f.runs[name]).isel(time=-1))
     return (f"Front strength goes from {float(central['front_start']):,.0f} to {float(central['front_end']):,.0f} "
-            f"persons; in {below:.0%} of runs it ends below {threshold:,.0f}, the registry's starting strength.")
+            f"persons at the central values; in {below:.0%} of runs it ends below that run's own starting strength.")
 
 
 def _deficit_sentence(f: Findings, name: str) -> str:
@@ -188,10 +187,9 @@ def _figures(f: Findings) -> dict[str, object]:
     """The comparison figure and the reference scenario's fan chart, embedded, with the end of their captions."""
     reference = f.settings.reference
     mc = f.runs[reference]
-    threshold = float(f.params[reference].value("force.deployed_total"))
     return {"comparison": page.png_data_uri(comparison_figure(f.comparison)),
             "comparison_caption": _flat(caption(f.comparison)),
-            "fan": page.png_data_uri(fan_chart(mc, threshold)), "fan_runs": mc.sizes["run"],
+            "fan": page.png_data_uri(fan_chart(mc)), "fan_runs": mc.sizes["run"],
             "fan_caption": _flat(caption(mc))}
 
 

@@ -203,9 +203,10 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
     fig, (front, net) = plt.subplots(2, 1, figsize=(11, 9), sharex=True)
     dates = _months(ds)
     _bands(front, dates, ds.front_total.transpose("run", "time").values / 1e3, "#0072B2", "front strength")
-    if threshold is not None:
-        front.axhline(threshold / 1e3, color="black", linestyle="--", linewidth=1,
-                      label=f"threshold {threshold:,.0f}")
+    start = threshold if threshold is not None else float(ds.front_total.isel(time=0).median())
+    front.axhline(start / 1e3, color="black", linestyle="--", linewidth=1,
+                  label=f"threshold {threshold:,.0f}" if threshold is not None
+                  else f"median starting strength {start:,.0f}")
     front.set_ylabel("thousand persons")
     front.set_title("Front strength (start of month)")
     front.legend(loc="upper left", fontsize=8)
@@ -220,8 +221,8 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
     date_axis(net)
     top_edge = _wrapped_title(fig, f"Scenario {_named(ds.attrs)}: {ds.sizes['run']:,} Monte Carlo runs "
                                    f"({ds.attrs.get('sampling_method', '')}, seed {ds.attrs.get('seed', '')})")
-    extra = (f"Sampled: {len(ds.attrs.get('sampled_parameters', '').split(', '))} uncertain parameters over "
-             "their registry ranges (triangular with the registry value as mode unless stated)"
+    extra = (f"Sampled: {len(ds.attrs.get('sampled_parameters', '').split(', '))} uncertain parameters; "
+             f"calibrated ones: {ds.attrs.get('parameters_from', 'prior')}, the others over their registry ranges"
              + ("; each run its own casualty path from the process fitted to the monthly record."
                 if ds.attrs.get("casualty_process", "").startswith("fitted") else "."))
     fig.text(0.01, 0.005, caption(ds, extra), fontsize=7, va="bottom", ha="left", color="#333333")

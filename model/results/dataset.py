@@ -120,7 +120,8 @@ def _attrs(meta: Output, params: ParameterSet) -> dict[str, str]:
 
 def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, method: str) -> dict[str, str]:
     loaded = params.loaded_from or params.scenario
-    call = (f"model.simulate(load_params({loaded!r}){_overrides(params)}, months={months}, dt={dt}, "
+    prior = ", prior=True" if params.prior else ""
+    call = (f"model.simulate(load_params({loaded!r}{prior}){_overrides(params)}, months={months}, dt={dt}, "
             f"start={start!r}, integrator={method!r})")
     return {
         "Conventions": cf.CONVENTIONS,
@@ -134,6 +135,7 @@ def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, m
         "dt_months": dt,
         "method": method,
         "casualty_process": describe_casualties(params),
+        "parameters_from": params.parameters_from,
         "runs": params.batch_size or 1,
         "parameter_files": ", ".join(params.files),
         "parameters_digest": params.digest(),

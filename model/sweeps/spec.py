@@ -59,14 +59,14 @@ from ..inputs import limits
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet, load_params
 from ..inputs.paths import display
-from ..inputs.provenance import SAMPLE, SEARCH, OutOfRangeWarning
+from ..inputs.provenance import SEARCH, OutOfRangeWarning
 from ..inputs.schema import parse_file
 from ..inputs.spec import unknown_parameter
 from ..inputs.streams import RunStream, path_stream
 from ..dynamics.casualty_paths import REPLACED_BY_PROCESS, process_fitted
 from ..results.outputs import OUTPUTS
 from ..analysis import sampler
-from ..analysis.sampling import ppf_columns, uncertain_keys
+from ..analysis.sampling import columns, drawn_values, uncertain_keys, with_drawn
 from .metrics import METRICS
 from .specfile import MAX_GRID_POINTS, MAX_LHS_CELLS, SpecFile, grid_axis
 
@@ -265,7 +265,7 @@ class SweepSpec:
     def unit_rows(self, scenario: int, first: int, stop: int) -> np.ndarray:
         """Rows ``first..stop`` of the scenario's unit cube, shape ``(stop - first, d)``: stream ``scenario`` of
         the seed in :func:`model.analysis.sampler.rows`."""
-        return sampler.rows(self.spec.samples.method, len(self.varied(scenario)),
+        return sampler.rows(self.spec.samples.method, columns(self.params(scenario), self.varied(scenario)),
                             sampler.stream(self.spec.seed, scenario), first, stop, size=self.spec.samples.n)
 
     def chunk_params(self, chunk: Chunk) -> tuple[ParameterSet, dict[str, np.ndarray]]:
@@ -290,15 +290,16 @@ class SweepSpec:
                 breaks = np.flatnonzero(np.diff(point)) + 1
                 rows = np.concatenate([self.unit_rows(chunk.scenario, int(part[0]), int(part[-1]) + 1)
                                        for part in np.split(sample, breaks)])
-            table.update(ppf_columns(params, keys, rows))
+            prior, posterior = drawn_values(params, keys, rows)
+            table.update(prior | posterior)
         grid = {key: table[key] for key in self.spec.grid}
         with warnings.catch_warnings():  # a grid value out of range was warned about when the spec was loaded
             warnings.filterwarnings("ignore", category=OutOfRangeWarning)
             batch = params.with_values(grid, where=grid_origin(self.where)) if grid else params
         if keys:
             method = self.spec.samples.method
-            batch = batch.with_values({key: table[key] for key in keys}, kind=SAMPLE,
-                                      where=f"sweep sample (method={method}, seed={self.spec.seed}) in {self.where}")
+            batch = with_drawn(batch, prior, posterior,
+                               f"sweep sample (method={method}, seed={self.spec.seed}) in {self.where}")
         if n > 1:  # a run's own draws (its casualty path) sit at its sample's index: every grid point sees the same
             batch = replace(batch, stream=RunStream(path_stream(self.spec.seed, chunk.scenario), sample))
         return batch, table

@@ -32,24 +32,24 @@ def test_samples_are_reproducible_from_their_seed(baseline, sampler):
 
 
 @pytest.mark.parametrize("sampler", ["lhs", "sobol", "random"])
-def test_samples_stay_inside_their_ranges(baseline, sampler):
-    batch = sample(baseline, 256, sampler, seed=1)
-    for key in uncertain_keys(baseline):
+def test_samples_stay_inside_their_ranges(prior, sampler):
+    batch = sample(prior, 256, sampler, seed=1)
+    for key in uncertain_keys(prior):
         values = batch.value(key)
         assert values.shape == (256,)
-        assert np.all((values >= baseline[key].low) & (values <= baseline[key].high)), key
+        assert np.all((values >= prior[key].low) & (values <= prior[key].high)), key
 
 
 @pytest.mark.parametrize("sampler", ["lhs", "sobol", "random"])
 @pytest.mark.parametrize("key", ["casualties.killed_fraction", "volunteer.signups", "desertion.rate"])
-def test_sampled_marginals_match_their_distributions(baseline, sampler, key):
+def test_sampled_marginals_match_their_distributions(prior, sampler, key):
     """Kolmogorov-Smirnov goodness of fit of each marginal against its frozen distribution.
 
     At the 0.1% level: nine fixed-seed tests at 1% would fail for a correct random sampler about one time in
     eleven (seed 3's random draw of desertion.rate has p = 0.002; 1 of 40 seeds gives p < 0.05 for it).
     """
-    values = sample(baseline, 2048, sampler, seed=3).value(key)
-    assert stats.kstest(values, distribution(baseline[key]).cdf).pvalue > 0.001
+    values = sample(prior, 2048, sampler, seed=3).value(key)
+    assert stats.kstest(values, distribution(prior[key]).cdf).pvalue > 0.001
 
 
 def test_distribution_follows_the_registry_entry(toy):

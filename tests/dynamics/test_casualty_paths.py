@@ -173,4 +173,4 @@ def test_a_loaded_set_carries_its_reference_level_so_a_registry_edit_later_chang
     registry.write_text(yaml.safe_dump(document, allow_unicode=True))
     np.testing.assert_array_equal(model.simulate(params, months=4).casualties.values, before)
     assert params.digest() == digest
-    assert model.load_params(folder=params_copy).baseline_level == document["parameters"][LEVEL_KEY]["low"]
+    assert model.load_params(folder=params_copy, prior=True).baseline_level == document["parameters"][LEVEL_KEY]["low"]

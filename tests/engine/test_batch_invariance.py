@@ -40,7 +40,7 @@ def assert_every_run_equals_the_run_alone(scenario: model.ParameterSet, batch: m
     together = model.simulate(batch, **options)
     keys = uncertain_keys(scenario)
     def run_alone(i: int) -> model.ParameterSet:  # keeps the run's own draws (its casualty path), at its index
-        single = scenario.with_values({k: float(batch.value(k)[i]) for k in keys})
+        single = scenario.with_values({k: float(batch.value(k)[i]) for k in keys}, kind="search")
         return replace(single, stream=RunStream(batch.stream.sequence, [batch.stream.index[i]])) if batch.stream \
             else single
 

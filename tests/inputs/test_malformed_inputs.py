@@ -115,7 +115,8 @@ LATIN1 = "name: bad\ndescription: caf\xe9 au lait\nset: {}\n".encode("latin-1")
 RUN = ("run", "--months", "2")
 BAD = ("run", "--scenario", "bad", "--months", "2")
 CAL = ("calibrate",)
-FITTED = ("run", "--set", "casualties.process=fitted", "--months", "2")
+FITTED = ("run", "--prior", "--set", "casualties.process=fitted", "--months", "2")
+POSTERIOR, DRAWS = "posterior/posterior.yaml", "posterior/draws.csv"
 PROCESS = "observed/casualty_process.yaml"
 #: A whole number beyond MAX_MAGNITUDE as YAML writes it (an int, not a float: it once got past the check).
 BEYOND = "100000000000000000000000"
@@ -321,6 +322,21 @@ CASES = [
     Case("process-record-zero", FITTED, ("uk_mod_monthly_casualties", "> 0"),
          {CSV: substitute(CSV, r"^(2023-05,[^,]*,[^,]*,)\d+", r"\g<1>0")}),
     Case("process-file-binary", FITTED, ("casualty_process.yaml",), {PROCESS: BINARY}),
+    # --- the stored posterior (read by every command unless --prior) ---
+    Case("posterior-stale-record", RUN, ("posterior.yaml", "inputs_digest", "refit", "--prior"),
+         {CSV: lambda root: append_month(root / CSV)}),
+    Case("posterior-stale-registry", RUN, ("posterior.yaml", "inputs_digest"),
+         {"registry.yaml": registry_value("desertion.rate", "value", 0.0013)}),
+    Case("posterior-draws-edited", RUN, ("draws.csv", "draws_digest"), {DRAWS: substitute(DRAWS, r"\n0\.", "\n0.9")}),
+    Case("posterior-draws-missing", RUN, ("posterior.yaml", "draws"), {DRAWS: DIRECTORY}),
+    Case("posterior-binary", RUN, ("posterior.yaml",), {POSTERIOR: BINARY}),
+    Case("posterior-no-start-state", RUN, ("posterior.yaml", "start_state"),
+         {POSTERIOR: edit(POSTERIOR, lambda d: d.update({"start_state": []}))}),
+    Case("posterior-bad-digest", RUN, ("posterior.yaml", "inputs_digest"),
+         {POSTERIOR: edit(POSTERIOR, lambda d: d.update({"inputs_digest": "x"}))}),
+    Case("posterior-n-prior-small", CAL + ("--posterior", "--n-prior", "5"), ("--n-prior", ">= 100")),
+    Case("posterior-uncertainty-stale", ("uncertainty", "--n", "10", "--months", "2"), ("posterior.yaml",),
+         {CSV: lambda root: append_month(root / CSV)}),
     # --- observed series: series.yaml and the CSV ---
     Case("observed-unknown-unit", CAL, ("series.yaml", "unit"),
          {"observed/series.yaml": series_value("uk_mod_monthly_casualties", "unit", "widgets")}),

@@ -63,10 +63,12 @@ def test_label_and_file_stem_say_the_run_was_overridden(baseline):
 def test_a_monte_carlo_sample_is_labelled_as_a_sample_not_an_override(baseline):
     batch = sample(baseline, 8, seed=1)
     assert batch.overrides == {} and batch.label == baseline.scenario
-    key = uncertain_keys(baseline)[0]
+    key = next(k for k in uncertain_keys(baseline) if k not in baseline.posterior_keys)
     row = batch[key].provenance()
     assert row["source"] == baseline[key].provenance()["source"]  # the range being sampled is the registry's
     assert "drawn by Monte Carlo sample (sampler=lhs, seed=1)" in row["replaces"]
+    calibrated = baseline.posterior_keys[0]  # drawn as rows of the stored posterior, and says so
+    assert "Monte Carlo sample (sampler=lhs, seed=1): rows of the posterior" in batch[calibrated].provenance()["replaces"]
 
 
 def test_a_value_outside_the_range_warns_once_naming_the_range(baseline):

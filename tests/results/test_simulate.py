@@ -84,9 +84,9 @@ def test_bad_options_are_rejected_with_one_line(baseline, options, key):
     assert caught.value.key == key and "\n" not in str(caught.value)
 
 
-def test_a_step_too_coarse_for_the_rates_is_rejected(baseline):
+def test_a_step_too_coarse_for_the_rates_is_rejected(prior):
     with pytest.raises(InputError, match="use dt <= 0.5"):
-        model.simulate(baseline.with_values({"training_time.prisoner": 0.5}), dt=1.0)
+        model.simulate(prior.with_values({"training_time.prisoner": 0.5}), dt=1.0)
 
 
 def test_netcdf_round_trip(baseline_run, tmp_path):

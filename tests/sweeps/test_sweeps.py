@@ -172,7 +172,7 @@ def test_grid_values_are_overrides_warned_once_per_sweep_and_samples_are_draws(t
             assert batch[key].override.kind == "override" and batch[key].override.where == grid_origin(spec.where)
             assert batch.label == f"{scenarios[chunk.scenario]} with overrides ({key} varied)"
             sampled = spec.varied(chunk.scenario)
-            assert sampled and all(batch[k].override.kind == "sample" for k in sampled)
+            assert sampled and all(batch[k].override.kind in ("sample", "posterior") for k in sampled)
             registered = params[chunk.scenario].table()
             assert batch.table().loc[sampled, "source"].equals(registered.loc[sampled, "source"])
 
