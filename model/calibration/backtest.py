@@ -62,6 +62,8 @@ class Backtest:
         One row per series and target: the statement, the measure's ``value``, what is ``wanted``, ``met``.
     origins : list of pandas.Period
         The forecast origins.
+    observed : dict[str, pandas.Series]
+        Each series' values (persons per month by month), as the backtest scored them.
     settings : dict
         Horizons, paths, seed, and each series' publication assumption and notes.
     """
@@ -71,6 +73,7 @@ class Backtest:
     table: pd.DataFrame
     targets: pd.DataFrame
     origins: list
+    observed: dict
     settings: dict
 
     def __repr__(self) -> str:
@@ -254,7 +257,7 @@ def backtest(series: str | BacktestSeries | Sequence | None = None, *, first_ori
                 "labels": {name: s.observed.label for name, s in chosen.items()},
                 "subjects": {name: s.subject for name, s in chosen.items()}}
     return Backtest(scores, pd.concat(quantiles, ignore_index=True), table, _verdicts(table, chosen), origins,
-                    settings)
+                    {name: s.observed.values for name, s in chosen.items()}, settings)
 
 
 def write_table(result: Backtest, path: str | Path) -> Path:

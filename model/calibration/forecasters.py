@@ -94,8 +94,8 @@ def monthly_observed(values: pd.Series, name: str, label: str, lag: int = PUBLIC
     """``values`` (persons per month by month) with each month published at the end of the month ``lag`` after it."""
     record = as_record(values, name)
     published = pd.Series([(m + lag).end_time.normalize() for m in record.months], index=record.months)
-    assumption = (f"each month's figure taken as published at the end of the month {lag} after it"
-                  if lag != 1 else "each month's figure taken as published at the end of the month after it")
+    after = "the month after it" if lag == 1 else f"the month {lag} after it"
+    assumption = f"each month's figure is taken as published at the end of {after}"
     return Observed(name, label, pd.Series(record.values, index=record.months), published, assumption)
 
 
