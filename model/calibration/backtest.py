@@ -182,22 +182,16 @@ def _summarise(scores: pd.DataFrame, horizons: tuple[int, ...]) -> pd.DataFrame:
 
 
 def _with_ratios(table: pd.DataFrame, chosen: dict[str, BacktestSeries]) -> pd.DataFrame:
-    """``crps_vs_<benchmark>``: each row's CRPS over the benchmark's on the same series and horizon."""
-    table = table.copy()
-    for name, series in chosen.items():
-        for benchmark in series.benchmarks:
-            column = f"crps_vs_{benchmark}"
-            if column not in table:
-                table[column] = np.nan
-            if name not in table.index.get_level_values("series"):
-                continue
-            rows = table.loc[name]
-            reference = rows.xs(benchmark, level="forecaster")["crps"]
-            for forecaster in rows.index.get_level_values("forecaster").unique():
-                ratio = rows.xs(forecaster, level="forecaster")["crps"] / reference
-                for horizon, value in ratio.items():
-                    table.loc[(name, forecaster, horizon), column] = value
-    return table
+    """``crps_vs_<benchmark>``: each row's CRPS over the benchmark's on the same series and horizon (NaN for a
+    series that does not name that benchmark)."""
+    flat = table.reset_index()
+    where = pd.MultiIndex.from_frame(flat[["series", "horizon"]])
+    for benchmark in dict.fromkeys(b for series in chosen.values() for b in series.benchmarks):
+        reference = flat[flat["forecaster"] == benchmark].set_index(["series", "horizon"])["crps"]
+        ratio = flat["crps"].to_numpy() / reference.reindex(where).to_numpy()
+        declared = flat["series"].map(lambda name: benchmark in chosen[name].benchmarks).to_numpy(bool)
+        flat[f"crps_vs_{benchmark}"] = np.where(declared, ratio, np.nan)
+    return flat.set_index(["series", "forecaster", "horizon"])
 
 
 def _verdicts(table: pd.DataFrame, chosen: dict[str, BacktestSeries]) -> pd.DataFrame:
