@@ -233,7 +233,7 @@ def backtest(series: str | BacktestSeries | Sequence | None = None, *, first_ori
     n = limits.whole(n, _WHERE, "n", 100, 1_000_000)
     seed = limits.seed(seed, _WHERE)
     months = max(horizons)
-    limits.memory(n * months * 8, _WHERE, "n", "predictive paths")
+    limits.memory(n * months * 8, _WHERE, "n", "predictive paths")  # paths, their shocks, CRPS's sorted copies
     chosen = _choose(series)
     _check_reach(chosen, origins)
     scored, quantiles = [], []

@@ -41,6 +41,8 @@ from ..series.stored import load_process
 
 #: Months between the end of a month and the publication of its casualty figure (see the module's docstring).
 PUBLICATION_LAG = 1
+#: The fewest known months a forecaster is given (the fewest :mod:`model.series` fits).
+MIN_KNOWN = MIN_MONTHS
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,3 @@ def registry(folder: str | Path | None = None) -> dict[str, BacktestSeries]:
     """Every series the backtest scores, by name."""
     casualties = casualty_series(folder)
     return {casualties.observed.name: casualties}
-
-
-#: The fewest known months a forecaster is given (those of model.series).
-MIN_KNOWN = MIN_MONTHS
