@@ -60,6 +60,7 @@ _API = {
     "sensitivity": ("model.analysis.sensitivity", "sensitivity"),
     "breakeven": ("model.analysis.breakeven", "solve"),
     "calibrate": ("model.calibration", "calibrate"),
+    "backtest": ("model.calibration.backtest", "backtest"),
     "sweep": ("model.sweeps", "sweep"),
     "open_store": ("model.sweeps", "open_store"),
 }

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
+from .commands.backtest import cmd_backtest
 from .commands.calibration import cmd_calibrate
 from .commands.documents import cmd_docs, cmd_report, cmd_validate
 from .commands.projections import cmd_breakeven, cmd_compare, cmd_run
@@ -75,7 +76,7 @@ def _scenario(value: str) -> str:
 
 
 #: Commands whose --out names a file (the others name a folder).
-_FILE_OUT = {"report", "docs"}
+_FILE_OUT = {"report", "docs", "backtest"}
 
 
 def check_arguments(args: argparse.Namespace) -> None:
@@ -121,7 +122,8 @@ def _check_sizes(args: argparse.Namespace) -> None:
 OPTION_OF = {"n": "n", "seed": "seed", "months": "months", "dt": "dt", "start": "start", "workers": "workers",
              "backend": "backend", "lever": "lever", "target": "target", "integrator": "method", "sampler": "method",
              "method": "method", "keys": "params", "through": "through", "name": "save", "sobol_n": "sobol_n",
-             "n_prior": "n_prior"}
+             "n_prior": "n_prior", "first_origin": "first_origin", "last_origin": "last_origin", "every": "every",
+             "horizons": "horizons"}
 
 
 def as_option(exc: InputError, args: argparse.Namespace | None) -> InputError:
@@ -252,6 +254,17 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--seed", type=_whole, default=0, help="with --posterior: seed of the prior sample (default 0)")
     cal.add_argument("--out", default="results", help="output folder (default results/)")
     cal.set_defaults(handler=cmd_calibrate)
+
+    test = commands.add_parser("backtest", help="forecast skill: rolling-origin backtest of the casualty record "
+                                                "against naive forecasters; coverage, CRPS, targets")
+    test.add_argument("--first-origin", default="2023-06", help="first forecast origin, YYYY-MM (default 2023-06)")
+    test.add_argument("--last-origin", default="2024-06", help="last forecast origin, YYYY-MM (default 2024-06)")
+    test.add_argument("--every", type=_whole, default=3, help="months between origins (default 3)")
+    test.add_argument("--horizons", default="3,6,12", help="months ahead reported, comma-separated (default 3,6,12)")
+    test.add_argument("--n", type=_whole, default=2000, help="predictive paths per forecast (default 2,000)")
+    test.add_argument("--seed", type=_whole, default=0, help="seed of the paths (default 0)")
+    test.add_argument("--out", help="also write the table to this CSV file")
+    test.set_defaults(handler=cmd_backtest)
 
     val = commands.add_parser("validate", help="run the validation tests and write docs/VALIDATION.md with figures")
     val.add_argument("--out", default="docs", help="folder of VALIDATION.md (default docs/)")

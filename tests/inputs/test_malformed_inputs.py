@@ -118,6 +118,7 @@ CAL = ("calibrate",)
 FITTED = ("run", "--prior", "--set", "casualties.process=fitted", "--months", "2")
 POSTERIOR, DRAWS = "posterior/posterior.yaml", "posterior/draws.csv"
 PROCESS = "observed/casualty_process.yaml"
+BACKTEST = ("backtest", "--n", "100")
 #: A whole number beyond MAX_MAGNITUDE as YAML writes it (an int, not a float: it once got past the check).
 BEYOND = "100000000000000000000000"
 
@@ -336,6 +337,21 @@ CASES = [
          {POSTERIOR: edit(POSTERIOR, lambda d: d.update({"inputs_digest": "x"}))}),
     Case("posterior-n-prior-small", CAL + ("--posterior", "--n-prior", "5"), ("--n-prior", ">= 100")),
     Case("posterior-uncertainty-stale", ("uncertainty", "--n", "10", "--months", "2"), ("posterior.yaml",),
+         {CSV: lambda root: append_month(root / CSV)}),
+    # --- backtest: its options, and the stored process and record it forecasts with ---
+    Case("backtest-first-origin-month-13", BACKTEST + ("--first-origin", "2023-13"), ("--first-origin", "YYYY-MM")),
+    Case("backtest-first-origin-too-early", BACKTEST + ("--first-origin", "2022-06"), ("--first-origin", "12 months")),
+    Case("backtest-last-origin-at-record-end", BACKTEST + ("--last-origin", "2024-12"), ("--last-origin", "before")),
+    Case("backtest-last-before-first", BACKTEST + ("--first-origin", "2024-06", "--last-origin", "2023-06"),
+         ("--last-origin", "first_origin")),
+    Case("backtest-every-zero", BACKTEST + ("--every", "0"), ("--every", ">= 1")),
+    Case("backtest-every-text", BACKTEST + ("--every", "quarterly"), ("--every", "'quarterly'")),
+    Case("backtest-horizons-text", BACKTEST + ("--horizons", "3,six"), ("--horizons", "comma")),
+    Case("backtest-horizons-huge", BACKTEST + ("--horizons", "3,1000"), ("--horizons", "at most")),
+    Case("backtest-n-small", BACKTEST + ("--n", "10"), ("--n", ">= 100")),
+    Case("backtest-out-folder", BACKTEST + ("--out", "{work}"), ("--out",)),
+    Case("backtest-process-binary", BACKTEST, ("casualty_process.yaml",), {PROCESS: BINARY}),
+    Case("backtest-record-appended", BACKTEST, ("casualty_process.yaml", "record_digest", "refit"),
          {CSV: lambda root: append_month(root / CSV)}),
     # --- observed series: series.yaml and the CSV ---
     Case("observed-unknown-unit", CAL, ("series.yaml", "unit"),

@@ -1,0 +1,67 @@
+"""``manpower backtest``: forecast skill measured by rolling origin, the table and the targets' verdicts.
+
+A missed target is a measurement, not an error: it is printed as MISSED and the exit status stays 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def parse_horizons(text: str) -> list[int]:
+    """``"3,6,12"`` as ``[3, 6, 12]`` (the library checks each value and names the option)."""
+    from ..errors import InputError
+
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InputError("--horizons", text, "expected whole numbers of months separated by commas, "
+                                             "e.g. 3,6,12") from None
+
+
+def format_table(table) -> str:
+    """The backtest's table for a terminal: counts in persons per month with thousands separators, shares and
+    ratios with two decimals."""
+    shown = table.reset_index()
+    for column in shown.columns:
+        if column in ("n",):
+            continue
+        if column.startswith(("cover", "crps_vs")):
+            shown[column] = shown[column].map(lambda v: f"{v:.2f}")
+        elif shown[column].dtype.kind == "f":
+            shown[column] = shown[column].map(lambda v: f"{v:,.0f}")
+    return shown.to_string(index=False)
+
+
+def verdict_lines(targets) -> list[str]:
+    """One line per target: met or MISSED, with the number and what was wanted."""
+    return [f"  {'met   ' if row.met else 'MISSED'}  {row.series} {row.forecaster}: {row.target} "
+            f"({row.measure} at horizon {row.horizon}: {row.value:.3f}, wanted {row.wanted}; n = {row.n})"
+            for row in targets.itertuples()]
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from ..calibration.backtest import backtest, write_table
+    from .common import wide_pandas
+
+    result = backtest(first_origin=args.first_origin, last_origin=args.last_origin, every=args.every,
+                      horizons=parse_horizons(args.horizons), n=args.n, seed=args.seed)
+    origins = ", ".join(str(o) for o in result.origins)
+    print(f"Rolling-origin backtest: origins {origins}; each forecaster refitted on the data published by its "
+          f"origin only; {result.settings['n']:,} paths per forecast, seed {result.settings['seed']}.")
+    for name, text in result.settings["publication"].items():
+        print(f"Publication dates of {name}: {text}.")
+    for name, text in result.settings["notes"].items():
+        if text:
+            print(f"Note on {name}: {text}.")
+    print("\nCRPS, bias and band widths in persons per month (lower CRPS is better); cover50/cover90: share of "
+          "recorded months inside the central 50%/90% bands; crps_vs_X: CRPS as a ratio to X's on the same "
+          "points (below 1: better). Horizon 6: six months ahead; 1-6: months 1 to 6 pooled.\n")
+    with wide_pandas():
+        print(format_table(result.table))
+    met = int(result.targets["met"].sum())
+    print(f"\nTargets (issue 12): {met} of {len(result.targets)} met")
+    print("\n".join(verdict_lines(result.targets)))
+    if args.out:
+        print(f"\nWrote {write_table(result, args.out)}")
+    return 0
