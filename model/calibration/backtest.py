@@ -32,7 +32,7 @@ import pandas as pd
 from ..errors import InputError
 from ..inputs import limits
 from ..series.backtest import score
-from .forecasters import MIN_KNOWN, BacktestSeries, registry
+from .forecasters import BacktestSeries, registry
 
 FIRST_ORIGIN, LAST_ORIGIN, EVERY, HORIZONS = "2023-06", "2024-06", 3, (3, 6, 12)
 #: Predictive paths per forecast.
@@ -112,9 +112,9 @@ def _check_reach(chosen: dict[str, BacktestSeries], origins: list[pd.Period]) ->
     """Every origin has enough known months to fit and something after it to score, in every series."""
     for name, series in chosen.items():
         known = series.observed.known_at(origins[0])
-        if len(known) < MIN_KNOWN:
-            raise InputError(_WHERE, "first_origin", f"expected an origin with at least {MIN_KNOWN} months of "
-                             f"{name} published by then, got {len(known)} at {origins[0]}")
+        if len(known) < series.min_known:
+            raise InputError(_WHERE, "first_origin", f"expected an origin with at least {series.min_known} months "
+                             f"of {name} published by then, got {len(known)} at {origins[0]}")
         if origins[-1] >= series.observed.end:
             raise InputError(_WHERE, "last_origin", f"expected an origin before the last month of {name} "
                                                     f"({series.observed.end}), got {origins[-1]}")

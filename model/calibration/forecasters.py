@@ -149,6 +149,8 @@ class BacktestSeries:
     benchmarks: tuple[str, ...]
     targets: tuple[Target, ...] = field(default=())
     note: str = ""
+    #: The fewest points its forecasters need published by the first origin (0: the model needs none).
+    min_known: int = MIN_KNOWN
 
     def __post_init__(self):
         missing = [name for name in (self.subject, *self.benchmarks) if name not in self.forecasters]
@@ -186,6 +188,8 @@ def casualty_series(folder: str | Path | None = None, values: pd.Series | None =
 
 
 def registry(folder: str | Path | None = None) -> dict[str, BacktestSeries]:
-    """Every series the backtest scores, by name."""
-    casualties = casualty_series(folder)
-    return {casualties.observed.name: casualties}
+    """Every series the backtest scores, by name: the casualty record, and the recruitment statements forecast by
+    the model calibrated at each origin (:mod:`model.calibration.model_forecasts`)."""
+    from .model_forecasts import recruitment_series  # the calibration's prior sample: built only when scored
+
+    return {series.observed.name: series for series in (casualty_series(folder), recruitment_series(folder))}

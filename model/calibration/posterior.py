@@ -123,7 +123,8 @@ class PriorRuns:
     """A prior sample of the hindcast, simulated: what every weighting of it needs.
 
     ``values``: the sampled parameters by key (runs,); ``simulated``: the model's value of each target
-    (runs x targets, persons); ``state``: the end state by key of :data:`STATE_KEYS` (runs,).
+    (runs x targets, persons); ``state``: the end state by key of :data:`STATE_KEYS` (runs,); ``monthly``: the
+    outputs asked to be kept, summed over sources, by name (runs x months; persons per month for a flow).
     """
 
     params: ParameterSet
@@ -134,25 +135,31 @@ class PriorRuns:
     start: str
     through: str
     seed: int
+    monthly: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def simulate_prior(params: ParameterSet, targets: list[Target], start: str, through: str, months: int,
-                   n_prior: int = N_PRIOR, seed: int = 0) -> PriorRuns:
+                   n_prior: int = N_PRIOR, seed: int = 0, keep: tuple[str, ...] = ()) -> PriorRuns:
     """Draw ``n_prior`` runs of every uncertain parameter of ``params`` from its prior and simulate the
-    hindcast (``months`` from ``start``) in batches of :data:`BATCH`; keep each target's simulated value."""
+    hindcast (``months`` from ``start``) in batches of :data:`BATCH`; keep each target's simulated value and
+    the monthly values of the outputs ``keep``."""
     keys = uncertain_keys(params)
     prior = sample(params, n_prior, sampler="random", seed=seed, keys=keys)
     values = {k: np.asarray(prior.value(k)) for k in keys}
     simulated = np.empty((n_prior, len(targets)))
     state = {k: np.empty(n_prior) for k in STATE_KEYS}
+    monthly = {name: np.empty((n_prior, months)) for name in keep}
     for first in range(0, n_prior, BATCH):
         rows = slice(first, min(n_prior, first + BATCH))
         batch = prior.with_values({k: v[rows] for k, v in values.items()}, where="prior sample", kind="sample")
-        ds = simulate(batch, months=months, start=start, variables=_OUTPUTS)
+        ds = simulate(batch, months=months, start=start, variables=list(dict.fromkeys(_OUTPUTS + list(keep))))
         simulated[rows] = simulated_table(ds, targets)
+        for name in keep:
+            output = ds[name].sum("source") if "source" in ds[name].dims else ds[name]
+            monthly[name][rows] = output.isel(time=slice(0, months)).transpose("run", "time").values
         for key, value in end_state(ds).items():
             state[key][rows] = value.values
-    return PriorRuns(params, keys, values, simulated, state, start, through, seed)
+    return PriorRuns(params, keys, values, simulated, state, start, through, seed, monthly)
 
 
 def importance_weights(runs: PriorRuns, targets: list[Target], party_bias_sd: float) -> tuple[np.ndarray, dict]:

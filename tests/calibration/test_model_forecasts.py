@@ -1,0 +1,81 @@
+"""The model's own forecasts of the recruitment statements, calibrated at each origin (issue 12, item 4)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import model
+from model.calibration.hindcast import hindcast_params, load_config
+from model.calibration.model_forecasts import (CalibratedForecaster, known_by, recruitment_series,
+                                               statement_published)
+from model.calibration.posterior import simulate_prior
+from model.calibration.targets import build_targets
+from model.inputs.observed import load_observed
+from model.inputs.registry import Event
+
+
+@pytest.fixture(scope="module")
+def setup():
+    config = load_config()
+    params, start, months = hindcast_params(config)
+    targets = tuple(build_targets(config, load_observed(), start, months))
+    runs = simulate_prior(params, list(targets), start, config.through, months, 3000, 5, keep=("recruitment",))
+    return config, params, start, months, targets, runs
+
+
+def test_recruitment_in_the_hindcast_does_not_depend_on_the_casualties(setup):
+    """Why the record-driven hindcast may forecast recruitment after an origin: scaling every recorded month's
+    casualties leaves every month's recruitment unchanged (so no casualty after the origin is looked at)."""
+    _, params, start, months, _, _ = setup
+    batch = model.sample(params, 64, "random", seed=2)
+    recorded = params.value("casualties.recorded")
+    doubled = batch.with_values({"casualties.recorded": tuple(e.model_copy(update={"size": 2 * e.size})
+                                                              for e in recorded)})
+    assert all(isinstance(e, Event) for e in recorded)
+    one = model.simulate(batch, months=months, start=start, variables=["recruitment", "killed"])
+    two = model.simulate(doubled, months=months, start=start, variables=["recruitment", "killed"])
+    assert float(np.abs(two.killed - one.killed).max()) > 0  # the change took
+    np.testing.assert_array_equal(one.recruitment.values, two.recruitment.values)
+
+
+def test_a_forecast_uses_only_what_was_published_by_its_origin(setup):
+    """Changing every statement published after the origin changes nothing forecast there; changing one
+    published by then does."""
+    config, _, _, _, targets, runs = setup
+    origin = pd.Period("2024-03", freq="M")
+    forecaster = CalibratedForecaster(runs, targets, config.party_bias_sd, 0.2)
+    later = tuple(replace(t, observed=3 * t.observed, sd=3 * t.sd) if statement_published(t) > known_by(origin) else t
+                  for t in targets)
+    earlier = tuple(replace(t, observed=3 * t.observed, sd=3 * t.sd) if statement_published(t) <= known_by(origin)
+                    else t for t in targets)
+    seed = np.random.SeedSequence(1)
+    base = forecaster(pd.Series(dtype=float), origin, 6, 500, seed)
+    assert np.array_equal(base, replace(forecaster, targets=later)(pd.Series(dtype=float), origin, 6, 500, seed))
+    assert not np.array_equal(base, replace(forecaster, targets=earlier)(pd.Series(dtype=float), origin, 6, 500,
+                                                                         seed))
+    assert any(statement_published(t) > known_by(origin) for t in targets)
+
+
+def test_the_prior_benchmark_ignores_the_record_and_the_model_does_not(setup):
+    config, _, _, _, targets, runs = setup
+    model_ = CalibratedForecaster(runs, targets, config.party_bias_sd, 0.2)
+    prior = replace(model_, calibrated=False)
+    origin = pd.Period("2024-06", freq="M")
+    assert np.allclose(prior.weights(origin), 1 / len(runs.simulated))
+    assert not np.allclose(model_.weights(origin), 1 / len(runs.simulated))
+    before_any = pd.Period("2022-12", freq="M")  # nothing published yet: the model is its prior
+    assert np.allclose(model_.weights(before_any), prior.weights(before_any))
+
+
+def test_the_recruitment_series_is_scored_from_statements_with_publication_dates():
+    series = recruitment_series(n_prior=500)
+    observed = series.observed
+    assert (observed.published > observed.values.index.to_timestamp(how="end")).all()
+    assert series.min_known == 0 and series.benchmarks == ("prior",)
+    result = model.backtest(series, n=200)
+    assert set(result.scores["forecaster"]) == {"model", "prior"}
+    assert (result.scores["month"] > result.scores["origin"]).all()
