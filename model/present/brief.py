@@ -67,12 +67,29 @@ def _stamp(f: Findings) -> str:
 # --- 1. The question and the answer -------------------------------------------------------------------------
 
 
+def _bottom_line(f: Findings) -> str:
+    """The reference scenario's answer from its Monte Carlo runs (median and 90% band), and what the bands assume."""
+    name = f.settings.reference
+    runs = f.runs[name]
+    net = headline(runs)["net_horizon"].values
+    low, mid, high = np.nanpercentile(net, [5, 50, 95])
+    below = float(front_below(runs).isel(time=-1))
+    source = "the posterior calibrated to the record" if "posterior" in runs.attrs.get("parameters_from", "") \
+        else "the registry's ranges alone (not calibrated to the record)"
+    return (f"In the {name} scenario, over {f.horizon} months from {f.settings.start}, recruitment minus permanent "
+            f"losses is {mid:+,.0f} persons (median of {runs.sizes['run']:,} runs; 90% of runs between {low:+,.0f} "
+            f"and {high:+,.0f}), and in {below:.0%} of runs the force ends below its own starting strength. These "
+            f"bands draw the parameters from {source} and the casualties from the process fitted to the monthly "
+            "record; they assume no ceasefire and no new mobilization unless a scenario says so.")
+
+
 def _overall(f: Findings) -> str:
-    """Two or three sentences across all scenarios."""
+    """The bottom line, then two or three sentences across all scenarios."""
     net = f.table["net balance"]
     short = [str(n) for n in net.index if net[n] < 0]
     held = [str(n) for n in net.index if net[n] >= 0]
-    text = (f"At the registry's central values, recruitment falls short of permanent losses over the {f.horizon} "
+    text = _bottom_line(f) + " "
+    text += (f"At the central values (one run per scenario), recruitment falls short of permanent losses over the {f.horizon} "
             f"months in {len(short)} of {len(net)} scenarios" + (f" ({', '.join(short)})" if short else "") + ". ")
     if held:
         text += f"It keeps up in {', '.join(held)}. "
@@ -114,8 +131,9 @@ def _net_sentence(f: Findings, name: str, central: dict[str, xr.DataArray]) -> s
     periods = [("net_12m", "net balance, first 12 months", f"the first {min(12, f.horizon)} months")]
     if f.horizon > 12:
         periods.append(("net_horizon", f"net balance, {f.horizon} months", f"all {f.horizon} months"))
-    parts = [f"{float(central[key]):+,.0f} persons over {label} (5–95% of runs: {spread.loc[row, 'p5']:+,.0f} "
-             f"to {spread.loc[row, 'p95']:+,.0f})" for key, row, label in periods]
+    parts = [f"{spread.loc[row, 'p50']:+,.0f} persons over {label} (median of runs; 90% of runs "
+             f"{spread.loc[row, 'p5']:+,.0f} to {spread.loc[row, 'p95']:+,.0f}; {float(central[key]):+,.0f} at the "
+             "central values)" for key, row, label in periods]
     return f"The net balance is {' and '.join(parts)}."
 
 

@@ -89,7 +89,9 @@ def text_summary(ds: xr.Dataset) -> str:
     numbers = headline(ds)
     lines = [f"Scenario {ds.attrs['scenario']}: {ds.attrs.get('scenario_description', '')}".rstrip(": "),
              f"Start {ds.attrs['start']}, horizon {ds.sizes['time'] - 1} months, dt {ds.attrs['dt_months']} "
-             f"months ({ds.attrs['method']}); parameters {ds.attrs['parameters_digest']}", ""]
+             f"months ({ds.attrs['method']}); parameters {ds.attrs['parameters_digest']}",
+             f"One run at {ds.attrs.get('parameters_from', 'the registry values')}: no uncertainty bands; "
+             "`manpower uncertainty` gives the median and the 90% band over runs.", ""]
     table = monthly_balance_table(ds).round(0).astype(int)
     lines.append(table.to_string(float_format=lambda v: f"{v:,.0f}", formatters=None))
     lines.append("")

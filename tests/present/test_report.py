@@ -6,11 +6,13 @@ import base64
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from markupsafe import escape
 
 import model
 from model.cli import main
+from model.results.summary import headline
 
 from ..test_cli import run_cli
 
@@ -77,8 +79,12 @@ def test_sections_come_in_the_briefing_order(brief):
 def test_the_headline_is_generated_from_the_numbers(brief):
     table = model.comparison_table(model.compare(NAMES[1:], months=12), with_breakeven=False)
     net = table.loc["high_intensity", "net balance"]
-    assert f"The net balance is {net:+,.0f} persons over the first 12 months" in brief
-    assert brief.count("5–95% of runs") >= len(NAMES)
+    assert f"{net:+,.0f} at the central values)" in brief  # the deterministic run, labelled as such
+    assert brief.count("90% of runs") >= len(NAMES) + 1  # each scenario's band, and the bottom line's
+    runs = model.uncertainty("baseline", n=200, seed=7, months=12)
+    median = np.nanpercentile(headline(runs)["net_horizon"].values, 50)
+    assert f"recruitment minus permanent losses is {median:+,.0f} persons (median of 200 runs" in brief
+    assert "no ceasefire and no new mobilization" in brief and "posterior calibrated to the record" in brief
 
 
 def test_the_comparison_table_has_units_in_its_headers(brief):
