@@ -38,11 +38,12 @@ import pandas as pd
 import xarray as xr
 
 from .._version import __version__
-from ..analysis.sampling import sample, uncertain_keys
+from ..analysis.sampler import unit_cube
+from ..analysis.sampling import ppf_columns, uncertain_keys
 from ..errors import InputError
 from ..inputs import limits
 from ..inputs.observed import load_observed
-from ..inputs.parameters import ParameterSet
+from ..inputs.parameters import ParameterSet, admissible
 from ..inputs.posterior import registry_files
 from ..core.structure import POOLED
 from ..results.simulate import simulate
@@ -144,14 +145,15 @@ def simulate_prior(params: ParameterSet, targets: list[Target], start: str, thro
     hindcast (``months`` from ``start``) in batches of :data:`BATCH`; keep each target's simulated value and
     the monthly values of the outputs ``keep``."""
     keys = uncertain_keys(params)
-    prior = sample(params, n_prior, sampler="random", seed=seed, keys=keys)
-    values = {k: np.asarray(prior.value(k)) for k in keys}
+    values = ppf_columns(params, keys, unit_cube(n_prior, len(keys), "random", seed))  # as model.sample draws them
+    outside = ~admissible_values(params, values)
     simulated = np.empty((n_prior, len(targets)))
     state = {k: np.empty(n_prior) for k in STATE_KEYS}
     monthly = {name: np.empty((n_prior, months)) for name in keep}
     for first in range(0, n_prior, BATCH):
         rows = slice(first, min(n_prior, first + BATCH))
-        batch = prior.with_values({k: v[rows] for k, v in values.items()}, where="prior sample", kind="sample")
+        batch = params.with_values(admissible_rows(params, {k: v[rows] for k, v in values.items()}),
+                                   where="prior sample", kind="sample")
         ds = simulate(batch, months=months, start=start, variables=list(dict.fromkeys(_OUTPUTS + list(keep))))
         simulated[rows] = simulated_table(ds, targets)
         for name in keep:
@@ -159,7 +161,23 @@ def simulate_prior(params: ParameterSet, targets: list[Target], start: str, thro
             monthly[name][rows] = output.isel(time=slice(0, months)).transpose("run", "time").values
         for key, value in end_state(ds).items():
             state[key][rows] = value.values
+    simulated[outside] = np.nan  # outside the constraints that tie parameters together: no weight
     return PriorRuns(params, keys, values, simulated, state, start, through, seed, monthly)
+
+
+def admissible_values(params: ParameterSet, values: dict[str, np.ndarray]) -> np.ndarray:
+    """Which runs of ``values`` (by key; other keys at ``params``' values) satisfy the parameter constraints."""
+    return admissible(lambda key: values[key] if key in values else params.value(key))
+
+
+def admissible_rows(params: ParameterSet, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``values`` with every run outside the constraints replaced by the first run inside them, so the batch can
+    be simulated (the caller gives those runs no weight)."""
+    inside = admissible_values(params, values)
+    if inside.all() or not inside.any():
+        return values
+    first = int(np.argmax(inside))
+    return {k: np.where(inside, v, v[first]) for k, v in values.items()}
 
 
 def importance_weights(runs: PriorRuns, targets: list[Target], party_bias_sd: float) -> tuple[np.ndarray, dict]:
@@ -176,7 +194,7 @@ def importance_weights(runs: PriorRuns, targets: list[Target], party_bias_sd: fl
                      "reliable": bool(pareto_k <= PARETO_K_MAX and ess >= MIN_ESS)}
 
 
-def calibrate_posterior(through: str | None = None, *, n_prior: int = N_PRIOR, n_draws: int = N_DRAWS,
+def calibrate_posterior(through: str | None = None, *, n_prior: int = N_PRIOR, n_draws: int | None = None,
                         seed: int = 0, folder: str | Path | None = None, config: CalibrationConfig | None = None,
                         targets: list[Target] | None = None, party_bias_sd: float | None = None) -> Posterior:
     """The posterior of the hindcast's uncertain parameters given the record through ``through``.
@@ -187,7 +205,7 @@ def calibrate_posterior(through: str | None = None, *, n_prior: int = N_PRIOR, n
         Last recorded month used, ``'YYYY-MM'`` (default: the configuration's). Observations dated after
         it are left out, and the hindcast stops there.
     n_prior, n_draws : int
-        Prior runs simulated; posterior draws resampled from them.
+        Prior runs simulated; posterior draws resampled from them (default :data:`N_DRAWS`, at most ``n_prior``).
     seed : int
         Seed of the prior sample (random design) and of the resampling.
     targets : list of Target, optional
@@ -197,6 +215,7 @@ def calibrate_posterior(through: str | None = None, *, n_prior: int = N_PRIOR, n
     """
     started = time.perf_counter()
     limits.whole(n_prior, "calibrate_posterior", "n_prior", 100)
+    n_draws = min(N_DRAWS, n_prior) if n_draws is None else n_draws
     limits.whole(n_draws, "calibrate_posterior", "n_draws", 10, n_prior)
     limits.seed(seed, "calibrate_posterior")
     config = config or load_config(folder)

@@ -13,7 +13,7 @@ import hashlib
 import json
 import warnings
 from functools import lru_cache
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from math import ceil
 from pathlib import Path
@@ -299,17 +299,29 @@ def _coerce_schedule(key: str, raw: Any, where: str) -> tuple[Event, ...]:
     return tuple(events)
 
 
+#: The constraints that tie parameters together: the key an error names, what it expects, and the test (True
+#: where a run satisfies it) given a function from key to value (a number or an array of runs).
+CONSTRAINTS = (
+    ("casualties.captured_fraction", "expected killed_fraction + captured_fraction <= 1",
+     lambda v: np.asarray(v("casualties.killed_fraction")) + np.asarray(v("casualties.captured_fraction")) <= 1.0),
+    ("force.deployed_total", "expected at least the sum of front_initial.* (volunteers are the remainder)",
+     lambda v: sum(np.asarray(v(f"front_initial.{s}")) for s in POOLED) <= np.asarray(v("force.deployed_total"))),
+)
+
+
+def admissible(value: Callable[[str], Any]) -> np.ndarray:
+    """Which runs satisfy every constraint of :data:`CONSTRAINTS` (``value``: key to value or array of runs).
+
+    A sampler drawing parameters independently over their ranges can land outside them (a prior truncated by
+    the constraints); the calibration gives such a draw no weight rather than stopping."""
+    return np.logical_and.reduce([np.asarray(test(value), dtype=bool) for _, _, test in CONSTRAINTS])
+
+
 def check_consistency(params: ParameterSet, where: str) -> None:
     """Constraints that tie parameters together, checked for every run of a batch."""
-    killed = np.asarray(params.value("casualties.killed_fraction"))
-    captured = np.asarray(params.value("casualties.captured_fraction"))
-    if np.any(killed + captured > 1.0):
-        raise InputError(where, "casualties.captured_fraction",
-                         "expected killed_fraction + captured_fraction <= 1")
-    others = sum(np.asarray(params.value(f"front_initial.{s}")) for s in POOLED)
-    if np.any(others > np.asarray(params.value("force.deployed_total"))):
-        raise InputError(where, "force.deployed_total",
-                         "expected at least the sum of front_initial.* (volunteers are the remainder)")
+    for key, expected, test in CONSTRAINTS:
+        if not np.all(test(params.value)):
+            raise InputError(where, key, expected)
     recorded = params.value("casualties.recorded")
     covered = [month_index(e.start) + i for e in recorded for i in range(ceil(e.months))]
     if len(covered) != len(set(covered)):

@@ -218,9 +218,14 @@ class SweepSpec:
     def identity(self) -> dict[str, Any]:
         """What decides the numbers: the spec (not its chunk size), each scenario's parameters, the model."""
         blob = json.dumps(self.spec.model_dump(exclude={"chunk"}), sort_keys=True)
-        return {"spec": hashlib.sha256(blob.encode()).hexdigest()[:16],
-                "parameters": {name: self.params(s).digest() for s, name in enumerate(self.spec.scenarios)},
-                "model_version": __version__}
+        identity = {"spec": hashlib.sha256(blob.encode()).hexdigest()[:16],
+                    "parameters": {name: self.params(s).digest() for s, name in enumerate(self.spec.scenarios)},
+                    "model_version": __version__}
+        posteriors = {name: self.params(s).posterior.meta.draws_digest[:16]
+                      for s, name in enumerate(self.spec.scenarios) if self.params(s).posterior is not None}
+        if posteriors:  # the draws a run's calibrated values come from (a store made without one keeps its digest)
+            identity["posterior"] = posteriors
+        return identity
 
     @cached_property
     def digest(self) -> str:

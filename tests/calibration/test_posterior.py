@@ -252,3 +252,28 @@ def test_a_posterior_file_that_is_not_what_it_says_is_refused(fitted_folder, tmp
     path.write_text(yaml.safe_dump(document))
     with pytest.raises(InputError, match="posterior.yaml: start_state"):
         model.load_params("baseline", folder=copy)
+
+
+# -- the second sampler ------------------------------------------------------------------------------------------
+
+
+def test_the_ensemble_sampler_runs_on_the_same_posterior_and_refuses_what_the_constraints_forbid(hindcast):
+    """emcee's ensemble evaluates the same log posterior (finite inside the prior's support, -inf where the
+    parameter constraints forbid a point) and, started from importance draws, stays where they are."""
+    from model.calibration.ensemble import LogPosterior, compare
+
+    config, params, start, months, targets = hindcast
+    posterior = calibrate_posterior(n_prior=4000, seed=5)
+    log_posterior = LogPosterior(params, posterior.keys, targets, start, months, config.party_bias_sd)
+    z = log_posterior.to_z(posterior.draws.iloc[:4])
+    assert np.isfinite(log_posterior(z)).all()
+    corner = z.copy()
+    corner[:, posterior.keys.index("force.deployed_total")] = -40.0  # the range's bottom ...
+    corner[:, posterior.keys.index("front_initial.mobilized")] = 40.0  # ... under the largest mobilized front
+    for key in ("front_initial.prisoner", "front_initial.migrant", "front_initial.foreign"):
+        corner[:, posterior.keys.index(key)] = 40.0
+    assert (log_posterior(corner) == -np.inf).all()
+    table, diagnostics = compare(posterior, log_posterior, ["volunteer.signups"], walkers=96, steps=6)
+    row = table.loc["volunteer.signups"]
+    assert row["importance 5%"] <= row["ensemble median"] <= row["importance 95%"]
+    assert 0 < diagnostics["acceptance"] <= 1
