@@ -156,7 +156,7 @@ def _load(path: str, stamp: tuple, folder: str | None) -> tuple[Record, Mixture]
     if digest(record) != stored.record_digest or str(record.end) != stored.through:
         raise InputError(where, "record_digest", f"expected the record the weights were scored on (through "
                          f"{stored.through}); {stored.series} has changed (now through {record.end}): refit with "
-                         "`python -m model.series.stored`")
+                         "`manpower update` (or `python -m model.series.stored`)")
     fits = tuple(fit(record, spec, stored.n_draws, stored.seed) for spec in stored.weights)
     combined = mixture(fits, np.array(list(stored.weights.values())))
     return record, replace(combined, method=f"{stored.process} ({stored.weighting} weighting): {stored.method}")
