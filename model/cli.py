@@ -28,6 +28,7 @@ from .commands.update import cmd_update
 from .core.defaults import (BACKENDS, BASELINE, BREAKEVEN_TARGETS, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START,
                             INTEGRATORS, SAMPLERS, SENSITIVITY_METHODS)
 from .errors import InputError
+from .inputs.start import StartBeyondDataWarning
 
 # The libraries and layers below are imported inside the commands that use them (model/commands/), so that
 # `manpower --help` and a refused option cost no numba, xarray, pandas or pint (benchmarks/bench_import.py,
@@ -179,8 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--dt", type=_number, default=DEFAULT_DT,
                          help="step in months, dividing a month (default 0.25)")
         if start:
-            sub.add_argument("--start", default=DEFAULT_START, help=f"first month, YYYY-MM (default: the month after the "
-                             f"casualty record ends, {_default_start_text()})")
+            sub.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM (default: the month after "
+                             f"the casualty record ends, {_default_start_text()})")
 
     run = commands.add_parser("run", help="project one scenario, print a summary, write NetCDF and a figure")
     scenario_options(run)
@@ -296,9 +297,17 @@ def argv_command(argv: Sequence[str] | None) -> str | None:
     return next((w for w in words if not w.startswith("-")), None)
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Show a warning as the command's other messages are shown: one line on standard error."""
-    print(f"manpower: warning: {' '.join(str(message).split())}", file=sys.stderr)
+def _one_line_warnings():
+    """A ``warnings.showwarning`` that shows a warning as the command's other messages are shown, one line on
+    standard error, and each distinct line once (a warning raised by every run of a comparison is one line)."""
+    shown: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        text = f"manpower: warning: {' '.join(str(message).split())}"
+        if text not in shown:
+            shown.add(text)
+            print(text, file=sys.stderr)
+    return show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -310,7 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_arguments(args)
         _check_sizes(args)
         with warnings.catch_warnings():
-            warnings.showwarning = _one_line_warning
+            warnings.showwarning = _one_line_warnings()
+            warnings.simplefilter("always", StartBeyondDataWarning)  # said once, whatever the caller's filters
             return args.handler(args)
     except InputError as exc:
         print(f"manpower: error: {' '.join(str(as_option(exc, args)).split())}", file=sys.stderr)

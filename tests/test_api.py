@@ -63,7 +63,7 @@ def test_method_means_only_the_analysis_method_and_horizons_default_to_the_share
     parameters = _signature(name).parameters
     if "method" in parameters:
         assert name == "sensitivity", f"model.{name} has a `method` keyword"
-    shared = {"months": defaults.DEFAULT_MONTHS, "dt": defaults.DEFAULT_DT, "start": defaults.DEFAULT_START}  # start: None
+    shared = {"months": defaults.DEFAULT_MONTHS, "dt": defaults.DEFAULT_DT, "start": defaults.DEFAULT_START}
     for keyword, default in shared.items():
         if keyword in parameters:
             assert parameters[keyword].default == default, (name, keyword)
