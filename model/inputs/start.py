@@ -50,7 +50,23 @@ def record_file(folder: str | Path | None = None) -> Path:
     described = locate(SERIES_PATH, folder)
     if not described.exists() and folder is not None:
         described = locate(SERIES_PATH)
-    document = read_yaml(described) if described.exists() else None
+    return _record_file(str(described), _stamp(described))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """The file's modification time (ns) and size, None when it is missing: what a cached reading is keyed by (the
+    size too, so that a row appended within the file system's timestamp resolution is still seen)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+@lru_cache(maxsize=8)
+def _record_file(path: str, stamp: tuple[int, int] | None) -> Path:
+    described = Path(path)
+    document = read_yaml(described) if stamp is not None else None
     series = document.get("series") if isinstance(document, dict) else None
     entry = series.get(CASUALTY_SERIES) if isinstance(series, dict) else None
     name = entry.get("file") if isinstance(entry, dict) else None
@@ -63,15 +79,14 @@ def record_file(folder: str | Path | None = None) -> Path:
 def data_end(folder: str | Path | None = None) -> str:
     """The casualty record's last month, ``'YYYY-MM'`` (cached while the record's file is unchanged)."""
     path = record_file(folder)
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        raise InputError(display(path), "(file)", "expected the casualty record's CSV file, not found") from None
+    stamp = _stamp(path)
+    if stamp is None:
+        raise InputError(display(path), "(file)", "expected the casualty record's CSV file, not found")
     return _last_month(str(path), stamp)
 
 
 @lru_cache(maxsize=8)
-def _last_month(path: str, stamp: int) -> str:
+def _last_month(path: str, stamp: tuple[int, int]) -> str:
     rows = csv.DictReader(io.StringIO(read_text(Path(path))))
     months = [_as_index(row.get(_MONTH_COLUMN)) for row in rows]
     valid = [m for m in months if m is not None]
