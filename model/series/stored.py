@@ -8,7 +8,8 @@ candidate, its weighting, the weights each path follows (``weights``; for a hori
 the weights at every horizon, ``horizon_weights``, whose last row ``weights`` must be), the number of
 posterior draws, the seed, the rule and the date. Loading checks the digest: a record
 that changed since (a new month appended) must be refitted (``manpower update``, or
-``python -m model.series.stored``), and the error says so. So the main job never reruns the backtest, and every run says which fit it used.
+``python -m model.series.stored``), and the error says so. So the main job never reruns the backtest, and
+every run says which fit it used.
 """
 
 from __future__ import annotations
