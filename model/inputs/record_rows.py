@@ -12,8 +12,8 @@ must hold:
   (at most half a person per day);
 - ``source`` and ``source_url``: not empty, the URL an ``http(s)://`` address.
 
-The first bad row raises :class:`~model.errors.InputError` naming the file, the column and the row
-(row 1 is the header) and what was expected.
+Blank lines are skipped. The first bad row raises :class:`~model.errors.InputError` naming the file, the column
+and the row (its line in the file: row 1 is the header) and what was expected.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def check_record_rows(path: Path) -> list[str]:
     months: list[str] = []
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
-            raise InputError(where, f"row {number}", "expected a month's row, got an empty line")
+            continue  # a blank line (an editor's trailing newline), skipped as every CSV reader here skips it
         if len(cells) != len(header):
             raise InputError(where, f"row {number}", f"expected {len(header)} comma-separated cells, got {len(cells)} "
                                                      "(a comma inside a source needs quotes)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stdout
 
+import numpy as np
 import pytest
 
 import model
@@ -69,3 +70,16 @@ def test_the_help_shows_the_resolved_default_start(capsys):
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     assert f"now {default_start()}" in " ".join(capsys.readouterr().out.split())
+
+
+def test_at_the_default_start_the_first_projected_month_is_the_casualty_process_first_month(baseline):
+    """The record ends the month before the default start, so the first month follows the process (its median path
+    under a deterministic run), not the record."""
+    from model.dynamics.casualty_paths import central_path
+    from model.series.stored import load_process
+
+    assert baseline.value("casualties.process") == "fitted" and baseline.value("casualties.growth_rate") == 0
+    record, process = load_process()
+    assert str(process.end + 1) == default_start() == str(record.end + 1)
+    casualties = model.simulate(baseline, months=3).casualties.sum("source").values[:-1]
+    np.testing.assert_allclose(casualties, central_path(process, default_start(), 3), rtol=1e-9)
