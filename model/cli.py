@@ -269,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     upd = commands.add_parser("update", help="after appending a month to the casualty record: check it, refit, "
                                              "start after the data, regenerate the outputs, keep a dated forecast")
     upd.add_argument("--check", action="store_true", help="only check the record; write nothing")
+    upd.add_argument("--through", metavar="YYYY-MM", help="only write the forecast as of this month of the record "
+                     "(refitted in a temporary copy with the record cut after it); change nothing else")
     upd.add_argument("--n", type=_whole, default=2000, help="Monte Carlo runs of the forecast (default 2,000)")
     upd.add_argument("--seed", type=_whole, default=0, help="seed of the forecast's sample (default 0)")
     horizon_options(upd, start=False)  # the start follows the data

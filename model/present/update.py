@@ -19,6 +19,12 @@ The routine (``manpower update``, :func:`update`), on the user's parameter folde
    written whole or not at all. The forecasts live beside the data they were made from, so that every
    published forecast can be scored later against the months that follow.
 
+**As of an earlier month** (``manpower update --through YYYY-MM``, :func:`forecast_as_of`): the forecast that
+the update would have written when the record ended in that month. The routine copies the parameter folder to a
+temporary one, cuts the record after that month there, refits there and writes only the forecast file (named by
+that month) into ``forecasts/`` of the parameter folder; the fit, the start and the outputs stay those of the
+whole record.
+
 Extending the refit (rules for a new step, e.g. the calibration's posterior):
 
 1. A step is a :class:`RefitStep`: a name and a function ``refit(folder) -> Path`` that refits from the data in
@@ -33,6 +39,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +52,8 @@ from ..analysis.forecast import DEFAULT_RUNS, forecast, forecast_document
 from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
 from ..errors import InputError
 from ..inputs.observed import load_observed
-from ..inputs.paths import display, params_dir
+from ..inputs.parameters import ParameterSet, load_params
+from ..inputs.paths import display, params_dir, shipped_dir
 from ..inputs.record_rows import check_record_rows
 from ..inputs.start import CASUALTY_SERIES, SERIES_PATH, default_start, record_file
 from ..inputs.textfiles import read_yaml
@@ -149,15 +158,52 @@ def update(out: str | Path = "results", n: int = DEFAULT_RUNS, seed: int = 0, mo
     start = default_start(checked.folder)
     ds = compare(months=months, dt=dt)
     outputs = write_comparison(ds, comparison_table(ds), out, command=command)
-    made = forecast(BASELINE, n=n, seed=seed, months=months, dt=dt)
-    record = load_record(CASUALTY_SERIES, checked.folder)
-    files = {name: _file_digest(checked.folder / name) for name in DIGESTED}
-    document = forecast_document(made, str(record.end), digest(record), files, today)
+    path = write_forecast(load_params(BASELINE), checked.folder, checked.data_end, n, seed, months, dt, today)
+    return Updated(checked, start, refitted, outputs, path)
+
+
+def forecast_as_of(through: str, n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,
+                   dt: float = DEFAULT_DT, today: datetime.date | None = None) -> tuple[Checked, Path]:
+    """The forecast the update would have written when the record ended in ``through`` (``'YYYY-MM'``, a month of
+    the record): refitted in a temporary copy of the user's parameter folder with the record cut after that month;
+    only the forecast file is written, into ``forecasts/`` of the user's folder. Returns the check and the file."""
+    checked = check()
+    if through not in checked.months:
+        raise InputError("update", "through", f"expected a month of the record ({checked.months[0]} to "
+                                              f"{checked.data_end}), got {through!r}")
+    with tempfile.TemporaryDirectory(prefix="manpower-as-of-") as temporary:
+        copy = Path(temporary) / "params"
+        for source in dict.fromkeys((shipped_dir(), checked.folder)):  # the defaults, then the user's files over them
+            shutil.copytree(source, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(FORECAST_FOLDER))
+        _cut_record(record_file(copy), through)
+        for step in REFIT_STEPS:
+            step.refit(copy)
+        path = write_forecast(load_params(BASELINE, folder=copy), checked.folder, checked.data_end, n, seed, months,
+                              dt, today)
+    return checked, path
+
+
+def _cut_record(csv: Path, through: str) -> None:
+    """Keep the header and the rows of the record's CSV up to and including the month ``through``."""
+    lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines[1:] if line.strip() and line.split(",", 1)[0].strip() <= through]
+    csv.write_text(lines[0] + "".join(kept), encoding="utf-8")
+
+
+def write_forecast(params: ParameterSet, folder: Path, known: str, n: int, seed: int, months: int, dt: float,
+                   today: datetime.date | None = None) -> Path:
+    """Run the forecast of ``params`` (from the month after the data of its folder) and write it, never over another
+    file, into ``forecasts/`` of ``folder``; return the file. ``known`` is the last month of the record when the
+    forecast was made (later than its data's end for a forecast made as of an earlier month)."""
+    made = forecast(params, n=n, seed=seed, months=months, dt=dt)
+    data = Path(params.folder) if params.folder is not None else folder
+    record = load_record(CASUALTY_SERIES, data)
+    files = {name: _file_digest(data / name) for name in DIGESTED}
+    document = {**forecast_document(made, str(record.end), digest(record), files, today), "record_known_to": known}
     name = f"forecast_data-{document['data_end']}_made-{document['made']}.yaml"
     header = ("# A forecast written by `manpower update`; never edited or overwritten, kept to be scored against the "
               "months that follow.\n")
     provenance = {key: value for key, value in document.items() if key != "series"}
     text = (header + yaml.safe_dump(provenance, sort_keys=False, allow_unicode=True, width=120)
             + yaml.safe_dump({"series": document["series"]}, sort_keys=False, default_flow_style=None))
-    path = atomic_create(checked.folder / FORECAST_FOLDER / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    return Updated(checked, start, refitted, outputs, path)
+    return atomic_create(folder / FORECAST_FOLDER / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))

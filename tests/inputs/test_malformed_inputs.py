@@ -355,6 +355,8 @@ CASES = [
          {CSV: substitute(CSV, r"^2023-05,.*\n", "")}),
     Case("update-record-no-source-column", UPDATE, ("uk_mod_monthly_casualties.csv", "source_url"),
          {CSV: substitute(CSV, r",source_url$", "")}),
+    Case("update-through-not-in-record", ("update", "--through", "1999-01"), ("--through", "1999-01", "record")),
+    Case("update-through-not-a-month", ("update", "--through", "Dec 2024"), ("--through", "Dec 2024")),
     Case("update-out-is-a-file", UPDATE[:-2] + ("--out", "{work}/taken.txt"), ("--out", "taken.txt")),
     # --- observed series: series.yaml and the CSV ---
     Case("observed-unknown-unit", CAL, ("series.yaml", "unit"),

@@ -164,3 +164,30 @@ def test_a_bad_row_is_refused_in_one_line_and_nothing_is_written(case, params_co
 def test_the_refit_steps_are_named_and_the_casualty_process_comes_first():
     assert REFIT_STEPS[0].name == "casualty_process"
     assert len({step.name for step in REFIT_STEPS}) == len(REFIT_STEPS)
+
+
+def test_a_forecast_as_of_an_earlier_month_is_made_from_the_record_cut_there_and_changes_nothing_else(folder,
+                                                                                                      tmp_path):
+    """``--through``: fitted in a temporary copy with the record cut after that month; only the forecast is written."""
+    record = load_record(CASUALTY_SERIES, folder)
+    through = str(record.end - 1)  # the month before the appended synthetic one
+    before = tree(folder, tmp_path)
+    status, text = update(tmp_path / "results", "--through", through)
+    assert status == 0, text
+    after = tree(folder, tmp_path)
+    (path,) = (folder / FORECAST_FOLDER).glob("*.yaml")
+    assert set(after) - set(before) == {str(path)} and all(after[p] == before[p] for p in before)
+    document = yaml.safe_load(path.read_text())
+    assert path.name.startswith(f"forecast_data-{through}_made-")
+    assert (str(document["data_end"]), str(document["start"])) == (through, following_month(through))
+    assert document["data_digest"] == digest(record.through(through))
+    assert str(document["record_known_to"]) == str(record.end)
+    assert str(next(iter(document["series"]["net"]))) == following_month(through)
+
+
+def test_a_forecast_as_of_a_month_the_record_does_not_hold_is_refused(folder, tmp_path, capsys):
+    before = tree(folder, tmp_path)
+    status, _ = update(tmp_path / "results", "--through", following_month(default_start()))
+    lines = capsys.readouterr().err.splitlines()
+    assert status == 2 and len(lines) == 1 and lines[0].startswith("manpower: error: --through: ")
+    assert "expected a month of the record" in lines[0] and tree(folder, tmp_path) == before
