@@ -31,6 +31,10 @@ The package is layered; each subpackage imports only from the layers before it i
 >>> ds.net.sum("time")  # persons, recruitment minus permanent losses over 36 months
 >>> runs = model.uncertainty("baseline", n=10_000, seed=0, sampler="lhs")  # Monte Carlo over the registry's ranges
 
+A projection starts by default (``start=None``) in the month after the casualty record's last month
+(:func:`model.inputs.start.default_start`); after a month is appended to the record, ``model.update()``
+(``manpower update``) refits, regenerates the outputs and keeps a dated forecast.
+
 Every analysis function takes a ``ParameterSet`` or a scenario name first, and shares its
 keywords: ``n``, ``seed``, ``sampler`` (the sampling design), ``integrator`` (the integration
 method), ``months``, ``dt``, ``start``; ``method`` names an analysis only (sensitivity's Sobol or
@@ -63,6 +67,7 @@ _API = {
     "backtest": ("model.calibration.backtest", "backtest"),
     "sweep": ("model.sweeps", "sweep"),
     "open_store": ("model.sweeps", "open_store"),
+    "update": ("model.present.update", "update"),
 }
 #: Subpackages, also reachable as attributes of the package (``model.analysis``) without importing them first.
 _SUBPACKAGES = ("core", "engine", "inputs", "series", "dynamics", "results", "analysis", "calibration", "sweeps",

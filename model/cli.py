@@ -25,9 +25,11 @@ from .commands.projections import cmd_breakeven, cmd_compare, cmd_run
 from .commands.provenance import FORMATS, cmd_explain, cmd_params
 from .commands.sweep import cmd_sweep
 from .commands.uncertainty import cmd_sensitivity, cmd_uncertainty
+from .commands.update import cmd_update
 from .core.defaults import (BACKENDS, BASELINE, BREAKEVEN_TARGETS, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START,
                             INTEGRATORS, SAMPLERS, SENSITIVITY_METHODS)
 from .errors import InputError
+from .inputs.start import StartBeyondDataWarning
 
 # The libraries and layers below are imported inside the commands that use them (model/commands/), so that
 # `manpower --help` and a refused option cost no numba, xarray, pandas or pint (benchmarks/bench_import.py,
@@ -157,6 +159,16 @@ def _check_sweep(args: argparse.Namespace) -> None:
     sweeps.check_cluster(args.backend)
 
 
+def _default_start_text() -> str:
+    """The default start month of the parameter folder for ``--help`` (or why it cannot be read)."""
+    from .inputs.start import default_start
+
+    try:
+        return f"now {default_start()}"
+    except InputError as exc:
+        return f"unreadable now: {exc}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="manpower", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"manpower-model {__version__}")
@@ -173,11 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="override a parameter, e.g. casualties.monthly=50000 or "
                               "'casualties.monthly=1600 person/day' (repeatable)")
 
-    def horizon_options(sub: argparse.ArgumentParser) -> None:
+    def horizon_options(sub: argparse.ArgumentParser, start: bool = True) -> None:
         sub.add_argument("--months", type=_whole, default=DEFAULT_MONTHS, help="horizon in months (default 36)")
         sub.add_argument("--dt", type=_number, default=DEFAULT_DT,
                          help="step in months, dividing a month (default 0.25)")
-        sub.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM (default 2024-12)")
+        if start:
+            sub.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM (default: the month after "
+                             f"the casualty record ends, {_default_start_text()})")
 
     run = commands.add_parser("run", help="project one scenario, print a summary, write NetCDF and a figure")
     scenario_options(run)
@@ -284,6 +298,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="every parameter's description, quote, URL and assumption under it")
     scenario_options(explain)
     explain.set_defaults(handler=cmd_explain)
+    upd = commands.add_parser("update", help="after appending a month to the casualty record: check it, refit, "
+                                             "start after the data, regenerate the outputs, keep a dated forecast")
+    upd.add_argument("--check", action="store_true", help="only check the record; write nothing")
+    upd.add_argument("--through", metavar="YYYY-MM", help="only write the forecast as of this month of the record "
+                     "(refitted in a temporary copy with the record cut after it); change nothing else")
+    upd.add_argument("--n", type=_whole, default=2000, help="Monte Carlo runs of the forecast (default 2,000)")
+    upd.add_argument("--seed", type=_whole, default=0, help="seed of the forecast's sample (default 0)")
+    horizon_options(upd, start=False)  # the start follows the data
+    upd.add_argument("--out", default="results", help="folder of the regenerated comparison (default results/)")
+    upd.set_defaults(handler=cmd_update)
+
     docs = commands.add_parser("docs", help="write docs/MODEL.md from the model's structure and registry")
     docs.add_argument("--out", default="docs/MODEL.md")
     docs.set_defaults(handler=cmd_docs)
@@ -306,9 +331,17 @@ def argv_command(argv: Sequence[str] | None) -> str | None:
     return next((w for w in words if not w.startswith("-")), None)
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Show a warning as the command's other messages are shown: one line on standard error."""
-    print(f"manpower: warning: {' '.join(str(message).split())}", file=sys.stderr)
+def _one_line_warnings():
+    """A ``warnings.showwarning`` that shows a warning as the command's other messages are shown, one line on
+    standard error, and each distinct line once (a warning raised by every run of a comparison is one line)."""
+    shown: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        text = f"manpower: warning: {' '.join(str(message).split())}"
+        if text not in shown:
+            shown.add(text)
+            print(text, file=sys.stderr)
+    return show
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -320,7 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_arguments(args)
         _check_sizes(args)
         with warnings.catch_warnings():
-            warnings.showwarning = _one_line_warning
+            warnings.showwarning = _one_line_warnings()
+            warnings.simplefilter("always", StartBeyondDataWarning)  # said once, whatever the caller's filters
             return args.handler(args)
     except InputError as exc:
         print(f"manpower: error: {' '.join(str(as_option(exc, args)).split())}", file=sys.stderr)

@@ -80,3 +80,26 @@ def write_folder(folder: Path) -> Path:
                "set": {key: {"value": value, "reason": "synthetic"} for key, value in SCENARIO_VALUES.items()}}
     (folder / SCENARIO_FOLDER / f"{SCENARIO}.yaml").write_text(yaml.safe_dump(overlay), encoding="utf-8")
     return folder
+
+
+def synthetic_month_row(csv: Path, daily: float | None = None) -> str:
+    """A row of the casualty record for the month after ``csv``'s last: the last month's daily average repeated (or
+    ``daily`` persons per day), with a source that says it is synthetic. Never a real figure: tests of the monthly
+    update append it to a copy of the record."""
+    import calendar
+
+    from model.inputs.start import following_month
+
+    last = csv.read_text(encoding="utf-8").strip().splitlines()[-1].split(",")
+    month = following_month(last[0])
+    per_day = float(last[1]) if daily is None else daily
+    days = calendar.monthrange(int(month[:4]), int(month[5:]))[1]
+    return f"{month},{per_day:g},{days},{per_day * days:g},synthetic row for a test (not a real figure),https://example.org/synthetic\n"
+
+
+def append_synthetic_month(csv: Path, daily: float | None = None) -> str:
+    """Append :func:`synthetic_month_row` to ``csv``; return the month appended."""
+    row = synthetic_month_row(csv, daily)
+    with csv.open("a", encoding="utf-8") as file:
+        file.write(row)
+    return row.split(",")[0]

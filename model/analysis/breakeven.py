@@ -85,7 +85,7 @@ def balance(params: ParameterSet, target: str, months: int, dt: float, start: st
 
 
 def solve(params: ParameterSet | str, lever: str, target: str = "front", months: int = DEFAULT_MONTHS,
-          dt: float = DEFAULT_DT, start: str = DEFAULT_START, tolerance: float = 1e-6,
+          dt: float = DEFAULT_DT, start: str | None = DEFAULT_START, tolerance: float = 1e-6,
           integrator: str = "euler") -> BreakEven:
     """Find the value of ``lever`` at which the force holds (see the module docstring); ``model.breakeven``.
 

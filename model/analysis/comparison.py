@@ -37,7 +37,7 @@ CASUALTY_LEVER = "casualties.monthly"
 
 
 def compare(names: Sequence[ParameterSet | str] | None = None, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
-            start: str = DEFAULT_START, integrator: str = "euler") -> xr.Dataset:
+            start: str | None = DEFAULT_START, integrator: str = "euler") -> xr.Dataset:
     """Run scenarios and stack them along a ``scenario`` dimension (default: every scenario).
 
     ``names`` holds scenario names (or overlay paths) or parameter sets, each

@@ -148,7 +148,7 @@ def check_size(params: ParameterSet, method: str, n: int, months: int, dt: float
 
 
 def sensitivity(params: ParameterSet | str = BASELINE, method: str = "sobol", n: int = 1024, seed: int = 0,
-                months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT, start: str = DEFAULT_START,
+                months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT, start: str | None = DEFAULT_START,
                 keys: Sequence[str] | None = None, sampler: str | None = None,
                 integrator: str = "euler") -> xr.Dataset:
     """Sobol or Morris indices of :data:`OUTPUTS` over a scenario's uncertain parameters.

@@ -38,7 +38,7 @@ def check_size(params: ParameterSet, n: int, months: int, dt: float, variables: 
 
 def uncertainty(params: ParameterSet | str = BASELINE, n: int = 10_000, seed: int = 0,
                 months: int = DEFAULT_MONTHS, sampler: str = "lhs", dt: float = DEFAULT_DT,
-                start: str = DEFAULT_START, variables: Sequence[str] | None = None,
+                start: str | None = DEFAULT_START, variables: Sequence[str] | None = None,
                 integrator: str = "euler") -> xr.Dataset:
     """Run ``n`` samples of a scenario's uncertain parameters in one vectorized pass.
 

@@ -27,8 +27,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from ..analysis.comparison import compare, comparison_table
     from ..inputs.parameters import load_params, scenario_names
-    from ..present.plots import comparison_figure
-    from ..results.io import atomic_write, save_figure, write_netcdf
+    from ..present.comparison_files import write_comparison
 
     # An unknown name fails here, before any run.
     names = [load_params(name, prior=args.prior) for name in args.names or scenario_names()]
@@ -38,10 +37,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"Scenarios compared over {ds.sizes['time'] - 1} months from {ds.attrs['start']} "
               "(flows: persons over the horizon; break-even: persons per month)\n")
         print(table.T.to_string(float_format=lambda v: "0" if abs(v) < 0.5 else f"{v:,.0f}"))
-    out = Path(args.out)
-    csv = atomic_write(out / "comparison.csv", lambda tmp: table.to_csv(tmp))
-    netcdf = write_netcdf(ds, out / "comparison.nc", command=args.command_line)
-    figure = save_figure(comparison_figure(ds), out / "comparison.png")
+    csv, netcdf, figure = write_comparison(ds, table, args.out, command=args.command_line)
     print(f"\nWrote {csv}, {netcdf} and {figure}")
     return 0
 

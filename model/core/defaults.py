@@ -1,8 +1,9 @@
 """The defaults and choices every layer shares, in one place light enough for the command line's ``--help``.
 
-``BASELINE`` is the reference scenario's name; a projection starts in ``DEFAULT_START``
-(``'YYYY-MM'``, the month the public record behind the registry reaches), runs
-``DEFAULT_MONTHS`` months and advances in steps of ``DEFAULT_DT`` months.
+``BASELINE`` is the reference scenario's name; a projection starts in ``DEFAULT_START``, runs
+``DEFAULT_MONTHS`` months and advances in steps of ``DEFAULT_DT`` months. ``DEFAULT_START`` is None:
+the first month after the casualty record's last month in the parameter folder, which moves when a
+month is appended to the record (resolved in one place, :func:`model.inputs.start.resolve_start`).
 
 The choice lists below are the library's own (the modules that implement the
 choices check against them, and the command line offers them); they live here,
@@ -11,7 +12,7 @@ the engine, SALib or dask.
 """
 
 BASELINE = "baseline"
-DEFAULT_START = "2024-12"
+DEFAULT_START = None  # the month after the data: model.inputs.start.default_start
 DEFAULT_MONTHS = 36
 DEFAULT_DT = 0.25
 

@@ -14,6 +14,7 @@ import numpy as np
 from ..core.structure import FLOWS, SOURCES, STOCKS
 from ..inputs.parameters import ParameterSet
 from ..inputs.schedules import step_rates
+from ..inputs.start import resolve_start
 from .description import EQUATIONS, SYMBOLS, Symbol
 from .casualty_paths import casualty_shocks, recorded_events
 from .equations import initial_front, record_coverage
@@ -72,11 +73,12 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
     return values
 
 
-def rates(params: ParameterSet, state: np.ndarray, t: float = 0.0, step: int = 0, start: str = "2024-12",
+def rates(params: ParameterSet, state: np.ndarray, t: float = 0.0, step: int = 0, start: str | None = None,
           dt: float = 0.25) -> dict[str, np.ndarray]:
     """Every flow's rate (persons/month), shape ``(6, n)``: zero outside the flow's own sources; and, under
-    ``"unallocated"``, the casualty demand that found nobody (persons/month, shape ``(n,)``)."""
-    env = evaluate(numpy_values(params, state, t, step, start, dt), NUMPY)
+    ``"unallocated"``, the casualty demand that found nobody (persons/month, shape ``(n,)``). ``start`` None is
+    the month after the data (:func:`model.inputs.start.resolve_start`)."""
+    env = evaluate(numpy_values(params, state, t, step, resolve_start(start, params.folder), dt), NUMPY)
     out = {"unallocated": np.broadcast_to(np.asarray(env["unallocated"], dtype=float), state.shape[-1:])}
     for name, flow in _FLOW.items():
         value = np.broadcast_to(np.asarray(env[name], dtype=float), state.shape[1:])

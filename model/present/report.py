@@ -28,6 +28,7 @@ from ..errors import InputError
 from ..inputs import limits
 from ..results.io import atomic_write, check_output
 from ..inputs.parameters import BASELINE, ParameterSet, load_params, scenario_names
+from ..inputs.start import default_start
 from .brief import render
 from ..analysis import sensitivity as sobol
 from ..analysis import uncertainty as monte_carlo
@@ -53,7 +54,7 @@ class Settings:
     months: int = DEFAULT_MONTHS
     sobol_n: int = DEFAULT_SOBOL_N
     dt: float = DEFAULT_DT
-    start: str = DEFAULT_START
+    start: str = field(default_factory=default_start)  # the month after the data
     out: Path = DEFAULT_OUT
 
     @property
@@ -120,7 +121,7 @@ def gather(settings: Settings) -> Findings:
 
 def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,
            sobol_n: int = DEFAULT_SOBOL_N, out: str | Path = DEFAULT_OUT, dt: float = DEFAULT_DT,
-           start: str = DEFAULT_START) -> Path:
+           start: str | None = DEFAULT_START) -> Path:
     """Write the HTML briefing to ``out`` (atomically) and return its path.
 
     Parameters
@@ -132,7 +133,8 @@ def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int 
     sobol_n : SALib's base sample size (a power of 2); the analysis runs ``sobol_n * (d + 2)`` parameter
         sets for ``d`` uncertain parameters.
     """
-    settings = Settings(tuple(names) if names else tuple(scenario_names()), n, seed, months, sobol_n, dt, start,
+    settings = Settings(tuple(names) if names else tuple(scenario_names()), n, seed, months, sobol_n, dt,
+                        default_start() if start is None else start,
                         Path(out))
     text = render(gather(settings))  # gather checks the settings before any run
     return atomic_write(settings.out, lambda tmp: tmp.write_text(text, encoding="utf-8"))

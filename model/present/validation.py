@@ -34,6 +34,7 @@ from ..dynamics.dimensions import check as check_dimensions
 from ..errors import InputError
 from ..results.io import atomic_write, check_output, save_figure
 from ..inputs.parameters import ParameterSet, load_params
+from ..inputs.start import default_start
 from .plots import calibration_figure
 from ..analysis.sampling import sample, uncertain_keys
 from ..results.simulate import DEFAULT_DT, simulate
@@ -129,7 +130,7 @@ def extreme_conditions(params: ParameterSet, months: int = 36) -> tuple[pd.DataF
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     _caption(fig, f"Baseline parameters with the overrides of model/present/validation.py EXTREMES; {months} months "
-                  "from 2024-12, dt 0.25 month (Euler).")
+                  f"from {ds.attrs['start']}, dt 0.25 month (Euler).")
     return pd.DataFrame(rows), fig
 
 
@@ -191,7 +192,7 @@ def integration_error(params: ParameterSet, months: int = 36) -> tuple[pd.DataFr
     axes[0].legend(fontsize=8)
     fig.suptitle("Integration error against RK4 at dt = 1/64 month")
     _caption(fig, f"Baseline, and the baseline with a mobilization wave twice its pool; {months} months from "
-                  "2024-12. Front: the largest relative error over the months; net: relative error of the "
+                  f"{default_start()}. Front: the largest relative error over the months; net: relative error of the "
                   "horizon's total.")
     return table, fig
 

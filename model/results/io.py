@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import xarray as xr
@@ -18,20 +19,44 @@ def _umask() -> int:
     return current
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
+@contextmanager
+def _finished(path: Path, write: Callable[[Path], None]) -> Iterator[str]:
+    """A temporary file beside ``path`` that ``write(tmp)`` has filled, readable as an ordinary file; removed at exit
+    unless it was moved into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(handle)
     try:
         write(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; results are ordinary files
-        os.replace(tmp, path)
+        yield tmp
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
+    path = Path(path)
+    with _finished(path, write) as tmp:
+        os.replace(tmp, path)
     return path
+
+
+def atomic_create(path: Path, write: Callable[[Path], None]) -> Path:
+    """Like :func:`atomic_write`, but never replace a file: when ``path`` exists, write ``STEM_2.SUFFIX`` (or
+    ``_3``, ...), the first name free; return the path written. Linking the finished temporary file into place
+    fails when the name is taken, so two writers racing for one name never overwrite each other."""
+    path = Path(path)
+    with _finished(path, write) as tmp:
+        for copy in range(1, 10_000):
+            target = path if copy == 1 else path.with_name(f"{path.stem}_{copy}{path.suffix}")
+            try:
+                os.link(tmp, target)
+                return target
+            except FileExistsError:
+                continue
+    raise FileExistsError(f"{path}: no free name among 9,999 suffixes")
 
 
 def write_netcdf(ds: xr.Dataset, path: Path, command: str | None = None) -> Path:

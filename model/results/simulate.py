@@ -12,6 +12,7 @@ from ..inputs import limits
 from ..dynamics.equations import SYSTEM, fractional_outflows, growth_rates, initial_state, prepare
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
+from ..inputs.start import resolve_start
 from .dataset import Selection, to_dataset
 from ..core.structure import SOURCES, STOCKS
 from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START  # noqa: F401 (re-exported)
@@ -19,7 +20,7 @@ from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START  # noqa: F
 
 
 def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT,
-             start: str = DEFAULT_START, integrator: str = "euler",
+             start: str | None = DEFAULT_START, integrator: str = "euler",
              variables: Sequence[str] | None = None, threads: int | None = None) -> xr.Dataset:
     """Project the force month by month.
 
@@ -33,7 +34,8 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
     dt : float
         Integration step in months; must divide a month (default 0.25).
     start : str
-        First month, ``'YYYY-MM'`` (default ``'2024-12'``).
+        First month, ``'YYYY-MM'`` (default: the month after the casualty record's last,
+        :func:`model.inputs.start.resolve_start`, which warns about a start beyond it).
     integrator : {"euler", "rk4"}
         Integration method (default ``"euler"``); the dataset's ``method`` attribute records it.
     variables : sequence of str, optional
@@ -51,6 +53,7 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
         month holds the end state, and its flows are NaN.
     """
     _check_options(months, dt, start, integrator)
+    start = resolve_start(start, params.folder)
     selection = Selection.of(variables)
     limits.memory(result_values(params.batch_size or 1, months, dt, variables), "simulate", "months",
                   f"{params.batch_size or 1:,} runs of {months:,} months")
@@ -69,7 +72,8 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
 def _check_options(months: int, dt: float, start: str, integrator: str) -> None:
     limits.months(months, "simulate")
     limits.step(dt, "simulate")
-    limits.month(start, "simulate")
+    if start is not None:
+        limits.month(start, "simulate")
     if integrator not in engine.METHODS:
         raise InputError("simulate", "integrator", f"expected one of {', '.join(engine.METHODS)}, got {integrator!r}")
 

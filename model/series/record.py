@@ -17,12 +17,11 @@ import pandas as pd
 
 from ..errors import InputError
 from ..inputs.observed import load_observed
+from ..inputs.start import CASUALTY_SERIES  # noqa: F401 (re-exported: the record the process is fitted to)
 
 #: The fewest months a model is fitted to: a year, enough for a trend, the persistence of shocks and the
 #: noise to be told apart at all (the fit's own uncertainty says how well).
 MIN_MONTHS = 12
-#: The record the casualty process is fitted to: the UK MoD's monthly relay of the Ukrainian General Staff's count.
-CASUALTY_SERIES = "uk_mod_monthly_casualties"
 
 
 @dataclass(frozen=True)

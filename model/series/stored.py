@@ -7,8 +7,9 @@ rule) and its weights come from a rolling-origin backtest that takes seconds, so
 candidate, its weighting, the weights each path follows (``weights``; for a horizon-weighted mixture also
 the weights at every horizon, ``horizon_weights``, whose last row ``weights`` must be), the number of
 posterior draws, the seed, the rule and the date. Loading checks the digest: a record
-that changed since (a new month appended) must be refitted (``python -m model.series.stored``), and the
-error says so. So the main job never reruns the backtest, and every run says which fit it used.
+that changed since (a new month appended) must be refitted (``manpower update``, or
+``python -m model.series.stored``), and the error says so. So the main job never reruns the backtest, and
+every run says which fit it used.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def _load(path: str, stamp: tuple, folder: str | None) -> tuple[Record, Mixture]
     if digest(record) != stored.record_digest or str(record.end) != stored.through:
         raise InputError(where, "record_digest", f"expected the record the weights were scored on (through "
                          f"{stored.through}); {stored.series} has changed (now through {record.end}): refit with "
-                         "`python -m model.series.stored`")
+                         "`manpower update` (or `python -m model.series.stored`)")
     fits = tuple(fit(record, spec, stored.n_draws, stored.seed) for spec in stored.weights)
     combined = mixture(fits, np.array(list(stored.weights.values())))
     return record, replace(combined, method=f"{stored.process} ({stored.weighting} weighting): {stored.method}")

@@ -12,10 +12,11 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BeforeValidator, Field, FiniteFloat, model_validator
 
-from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, MAX_SOBOL_ROWS
+from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, MAX_SOBOL_ROWS
 from ..errors import InputError
 from ..inputs import limits
 from ..inputs.schema import Strict, validated
+from ..inputs.start import default_start
 
 #: Largest Latin hypercube (samples x dimensions) held in memory; beyond it use sobol or random.
 MAX_LHS_CELLS = 50_000_000
@@ -71,7 +72,7 @@ class SpecFile(Strict):
     seed: int = Field(default=0, strict=True)
     chunk: int = Field(default=20_000, ge=1, strict=True)
 
-    start: str = DEFAULT_START
+    start: str = Field(default_factory=default_start)  # the month after the data, fixed when the spec is read
 
 
 def grid_axis(where: str, key: str, raw: Any) -> np.ndarray:

@@ -14,6 +14,7 @@ from model.errors import InputError
 from model.calibration.hindcast import config_path, hindcast_params, load_config
 from model.inputs.observed import load_observed
 from model.inputs.registry import Event
+from model.inputs.start import default_start, following_month
 from model.calibration.targets import build_targets, simulated
 
 #: The stated error band of the hindcast: every observation within this many of its standard deviations.
@@ -26,7 +27,8 @@ def fit():
 
 
 def test_recorded_casualties_replace_the_exogenous_level_in_the_months_they_cover(held):
-    recorded = (Event(start="2024-12", size=30_000), Event(start="2025-01", size=60_000))
+    first = default_start()  # the run's start: the events cover its first two months
+    recorded = (Event(start=first, size=30_000), Event(start=following_month(first), size=60_000))
     ds = model.simulate(held.with_values({"casualties.recorded": recorded, "casualties.growth_rate": 0.01}),
                         months=4)
     total = ds.casualties.sum("source").values

@@ -13,6 +13,7 @@ from model.dynamics import description, reference
 from model.dynamics.equations import evaluate_rates, prepare
 from model.analysis.sampling import uncertain_keys
 from model.inputs.spec import SPECS
+from model.inputs.start import default_start
 
 FUNCTIONS = set(reference.NUMPY)
 
@@ -85,7 +86,7 @@ def test_the_compiled_rates_are_the_described_rates(baseline, toy, scenario, mod
 
 def test_the_description_catches_a_kernel_that_drifts(baseline):
     """The comparison above is not vacuous: a description that differs from the kernel by 1% is seen."""
-    inputs = prepare(baseline, "2024-12", 4, 0.25)
+    inputs = prepare(baseline, default_start(), 4, 0.25)
     state = _random_state(np.random.default_rng(1), 1, empty_share=0.0)
     compiled, _ = evaluate_rates(inputs, state)
     drifted = baseline.with_values({"desertion.rate": baseline.value("desertion.rate") * 1.01}, kind="override")

@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 import model
 from model.dynamics.equations import initial_state, prepare
 from model.core.structure import POOLED, SOURCES, STOCKS
+from model.inputs.start import default_start
 
 from .. import strategies as hs
 from ..conftest import assert_conserved, baseline_params
 
-START = "2024-12"
+START = default_start()  # the default start: the month after the casualty record
 REGISTRY = baseline_params()
 
 sizes = st.floats(min_value=0.0, max_value=2e6, allow_nan=False)

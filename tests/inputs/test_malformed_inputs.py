@@ -26,8 +26,10 @@ import yaml
 
 import model.engine.integrator
 from model.cli import main
+from model.inputs.start import following_month
 
 from .. import corpus_sweeps
+from ..synthetic import synthetic_month_row
 
 PARAMS = Path(__file__).resolve().parents[2] / "params"
 
@@ -110,6 +112,20 @@ def append_month(path: Path) -> str:
     last = text.strip().splitlines()[-1].split(",")[0]
     following = (np.datetime64(last, "M") + 1).astype(str)
     return text + f"{following},1000,31,31000,synthetic row for a test,none\n"
+def appended_row(change: Callable[[list[str]], None]) -> Callable[[Path], str]:
+    """The CSV with a synthetic row for the month after its last (the last month's daily average repeated), its
+    cells (month, daily average, days, count, source, URL) changed by ``change``."""
+    def apply(root: Path) -> str:
+        cells = synthetic_month_row(root / CSV).rstrip("\n").split(",")
+        change(cells)
+        return (root / CSV).read_text(encoding="utf-8") + ",".join(cells) + "\n"
+    return apply
+
+
+def _set(column: int, value: str) -> Callable[[list[str]], None]:
+    return lambda cells: cells.__setitem__(column, value)
+
+
 BINARY = bytes(range(256)) * 4
 LATIN1 = "name: bad\ndescription: caf\xe9 au lait\nset: {}\n".encode("latin-1")
 RUN = ("run", "--months", "2")
@@ -119,6 +135,7 @@ FITTED = ("run", "--prior", "--set", "casualties.process=fitted", "--months", "2
 POSTERIOR, DRAWS = "posterior/posterior.yaml", "posterior/draws.csv"
 PROCESS = "observed/casualty_process.yaml"
 BACKTEST = ("backtest", "--n", "100")
+UPDATE = ("update", "--n", "8", "--months", "2", "--out", "{work}/results")
 #: A whole number beyond MAX_MAGNITUDE as YAML writes it (an int, not a float: it once got past the check).
 BEYOND = "100000000000000000000000"
 
@@ -353,6 +370,26 @@ CASES = [
     Case("backtest-process-binary", BACKTEST, ("casualty_process.yaml",), {PROCESS: BINARY}),
     Case("backtest-record-appended", BACKTEST, ("casualty_process.yaml", "record_digest", "refit"),
          {CSV: lambda root: append_month(root / CSV)}),
+    # --- the monthly update: the appended row checked strictly before anything is written ---
+    Case("update-row-skips-a-month", UPDATE, ("uk_mod_monthly_casualties.csv", "month (row", "the month after"),
+         {CSV: appended_row(lambda cells: cells.__setitem__(0, following_month(cells[0])))}),
+    Case("update-row-no-source", UPDATE, ("uk_mod_monthly_casualties.csv", "source (row"),
+         {CSV: appended_row(_set(4, ""))}),
+    Case("update-row-no-url", UPDATE, ("uk_mod_monthly_casualties.csv", "source_url (row"),
+         {CSV: appended_row(_set(5, "see twitter"))}),
+    Case("update-row-wrong-days", UPDATE, ("uk_mod_monthly_casualties.csv", "days (row"),
+         {CSV: appended_row(_set(2, "40"))}),
+    Case("update-row-count-off", UPDATE, ("uk_mod_monthly_casualties.csv", "casualties_in_month (row", "x days"),
+         {CSV: appended_row(_set(3, "12"))}),
+    Case("update-row-negative-average", UPDATE, ("uk_mod_monthly_casualties.csv", "avg_daily_casualties (row"),
+         {CSV: appended_row(_set(1, "-3"))}),
+    Case("update-record-gap", UPDATE, ("uk_mod_monthly_casualties.csv", "month (row"),
+         {CSV: substitute(CSV, r"^2023-05,.*\n", "")}),
+    Case("update-record-no-source-column", UPDATE, ("uk_mod_monthly_casualties.csv", "source_url"),
+         {CSV: substitute(CSV, r",source_url$", "")}),
+    Case("update-through-not-in-record", ("update", "--through", "1999-01"), ("--through", "1999-01", "record")),
+    Case("update-through-not-a-month", ("update", "--through", "Dec 2024"), ("--through", "Dec 2024")),
+    Case("update-out-is-a-file", UPDATE[:-2] + ("--out", "{work}/taken.txt"), ("--out", "taken.txt")),
     # --- observed series: series.yaml and the CSV ---
     Case("observed-unknown-unit", CAL, ("series.yaml", "unit"),
          {"observed/series.yaml": series_value("uk_mod_monthly_casualties", "unit", "widgets")}),

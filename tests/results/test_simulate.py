@@ -11,6 +11,7 @@ import xarray as xr
 
 import model
 from model.errors import InputError
+from model.inputs.start import default_start
 from model.results.io import write_netcdf
 
 
@@ -24,8 +25,8 @@ def test_dimensions_and_time_labels(baseline_run):
     ds = baseline_run
     assert dict(ds.sizes) == {"time": 37, "source": 6, "stock": 4}
     assert list(ds.source.values) == list(model.SOURCES)
-    assert pd.Timestamp(ds.time.values[0]) == pd.Timestamp("2024-12-01")
-    assert pd.Timestamp(ds.time.values[-1]) == pd.Timestamp("2027-12-01")
+    assert pd.Timestamp(ds.time.values[0]) == pd.Timestamp(f"{default_start()}-01")  # the month after the data
+    assert pd.Timestamp(ds.time.values[-1]) == pd.Timestamp(f"{default_start()}-01") + pd.DateOffset(months=36)
     for name in ("front", "recruitment", "casualties", "killed", "permanent_losses"):
         assert ds[name].dims == ("time", "source"), name
     for name in ("inflow", "losses", "net", "front_total"):

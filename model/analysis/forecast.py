@@ -1,0 +1,104 @@
+"""A forecast as it is published: quantiles of the headline outputs for every projected month, with its provenance.
+
+:func:`forecast` runs the Monte Carlo of :func:`model.uncertainty` and keeps, for each headline output
+(:data:`HEADLINES`) and each month, the quantiles :data:`QUANTILES`; :func:`forecast_document` adds what a
+later scorer needs to know the forecast by: the month the data end, the data's digest, the code version,
+the seed, the number of runs, the date it was made and the parameters' digest. ``manpower update`` writes
+that document to a dated file that is never overwritten (:mod:`model.present.update`).
+
+Time semantics are the model's (:func:`model.simulate`): a flow under a month is its total over that month
+(persons), a stock under a month its value at the start of that month (persons); so the flows have one
+value per projected month and the front strength one more, at the horizon's end.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._version import __version__
+from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
+from ..inputs.parameters import ParameterSet
+from ..results.outputs import OUTPUTS
+from .arguments import as_params
+from .uncertainty import uncertainty
+
+#: The headline outputs a forecast holds (names of :data:`model.results.outputs.OUTPUTS`).
+HEADLINES = ("front_total", "inflow", "losses", "net")
+#: The quantiles of each output and month (probabilities).
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: Monte Carlo runs of a published forecast.
+DEFAULT_RUNS = 2000
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Quantiles of the headline outputs by month, and how they were made.
+
+    Attributes
+    ----------
+    quantiles : xarray.Dataset
+        One variable per :data:`HEADLINES` output, dimensions ``quantile`` (:data:`QUANTILES`) and ``time``
+        (months; a flow's NaN in the last, end-state month dropped), in persons.
+    params : ParameterSet
+        The scenario the runs sampled.
+    n, seed : int
+        Runs and seed of the sample.
+    start : str
+        The first projected month, ``'YYYY-MM'``.
+    """
+
+    quantiles: xr.Dataset
+    params: ParameterSet
+    n: int
+    seed: int
+    start: str
+
+
+def forecast(params: ParameterSet | str = BASELINE, n: int = DEFAULT_RUNS, seed: int = 0,
+             months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT, start: str | None = None) -> Forecast:
+    """The quantiles of the headline outputs over ``n`` Monte Carlo runs of ``params`` (see :func:`model.uncertainty`;
+    ``start`` None is the month after the data)."""
+    params = as_params(params, "forecast")
+    runs = uncertainty(params, n=n, seed=seed, months=months, dt=dt, start=start, variables=list(HEADLINES))
+    ends = {name: None if OUTPUTS[name].kind == "stock" else -1 for name in HEADLINES}  # a flow's last month is NaN
+    kept = xr.Dataset({name: runs[name].isel(time=slice(None, end)).quantile(list(QUANTILES), dim="run")
+                       for name, end in ends.items()}).assign_attrs(runs.attrs)
+    return Forecast(kept, params, n, seed, str(runs.attrs["start"]))
+
+
+def forecast_document(made: Forecast, data_end: str, data_digest: str, files: dict[str, str | None] | None = None,
+                      today: datetime.date | None = None) -> dict:
+    """The forecast as a plain document (what the forecast file holds): its provenance (``files``: the SHA-256 of
+    parameter files by path), then by output the quantiles of each month (``'YYYY-MM': [q05, q25, q50, q75, q95]``,
+    persons, rounded to whole persons)."""
+    ds = made.quantiles
+    months = pd.DatetimeIndex(ds.time.values).strftime("%Y-%m")
+    series = {}
+    for name in HEADLINES:
+        values = ds[name].transpose("time", "quantile").values
+        series[name] = {month: [round(float(v)) for v in row] for month, row in zip(months, values)
+                        if np.isfinite(row).all()}
+    return {
+        "data_end": data_end,
+        "start": made.start,
+        "made": (today or datetime.date.today()).isoformat(),
+        "code_version": __version__,
+        "data_digest": data_digest,
+        "scenario": made.params.scenario,
+        "params_digest": made.params.digest(),
+        "params_files": dict(files or {}),
+        "casualty_process": made.quantiles.attrs.get("casualty_process", ""),
+        "seed": made.seed,
+        "n_runs": made.n,
+        "quantiles": list(QUANTILES),
+        "units": {name: OUTPUTS[name].units for name in HEADLINES},
+        "outputs": {name: OUTPUTS[name].long_name for name in HEADLINES},
+        "time_semantics": "a flow under a month is its total over that month; front strength under a month is its "
+                          "value at the start of that month (the last month listed: the horizon's end)",
+        "series": series,
+    }

@@ -1,0 +1,36 @@
+"""``manpower update``: after a month is appended to the casualty record, refit, move the start, regenerate the
+outputs and keep a dated forecast (:mod:`model.present.update`); ``--check`` only checks the record, ``--through``
+only writes the forecast as of an earlier month."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..inputs.paths import display
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from ..present import update as routine
+
+    if args.check:
+        checked = routine.check()
+        new = ", ".join(checked.new_months) or "none"
+        print(f"The casualty record in {display(checked.folder)} is well formed: {len(checked.months)} months through "
+              f"{checked.data_end}; months not yet fitted: {new}. `manpower update` would refit and start the "
+              "projection in the month after the data.")
+        return 0
+    if args.through:
+        checked, path = routine.forecast_as_of(args.through, n=args.n, seed=args.seed, months=args.months, dt=args.dt)
+        print(f"Wrote the forecast as of {args.through} (the record runs through {checked.data_end}): "
+              f"{display(path)} (kept: never overwritten); the fit, the start and the outputs are unchanged.")
+        return 0
+    done = routine.update(out=args.out, n=args.n, seed=args.seed, months=args.months, dt=args.dt,
+                          command=args.command_line)
+    checked = done.checked
+    print(f"Data through {checked.data_end} ({len(checked.months)} months; new since the last fit: "
+          f"{', '.join(checked.new_months) or 'none'}); the projection now starts in {done.start}.")
+    for step, path in done.refitted.items():
+        print(f"Refitted {step}: {display(path)}")
+    print(f"Wrote {', '.join(display(p) for p in done.outputs)}")
+    print(f"Wrote the forecast {display(done.forecast)} (kept: never overwritten)")
+    return 0

@@ -1,0 +1,133 @@
+"""The projection's first month: by default the first month after the casualty record ends (the data's end).
+
+The record is the monthly casualty series the casualty process is fitted to
+(:data:`CASUALTY_SERIES`, a CSV named by ``observed/series.yaml`` in the parameter folder). When an analyst
+appends a month to it and runs ``manpower update``, the default start moves with it: nothing else names a
+start month. Every function of the package that takes ``start`` takes ``None`` to mean this default, resolved
+here alone (:func:`resolve_start`).
+
+A start the caller gives is taken as given:
+
+- **inside the record** (a hindcast-like run): the months the record covers follow the recorded counts
+  (:mod:`model.dynamics.casualty_paths`), the force at the start is the registry's;
+- **the month after the record** (the default): the first projected month is the casualty process's first month;
+- **beyond it**: the months in between are not simulated (the force at the start is still the registry's) while
+  the casualty process steps through them; :func:`resolve_start` warns in one line
+  (:class:`StartBeyondDataWarning`), shown once per distinct start.
+
+This module reads the record's month column with the standard library only, so that ``manpower --help`` can
+show the default without importing pandas; the record's full checks are :mod:`model.inputs.observed`'s.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import InputError
+from .paths import display, locate
+from .textfiles import read_text, read_yaml
+
+#: The record the casualty process is fitted to: the UK MoD's monthly relay of the Ukrainian General Staff's count.
+CASUALTY_SERIES = "uk_mod_monthly_casualties"
+#: Where the observed series are described (relative to the parameter folder).
+SERIES_PATH = "observed/series.yaml"
+_MONTH_COLUMN = "month"
+
+
+class StartBeyondDataWarning(UserWarning):
+    """A run starts later than the month after the data: the months in between follow the casualty process."""
+
+
+def record_file(folder: str | Path | None = None) -> Path:
+    """The CSV file of the casualty record in the parameter folder (``folder``, else the user's then the shipped).
+
+    A ``folder`` without observed series (a folder of scenarios or a synthetic registry) starts after the data of
+    the default folders: the data a projection starts from are the project's, not the folder's."""
+    described = locate(SERIES_PATH, folder)
+    if not described.exists() and folder is not None:
+        described = locate(SERIES_PATH)
+    return _record_file(str(described), _stamp(described))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """The file's modification time (ns) and size, None when it is missing: what a cached reading is keyed by (the
+    size too, so that a row appended within the file system's timestamp resolution is still seen)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+@lru_cache(maxsize=8)
+def _record_file(path: str, stamp: tuple[int, int] | None) -> Path:
+    described = Path(path)
+    document = read_yaml(described) if stamp is not None else None
+    series = document.get("series") if isinstance(document, dict) else None
+    entry = series.get(CASUALTY_SERIES) if isinstance(series, dict) else None
+    name = entry.get("file") if isinstance(entry, dict) else None
+    if not isinstance(name, str) or not name:
+        raise InputError(display(described), f"series.{CASUALTY_SERIES}.file", "expected the name of the casualty "
+                                                                              "record's CSV file")
+    return described.parent / name
+
+
+def data_end(folder: str | Path | None = None) -> str:
+    """The casualty record's last month, ``'YYYY-MM'`` (cached while the record's file is unchanged)."""
+    path = record_file(folder)
+    stamp = _stamp(path)
+    if stamp is None:
+        raise InputError(display(path), "(file)", "expected the casualty record's CSV file, not found")
+    return _last_month(str(path), stamp)
+
+
+@lru_cache(maxsize=8)
+def _last_month(path: str, stamp: tuple[int, int]) -> str:
+    rows = csv.DictReader(io.StringIO(read_text(Path(path))))
+    months = [_as_index(row.get(_MONTH_COLUMN)) for row in rows]
+    valid = [m for m in months if m is not None]
+    if not valid:
+        raise InputError(display(Path(path)), _MONTH_COLUMN, "expected at least one month as 'YYYY-MM'")
+    return _as_text(max(valid))
+
+
+def default_start(folder: str | Path | None = None) -> str:
+    """The first month after the casualty record's last, ``'YYYY-MM'``: where a projection starts by default."""
+    return following_month(data_end(folder))
+
+
+def following_month(month: str) -> str:
+    """The month after ``month`` (both ``'YYYY-MM'``; ``month`` must be one)."""
+    return _as_text(_as_index(month) + 1)
+
+
+def resolve_start(start: str | None, folder: str | Path | None = None) -> str:
+    """``start`` itself, or :func:`default_start` when it is None; a start beyond the default is warned about."""
+    if start is None:
+        return default_start(folder)
+    given, first = _as_index(str(start)), _as_index(default_start(folder))
+    if given is not None and given > first:
+        end = data_end(folder)
+        between = _as_text(first) if given == first + 1 else f"{_as_text(first)} to {_as_text(given - 1)}"
+        warnings.warn(f"start {start} lies beyond the data, which end in {end}: the casualty level in {between} "
+                      "follows the casualty process, and the force at the start is the registry's",
+                      StartBeyondDataWarning, stacklevel=2)
+    return str(start)
+
+
+def _as_index(text: object) -> int | None:
+    """A ``'YYYY-MM'`` text as a count of months (year x 12 + month - 1), or None when it is not one."""
+    parts = str(text).strip().split("-") if text is not None else []
+    if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    year, month = int(parts[0]), int(parts[1])
+    return year * 12 + month - 1 if year >= 1 and 1 <= month <= 12 else None
+
+
+def _as_text(index: int) -> str:
+    year, month = divmod(index, 12)
+    return f"{year:04d}-{month + 1:02d}"

@@ -1,0 +1,209 @@
+"""The monthly update: a new month of the casualty record in, a refitted model and a kept forecast out.
+
+The routine (``manpower update``, :func:`update`), on the user's parameter folder
+(:func:`model.inputs.paths.params_dir`: ``$MANPOWER_PARAMS``, a checkout's ``params/``, else the XDG folder):
+
+1. **Check** the casualty record's CSV row by row (:func:`model.inputs.record_rows.check_record_rows`: months
+   consecutive, none twice, positive finite counts consistent with the daily average, a source and its URL),
+   then every observed series as every loader reads them, and the output folder. Anything wrong is one
+   :class:`~model.errors.InputError` and nothing is written.
+2. **Refit**: run :data:`REFIT_STEPS` in order, each writing its file into the parameter folder.
+3. **Move the start**: nothing to write: the default start is the month after the record's last
+   (:func:`model.inputs.start.default_start`), so it moved when the row was appended.
+4. **Regenerate the outputs** the main job writes: the scenario comparison (:mod:`model.present.comparison_files`)
+   in ``out`` (``results/`` by default).
+5. **Write the forecast**: the baseline's quantiles of the headline outputs by month with their provenance
+   (:func:`model.analysis.forecast.forecast_document`) into ``forecasts/`` of the parameter folder, named
+   ``forecast_data-YYYY-MM_made-YYYY-MM-DD.yaml`` by the data's last month and the day it was made. A file is
+   never overwritten: a second forecast for the same data end and day gets ``_2``, ``_3``, ...; each is
+   written whole or not at all. The forecasts live beside the data they were made from, so that every
+   published forecast can be scored later against the months that follow.
+
+**As of an earlier month** (``manpower update --through YYYY-MM``, :func:`forecast_as_of`): the forecast that
+the update would have written when the record ended in that month. The routine copies the parameter folder to a
+temporary one, cuts the record after that month there, refits there and writes only the forecast file (named by
+that month) into ``forecasts/`` of the parameter folder; the fit, the start and the outputs stay those of the
+whole record.
+
+Extending the refit (rules for a new step, e.g. the calibration's posterior):
+
+1. A step is a :class:`RefitStep`: a name and a function ``refit(folder) -> Path`` that refits from the data in
+   ``folder`` and writes its file there (atomically), returning the path.
+2. Append it to :data:`REFIT_STEPS` after the steps whose files it reads (the posterior after the casualty
+   process it is conditioned on).
+3. Its file must carry the digest of the data it was fitted to, and its loader must refuse a stale file, so that
+   a month appended without an update is an error, not a silent mix of old fit and new data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..analysis.comparison import compare, comparison_table
+from ..analysis.forecast import DEFAULT_RUNS, forecast, forecast_document
+from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
+from ..errors import InputError
+from ..inputs.observed import load_observed
+from ..inputs.parameters import ParameterSet, load_params
+from ..inputs.paths import display, params_dir, shipped_dir
+from ..inputs.record_rows import check_record_rows
+from ..inputs.start import CASUALTY_SERIES, SERIES_PATH, default_start, record_file
+from ..inputs.textfiles import read_yaml
+from ..results.io import atomic_create, check_output
+from ..series.record import load_record
+from ..series.stored import PROCESS_FILE, digest, write_process
+from .comparison_files import write_comparison
+
+#: Where the forecasts are kept, in the parameter folder.
+FORECAST_FOLDER = "forecasts"
+#: The parameter files a forecast records the SHA-256 of (beside the parameter set's own digest).
+DIGESTED = ("registry.yaml", f"scenarios/{BASELINE}.yaml", SERIES_PATH, PROCESS_FILE)
+
+
+@dataclass(frozen=True)
+class RefitStep:
+    """One refit of the update: ``refit(folder)`` fits to the data in ``folder``, writes its file there, returns it."""
+
+    name: str
+    refit: Callable[[Path], Path]
+
+
+#: The refits, in order (see the module's rules for adding one).
+REFIT_STEPS: list[RefitStep] = [
+    RefitStep("casualty_process", lambda folder: write_process(folder)),
+]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the check found: the parameter folder, the record's months, and the month the last fit reached."""
+
+    folder: Path
+    months: list[str]
+    fitted_through: str | None
+
+    @property
+    def data_end(self) -> str:
+        return self.months[-1]
+
+    @property
+    def new_months(self) -> list[str]:
+        """The record's months after the last fit's (all of them when there was none)."""
+        return [m for m in self.months if self.fitted_through is None or m > self.fitted_through]
+
+
+@dataclass(frozen=True)
+class Updated:
+    """What an update wrote: the refitted files by step, the regenerated outputs, the new forecast file."""
+
+    checked: Checked
+    start: str
+    refitted: dict[str, Path]
+    outputs: tuple[Path, ...]
+    forecast: Path
+
+
+def check(folder: str | Path | None = None) -> Checked:
+    """Step 1 of the routine: check the record (strictly) and the observed series of the parameter folder
+    (default: the user's); write nothing."""
+    folder = Path(folder) if folder is not None else params_dir()
+    if not (folder / SERIES_PATH).is_file():
+        raise InputError(display(folder), SERIES_PATH, "expected the observed series in the parameter folder the "
+                         "update writes to (set MANPOWER_PARAMS to a full copy of params/)")
+    months = check_record_rows(record_file(folder))
+    load_observed(folder)
+    load_record(CASUALTY_SERIES, folder)  # the fit's own checks (enough months)
+    return Checked(folder, months, _fitted_through(folder))
+
+
+def _fitted_through(folder: Path) -> str | None:
+    """The last month the stored casualty process was fitted to, or None when there is no readable fit."""
+    path = folder / PROCESS_FILE
+    try:
+        document = read_yaml(path) if path.is_file() else None
+    except InputError:
+        return None
+    through = document.get("through") if isinstance(document, dict) else None
+    return str(through) if through is not None else None
+
+
+def _file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, or None when the folder does not hold it (read from the shipped defaults)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def update(out: str | Path = "results", n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,
+           dt: float = DEFAULT_DT, command: str | None = None, today: datetime.date | None = None) -> Updated:
+    """Run the monthly update on the user's parameter folder (see the module); return what it wrote.
+
+    Parameters
+    ----------
+    out : folder of the regenerated comparison outputs.
+    n, seed : Monte Carlo runs and seed of the forecast.
+    months, dt : horizon (months) and step (months) of the outputs and the forecast.
+    command : the command line, recorded in the NetCDF history.
+    today : the date the forecast is made (default: today).
+    """
+    checked = check()
+    check_output(out, "--out")
+    refitted = {step.name: step.refit(checked.folder) for step in REFIT_STEPS}
+    start = default_start(checked.folder)
+    ds = compare(months=months, dt=dt)
+    outputs = write_comparison(ds, comparison_table(ds), out, command=command)
+    path = write_forecast(load_params(BASELINE), checked.folder, checked.data_end, n, seed, months, dt, today)
+    return Updated(checked, start, refitted, outputs, path)
+
+
+def forecast_as_of(through: str, n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,
+                   dt: float = DEFAULT_DT, today: datetime.date | None = None) -> tuple[Checked, Path]:
+    """The forecast the update would have written when the record ended in ``through`` (``'YYYY-MM'``, a month of
+    the record): refitted in a temporary copy of the user's parameter folder with the record cut after that month;
+    only the forecast file is written, into ``forecasts/`` of the user's folder. Returns the check and the file."""
+    checked = check()
+    if through not in checked.months:
+        raise InputError("update", "through", f"expected a month of the record ({checked.months[0]} to "
+                                              f"{checked.data_end}), got {through!r}")
+    with tempfile.TemporaryDirectory(prefix="manpower-as-of-") as temporary:
+        copy = Path(temporary) / "params"
+        for source in dict.fromkeys((shipped_dir(), checked.folder)):  # the defaults, then the user's files over them
+            shutil.copytree(source, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(FORECAST_FOLDER))
+        _cut_record(record_file(copy), through)
+        for step in REFIT_STEPS:
+            step.refit(copy)
+        path = write_forecast(load_params(BASELINE, folder=copy), checked.folder, checked.data_end, n, seed, months,
+                              dt, today)
+    return checked, path
+
+
+def _cut_record(csv: Path, through: str) -> None:
+    """Keep the header and the rows of the record's CSV up to and including the month ``through``."""
+    lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines[1:] if line.strip() and line.split(",", 1)[0].strip() <= through]
+    csv.write_text(lines[0] + "".join(kept), encoding="utf-8")
+
+
+def write_forecast(params: ParameterSet, folder: Path, known: str, n: int, seed: int, months: int, dt: float,
+                   today: datetime.date | None = None) -> Path:
+    """Run the forecast of ``params`` (from the month after the data of its folder) and write it, never over another
+    file, into ``forecasts/`` of ``folder``; return the file. ``known`` is the last month of the record when the
+    forecast was made (later than its data's end for a forecast made as of an earlier month)."""
+    made = forecast(params, n=n, seed=seed, months=months, dt=dt)
+    data = Path(params.folder) if params.folder is not None else folder
+    record = load_record(CASUALTY_SERIES, data)
+    files = {name: _file_digest(data / name) for name in DIGESTED}
+    document = {**forecast_document(made, str(record.end), digest(record), files, today), "record_known_to": known}
+    name = f"forecast_data-{document['data_end']}_made-{document['made']}.yaml"
+    header = ("# A forecast written by `manpower update`; never edited or overwritten, kept to be scored against the "
+              "months that follow.\n")
+    provenance = {key: value for key, value in document.items() if key != "series"}
+    text = (header + yaml.safe_dump(provenance, sort_keys=False, allow_unicode=True, width=120)
+            + yaml.safe_dump({"series": document["series"]}, sort_keys=False, default_flow_style=None))
+    return atomic_create(folder / FORECAST_FOLDER / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
