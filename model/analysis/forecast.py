@@ -93,6 +93,7 @@ def forecast_document(made: Forecast, data_end: str, data_digest: str, files: di
         "params_digest": made.params.digest(),
         "params_files": dict(files or {}),
         "casualty_process": made.quantiles.attrs.get("casualty_process", ""),
+        "parameters_from": made.quantiles.attrs.get("parameters_from", made.params.parameters_from),
         "seed": made.seed,
         "n_runs": made.n,
         "quantiles": list(QUANTILES),

@@ -28,7 +28,7 @@ from scipy import optimize, stats
 
 from ..inputs import paths
 from ..errors import InputError
-from .hindcast import CalibrationConfig, config_path, hindcast_params, load_config
+from .hindcast import CalibrationConfig, configured_through, config_path, hindcast_params, load_config
 from ..results.io import atomic_write
 from ..inputs.paths import display
 from ..inputs.spec import unknown_parameter
@@ -147,7 +147,7 @@ def calibrate(params: ParameterSet | str | None = None, keys: list[str] | None =
                                                 f"got {type(params).__name__}")
     hindcast, start, months = hindcast_params(config, through, folder,
                                               scenario=params if isinstance(params, str) else None)
-    through = through or config.through
+    through = through or configured_through(config, folder)
     params = params if isinstance(params, ParameterSet) else hindcast
     keys = list(keys or config.fit)
     _check_keys(params, keys)

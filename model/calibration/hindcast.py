@@ -41,7 +41,8 @@ class TargetSpec(Strict):
 class CalibrationConfig(Strict):
     overlay: str
     start: str
-    through: str
+    #: The last recorded month fitted; absent: the driver record's last month (so a month appended is fitted).
+    through: str | None = None
     driver: str
     fit: list[str] = Field(min_length=1)
     targets: dict[str, TargetSpec]
@@ -122,9 +123,22 @@ def hindcast_params(config: CalibrationConfig | None = None, through: str | None
     return params, config.start, horizon(config.start, through)
 
 
+def configured_through(config: CalibrationConfig, folder: str | Path | None = None) -> str:
+    """The last month the hindcast runs to by default: the configuration's ``through``, or the driver record's last
+    month when it names none."""
+    if config.through is not None:
+        return config.through
+    observed = load_observed(folder)
+    if config.driver not in observed:
+        raise InputError(display(config_path(folder)), "driver",
+                         f"expected one of the observed series ({', '.join(observed)}), got {config.driver!r}")
+    return observed[config.driver].data.index.max().strftime("%Y-%m")
+
+
 def _checked_through(config: CalibrationConfig, through: str | None, folder: str | Path | None) -> str:
-    through = config.through if through is None else through
-    where = display(config_path(folder)) if through == config.through else "calibrate"
+    through = configured_through(config, folder) if through is None else through
+    where = display(config_path(folder)) if through in (config.through, configured_through(config, folder)) \
+        else "calibrate"
     try:
         month(through)
     except ValueError as exc:

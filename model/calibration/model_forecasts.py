@@ -32,7 +32,7 @@ import pandas as pd
 from ..inputs.observed import load_observed
 from ..inputs.posterior import inputs_digest
 from .forecasters import BacktestSeries, Observed
-from .hindcast import config_path, hindcast_params, load_config
+from .hindcast import config_path, configured_through, hindcast_params, load_config
 from .posterior import PriorRuns, importance_weights, simulate_prior
 from .targets import Target, build_targets
 
@@ -98,7 +98,8 @@ def _prior_runs(folder: str | None, digest: str, n_prior: int, seed: int) -> tup
     config = load_config(folder)
     params, start, months = hindcast_params(config, folder=folder)
     targets = tuple(build_targets(config, load_observed(folder), start, months))
-    runs = simulate_prior(params, list(targets), start, config.through, months, n_prior, seed, keep=(OUTPUT,))
+    runs = simulate_prior(params, list(targets), start, configured_through(config, folder), months, n_prior, seed,
+                          keep=(OUTPUT,))
     return runs, targets
 
 

@@ -47,7 +47,7 @@ from ..inputs.parameters import ParameterSet, admissible
 from ..inputs.posterior import registry_files
 from ..core.structure import POOLED
 from ..results.simulate import simulate
-from .hindcast import CalibrationConfig, hindcast_params, load_config
+from .hindcast import CalibrationConfig, configured_through, hindcast_params, load_config
 from .likelihood import bias_mean, log_likelihood
 from .targets import Target, build_targets, simulated_table
 
@@ -220,7 +220,7 @@ def calibrate_posterior(through: str | None = None, *, n_prior: int = N_PRIOR, n
     limits.seed(seed, "calibrate_posterior")
     config = config or load_config(folder)
     params, start, months = hindcast_params(config, through, folder)
-    through = through or config.through
+    through = through or configured_through(config, folder)
     tau = config.party_bias_sd if party_bias_sd is None else limits.finite(party_bias_sd, "calibrate_posterior",
                                                                              "party_bias_sd", 0.0)
     if targets is None:

@@ -48,6 +48,9 @@ from pathlib import Path
 import yaml
 
 from ..analysis.comparison import compare, comparison_table
+from ..calibration.posterior import N_PRIOR, calibrate_posterior
+from ..calibration.stored import write_posterior
+from ..inputs.posterior import POSTERIOR_FILE
 from ..analysis.forecast import DEFAULT_RUNS, forecast, forecast_document
 from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
 from ..errors import InputError
@@ -65,7 +68,7 @@ from .comparison_files import write_comparison
 #: Where the forecasts are kept, in the parameter folder.
 FORECAST_FOLDER = "forecasts"
 #: The parameter files a forecast records the SHA-256 of (beside the parameter set's own digest).
-DIGESTED = ("registry.yaml", f"scenarios/{BASELINE}.yaml", SERIES_PATH, PROCESS_FILE)
+DIGESTED = ("registry.yaml", f"scenarios/{BASELINE}.yaml", SERIES_PATH, PROCESS_FILE, POSTERIOR_FILE)
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,19 @@ class RefitStep:
     refit: Callable[[Path], Path]
 
 
+#: Prior runs of the posterior's refit (the calibration's default; tests lower it).
+POSTERIOR_PRIOR_RUNS = N_PRIOR
+
+
+def refit_posterior(folder: Path) -> Path:
+    """The Bayesian calibration refitted to the whole record of ``folder`` and stored there."""
+    return write_posterior(calibrate_posterior(n_prior=POSTERIOR_PRIOR_RUNS, folder=folder), folder)
+
+
 #: The refits, in order (see the module's rules for adding one).
 REFIT_STEPS: list[RefitStep] = [
     RefitStep("casualty_process", lambda folder: write_process(folder)),
+    RefitStep("posterior", refit_posterior),
 ]
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import model
-from model.calibration.hindcast import hindcast_params, load_config
+from model.calibration.hindcast import configured_through, hindcast_params, load_config
 from model.calibration.model_forecasts import (CalibratedForecaster, known_by, recruitment_series,
                                                statement_published)
 from model.calibration.posterior import simulate_prior
@@ -23,7 +23,8 @@ def setup():
     config = load_config()
     params, start, months = hindcast_params(config)
     targets = tuple(build_targets(config, load_observed(), start, months))
-    runs = simulate_prior(params, list(targets), start, config.through, months, 3000, 5, keep=("recruitment",))
+    runs = simulate_prior(params, list(targets), start, configured_through(config), months, 3000, 5,
+                          keep=("recruitment",))
     return config, params, start, months, targets, runs
 
 

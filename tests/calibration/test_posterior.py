@@ -17,7 +17,7 @@ from scipy import stats
 
 import model
 from model.analysis.sampling import sample
-from model.calibration.hindcast import hindcast_params, load_config
+from model.calibration.hindcast import configured_through, hindcast_params, load_config
 from model.calibration.likelihood import bias_mean, log_likelihood
 from model.calibration.posterior import STATE_KEYS, calibrate_posterior, importance_weights, simulate_prior
 from model.calibration.stored import write_posterior
@@ -84,7 +84,7 @@ def hindcast():
 @pytest.fixture(scope="module")
 def prior_runs(hindcast):
     config, params, start, months, targets = hindcast
-    return simulate_prior(params, targets, start, config.through, months, n_prior=20_000, seed=11)
+    return simulate_prior(params, targets, start, configured_through(config), months, n_prior=20_000, seed=11)
 
 
 def synthetic_record(truth: np.ndarray, targets: list[Target], tau: float, rng: np.random.Generator) -> list[Target]:
@@ -104,7 +104,7 @@ def test_simulation_based_calibration_in_miniature(hindcast, prior_runs):
     true value of the parameters the record informs is uniform: the 50% and 90% intervals cover the truth at
     about their nominal rates (Talts et al. 2018, doi:10.48550/arXiv.1804.06788)."""
     config, params, start, months, targets = hindcast
-    truths = simulate_prior(params, targets, start, config.through, months, n_prior=40, seed=12)
+    truths = simulate_prior(params, targets, start, configured_through(config), months, n_prior=40, seed=12)
     rng = np.random.default_rng(13)
     keys = ["volunteer.signups", "volunteer.fatigue_rate", "casualties.killed_fraction", "force.deployed_total"]
     ranks = []
@@ -122,7 +122,7 @@ def test_simulation_based_calibration_in_miniature(hindcast, prior_runs):
 def test_a_sharp_record_pins_the_true_values(hindcast, prior_runs):
     """With errors a tenth of the stated ones, the posterior concentrates near the run that made the record."""
     config, params, start, months, targets = hindcast
-    truths = simulate_prior(params, targets, start, config.through, months, n_prior=1, seed=21)
+    truths = simulate_prior(params, targets, start, configured_through(config), months, n_prior=1, seed=21)
     record = [replace(t, observed=float(v), sd=0.1 * t.sd / t.observed * float(v))
               for v, t in zip(truths.simulated[0], targets)]
     weights, _ = importance_weights(prior_runs, record, 0.02)
@@ -156,7 +156,7 @@ def test_the_stored_posterior_reads_back_as_written(fitted_folder):
     assert stored.draws[posterior.shared].to_numpy() == pytest.approx(posterior.draws[posterior.shared].to_numpy(),
                                                                         rel=1e-6)
     assert stored.draws[list(STATE_KEYS)].to_numpy() == pytest.approx(posterior.start_state.to_numpy(), rel=1e-6)
-    assert stored.meta.through == load_config(folder).through
+    assert stored.meta.through == configured_through(load_config(folder), folder)
 
 
 def test_a_posterior_whose_inputs_changed_is_refused_with_how_to_refit(fitted_folder, tmp_path):

@@ -31,8 +31,9 @@ def test_appending_a_month_moves_the_default_start(params_copy, monkeypatch):
     before = default_start()
     appended = append_synthetic_month(params_copy / CSV)
     assert appended == before and default_start() == following_month(before)
-    # A scenario on the held level (no fitted process to refit) now starts there by default.
-    ds = model.simulate(model.load_params("held_casualties"), months=2)
+    # A scenario on the held level (no fitted process to refit), without the posterior (to be refitted to the
+    # new month), now starts there by default.
+    ds = model.simulate(model.load_params("held_casualties", prior=True), months=2)
     assert ds.attrs["start"] == following_month(before)
 
 

@@ -22,6 +22,8 @@ from model._version import __version__
 from model.analysis.forecast import HEADLINES, QUANTILES
 from model.cli import main
 from model.inputs.start import CASUALTY_SERIES, default_start, following_month
+from model.inputs.posterior import DRAWS_FILE, POSTERIOR_FILE
+from model.present import update as update_module
 from model.present.update import FORECAST_FOLDER, REFIT_STEPS
 from model.series.record import load_record
 from model.series.stored import PROCESS_FILE, digest
@@ -46,6 +48,12 @@ def update(out: Path, *extra: str) -> tuple[int, str]:
     return status, text.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _small_posterior(monkeypatch):
+    """The posterior's refit with fewer prior runs (the routine is the same; the test needs speed, not precision)."""
+    monkeypatch.setattr(update_module, "POSTERIOR_PRIOR_RUNS", 3000)
+
+
 @pytest.fixture
 def folder(params_copy, monkeypatch, tmp_path):
     """A copy of the parameter folder with a synthetic month appended, the user's folder; work in ``tmp_path``."""
@@ -68,13 +76,18 @@ def test_an_update_changes_only_the_fit_the_start_the_outputs_and_adds_one_forec
     after = tree(folder, out)
     changed = {path for path in before if before[path] != after.get(path)}
     added = set(after) - set(before)
-    assert changed == {str(folder / PROCESS_FILE)}
+    posterior = folder / POSTERIOR_FILE
+    assert changed == {str(folder / PROCESS_FILE), str(posterior), str(posterior.parent / DRAWS_FILE)}
     forecasts = sorted((folder / FORECAST_FOLDER).glob("*.yaml"))
     outputs = {str(out / name) for name in ("comparison.csv", "comparison.nc", "comparison.png")}
     assert added == {str(p) for p in forecasts} | outputs and len(forecasts) == 1
     assert appended == start_before and default_start() == following_month(start_before)
     stored = yaml.safe_load((folder / PROCESS_FILE).read_text())
     assert str(stored["through"]) == appended  # the appended month is fitted
+    calibrated = yaml.safe_load(posterior.read_text())  # and the posterior too: it starts where the data end
+    assert str(calibrated["through"]) == appended and calibrated["settings"]["n_prior"] == 3000
+    (forecast,) = forecasts
+    assert "draws from the posterior" in yaml.safe_load(forecast.read_text())["parameters_from"]
 
 
 def test_the_forecast_file_holds_quantiles_by_month_and_its_provenance(folder, tmp_path):
@@ -162,7 +175,7 @@ def test_a_bad_row_is_refused_in_one_line_and_nothing_is_written(case, params_co
 
 
 def test_the_refit_steps_are_named_and_the_casualty_process_comes_first():
-    assert REFIT_STEPS[0].name == "casualty_process"
+    assert [step.name for step in REFIT_STEPS] == ["casualty_process", "posterior"]
     assert len({step.name for step in REFIT_STEPS}) == len(REFIT_STEPS)
 
 
