@@ -115,7 +115,7 @@ def _check_reach(chosen: dict[str, BacktestSeries], origins: list[pd.Period]) ->
         if len(known) < series.min_known:
             raise InputError(_WHERE, "first_origin", f"expected an origin with at least {series.min_known} months "
                              f"of {name} published by then, got {len(known)} at {origins[0]}")
-        if origins[-1] >= series.observed.end:
+        if origins[-1] >= series.observed.end and not series.sparse:
             raise InputError(_WHERE, "last_origin", f"expected an origin before the last month of {name} "
                                                     f"({series.observed.end}), got {origins[-1]}")
 

@@ -151,6 +151,8 @@ class BacktestSeries:
     note: str = ""
     #: The fewest points its forecasters need published by the first origin (0: the model needs none).
     min_known: int = MIN_KNOWN
+    #: Statements at a few dates: an origin may have nothing after it to score (not an error).
+    sparse: bool = False
 
     def __post_init__(self):
         missing = [name for name in (self.subject, *self.benchmarks) if name not in self.forecasters]
@@ -190,6 +192,7 @@ def casualty_series(folder: str | Path | None = None, values: pd.Series | None =
 def registry(folder: str | Path | None = None) -> dict[str, BacktestSeries]:
     """Every series the backtest scores, by name: the casualty record, and the recruitment statements forecast by
     the model calibrated at each origin (:mod:`model.calibration.model_forecasts`)."""
-    from .model_forecasts import recruitment_series  # the calibration's prior sample: built only when scored
+    from .model_forecasts import force_series, recruitment_series  # the calibration's prior sample: built when scored
 
-    return {series.observed.name: series for series in (casualty_series(folder), recruitment_series(folder))}
+    return {series.observed.name: series
+            for series in (casualty_series(folder), recruitment_series(folder), force_series(folder))}

@@ -30,9 +30,12 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.observed import load_observed
+from ..inputs.registry import Event
+from ..results.simulate import simulate
 from ..inputs.posterior import inputs_digest
-from .forecasters import BacktestSeries, Observed
+from .forecasters import BacktestSeries, Forecaster, Observed, casualty_series
 from .hindcast import config_path, configured_through, hindcast_params, load_config
+from .likelihood import log_gaps
 from .posterior import PriorRuns, importance_weights, simulate_prior
 from .targets import Target, build_targets
 
@@ -70,11 +73,13 @@ class CalibratedForecaster:
     calibrated: bool = True
 
     def weights(self, origin: pd.Period) -> np.ndarray:
+        """The prior runs' weights at ``origin``: the posterior given what was published by then, or (the prior,
+        or nothing published yet) equal weights over the runs inside the parameter constraints."""
         now = known_by(origin)
         usable = [i for i, t in enumerate(self.targets) if statement_published(t) <= now]
-        n = len(self.runs.simulated)
         if not self.calibrated or not usable:
-            return np.full(n, 1.0 / n)
+            inside = np.isfinite(self.runs.simulated).all(axis=1)
+            return inside / inside.sum()
         runs = replace(self.runs, simulated=self.runs.simulated[:, usable])
         weights, _ = importance_weights(runs, [self.targets[i] for i in usable], self.party_bias_sd)
         return weights
@@ -110,17 +115,107 @@ def recruitment_series(folder: str | Path | None = None, n_prior: int = N_PRIOR,
     root = config_path(folder).parent.parent
     runs, targets = _prior_runs(None if folder is None else str(folder), inputs_digest(root), n_prior, seed)
     series = observed[RECRUITMENT]
-    points = series.data["value"]
-    months_index = pd.PeriodIndex(points.index.to_period("M"))
-    published = pd.Series([(m + STATEMENT_LAG).end_time.normalize() for m in months_index], index=months_index)
-    known = Observed(RECRUITMENT, "Russian recruitment per month (independent estimates)",
-                     pd.Series(points.to_numpy(), index=months_index), published,
-                     f"each statement taken as published at the end of the month after its date (STATEMENT_LAG = "
-                     f"{STATEMENT_LAG})")
+    known = _statements(series, "Russian recruitment per month (independent estimates)")
     common = dict(runs=runs, targets=targets, party_bias_sd=config.party_bias_sd,
                   relative_sd=series.meta.uncertainty)
     forecasters = {"model": CalibratedForecaster(**common), "prior": CalibratedForecaster(**common, calibrated=False)}
     note = ("model: the hindcast's recruitment, its parameters weighted at each origin by every statement published "
-            f"by then ({n_prior:,} prior runs); prior: the same model uncalibrated. Force statements are not scored: "
-            "a forecast of them needs the casualty process refitted at each origin inside the engine")
-    return BacktestSeries(known, forecasters, "model", ("prior",), (), note, min_known=0)
+            f"by then ({n_prior:,} prior runs); prior: the same model uncalibrated")
+    return BacktestSeries(known, forecasters, "model", ("prior",), (), note, min_known=0, sparse=True)
+
+
+#: The force statements scored, and the casualty paths per forecast (each shared by a group of runs).
+FORCE, CASUALTY_PATHS = "force_in_ukraine", 40
+
+
+@dataclass(frozen=True)
+class ForceForecaster(CalibratedForecaster):
+    """Forecasts of a party's statements of the force's size: the hindcast's front strength (mid-month) in runs
+    drawn as :class:`CalibratedForecaster` draws them, driven by the casualties recorded up to the origin and then
+    by paths of the casualty process refitted to the record known at the origin (``process``, the casualty
+    series' own forecaster; :data:`CASUALTY_PATHS` paths, each driving a group of runs, since the engine takes one
+    casualty schedule per batch), seen through the party's bias (drawn from its posterior given the statements of
+    the series published by the origin, or from its prior) and the stated error."""
+
+    series: str = FORCE
+    casualties: Observed | None = None
+    process: Forecaster | None = None
+    groups: int = CASUALTY_PATHS
+
+    def __call__(self, known: pd.Series, origin: pd.Period, months: int, n: int,
+                 seed: np.random.SeedSequence) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        chosen = rng.choice(len(self.runs.simulated), size=n, p=self.weights(origin))
+        # The casualty paths' own stream, derived without seed.spawn (which would change the caller's sequence).
+        paths_seed = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 1))
+        front = self._front(chosen, origin, months, paths_seed)
+        bias = self._bias(chosen, origin, rng)
+        return front * np.exp(bias[:, None] + rng.normal(0.0, self.relative_sd, size=front.shape))
+
+    def _front(self, chosen: np.ndarray, origin: pd.Period, months: int, seed: np.random.SeedSequence) -> np.ndarray:
+        """Mid-month front strength (runs x months after ``origin``; months past the hindcast hold its last)."""
+        first, last = pd.Period(self.runs.start, freq="M"), pd.Period(self.runs.through, freq="M")
+        span = (last - first).n + 1
+        after = max((last - origin).n, 0)
+        record = self.casualties.known_at(origin)
+        record = record[record.index >= first]
+        paths = self.process(self.casualties.known_at(origin), origin, after, self.groups, seed) if after else None
+        values = np.empty((len(chosen), months))
+        index = np.minimum(np.arange(months) + (origin + 1 - first).n, span - 1)
+        for group in range(self.groups):
+            rows = np.arange(group, len(chosen), self.groups)
+            if not len(rows):
+                continue
+            drive = [Event(start=str(m), size=float(v), months=1) for m, v in record.items()]
+            if paths is not None:
+                drive += [Event(start=str(origin + 1 + i), size=float(paths[group, i]), months=1) for i in range(after)]
+            batch = self.runs.params.with_values(
+                {**{k: v[chosen[rows]] for k, v in self.runs.values.items()}, "casualties.recorded": tuple(drive)},
+                where=f"forecast at {origin}", kind="sample")
+            ds = simulate(batch, months=span, start=self.runs.start, variables=["front_total"])
+            stock = ds.front_total.transpose("run", "time").values
+            values[rows] = 0.5 * (stock[:, index] + stock[:, index + 1])
+        return values
+
+    def _bias(self, chosen: np.ndarray, origin: pd.Period, rng: np.random.Generator) -> np.ndarray:
+        """Each run's log bias: from its posterior given the series' statements published by ``origin`` (a normal
+        whose mean and variance follow from the run's gaps), else from the bias prior."""
+        now = known_by(origin)
+        own = [i for i, t in enumerate(self.targets) if t.series == self.series and statement_published(t) <= now]
+        tau = self.party_bias_sd
+        if not own or tau == 0 or not self.calibrated:
+            return rng.normal(0.0, tau, size=len(chosen))
+        gaps, sigma = log_gaps(self.runs.simulated[np.ix_(chosen, own)], [self.targets[i] for i in own])
+        variance = 1.0 / (1.0 / tau ** 2 + (1.0 / sigma ** 2).sum())
+        mean = variance * (gaps / sigma ** 2).sum(axis=1)
+        return mean + np.sqrt(variance) * rng.standard_normal(len(chosen))
+
+
+def force_series(folder: str | Path | None = None, n_prior: int = N_PRIOR, seed: int = 0) -> BacktestSeries:
+    """The force statements, forecast by the model calibrated at each origin and by its prior."""
+    config = load_config(folder)
+    observed = load_observed(folder)
+    root = config_path(folder).parent.parent
+    runs, targets = _prior_runs(None if folder is None else str(folder), inputs_digest(root), n_prior, seed)
+    casualties = casualty_series(folder)
+    series = observed[FORCE]
+    common = dict(runs=runs, targets=targets, party_bias_sd=config.party_bias_sd, relative_sd=series.meta.uncertainty,
+                  casualties=casualties.observed, process=casualties.forecasters[casualties.subject])
+    forecasters = {"model": ForceForecaster(**common), "prior": ForceForecaster(**common, calibrated=False)}
+    note = ("model: the hindcast's front strength, its parameters weighted at each origin by every statement "
+            "published by then, driven after the origin by paths of the casualty process refitted to the record "
+            "known then, with the party's bias; prior: the same model uncalibrated")
+    return BacktestSeries(_statements(series, "Russian force in and around Ukraine (statements)"), forecasters,
+                          "model", ("prior",), (), note, min_known=0, sparse=True)
+
+
+def _statements(series, label: str) -> Observed:
+    """A series of statements as the backtest scores them: one value per month, published at the end of the month
+    after its date (:data:`STATEMENT_LAG`)."""
+    points = series.data["value"]
+    months = pd.PeriodIndex(points.index.to_period("M"))
+    published = pd.Series([(m + STATEMENT_LAG).end_time.normalize() for m in months], index=months)
+    return Observed(series.name, label,
+                    pd.Series(points.to_numpy(), index=months), published,
+                    f"each statement taken as published at the end of the month after its date (STATEMENT_LAG = "
+                    f"{STATEMENT_LAG})")

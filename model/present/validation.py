@@ -278,7 +278,8 @@ def forecast_skill(seed: int = 0) -> tuple[Backtest, pd.DataFrame, plt.Figure]:
     """The backtest at ``seed``, its targets' values at every seed of :data:`NOISE_SEEDS` (lowest, highest and
     how many met: a verdict that flips with the seed is within the Monte Carlo noise), and its fan chart."""
     result = backtest(seed=seed)
-    runs = [result.targets] + [backtest(seed=s).targets for s in NOISE_SEEDS if s != seed]
+    with_targets = sorted(set(result.targets["series"]))  # only series with targets are rerun for the noise check
+    runs = [result.targets] + [backtest(with_targets, seed=s).targets for s in NOISE_SEEDS if s != seed]
     values = pd.concat(runs).groupby("target", sort=False)
     noise = pd.DataFrame({"lowest": values["value"].min(), "highest": values["value"].max(),
                           "met at seeds": values["met"].sum().astype(int)})
@@ -506,9 +507,12 @@ Bayesian calibration (`docs/CALIBRATION.md`) weighs one shared prior sample of t
 published by then only (each statement taken as published at the end of the month after its date), and the
 forecast is the model's monthly recruitment in the runs so drawn, seen through the statements' stated 20% error;
 its benchmark is the same model uncalibrated (`prior`), so `crps_vs_prior` measures what calibrating to the record
-adds. Four statements, so a handful of scored points. Statements of the force's size are not scored yet: a
-forecast of them needs the casualty process refitted at each origin inside the engine
-(`model/calibration/model_forecasts.py`).
+adds. Four statements, so a handful of scored points. The statements of the force's size (`force_in_ukraine`,
+claims by both parties) are forecast the same way from the hindcast's front strength, which depends on the
+casualties: up to the origin the recorded ones drive it, after it paths of the casualty process refitted to the
+record known at the origin (each of 40 paths drives a group of runs), and the party's bias is drawn from its
+posterior given the statements of the series published by then (`model/calibration/model_forecasts.py`). Three
+statements, six scored points: a check that the bands are not absurd, not a measure of skill.
 
 {_table(table, "{:.2f}")}
 

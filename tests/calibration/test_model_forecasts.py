@@ -80,3 +80,33 @@ def test_the_recruitment_series_is_scored_from_statements_with_publication_dates
     result = model.backtest(series, n=200)
     assert set(result.scores["forecaster"]) == {"model", "prior"}
     assert (result.scores["month"] > result.scores["origin"]).all()
+
+
+def test_a_force_forecast_sees_neither_casualties_nor_statements_after_its_origin(setup):
+    """The force forecast is driven by the casualties recorded up to the origin and then by the casualty process
+    refitted to them: changing the record after the origin, or the statements published after it, changes
+    nothing; changing a month before it does."""
+    from model.calibration.forecasters import casualty_series
+    from model.calibration.model_forecasts import ForceForecaster
+
+    config, _, _, _, targets, runs = setup
+    casualties = casualty_series()
+    origin = pd.Period("2023-09", freq="M")
+    forecaster = ForceForecaster(runs, targets, config.party_bias_sd, 0.15, casualties=casualties.observed,
+                                 process=casualties.forecasters["process"], groups=4)
+    seed = np.random.SeedSequence(3)
+
+    def draws(f):
+        return f(pd.Series(dtype=float), origin, 12, 200, seed)
+
+    base = draws(forecaster)
+    assert base.shape == (200, 12) and np.isfinite(base).all() and (base > 0).all()
+    later = casualties.observed.perturbed_after(origin, np.full((casualties.observed.values.index > origin).sum(), 2.0))
+    assert np.array_equal(base, draws(replace(forecaster, casualties=later)))
+    statements = tuple(replace(t, observed=2 * t.observed, sd=2 * t.sd) if statement_published(t) > known_by(origin)
+                       else t for t in targets)
+    assert np.array_equal(base, draws(replace(forecaster, targets=statements)))
+    values = casualties.observed.values.copy()
+    values[origin - 2] *= 3
+    earlier = replace(casualties.observed, values=values)
+    assert not np.array_equal(base, draws(replace(forecaster, casualties=earlier)))
