@@ -321,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--sobol-n", type=_whole, default=256, help="SALib base sample size, a power of 2 (default 256)")
     horizon_options(brief)
     brief.add_argument("--out", default="results/brief.html", help="HTML file (default results/brief.html)")
+    prior_option(brief)
     brief.set_defaults(handler=cmd_report)
     return parser
 

@@ -17,7 +17,9 @@ contract claims are not monthly series and are left out too.
 
 Publication (an assumption, :data:`STATEMENT_LAG`): a statement is taken as known at the end of the month
 after the month of its (last) date, so at origin ``T`` (the end of month ``T + 1``) the statements dated up to
-month ``T`` are known; the rule errs on the side of knowing less.
+month ``T`` are known; the rule errs on the side of knowing less. What cannot be dated back: the priors (the
+registry's ranges, and the hindcast's starting force of January 2023) were set with evidence through 2024, so at
+the 2023 origins they may carry knowledge not yet published then.
 """
 
 from __future__ import annotations

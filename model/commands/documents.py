@@ -29,6 +29,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..present.report import report
 
     path = report(args.scenarios, n=args.n, seed=args.seed, months=args.months, sobol_n=args.sobol_n, out=args.out,
-                  dt=args.dt, start=args.start)
+                  dt=args.dt, start=args.start, prior=args.prior)
     print(f"Wrote {path}")
     return 0

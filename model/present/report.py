@@ -56,6 +56,8 @@ class Settings:
     dt: float = DEFAULT_DT
     start: str = field(default_factory=default_start)  # the month after the data
     out: Path = DEFAULT_OUT
+    #: Ignore the stored posterior: the registry's values and ranges alone.
+    prior: bool = False
 
     @property
     def reference(self) -> str:
@@ -66,7 +68,8 @@ class Settings:
         """The ``manpower report`` command line that writes this report again."""
         return shlex.join(["manpower", "report", "--scenarios", *self.names, "--n", str(self.n),
                            "--seed", str(self.seed), "--months", str(self.months), "--sobol-n", str(self.sobol_n),
-                           "--dt", f"{self.dt:g}", "--start", self.start, "--out", str(self.out)])
+                           "--dt", f"{self.dt:g}", "--start", self.start, "--out", str(self.out)]
+                          + (["--prior"] if self.prior else []))
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
     if settings.sobol_n & (settings.sobol_n - 1):
         raise InputError("report", "sobol_n", f"expected a power of 2 (Sobol' sequences need one), "
                                               f"got {settings.sobol_n}")
-    params = {name: load_params(name) for name in settings.names}  # an unknown name fails before any run
+    # An unknown name fails before any run.
+    params = {name: load_params(name, prior=settings.prior) for name in settings.names}
     monte_carlo.check_size(params[settings.reference], settings.n, settings.months, settings.dt, MC_VARIABLES, "report")
     sobol.check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt, "report",
                      "sobol_n")
@@ -112,16 +116,16 @@ def gather(settings: Settings) -> Findings:
     """Run the scenarios, their Monte Carlo samples and the reference scenario's Sobol analysis."""
     params = check_settings(settings)
     horizon = {"months": settings.months, "dt": settings.dt, "start": settings.start}
-    ds = compare(settings.names, **horizon)
-    runs = {name: uncertainty(name, n=settings.n, seed=settings.seed, variables=MC_VARIABLES, **horizon)
+    ds = compare(list(params.values()), **horizon)
+    runs = {name: uncertainty(params[name], n=settings.n, seed=settings.seed, variables=MC_VARIABLES, **horizon)
             for name in settings.names}
-    indices = sensitivity(settings.reference, "sobol", n=settings.sobol_n, seed=settings.seed, **horizon)
+    indices = sensitivity(params[settings.reference], "sobol", n=settings.sobol_n, seed=settings.seed, **horizon)
     return Findings(settings, params, ds, comparison_table(ds), runs, indices)
 
 
 def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,
            sobol_n: int = DEFAULT_SOBOL_N, out: str | Path = DEFAULT_OUT, dt: float = DEFAULT_DT,
-           start: str | None = DEFAULT_START) -> Path:
+           start: str | None = DEFAULT_START, prior: bool = False) -> Path:
     """Write the HTML briefing to ``out`` (atomically) and return its path.
 
     Parameters
@@ -132,9 +136,10 @@ def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int 
     months : horizon in months; ``dt`` the step in months; ``start`` the first month, YYYY-MM.
     sobol_n : SALib's base sample size (a power of 2); the analysis runs ``sobol_n * (d + 2)`` parameter
         sets for ``d`` uncertain parameters.
+    prior : ignore the stored posterior (the registry's values and ranges alone; the report says so).
     """
     settings = Settings(tuple(names) if names else tuple(scenario_names()), n, seed, months, sobol_n, dt,
                         default_start() if start is None else start,
-                        Path(out))
+                        Path(out), prior)
     text = render(gather(settings))  # gather checks the settings before any run
     return atomic_write(settings.out, lambda tmp: tmp.write_text(text, encoding="utf-8"))

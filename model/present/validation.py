@@ -512,7 +512,10 @@ claims by both parties) are forecast the same way from the hindcast's front stre
 casualties: up to the origin the recorded ones drive it, after it paths of the casualty process refitted to the
 record known at the origin (each of 40 paths drives a group of runs), and the party's bias is drawn from its
 posterior given the statements of the series published by then (`model/calibration/model_forecasts.py`). Three
-statements, six scored points: a check that the bands are not absurd, not a measure of skill.
+statements, six scored points: a check that the bands are not absurd, not a measure of skill. What cannot be
+dated back: the model's priors (the registry's ranges) were set with evidence through 2024, so at the 2023 origins
+they may carry knowledge that was not yet published; and the registry's values for the hindcast's 2023 starting
+force were chosen knowing the record.
 
 {_table(table, "{:.2f}")}
 

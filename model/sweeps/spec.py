@@ -15,6 +15,7 @@ point, the outputs to keep and a seed::
       series: [front_total, net]
     seed: 0
     chunk: 20000                          # runs per chunk (speed and memory, never the numbers)
+    prior: false                          # true: ignore the stored posterior (the registry's ranges alone)
 
 Everything is checked when the spec is loaded, before a store is made: a grid
 axis is a non-empty list of finite numbers or ``{start, stop, num}``, each of
@@ -28,7 +29,9 @@ parameter's plausible range is allowed, with one
 :class:`~model.inputs.provenance.OutOfRangeWarning` when the spec is loaded (not one
 per chunk). In each run's parameters a grid value is an override set by
 ``"sweep grid in FILE"`` (it changes the scenario, and its label says so), a
-sampled value a ``"sample"`` draw (it keeps its registered source).
+sampled value a ``"sample"`` draw (it keeps its registered source). Unless ``prior: true``, the keys a
+scenario takes from the stored posterior (:mod:`model.inputs.posterior`) are drawn as whole posterior rows
+(the cube's last column picks the row), like a Monte Carlo's; a grid key is never drawn.
 
 Runs are numbered scenario by scenario, grid point by grid point, sample by
 sample. Sample ``j`` uses row ``j`` of the scenario's unit cube at every grid
@@ -185,7 +188,7 @@ class SweepSpec:
         scenarios = []
         for i, name in enumerate(spec.scenarios):
             try:
-                scenarios.append(load_params(name))
+                scenarios.append(load_params(name, prior=spec.prior))
             except InputError as exc:
                 raise InputError(where, f"scenarios[{i}]", exc.expected) from None
         axes = {key: grid_axis(where, key, raw) for key, raw in spec.grid.items()}
@@ -217,7 +220,9 @@ class SweepSpec:
     @cached_property
     def identity(self) -> dict[str, Any]:
         """What decides the numbers: the spec (not its chunk size), each scenario's parameters, the model."""
-        blob = json.dumps(self.spec.model_dump(exclude={"chunk"}), sort_keys=True)
+        # Not its chunk size; nor ``prior`` when false (the stores made before it existed keep their digest).
+        blob = json.dumps(self.spec.model_dump(exclude={"chunk"} | (set() if self.spec.prior else {"prior"})),
+                          sort_keys=True)
         identity = {"spec": hashlib.sha256(blob.encode()).hexdigest()[:16],
                     "parameters": {name: self.params(s).digest() for s, name in enumerate(self.spec.scenarios)},
                     "model_version": __version__}
@@ -244,7 +249,7 @@ class SweepSpec:
 
     @cached_property
     def _scenario_params(self) -> list[ParameterSet]:
-        return [load_params(name) for name in self.spec.scenarios]
+        return [load_params(name, prior=self.spec.prior) for name in self.spec.scenarios]
 
     def params(self, scenario: int) -> ParameterSet:
         return self._scenario_params[scenario]

@@ -71,6 +71,8 @@ class SpecFile(Strict):
     keep: Keep = Keep()
     seed: int = Field(default=0, strict=True)
     chunk: int = Field(default=20_000, ge=1, strict=True)
+    #: Ignore the stored posterior: every scenario with the registry's values and ranges alone.
+    prior: bool = Field(default=False, strict=True)
 
     start: str = Field(default_factory=default_start)  # the month after the data, fixed when the spec is read
 

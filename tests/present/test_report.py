@@ -121,3 +121,12 @@ def test_bad_input_is_one_line_with_status_2(argv, message, capsys, tmp_path):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
     assert not (tmp_path / "brief.html").exists()
+
+
+def test_a_prior_only_report_says_so_and_its_command_reproduces_it(tmp_path):
+    from model.present.report import report
+
+    path = report(["baseline"], n=200, seed=1, months=12, sobol_n=64, out=tmp_path / "prior.html", prior=True)
+    text = path.read_text(encoding="utf-8")
+    assert escaped("the registry's ranges alone (not calibrated to the record)") in text
+    assert "--prior" in text and "posterior calibrated to the record" not in text

@@ -440,3 +440,21 @@ def test_a_sweep_without_samples_runs_the_median_casualty_path_and_with_samples_
                                          samples={"n": 3, "vary": ["desertion.rate"]}))
     batch, table = drawn.chunk_params(drawn.chunks()[0])
     np.testing.assert_array_equal(batch.stream.index, table["sample"].astype(int))
+
+
+def test_a_sweep_draws_calibrated_keys_from_the_posterior_unless_it_asks_for_the_prior(tmp_path):
+    """Whole posterior rows by default (as a Monte Carlo), the registry's distributions with ``prior: true``; the
+    flag changes the sweep's identity only when set (stores made before it keep their digest)."""
+    from model.inputs.posterior import load_posterior
+
+    text = "name: p\nsamples: {n: 64, method: random}\nkeep: {metrics: [net_horizon]}\nmonths: 2\n"
+    (tmp_path / "posterior.yaml").write_text(text)
+    (tmp_path / "prior.yaml").write_text(text + "prior: true\n")
+    posterior, prior = SweepSpec.load(tmp_path / "posterior.yaml"), SweepSpec.load(tmp_path / "prior.yaml")
+    draws = load_posterior().draws
+    batch, table = posterior.chunk_params(posterior.chunks()[0])
+    key = posterior.params(0).posterior_keys[0]
+    assert np.isin(table[key], draws[key].to_numpy()).all() and batch[key].override.kind == "posterior"
+    batch, table = prior.chunk_params(prior.chunks()[0])
+    assert not np.isin(table[key], draws[key].to_numpy()).any() and batch[key].override.kind == "sample"
+    assert posterior.digest != prior.digest and "prior" not in posterior.identity["spec"]
