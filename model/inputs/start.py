@@ -9,9 +9,12 @@ here alone (:func:`resolve_start`).
 A start the caller gives is taken as given:
 
 - **inside the record** (a hindcast-like run): the months the record covers follow the recorded counts
-  (:mod:`model.dynamics.casualty_paths`), the force at the start is the registry's;
+  (:mod:`model.dynamics.casualty_paths`); the force at the start is still the one set for the month after the
+  record (the posterior's estimate of it, or the registry's late-2024 values): for a run that starts from the
+  state of an earlier month, use the hindcast (:mod:`model.calibration.hindcast`);
 - **the month after the record** (the default): the first projected month is the casualty process's first month;
-- **beyond it**: the months in between are not simulated (the force at the start is still the registry's) while
+- **beyond it**: the months in between are not simulated (the force at the start is still the one set for the
+  month after the record) while
   the casualty process steps through them; :func:`resolve_start` warns in one line
   (:class:`StartBeyondDataWarning`), shown once per distinct start.
 
@@ -114,7 +117,8 @@ def resolve_start(start: str | None, folder: str | Path | None = None) -> str:
         end = data_end(folder)
         between = _as_text(first) if given == first + 1 else f"{_as_text(first)} to {_as_text(given - 1)}"
         warnings.warn(f"start {start} lies beyond the data, which end in {end}: the casualty level in {between} "
-                      "follows the casualty process, and the force at the start is the registry's",
+                      f"follows the casualty process, and the force at the start is the one set for {_as_text(first)} "
+                      "(the posterior's estimate, or the registry's)",
                       StartBeyondDataWarning, stacklevel=2)
     return str(start)
 

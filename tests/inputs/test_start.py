@@ -64,7 +64,8 @@ def test_the_command_line_says_once_that_a_start_lies_beyond_the_data(command, t
     lines = capsys.readouterr().err.splitlines()
     assert lines == [f"manpower: warning: start {later} lies beyond the data, which end in {data_end()}: the "
                      f"casualty level in {default_start()} to {following_month(default_start())} follows the "
-                     "casualty process, and the force at the start is the registry's"]
+                     f"casualty process, and the force at the start is the one set for {default_start()} (the "
+                     "posterior's estimate, or the registry's)"]
 
 
 def test_the_help_shows_the_resolved_default_start(capsys):
