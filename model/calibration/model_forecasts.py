@@ -36,7 +36,7 @@ from ..inputs.registry import Event
 from ..results.simulate import simulate
 from ..inputs.posterior import inputs_digest
 from .forecasters import BacktestSeries, Forecaster, Observed, casualty_series
-from .hindcast import config_path, configured_through, hindcast_params, load_config
+from .hindcast import configured_through, hindcast_params, load_config
 from .likelihood import log_gaps
 from .posterior import PriorRuns, importance_weights, simulate_prior
 from .targets import Target, build_targets
@@ -114,8 +114,7 @@ def recruitment_series(folder: str | Path | None = None, n_prior: int = N_PRIOR,
     """The recruitment statements, forecast by the model calibrated at each origin and by its prior."""
     config = load_config(folder)
     observed = load_observed(folder)
-    root = config_path(folder).parent.parent
-    runs, targets = _prior_runs(None if folder is None else str(folder), inputs_digest(root), n_prior, seed)
+    runs, targets = _prior_runs(None if folder is None else str(folder), inputs_digest(folder), n_prior, seed)
     series = observed[RECRUITMENT]
     known = _statements(series, "Russian recruitment per month (independent estimates)")
     common = dict(runs=runs, targets=targets, party_bias_sd=config.party_bias_sd,
@@ -197,8 +196,7 @@ def force_series(folder: str | Path | None = None, n_prior: int = N_PRIOR, seed:
     """The force statements, forecast by the model calibrated at each origin and by its prior."""
     config = load_config(folder)
     observed = load_observed(folder)
-    root = config_path(folder).parent.parent
-    runs, targets = _prior_runs(None if folder is None else str(folder), inputs_digest(root), n_prior, seed)
+    runs, targets = _prior_runs(None if folder is None else str(folder), inputs_digest(folder), n_prior, seed)
     casualties = casualty_series(folder)
     series = observed[FORCE]
     common = dict(runs=runs, targets=targets, party_bias_sd=config.party_bias_sd, relative_sd=series.meta.uncertainty,

@@ -23,7 +23,10 @@ DIGITS = 7
 
 
 def write_posterior(posterior: Posterior, folder: str | Path | None = None) -> Path:
-    """Store ``posterior`` in the parameter folder (default the user's); return the description's path."""
+    """Store ``posterior`` in the parameter folder (default the user's); return the description's path.
+
+    The inputs' digest is that of the files the calibration read: ``folder``'s, or by default the user's folder's
+    over the shipped ones (:func:`model.inputs.posterior.input_files`)."""
     root = Path(folder) if folder is not None else params_dir()
     path = root / POSTERIOR_FILE
     draws_path = path.parent / DRAWS_FILE
@@ -32,7 +35,7 @@ def write_posterior(posterior: Posterior, folder: str | Path | None = None) -> P
     settings, diagnostics = dict(posterior.settings), dict(posterior.diagnostics)
     document = {
         "start": settings.pop("start"), "through": settings.pop("through"),
-        "inputs_digest": inputs_digest(root), "draws_digest": file_digest(draws_path),
+        "inputs_digest": inputs_digest(folder), "draws_digest": file_digest(draws_path),
         "parameters": list(posterior.shared), "start_state": list(posterior.start_state.columns),
         "sampler": settings.pop("sampler"), "settings": settings,
         "diagnostics": {k: (round(v, 4) if isinstance(v, float) else v) for k, v in diagnostics.items()},

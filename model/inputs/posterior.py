@@ -29,7 +29,7 @@ import pandas as pd
 from pydantic import Field
 
 from ..errors import InputError
-from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate
+from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
 from .schema import Strict, parse_file
 
 POSTERIOR_FOLDER = "posterior"
@@ -39,6 +39,7 @@ DRAWS_FILE = "draws.csv"
 START = "start:"
 #: The input files (relative to the parameter folder) a posterior depends on, and patterns of them.
 INPUT_PATTERNS = (REGISTRY_FILE, "hindcast/*.yaml", "observed/series.yaml", "observed/*.csv")
+PROCESS_WEIGHTS = "observed/casualty_process.yaml"
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
@@ -83,21 +84,24 @@ class StoredPosterior:
 PRIOR_LABEL = "prior (the registry's plausible ranges; not calibrated to the record)"
 
 
-def input_files(root: Path) -> list[Path]:
-    """The files of parameter folder ``root`` a posterior depends on, in a fixed order."""
-    found = []
-    for pattern in INPUT_PATTERNS:
-        found += sorted(p for p in root.glob(pattern) if p.is_file())
-    return found
+def input_files(folder: str | Path | None = None) -> list[tuple[str, Path]]:
+    """The files a posterior depends on, by path relative to a parameter folder, each where the loaders find it
+    (the first of :func:`~model.inputs.paths.read_dirs` that has it: the user's folder over the shipped one), in a
+    fixed order; the casualty process's stored weights are not among them (they are checked on their own)."""
+    names: set[str] = set()
+    for root in read_dirs(folder):
+        for pattern in INPUT_PATTERNS:
+            names |= {p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_file()}
+    names.discard(PROCESS_WEIGHTS)
+    return [(name, locate(name, folder)) for name in sorted(names)]
 
 
-def inputs_digest(root: Path) -> str:
-    """SHA-256 of the names and bytes of :func:`input_files` (the casualty process's stored weights excluded)."""
+def inputs_digest(folder: str | Path | None = None) -> str:
+    """SHA-256 of the names and bytes of the :func:`input_files` of ``folder`` (default: the user's over the
+    shipped)."""
     sha = hashlib.sha256()
-    for path in input_files(root):
-        if path.name == "casualty_process.yaml":
-            continue
-        sha.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, path in input_files(folder):
+        sha.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return sha.hexdigest()
 
 
@@ -118,14 +122,13 @@ def load_posterior(folder: str | Path | None = None) -> StoredPosterior | None:
     path = posterior_path(folder)
     if not path.exists():
         return None
-    root = path.parent.parent
-    files = [path, path.parent / DRAWS_FILE, *input_files(root)]
+    files = [path, path.parent / DRAWS_FILE, *(p for _, p in input_files(folder))]
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists())
-    return _load(str(path), stamp)
+    return _load(str(path), None if folder is None else str(folder), stamp)
 
 
 @lru_cache(maxsize=4)
-def _load(path_text: str, stamp: tuple) -> StoredPosterior:
+def _load(path_text: str, folder: str | None, stamp: tuple) -> StoredPosterior:
     path = Path(path_text)
     where = display(path)
     meta = parse_file(path, PosteriorFile)
@@ -135,7 +138,7 @@ def _load(path_text: str, stamp: tuple) -> StoredPosterior:
     if file_digest(draws_path) != meta.draws_digest:
         raise InputError(display(draws_path), "draws_digest", f"expected the draws {where} was written with; the "
                          "file has changed since: refit with `manpower calibrate --posterior`")
-    if inputs_digest(path.parent.parent) != meta.inputs_digest:
+    if inputs_digest(folder) != meta.inputs_digest:
         raise InputError(where, "inputs_digest", f"expected the inputs the posterior was fitted to (record "
                          f"{meta.start} to {meta.through}, made {meta.made}); the registry, the hindcast files or the "
                          "observed series have changed since: refit with `manpower calibrate --posterior` (or "

@@ -277,3 +277,19 @@ def test_the_ensemble_sampler_runs_on_the_same_posterior_and_refuses_what_the_co
     row = table.loc["volunteer.signups"]
     assert row["importance 5%"] <= row["ensemble median"] <= row["importance 95%"]
     assert 0 < diagnostics["acceptance"] <= 1
+
+
+def test_a_posterior_in_a_user_folder_over_the_shipped_inputs_watches_the_inputs_it_read(tmp_path, monkeypatch):
+    """As in an installed package: the user's folder holds the posterior only, the inputs are the shipped ones.
+    The digest covers the files the calibration read, so a registry the user adds later is caught."""
+    user = tmp_path / "user"
+    user.mkdir()
+    monkeypatch.setenv("MANPOWER_PARAMS", str(user))
+    write_posterior(calibrate_posterior(n_prior=2000, n_draws=200, seed=2))
+    assert (user / POSTERIOR_FILE).exists() and not (user / "registry.yaml").exists()
+    assert model.load_params("baseline").posterior.where.endswith("posterior.yaml")
+    shipped = model.inputs.paths.shipped_dir() / "registry.yaml"
+    (user / "registry.yaml").write_text(shipped.read_text(encoding="utf-8") + "\n# the user's copy, edited\n",
+                                        encoding="utf-8")
+    with pytest.raises(InputError, match="inputs_digest"):
+        model.load_params("baseline")
