@@ -27,8 +27,9 @@ from ..results.outputs import OUTPUTS
 from .arguments import as_params
 from .uncertainty import uncertainty
 
-#: The headline outputs a forecast holds (names of :data:`model.results.outputs.OUTPUTS`).
-HEADLINES = ("front_total", "inflow", "losses", "net")
+#: The headline outputs a forecast holds (names of :data:`model.results.outputs.OUTPUTS`); ``casualties`` (summed
+#: over sources, persons per month) is the quantity the monthly record measures, so it can be scored later.
+HEADLINES = ("front_total", "inflow", "losses", "net", "casualties")
 #: The quantiles of each output and month (probabilities).
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: Monte Carlo runs of a published forecast.
@@ -66,7 +67,9 @@ def forecast(params: ParameterSet | str = BASELINE, n: int = DEFAULT_RUNS, seed:
     params = as_params(params, "forecast")
     runs = uncertainty(params, n=n, seed=seed, months=months, dt=dt, start=start, variables=list(HEADLINES))
     ends = {name: None if OUTPUTS[name].kind == "stock" else -1 for name in HEADLINES}  # a flow's last month is NaN
-    kept = xr.Dataset({name: runs[name].isel(time=slice(None, end)).quantile(list(QUANTILES), dim="run")
+    totals = {name: runs[name].sum("source", skipna=False) if "source" in runs[name].dims else runs[name]
+              for name in HEADLINES}
+    kept = xr.Dataset({name: totals[name].isel(time=slice(None, end)).quantile(list(QUANTILES), dim="run")
                        for name, end in ends.items()}).assign_attrs(runs.attrs)
     return Forecast(kept, params, n, seed, str(runs.attrs["start"]))
 
@@ -103,3 +106,52 @@ def forecast_document(made: Forecast, data_end: str, data_digest: str, files: di
                           "value at the start of that month (the last month listed: the horizon's end)",
         "series": series,
     }
+
+
+#: The stored output a later month of the record scores: the casualties it measures.
+SCORED = "casualties"
+
+
+def interval_score(observed: float, quantiles: dict[float, float]) -> float:
+    """The weighted interval score of a forecast given as central intervals and a median (persons per month; lower is
+    better; Bracher, Ray, Gneiting and Reich 2021, doi:10.1371/journal.pcbi.1008618): with ``K`` intervals of levels
+    ``1 - alpha``, ``(0.5 |y - median| + sum alpha/2 IS_alpha) / (K + 1/2)``, ``IS_alpha = (u - l) + 2/alpha (l - y)_+
+    + 2/alpha (y - u)_+``. A proper score, approximating the CRPS as the intervals multiply."""
+    levels = sorted(q for q in quantiles if q < 0.5)
+    total = 0.5 * abs(observed - quantiles[0.5])
+    for low in levels:
+        alpha = 2 * low
+        lower, upper = quantiles[low], quantiles[1 - low]
+        width = (upper - lower) + 2 / alpha * max(lower - observed, 0.0) + 2 / alpha * max(observed - upper, 0.0)
+        total += alpha / 2 * width
+    return total / (len(levels) + 0.5)
+
+
+def score_forecasts(documents: dict[str, dict], record: pd.Series) -> pd.DataFrame:
+    """Every stored forecast's casualty months that the ``record`` (persons per month by ``'YYYY-MM'``) now holds,
+    scored: whether the central 50% and 90% intervals cover the recorded value, and the weighted interval score.
+
+    ``documents`` are forecast documents (:func:`forecast_document`) by name; a document without the scored output
+    (written before it was kept) contributes nothing. One row per forecast and month, by name and month.
+    """
+    rows = []
+    for name, document in documents.items():
+        series = document.get("series", {}).get(SCORED, {})
+        probabilities = [float(p) for p in document.get("quantiles", QUANTILES)]
+        for month, values in series.items():
+            month = str(month)
+            if month not in record.index:
+                continue
+            q = dict(zip(probabilities, (float(v) for v in values)))
+            y = float(record[month])
+            rows.append({"forecast": name, "made": str(document.get("made", "")), "month": month,
+                         "months_ahead": _months_between(str(document.get("data_end", month)), month),
+                         "observed": y, "median": q[0.5], "cover50": q[0.25] <= y <= q[0.75],
+                         "cover90": q[0.05] <= y <= q[0.95], "interval_score": interval_score(y, q)})
+    columns = ["forecast", "made", "month", "months_ahead", "observed", "median", "cover50", "cover90",
+               "interval_score"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _months_between(first: str, last: str) -> int:
+    return (pd.Period(last, freq="M") - pd.Period(first, freq="M")).n

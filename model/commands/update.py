@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from ..inputs.paths import display
+from .common import wide_pandas
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -33,4 +34,11 @@ def cmd_update(args: argparse.Namespace) -> int:
         print(f"Refitted {step}: {display(path)}")
     print(f"Wrote {', '.join(display(p) for p in done.outputs)}")
     print(f"Wrote the forecast {display(done.forecast)} (kept: never overwritten)")
+    if done.scores is not None and len(done.scores):
+        print("\nEarlier forecasts against the record (casualties per month; interval score: lower is better):")
+        table = done.scores.drop(columns=["made"]).set_index(["forecast", "month"])
+        with wide_pandas():
+            print(table.to_string(float_format=lambda v: f"{v:,.0f}"))
+        print(f"50% intervals covered {done.scores.cover50.mean():.0%} and 90% intervals "
+              f"{done.scores.cover90.mean():.0%} of {len(done.scores)} forecast months")
     return 0

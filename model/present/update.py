@@ -45,13 +45,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from ..analysis.comparison import compare, comparison_table
 from ..calibration.posterior import N_PRIOR, calibrate_posterior
 from ..calibration.stored import write_posterior
 from ..inputs.posterior import POSTERIOR_FILE
-from ..analysis.forecast import DEFAULT_RUNS, forecast, forecast_document
+from ..analysis.forecast import DEFAULT_RUNS, forecast, forecast_document, score_forecasts
 from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
 from ..errors import InputError
 from ..inputs.observed import load_observed
@@ -122,6 +123,8 @@ class Updated:
     refitted: dict[str, Path]
     outputs: tuple[Path, ...]
     forecast: Path
+    #: The earlier forecasts' casualty months the record now holds, scored (:func:`scored_forecasts`).
+    scores: pd.DataFrame | None = None
 
 
 def check(folder: str | Path | None = None) -> Checked:
@@ -167,12 +170,22 @@ def update(out: str | Path = "results", n: int = DEFAULT_RUNS, seed: int = 0, mo
     """
     checked = check()
     check_output(out, "--out")
+    scores = scored_forecasts(checked.folder)  # before the new forecast: those made earlier
     refitted = {step.name: step.refit(checked.folder) for step in REFIT_STEPS}
     start = default_start(checked.folder)
     ds = compare(months=months, dt=dt)
     outputs = write_comparison(ds, comparison_table(ds), out, command=command)
     path = write_forecast(load_params(BASELINE), checked.folder, checked.data_end, n, seed, months, dt, today)
-    return Updated(checked, start, refitted, outputs, path)
+    return Updated(checked, start, refitted, outputs, path, scores)
+
+
+def scored_forecasts(folder: str | Path | None = None) -> pd.DataFrame:
+    """Every forecast kept in ``forecasts/`` of the parameter folder, scored on the casualty months its record now
+    holds (:func:`model.analysis.forecast.score_forecasts`); a forecast file that cannot be read is one error."""
+    folder = Path(folder) if folder is not None else params_dir()
+    documents = {path.name: read_yaml(path) for path in sorted((folder / FORECAST_FOLDER).glob("forecast_*.yaml"))}
+    record = load_record(CASUALTY_SERIES, folder).to_series()
+    return score_forecasts(documents, pd.Series(record.to_numpy(), index=record.index.astype(str)))
 
 
 def forecast_as_of(through: str, n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,

@@ -7,6 +7,7 @@ from contextlib import redirect_stdout
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 from scipy import stats
@@ -138,3 +139,20 @@ def test_the_python_api_refuses_sizes_and_seeds_before_allocating(call, key):
     with pytest.raises(model.InputError) as caught:
         call()
     assert caught.value.key == key
+
+
+def test_the_interval_score_has_its_closed_form_and_a_forecast_is_scored_only_where_the_record_reaches():
+    from model.analysis.forecast import interval_score, score_forecasts
+
+    q = {0.05: 10.0, 0.25: 20.0, 0.5: 30.0, 0.75: 40.0, 0.95: 50.0}
+    # Inside every interval: half the median's error plus each interval's width times alpha/2, over K + 1/2.
+    assert interval_score(30.0, q) == pytest.approx((0.1 / 2 * 40 + 0.5 / 2 * 20) / 2.5)
+    # Below the 90% interval by 5: each interval adds 2/alpha times its miss.
+    expected = (0.5 * 25 + 0.05 * (40 + 2 / 0.1 * 5) + 0.25 * (20 + 2 / 0.5 * 15)) / 2.5
+    assert interval_score(5.0, q) == pytest.approx(expected)
+    assert interval_score(5.0, q) > interval_score(30.0, q)
+    document = {"data_end": "2030-01", "made": "2030-02-10", "quantiles": [0.05, 0.25, 0.5, 0.75, 0.95],
+                "series": {"casualties": {"2030-02": [10, 20, 30, 40, 50], "2030-03": [10, 20, 30, 40, 50]}}}
+    scores = score_forecasts({"a": document, "old": {"series": {"net": {}}}}, pd.Series({"2030-02": 45.0}))
+    assert list(scores["month"]) == ["2030-02"] and scores["months_ahead"].iloc[0] == 1
+    assert not scores["cover50"].iloc[0] and scores["cover90"].iloc[0]

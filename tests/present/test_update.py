@@ -204,3 +204,16 @@ def test_a_forecast_as_of_a_month_the_record_does_not_hold_is_refused(folder, tm
     lines = capsys.readouterr().err.splitlines()
     assert status == 2 and len(lines) == 1 and lines[0].startswith("manpower: error: --through: ")
     assert "expected a month of the record" in lines[0] and tree(folder, tmp_path) == before
+
+
+def test_an_update_scores_the_earlier_forecasts_on_the_month_just_recorded(folder, tmp_path):
+    """Every kept forecast can be scored later: the second update scores the first one's forecast of the month
+    the second appended (a synthetic row), and says so."""
+    assert update(tmp_path / "results")[0] == 0
+    month = append_synthetic_month(folder / CSV)
+    status, text = update(tmp_path / "results")
+    assert status == 0, text
+    scores = update_module.scored_forecasts(folder)
+    first = scores[scores["month"] == month]
+    assert len(first) == 1 and first["months_ahead"].iloc[0] == 1
+    assert "Earlier forecasts against the record" in text and month in text
