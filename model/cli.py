@@ -103,6 +103,11 @@ def check_arguments(args: argparse.Namespace) -> None:
         limits.finite(args.threshold, "--threshold", f"{args.threshold:g}", minimum=0.0)
     if given("below") is not None:
         limits.finite(args.below, "--below", f"{args.below:g}", minimum=0.0)
+        if given("threshold") is not None:
+            raise InputError("--below", f"{args.below:g}", "expected either --below (a share of each run's own start) "
+                                                           "or --threshold (persons), not both")
+    if args.command == "calibrate":
+        _check_calibrate(args)
     if given("scenario") is not None:
         args.scenario = _scenario(args.scenario)
     for option in ("names", "scenarios"):
@@ -111,6 +116,22 @@ def check_arguments(args: argparse.Namespace) -> None:
     if given("out") is not None:
         from .results.io import check_output
         check_output(args.out, "--out", file=args.command in _FILE_OUT)
+
+
+def _check_calibrate(args: argparse.Namespace) -> None:
+    """``calibrate``'s two modes take their own options: least squares ``--params``, ``--save``, ``--force``; the
+    Bayesian calibration ``--n-prior`` and ``--seed``."""
+    if args.posterior:
+        for option in ("params", "save", "force"):
+            if getattr(args, option):
+                raise InputError(f"--{option}", str(getattr(args, option)), "expected no --params, --save or "
+                                 "--force with --posterior (it fits every uncertain parameter and stores the "
+                                 "posterior in params/posterior/)")
+    else:
+        for option in ("n_prior", "seed"):
+            if getattr(args, option) is not None:
+                raise InputError(f"--{option.replace('_', '-')}", str(getattr(args, option)),
+                                 "expected --posterior with it (the least-squares fit has no prior sample)")
 
 
 def _check_sizes(args: argparse.Namespace) -> None:
@@ -226,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--method", default="lhs", choices=SAMPLERS)
     mc.add_argument("--threshold", type=_number, help="front strength (persons) whose undershoot is reported "
                                                     "(default: each run's own starting strength, see --below)")
-    mc.add_argument("--below", type=_number, default=1.0, help="without --threshold: report the front falling "
+    mc.add_argument("--below", type=_number, help="without --threshold: report the front falling "
                     "below this share of each run's own starting strength (default 1: below where it started)")
     horizon_options(mc)
     mc.add_argument("--out", default="results", help="output folder (default results/)")
@@ -264,8 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--posterior", action="store_true", help="Bayesian calibration of every uncertain parameter "
                      "(importance sampling of a large prior sample), stored in params/posterior/ where every "
                      "command reads it; --params and --save do not apply")
-    cal.add_argument("--n-prior", type=_whole, default=200_000, help="with --posterior: prior runs (default 200,000)")
-    cal.add_argument("--seed", type=_whole, default=0, help="with --posterior: seed of the prior sample (default 0)")
+    cal.add_argument("--n-prior", type=_whole, help="with --posterior: prior runs (default 200,000)")
+    cal.add_argument("--seed", type=_whole, help="with --posterior: seed of the prior sample (default 0)")
     cal.add_argument("--out", default="results", help="output folder (default results/)")
     cal.set_defaults(handler=cmd_calibrate)
 

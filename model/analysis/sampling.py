@@ -150,6 +150,10 @@ def drawn_values(params: ParameterSet, keys: Sequence[str],
     prior = ppf_columns(params, from_prior, cube[:, :len(from_prior)]) if from_prior else {}
     if not from_posterior:
         return prior, {}
+    if params.posterior is None:
+        raise InputError("sample", "params", "expected a parameter set loaded with its posterior's draws; this one "
+                         "(restored from a snapshot) holds only its central values: load the scenario again "
+                         "(load_params) to sample it")
     draws = params.posterior.draws
     rows = np.minimum((cube[:, -1] * len(draws)).astype(np.int64), len(draws) - 1)
     return prior, {k: draws[k].to_numpy()[rows] for k in from_posterior}

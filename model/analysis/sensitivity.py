@@ -190,7 +190,10 @@ def sensitivity(params: ParameterSet | str = BASELINE, method: str = "sobol", n:
     # Indices over parameters only: under the fitted casualty process every run follows the process's median
     # path, so the casualty path's own spread (a Monte Carlo's) is not among the factors; the attribute says so.
     result.attrs.update({"scenario": params.scenario, "months": months,
-                         "casualty_process": describe_casualties(params)})
+                         "casualty_process": describe_casualties(params),
+                         "parameters_from": "every uncertain parameter over its registry range (a sensitivity "
+                                            "analysis asks which assumptions matter, not what the record says); "
+                                            f"the others at {params.parameters_from}"})
     return result
 
 

@@ -24,6 +24,7 @@ the 2023 origins they may carry knowledge not yet published then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.observed import load_observed
+from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
 from ..results.simulate import simulate
 from ..inputs.posterior import inputs_digest
@@ -43,8 +45,8 @@ from .targets import Target, build_targets
 
 #: Months from the month of a statement's date to its assumed publication (at that month's end).
 STATEMENT_LAG = 1
-#: Prior runs shared by every origin (about a tenth carry weight: thousands of effective draws).
-N_PRIOR = 40_000
+#: Prior runs at each origin (about a tenth carry weight: thousands of effective draws).
+N_PRIOR = 20_000
 #: The recruitment statements scored, and the model output they measure.
 RECRUITMENT, OUTPUT = "recruitment_independent", "recruitment"
 
@@ -67,54 +69,88 @@ class CalibratedForecaster:
     measurement error of relative sd ``relative_sd``. ``known`` (the forecast series' own published points) is
     not used: its points are among ``targets``, filtered by the same publication rule."""
 
-    runs: PriorRuns
+    runs: PriorRuns | Callable[[pd.Period], PriorRuns]
     targets: tuple[Target, ...]
     party_bias_sd: float
     relative_sd: float
     output: str = OUTPUT
     calibrated: bool = True
 
+    def runs_at(self, origin: pd.Period) -> PriorRuns:
+        """The prior runs a forecast at ``origin`` weighs: ``runs`` itself, or (a function) the runs of the hindcast
+        as known at the origin (:func:`hindcast_known_at`)."""
+        return self.runs(origin) if callable(self.runs) else self.runs
+
     def weights(self, origin: pd.Period) -> np.ndarray:
         """The prior runs' weights at ``origin``: the posterior given what was published by then, or (the prior,
         or nothing published yet) equal weights over the runs inside the parameter constraints."""
         now = known_by(origin)
         usable = [i for i, t in enumerate(self.targets) if statement_published(t) <= now]
+        prior = self.runs_at(origin)
         if not self.calibrated or not usable:
-            inside = np.isfinite(self.runs.simulated).all(axis=1)
+            inside = np.isfinite(prior.simulated).all(axis=1)
             return inside / inside.sum()
-        runs = replace(self.runs, simulated=self.runs.simulated[:, usable])
+        runs = replace(prior, simulated=prior.simulated[:, usable])
         weights, _ = importance_weights(runs, [self.targets[i] for i in usable], self.party_bias_sd)
         return weights
 
     def __call__(self, known: pd.Series, origin: pd.Period, months: int, n: int,
                  seed: np.random.SeedSequence) -> np.ndarray:
         rng = np.random.default_rng(seed)
-        chosen = rng.choice(len(self.runs.simulated), size=n, p=self.weights(origin))
-        monthly = self.runs.monthly[self.output]
-        first = pd.Period(self.runs.start, freq="M")
+        runs = self.runs_at(origin)
+        chosen = rng.choice(len(runs.simulated), size=n, p=self.weights(origin))
+        monthly = runs.monthly[self.output]
+        first = pd.Period(runs.start, freq="M")
         index = np.arange(months) + (origin + 1 - first).n
         # Months past the hindcast's end hold its last month: nothing is recorded there to score them against.
         values = monthly[chosen][:, np.minimum(index, monthly.shape[1] - 1)]
         return values * np.exp(rng.normal(0.0, self.relative_sd, size=values.shape))
 
 
-@lru_cache(maxsize=2)
-def _prior_runs(folder: str | None, digest: str, n_prior: int, seed: int) -> tuple[PriorRuns, tuple[Target, ...]]:
-    """The shared prior sample of the hindcast and the calibration's targets, simulated once per folder while its
-    inputs (``digest``) are unchanged: every backtest of the same record reuses them."""
+def hindcast_known_at(params: ParameterSet, cutoff: str) -> ParameterSet:
+    """The hindcast's parameters as known at the end of month ``cutoff``: its scheduled events (roundups, tranches,
+    waves) that start after it removed, since a forecaster then could not have known them; the recorded
+    casualties are kept (only months up to the origin drive what is weighed)."""
+    known = {key: tuple(e for e in params.value(key) if e.start <= cutoff) for key in params
+             if key != "casualties.recorded" and isinstance(params.value(key), tuple)}
+    changed = {key: events for key, events in known.items() if events != params.value(key)}
+    return params.with_values(changed, where=f"events known by {cutoff}", kind="search") if changed else params
+
+
+@lru_cache(maxsize=16)
+def _prior_runs(folder: str | None, digest: str, n_prior: int, seed: int,
+                cutoff: str | None = None) -> tuple[PriorRuns, tuple[Target, ...]]:
+    """The prior sample of the hindcast (with the events known at ``cutoff``, if given) and the calibration's
+    targets, simulated once per folder and cutoff while its inputs (``digest``) are unchanged."""
     config = load_config(folder)
     params, start, months = hindcast_params(config, folder=folder)
-    targets = tuple(build_targets(config, load_observed(folder), start, months))
+    if cutoff is not None:
+        params = hindcast_known_at(params, cutoff)
+    targets = calibration_targets(folder)
     runs = simulate_prior(params, list(targets), start, configured_through(config, folder), months, n_prior, seed,
                           keep=(OUTPUT,))
     return runs, targets
+
+
+def calibration_targets(folder: str | Path | None = None) -> tuple[Target, ...]:
+    """The calibration's observations over the whole hindcast (each a forecaster filters by publication)."""
+    config = load_config(folder)
+    _, start, months = hindcast_params(config, folder=folder)
+    return tuple(build_targets(config, load_observed(folder), start, months))
+
+
+def _runs_by_origin(folder: str | Path | None, n_prior: int, seed: int) -> Callable[[pd.Period], PriorRuns]:
+    """The prior runs of the hindcast as known at each origin (:func:`hindcast_known_at`), simulated on demand."""
+    name, digest = None if folder is None else str(folder), inputs_digest(folder)
+    return lambda origin: _prior_runs(name, digest, n_prior, seed, str(origin))[0]
 
 
 def recruitment_series(folder: str | Path | None = None, n_prior: int = N_PRIOR, seed: int = 0) -> BacktestSeries:
     """The recruitment statements, forecast by the model calibrated at each origin and by its prior."""
     config = load_config(folder)
     observed = load_observed(folder)
-    runs, targets = _prior_runs(None if folder is None else str(folder), inputs_digest(folder), n_prior, seed)
+    targets = calibration_targets(folder)
+    runs = _runs_by_origin(folder, n_prior, seed)
     series = observed[RECRUITMENT]
     known = _statements(series, "Russian recruitment per month (independent estimates)")
     common = dict(runs=runs, targets=targets, party_bias_sd=config.party_bias_sd,
@@ -146,7 +182,7 @@ class ForceForecaster(CalibratedForecaster):
     def __call__(self, known: pd.Series, origin: pd.Period, months: int, n: int,
                  seed: np.random.SeedSequence) -> np.ndarray:
         rng = np.random.default_rng(seed)
-        chosen = rng.choice(len(self.runs.simulated), size=n, p=self.weights(origin))
+        chosen = rng.choice(len(self.runs_at(origin).simulated), size=n, p=self.weights(origin))
         # The casualty paths' own stream, derived without seed.spawn (which would change the caller's sequence).
         paths_seed = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 1))
         front = self._front(chosen, origin, months, paths_seed)
@@ -155,7 +191,8 @@ class ForceForecaster(CalibratedForecaster):
 
     def _front(self, chosen: np.ndarray, origin: pd.Period, months: int, seed: np.random.SeedSequence) -> np.ndarray:
         """Mid-month front strength (runs x months after ``origin``; months past the hindcast hold its last)."""
-        first, last = pd.Period(self.runs.start, freq="M"), pd.Period(self.runs.through, freq="M")
+        runs = self.runs_at(origin)
+        first, last = pd.Period(runs.start, freq="M"), pd.Period(runs.through, freq="M")
         span = (last - first).n + 1
         after = max((last - origin).n, 0)
         record = self.casualties.known_at(origin)
@@ -170,10 +207,10 @@ class ForceForecaster(CalibratedForecaster):
             drive = [Event(start=str(m), size=float(v), months=1) for m, v in record.items()]
             if paths is not None:
                 drive += [Event(start=str(origin + 1 + i), size=float(paths[group, i]), months=1) for i in range(after)]
-            batch = self.runs.params.with_values(
-                {**{k: v[chosen[rows]] for k, v in self.runs.values.items()}, "casualties.recorded": tuple(drive)},
+            batch = runs.params.with_values(
+                {**{k: v[chosen[rows]] for k, v in runs.values.items()}, "casualties.recorded": tuple(drive)},
                 where=f"forecast at {origin}", kind="sample")
-            ds = simulate(batch, months=span, start=self.runs.start, variables=["front_total"])
+            ds = simulate(batch, months=span, start=runs.start, variables=["front_total"])
             stock = ds.front_total.transpose("run", "time").values
             values[rows] = 0.5 * (stock[:, index] + stock[:, index + 1])
         return values
@@ -186,7 +223,7 @@ class ForceForecaster(CalibratedForecaster):
         tau = self.party_bias_sd
         if not own or tau == 0 or not self.calibrated:
             return rng.normal(0.0, tau, size=len(chosen))
-        gaps, sigma = log_gaps(self.runs.simulated[np.ix_(chosen, own)], [self.targets[i] for i in own])
+        gaps, sigma = log_gaps(self.runs_at(origin).simulated[np.ix_(chosen, own)], [self.targets[i] for i in own])
         variance = 1.0 / (1.0 / tau ** 2 + (1.0 / sigma ** 2).sum())
         mean = variance * (gaps / sigma ** 2).sum(axis=1)
         return mean + np.sqrt(variance) * rng.standard_normal(len(chosen))
@@ -196,7 +233,8 @@ def force_series(folder: str | Path | None = None, n_prior: int = N_PRIOR, seed:
     """The force statements, forecast by the model calibrated at each origin and by its prior."""
     config = load_config(folder)
     observed = load_observed(folder)
-    runs, targets = _prior_runs(None if folder is None else str(folder), inputs_digest(folder), n_prior, seed)
+    targets = calibration_targets(folder)
+    runs = _runs_by_origin(folder, n_prior, seed)
     casualties = casualty_series(folder)
     series = observed[FORCE]
     common = dict(runs=runs, targets=targets, party_bias_sd=config.party_bias_sd, relative_sd=series.meta.uncertainty,
@@ -213,9 +251,9 @@ def _statements(series, label: str) -> Observed:
     """A series of statements as the backtest scores them: one value per month, published at the end of the month
     after its date (:data:`STATEMENT_LAG`)."""
     points = series.data["value"]
-    months = pd.PeriodIndex(points.index.to_period("M"))
-    published = pd.Series([(m + STATEMENT_LAG).end_time.normalize() for m in months], index=months)
-    return Observed(series.name, label,
-                    pd.Series(points.to_numpy(), index=months), published,
+    # Two statements in one month (none yet) count as their mean, published when the later one is.
+    values = points.groupby(pd.PeriodIndex(points.index.to_period("M"))).mean()
+    published = pd.Series([(m + STATEMENT_LAG).end_time.normalize() for m in values.index], index=values.index)
+    return Observed(series.name, label, values, published,
                     f"each statement taken as published at the end of the month after its date (STATEMENT_LAG = "
                     f"{STATEMENT_LAG})")

@@ -39,7 +39,7 @@ import xarray as xr
 
 from .._version import __version__
 from ..analysis.sampler import unit_cube
-from ..analysis.sampling import ppf_columns, uncertain_keys
+from ..analysis.sampling import ppf_columns, sample_values, uncertain_keys
 from ..errors import InputError
 from ..inputs import limits
 from ..inputs.observed import load_observed
@@ -145,6 +145,8 @@ def simulate_prior(params: ParameterSet, targets: list[Target], start: str, thro
     hindcast (``months`` from ``start``) in batches of :data:`BATCH`; keep each target's simulated value and
     the monthly values of the outputs ``keep``."""
     keys = uncertain_keys(params)
+    limits.memory(sample_values(n_prior, len(keys)) + n_prior * (len(targets) + len(STATE_KEYS) + months * len(keep)),
+                  "calibrate_posterior", "n_prior", f"a prior sample of {n_prior:,} runs")
     values = ppf_columns(params, keys, unit_cube(n_prior, len(keys), "random", seed))  # as model.sample draws them
     outside = ~admissible_values(params, values)
     simulated = np.empty((n_prior, len(targets)))

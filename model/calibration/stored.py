@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ..errors import InputError
 from ..inputs.paths import display, params_dir
 from ..inputs.posterior import DRAWS_FILE, POSTERIOR_FILE, START, file_digest, inputs_digest
 from ..results.io import atomic_write
@@ -27,6 +28,10 @@ def write_posterior(posterior: Posterior, folder: str | Path | None = None) -> P
 
     The inputs' digest is that of the files the calibration read: ``folder``'s, or by default the user's folder's
     over the shipped ones (:func:`model.inputs.posterior.input_files`)."""
+    if not posterior.diagnostics.get("reliable", False):
+        raise InputError("write_posterior", "posterior", f"expected a reliable posterior to store (effective sample "
+                         f"{posterior.diagnostics['ess']:,.0f}, Pareto k {posterior.diagnostics['pareto_k']:.2f}); "
+                         "fit again with more prior runs (--n-prior)")
     root = Path(folder) if folder is not None else params_dir()
     path = root / POSTERIOR_FILE
     draws_path = path.parent / DRAWS_FILE

@@ -34,9 +34,11 @@ def format_table(table) -> str:
 
 
 def verdict_lines(targets) -> list[str]:
-    """One line per target: met or MISSED, with the number and what was wanted."""
-    return [f"  {'met   ' if row.met else 'MISSED'}  {row.series} {row.forecaster}: {row.target} "
-            f"({row.measure} at horizon {row.horizon}: {row.value:.3f}, wanted {row.wanted}; n = {row.n})"
+    """One line per target: met, MISSED, or not scored (its horizon not among those asked, or not reached), with
+    the number and what was wanted."""
+    return [f"  {'met   ' if row.met else 'MISSED' if row.n else 'n/a   '}  {row.series} {row.forecaster}: "
+            f"{row.target} ({row.measure} at horizon {row.horizon}: "
+            + (f"{row.value:.3f}, wanted {row.wanted}; n = {row.n})" if row.n else "not scored in this backtest)")
             for row in targets.itertuples()]
 
 

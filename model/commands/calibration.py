@@ -45,9 +45,13 @@ def _posterior(args: argparse.Namespace) -> int:
     """``manpower calibrate --posterior``: the Bayesian calibration, stored where every command reads it."""
     from ..calibration.posterior import calibrate_posterior
     from ..calibration.stored import describe_written, write_posterior
+    from ..inputs.start import data_end
     from ..results.io import atomic_write
 
-    result = calibrate_posterior(through=args.through, n_prior=args.n_prior, seed=args.seed)
+    from ..calibration.posterior import N_PRIOR
+
+    result = calibrate_posterior(through=args.through, n_prior=N_PRIOR if args.n_prior is None else args.n_prior,
+                                 seed=0 if args.seed is None else args.seed)
     d = result.diagnostics
     print(f"Posterior of {len(result.keys)} parameters given the record {result.settings['start']} to "
           f"{result.settings['through']}: {result.settings['sampler']}, {d['n_prior']:,} prior runs in "
@@ -64,6 +68,14 @@ def _posterior(args: argparse.Namespace) -> int:
         print(result.fit.to_string(float_format=lambda v: f"{v:,.0f}", index=False))
     out = Path(args.out)
     table = atomic_write(out / "posterior_summary.csv", lambda tmp: result.summary.to_csv(tmp))
+    print(f"\nWrote {table}.")
+    if not d["reliable"]:
+        print("The posterior is NOT stored: its diagnostics fail (run again with a larger --n-prior).")
+        return 1
+    if result.settings["through"] != data_end():
+        print(f"The posterior is NOT stored: it is fitted to the record through {result.settings['through']}, but "
+              f"projections start after the record's end ({data_end()}); without --through it is stored.")
+        return 0
     stored = write_posterior(result)
-    print(f"\nWrote {table}. {describe_written(stored)}: every command now draws from it (--prior to ignore it)")
-    return 0 if d["reliable"] else 1
+    print(f"{describe_written(stored)}: every command now draws from it (--prior to ignore it)")
+    return 0

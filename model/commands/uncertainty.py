@@ -20,16 +20,16 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     name = params.scenario  # a scenario given as a file is named by it
     ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method,
                      dt=args.dt, start=args.start)
-    threshold = args.threshold
+    threshold, share = args.threshold, 1.0 if args.below is None else args.below
     level = (f"{threshold:,.0f}" if threshold is not None
-             else "own start" if args.below == 1 else f"{args.below:.0%} of own start")
+             else "own start" if share == 1 else f"{share:.0%} of own start")
     print(f"Scenario {name}: {args.n:,} runs ({args.method}, seed {args.seed}), "
           f"{ds.sizes['time'] - 1} months from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n")
     with wide_pandas():
         print(percentiles(ds).to_string(float_format=lambda v: "0" if abs(v) < 0.5 else f"{v:,.0f}"))
         print(f"\nShare of runs in which losses exceed inflow in some month: {deficit_share(ds):.2f}")
         deficit = deficit_probability(ds).to_series()
-        below = front_below(ds, threshold, args.below).to_series()
+        below = front_below(ds, threshold, share).to_series()
         table = pd.DataFrame({"P(losses > inflow)": deficit, f"P(front < {level})": below})
         table.index = table.index.strftime("%Y-%m")
         print("\nBy month (share of runs):")

@@ -79,6 +79,9 @@ class ParameterSet(Mapping[str, Parameter]):
     posterior_keys: tuple[str, ...] = ()
     #: Loaded with ``prior=True``: the stored posterior ignored on request.
     prior: bool = False
+    #: What the posterior the calibrated values came from says of itself (kept by a snapshot, which holds the
+    #: posterior's central values but not its draws).
+    posterior_label: str | None = None
 
     def __getitem__(self, key: str) -> Parameter:
         return self.parameters[key]
@@ -112,6 +115,8 @@ class ParameterSet(Mapping[str, Parameter]):
     def parameters_from(self) -> str:
         """Where the calibrated values come from, as results say it: the posterior's draws (a batch), its
         central values (one run), or the prior alone."""
+        if self.posterior is None and self.posterior_label is not None:  # restored from a snapshot: one run
+            return "central values (medians) of the " + self.posterior_label
         if self.posterior is None:
             return PRIOR_LABEL + (", on request" if self.prior else "")
         drawn = any(isinstance(self.value(k), np.ndarray) for k in self.posterior_keys)
@@ -383,7 +388,7 @@ def with_posterior(params: ParameterSet, root: Path | None) -> ParameterSet:
     keys = calibrated_keys(params, stored, registry_files(root))
     central = stored.central()
     applied = params.with_values({k: central[k] for k in keys}, where=stored.label, kind=POSTERIOR)
-    return replace(applied, posterior=stored, posterior_keys=tuple(keys))
+    return replace(applied, posterior=stored, posterior_keys=tuple(keys), posterior_label=stored.label)
 
 
 def _baseline_level(root: Path | None, params: ParameterSet) -> float:

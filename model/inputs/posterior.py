@@ -31,6 +31,7 @@ from pydantic import Field
 from ..errors import InputError
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
 from .schema import Strict, parse_file
+from .start import data_end
 
 POSTERIOR_FOLDER = "posterior"
 POSTERIOR_FILE = f"{POSTERIOR_FOLDER}/posterior.yaml"
@@ -38,7 +39,8 @@ DRAWS_FILE = "draws.csv"
 #: Prefix of a starting-state column in the draws file.
 START = "start:"
 #: The input files (relative to the parameter folder) a posterior depends on, and patterns of them.
-INPUT_PATTERNS = (REGISTRY_FILE, "hindcast/*.yaml", "observed/series.yaml", "observed/*.csv")
+INPUT_PATTERNS = (REGISTRY_FILE, f"{SCENARIO_FOLDER}/baseline.yaml", "hindcast/*.yaml", "observed/series.yaml",
+                  "observed/*.csv")
 PROCESS_WEIGHTS = "observed/casualty_process.yaml"
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -138,6 +140,14 @@ def _load(path_text: str, folder: str | None, stamp: tuple) -> StoredPosterior:
     if file_digest(draws_path) != meta.draws_digest:
         raise InputError(display(draws_path), "draws_digest", f"expected the draws {where} was written with; the "
                          "file has changed since: refit with `manpower calibrate --posterior`")
+    if meta.diagnostics.get("reliable") is not True:
+        raise InputError(where, "diagnostics.reliable", "expected a posterior whose diagnostics passed; refit with "
+                         "more prior runs (`manpower calibrate --posterior --n-prior N`), or run with --prior")
+    end = data_end(folder)
+    if meta.through != end:
+        raise InputError(where, "through", f"expected the posterior fitted to the record through its last month "
+                         f"({end}), where projections start; it is fitted through {meta.through}: refit with "
+                         "`manpower calibrate --posterior` (or `manpower update`), or run with --prior")
     if inputs_digest(folder) != meta.inputs_digest:
         raise InputError(where, "inputs_digest", f"expected the inputs the posterior was fitted to (record "
                          f"{meta.start} to {meta.through}, made {meta.made}); the registry, the hindcast files or the "

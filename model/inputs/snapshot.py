@@ -5,7 +5,9 @@ precision), range, origin and registry entry, and the evidence;
 :func:`loads` rebuilds the same :class:`~model.inputs.parameters.ParameterSet` (same
 :meth:`~model.inputs.parameters.ParameterSet.digest`) from the text alone: the
 parameter specifications come from the code (:mod:`model.inputs.spec`), nothing is
-read from the registry on disk. Single sets only (a batch's arrays are not kept).
+read from the registry on disk. Single sets only (a batch's arrays are not kept). A set whose calibrated values
+came from the stored posterior keeps them (its central values) and what the posterior said of itself, not its
+draws: a Monte Carlo of the restored set is refused (load the scenario again to sample it).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def dumps(params: ParameterSet) -> str:
                                            "kind": o.kind}
     return json.dumps({"scenario": params.scenario, "description": params.description, "files": list(params.files),
                        "parameters": parameters, "baseline_level": params.baseline_level, "folder": params.folder,
+                       "prior": params.prior, "posterior_label": params.posterior_label,
+                       "posterior_keys": list(params.posterior_keys),
                        "evidence": {k: e.model_dump(mode="json") for k, e in params.evidence.items()}})
 
 
@@ -63,4 +67,6 @@ def loads(text: str) -> ParameterSet:
     evidence = {k: EvidenceEntry.model_validate(e) for k, e in document["evidence"].items()}
     return ParameterSet(parameters, evidence, document["scenario"], document["description"],
                         tuple(document["files"]), folder=document.get("folder"),
-                        baseline_level=document.get("baseline_level"))
+                        baseline_level=document.get("baseline_level"), prior=bool(document.get("prior", False)),
+                        posterior_keys=tuple(document.get("posterior_keys", ())),
+                        posterior_label=document.get("posterior_label"))

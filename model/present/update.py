@@ -30,7 +30,7 @@ Extending the refit (rules for a new step, e.g. the calibration's posterior):
 1. A step is a :class:`RefitStep`: a name and a function ``refit(folder) -> Path`` that refits from the data in
    ``folder`` and writes its file there (atomically), returning the path.
 2. Append it to :data:`REFIT_STEPS` after the steps whose files it reads (the posterior after the casualty
-   process it is conditioned on).
+   process, whose file its hindcast reads).
 3. Its file must carry the digest of the data it was fitted to, and its loader must refuse a stale file, so that
    a month appended without an update is an error, not a silent mix of old fit and new data.
 """
@@ -85,14 +85,20 @@ POSTERIOR_PRIOR_RUNS = N_PRIOR
 
 
 def refit_posterior(folder: Path) -> Path:
-    """The Bayesian calibration refitted to the whole record of ``folder`` and stored there."""
-    return write_posterior(calibrate_posterior(n_prior=POSTERIOR_PRIOR_RUNS, folder=folder), folder)
+    """The Bayesian calibration refitted to the whole record of ``folder`` and stored there. When its diagnostics
+    fail (too few effective draws: the new month moved the posterior into the prior's tail), it is fitted again once
+    with four times the prior runs; if that fails too, :func:`~model.calibration.stored.write_posterior` refuses it
+    in one line and the update stops (the casualty process, refitted before it, stays refitted)."""
+    posterior = calibrate_posterior(n_prior=POSTERIOR_PRIOR_RUNS, folder=folder)
+    if not posterior.diagnostics["reliable"]:
+        posterior = calibrate_posterior(n_prior=4 * POSTERIOR_PRIOR_RUNS, folder=folder)
+    return write_posterior(posterior, folder)
 
 
 #: The refits, in order (see the module's rules for adding one).
 REFIT_STEPS: list[RefitStep] = [
     RefitStep("casualty_process", lambda folder: write_process(folder)),
-    RefitStep("posterior", refit_posterior),
+    RefitStep("posterior", refit_posterior),  # after the process: its hindcast reads the process's file
 ]
 
 

@@ -110,3 +110,18 @@ def test_a_force_forecast_sees_neither_casualties_nor_statements_after_its_origi
     values[origin - 2] *= 3
     earlier = replace(casualties.observed, values=values)
     assert not np.array_equal(base, draws(replace(forecaster, casualties=earlier)))
+
+
+def test_a_forecast_at_an_origin_knows_only_the_events_that_had_started_by_then(setup):
+    """The hindcast's roundups and tranches after the origin are not known to a forecaster there."""
+    from model.calibration.model_forecasts import hindcast_known_at
+
+    _, params, _, _, _, _ = setup
+    scheduled = {k: params.value(k) for k in params
+                 if k != "casualties.recorded" and isinstance(params.value(k), tuple) and params.value(k)}
+    assert scheduled, "the hindcast schedules no event: nothing to check"
+    earliest = min(e.start for events in scheduled.values() for e in events)
+    before = hindcast_known_at(params, str(pd.Period(earliest, freq="M") - 1))
+    assert all(before.value(k) == () for k in scheduled)
+    assert before.value("casualties.recorded") == params.value("casualties.recorded")
+    assert hindcast_known_at(params, "2100-01") is params

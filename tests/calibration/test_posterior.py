@@ -144,7 +144,7 @@ def fitted_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("posterior") / "params"
     shutil.copytree(model.inputs.paths.shipped_dir(), folder)
     shutil.rmtree(folder / "posterior", ignore_errors=True)
-    posterior = calibrate_posterior(n_prior=3000, n_draws=400, seed=3, folder=folder)
+    posterior = calibrate_posterior(n_prior=12_000, n_draws=400, seed=3, folder=folder)
     write_posterior(posterior, folder)
     return folder, posterior
 
@@ -285,7 +285,7 @@ def test_a_posterior_in_a_user_folder_over_the_shipped_inputs_watches_the_inputs
     user = tmp_path / "user"
     user.mkdir()
     monkeypatch.setenv("MANPOWER_PARAMS", str(user))
-    write_posterior(calibrate_posterior(n_prior=2000, n_draws=200, seed=2))
+    write_posterior(calibrate_posterior(n_prior=12_000, n_draws=200, seed=2))
     assert (user / POSTERIOR_FILE).exists() and not (user / "registry.yaml").exists()
     assert model.load_params("baseline").posterior.where.endswith("posterior.yaml")
     shipped = model.inputs.paths.shipped_dir() / "registry.yaml"
@@ -293,3 +293,17 @@ def test_a_posterior_in_a_user_folder_over_the_shipped_inputs_watches_the_inputs
                                         encoding="utf-8")
     with pytest.raises(InputError, match="inputs_digest"):
         model.load_params("baseline")
+
+
+def test_a_snapshot_keeps_the_posterior_central_values_and_what_they_are_but_refuses_to_be_sampled(fitted_folder):
+    from model.inputs import snapshot
+
+    folder, _ = fitted_folder
+    params = model.load_params("baseline", folder=folder)
+    restored = snapshot.loads(snapshot.dumps(params))
+    assert restored.digest() == params.digest() and restored.parameters_from == params.parameters_from
+    assert "central values" in model.simulate(restored, months=2).attrs["parameters_from"]
+    with pytest.raises(InputError, match="restored from a snapshot"):
+        sample(restored, 10, "random", seed=0)
+    prior = snapshot.loads(snapshot.dumps(model.load_params("baseline", folder=folder, prior=True)))
+    assert prior.prior and prior.parameters_from.endswith("on request")
