@@ -1,7 +1,8 @@
 """The model's own forecasts of the record's other series, calibrated at each origin on what was published by then.
 
-At a forecast origin ``T`` the calibration (:mod:`model.calibration.posterior`) weighs one shared prior sample of
-the hindcast by the observations published by then only (:func:`statement_published`); the forecast of a
+At a forecast origin ``T`` the calibration (:mod:`model.calibration.posterior`) weighs a prior sample of the
+hindcast as known at ``T`` (its scheduled events that started by then only: :func:`hindcast_known_at`) by the
+observations published by then only (:func:`statement_published`); the forecast of a
 series is the model's monthly value in the runs drawn by those weights, seen through the series' stated
 measurement error. The benchmark is the same model with its prior alone (uniform weights): the backtest then
 measures what calibrating to the record adds.
