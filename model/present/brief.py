@@ -19,7 +19,9 @@ from .._version import __version__
 from . import page
 from ..inputs.parameters import BASELINE, load_params
 from ..inputs.registry import Parameter
-from .plots import caption, comparison_figure, fan_chart, sensitivity_chart
+from .plots import caption, comparison_figure, decomposition_figure, fan_chart, sensitivity_chart
+from ..results.decomposition import by_kind, decomposition
+from ..results.simulate import simulate
 from ..analysis.sensitivity import ranking
 from ..results.summary import headline, month_of, pool_exhaustion
 from ..analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles
@@ -205,8 +207,13 @@ def _figures(f: Findings) -> dict[str, object]:
     """The comparison figure and the reference scenario's fan chart, embedded, with the end of their captions."""
     reference = f.settings.reference
     mc = f.runs[reference]
+    s = f.settings
+    central = simulate(f.params[reference], months=s.months, dt=s.dt, start=s.start)  # its own attrs and labels
+    parts = by_kind(decomposition(central))
     return {"comparison": page.png_data_uri(comparison_figure(f.comparison)),
             "comparison_caption": _flat(caption(f.comparison)),
+            "decomposition": page.png_data_uri(decomposition_figure(central, parts)),
+            "decomposition_caption": _flat(caption(central)),
             "fan": page.png_data_uri(fan_chart(mc)), "fan_runs": mc.sizes["run"],
             "fan_caption": _flat(caption(mc))}
 

@@ -336,3 +336,40 @@ def calibration_figure(calibration) -> plt.Figure:
              color="#333333")
     fig.tight_layout(rect=(0, 0.12, 1, 0.96))
     return fig
+
+
+def decomposition_figure(ds: xr.Dataset, parts: pd.DataFrame, stock: str = "front") -> plt.Figure:
+    """A waterfall of the change of ``stock`` over the run: its level at the start, each kind of flow into (up) and
+    out of (down) it, its level at the end (``parts``: :func:`model.results.decomposition.by_kind`), thousands of
+    persons, with each bar's value."""
+    fig, ax = plt.subplots(figsize=(11, 6.2))
+    values = parts["persons"].to_numpy() / 1e3
+    labels = [textwrap.fill(label, 16) for label in parts["label"]]
+    level, bottoms, heights, colours = 0.0, [], [], []
+    for i, value in enumerate(values):
+        if i in (0, len(values) - 1):  # the levels: bars from zero
+            bottoms.append(0.0), heights.append(value), colours.append("#999999")
+            level = value
+        else:
+            bottoms.append(level if value >= 0 else level + value), heights.append(abs(value))
+            colours.append("#0072B2" if value >= 0 else "#D55E00")
+            level += value
+    x = np.arange(len(values))
+    ax.bar(x, heights, bottom=bottoms, color=colours, width=0.7)
+    for i, value in enumerate(values):
+        ax.annotate(f"{value:+,.0f}" if 0 < i < len(values) - 1 else f"{value:,.0f}",
+                    (x[i], bottoms[i] + heights[i]), ha="center", va="bottom", fontsize=8, xytext=(0, 2),
+                    textcoords="offset points")
+    ax.set_xticks(x, labels, fontsize=8)
+    ax.set_ylabel("thousand persons")
+    ax.grid(axis="y", alpha=0.3)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ("#999999", "#0072B2", "#D55E00")]
+    ax.legend(handles, [f"{stock} strength", "into it", "out of it"], loc="upper right", fontsize=8)
+    first, last = parts.attrs.get("first", ""), parts.attrs.get("last", "")
+    top = _wrapped_title(fig, f"Scenario {_named(ds.attrs)}: what changed the {stock} strength from the start of "
+                              f"{first} to the start of {last}")
+    fig.text(0.01, 0.005, caption(ds, "Recruits by source are those who finished training and deployed; the wounded "
+                                      "who returned to duty are netted against those wounded."),
+             fontsize=7, va="bottom", ha="left", color="#333333", wrap=True)
+    fig.tight_layout(rect=(0, 0.1, 1, top))
+    return fig

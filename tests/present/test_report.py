@@ -55,9 +55,9 @@ def test_the_report_is_one_file_that_needs_nothing_from_the_network(brief):
 
 def test_every_figure_is_an_embedded_png(brief):
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', brief)
-    assert len(images) == 4  # comparison, fan chart, two Sobol charts
+    assert len(images) == 5  # comparison, fan chart, the front's decomposition, two Sobol charts
     assert all(base64.b64decode(data)[:8] == PNG for data in images)
-    assert brief.count("<figcaption>") == 4
+    assert brief.count("<figcaption>") == 5
 
 
 def test_the_stamp_names_version_digest_settings_and_the_command(brief):
