@@ -13,7 +13,7 @@ def parse_horizons(text: str) -> list[int]:
     from ..errors import InputError
 
     try:
-        return [int(part) for part in text.split(",") if part.strip()]
+        return [int(part) for part in text.split(",")]
     except ValueError:
         raise InputError("--horizons", text, "expected whole numbers of months separated by commas, "
                                              "e.g. 3,6,12") from None
@@ -27,9 +27,9 @@ def format_table(table) -> str:
         if column in ("n",):
             continue
         if column.startswith(("cover", "crps_vs")):
-            shown[column] = shown[column].map(lambda v: f"{v:.2f}")
+            shown[column] = shown[column].map(lambda v: "—" if v != v else f"{v:.2f}")  # NaN: not its benchmark
         elif shown[column].dtype.kind == "f":
-            shown[column] = shown[column].map(lambda v: f"{v:,.0f}")
+            shown[column] = shown[column].map(lambda v: "—" if v != v else f"{v:,.0f}")
     return shown.to_string(index=False)
 
 

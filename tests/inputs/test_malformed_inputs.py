@@ -377,6 +377,7 @@ CASES = [
     Case("backtest-every-zero", BACKTEST + ("--every", "0"), ("--every", ">= 1")),
     Case("backtest-every-text", BACKTEST + ("--every", "quarterly"), ("--every", "'quarterly'")),
     Case("backtest-horizons-text", BACKTEST + ("--horizons", "3,six"), ("--horizons", "comma")),
+    Case("backtest-horizons-empty-entry", BACKTEST + ("--horizons", "3,,6"), ("--horizons", "comma")),
     Case("backtest-horizons-huge", BACKTEST + ("--horizons", "3,1000"), ("--horizons", "at most")),
     Case("backtest-n-small", BACKTEST + ("--n", "10"), ("--n", ">= 100")),
     Case("backtest-out-folder", BACKTEST + ("--out", "{work}"), ("--out",)),
