@@ -47,6 +47,8 @@ def frozen(array: np.ndarray) -> np.ndarray:
 #: posterior given the record (:mod:`model.inputs.posterior`: recorded, not counted as changing the scenario,
 #: not warned about: the record may place it outside the judged range).
 OVERRIDE, SAMPLE, SEARCH, POSTERIOR = "override", "sample", "search", "posterior"
+#: How the source of a value calibrated to the record reads: ``CALIBRATED + posterior + PRIOR_OF + registered source``.
+CALIBRATED, PRIOR_OF = "calibrated to the record: ", "; prior: "
 KINDS = (OVERRIDE, SAMPLE, SEARCH, POSTERIOR)
 
 
@@ -154,7 +156,8 @@ class Parameter:
         row = self._registered_provenance()
         o = self.override
         if o is not None and o.kind == POSTERIOR:  # the registered entry is the prior; the record moved it
-            row.update(replaces=f"{format_value(o.replaced)} {self.unit} (registered: the prior's mode); the value "
+            row.update(source=f"{CALIBRATED}{o.where}{PRIOR_OF}{row['source']}",
+                       replaces=f"{format_value(o.replaced)} {self.unit} (registered: the prior's mode); the value "
                                 f"is the {o.where}")
         elif o is not None and o.sampled:  # draws over the registered range: the range's source still stands
             row.update(replaces=f"{format_value(o.replaced)} {self.unit} (registered), drawn by {o.where} "

@@ -55,7 +55,7 @@ def render(f: Findings) -> str:
         scenarios=[{"name": name, "description": f.params[name].description,
                     "sentences": _scenario_sentences(f, name)} for name in s.names],
         figures=_figures(f), sobol=_sensitivity(f), entries=entries,
-        assumed=[e for e in entries if e.source == "assumption"], changes=_changes(f))
+        assumed=[e for e in entries if e.assumed], changes=_changes(f))
 
 
 def _stamp(f: Findings) -> str:
@@ -286,11 +286,13 @@ class Entry:
     url: str
     quote: str
     assumption: str
+    #: The registered value is a modelling assumption (its value may since have been calibrated to the record).
+    assumed: bool = False
 
 
 def _entry(key: str, row: pd.Series, parameter: Parameter) -> Entry:
     return Entry(key, row.description, Value.of(parameter), f"{row.low} to {row.high}" if row.low else "",
-                 row.source, row.date, row.url, row.quote, row.assumption)
+                 row.source, row.date, row.url, row.quote, row.assumption, parameter.entry.source == "assumption")
 
 
 def _changes(f: Findings) -> list[dict]:

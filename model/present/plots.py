@@ -16,6 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from ..inputs.parameters import label_from_attrs
+from ..inputs.provenance import CALIBRATED, PRIOR_OF
 
 #: Colour and hatch per source, readable in colour, for colour-blind readers and in black and white.
 SOURCE_STYLE = {
@@ -32,15 +33,18 @@ def caption(ds: xr.Dataset, extra: str = "") -> str:
     """Sources and run settings for a figure's caption."""
     table = pd.DataFrame(json.loads(ds.attrs["parameters"]))
     overridden = table.source.str.startswith("override: ")
-    sourced = table[(table.source != "assumption") & ~overridden].source
+    calibrated = table.source.str.startswith(CALIBRATED)
+    registered = table.source.str.split(PRIOR_OF).str[-1]  # a calibrated value's prior: its registered source
+    sourced = registered[(registered != "assumption") & ~overridden]
     cited = sourced.str.split(" via ").str[0].str.split(" [(]").str[0]
     reporters = ", ".join(sorted(set(cited.str.strip(" ,;"))))
-    assumed = int((table.source == "assumption").sum())
+    assumed = int((registered == "assumption").sum())
     text = (f"Scenario {label_from_attrs(ds.attrs)}; start {ds.attrs['start']}, dt {ds.attrs['dt_months']} month "
             f"({ds.attrs['method']}); parameter digests {ds.attrs['parameters_digest']}, manpower-model "
             f"{ds.attrs['model_version']}. Flows are totals per month; stocks at the start of each month. "
             f"Sources: {reporters}; seed analysis: Atlantic Council UkraineAlert (Dec 2024). "
             f"{assumed} of {len(table)} parameters are modelling assumptions"
+            f"{f'; {int(calibrated.sum())} take values calibrated to the record' if calibrated.any() else ''}"
             f"{f', {int(overridden.sum())} overridden' if overridden.any() else ''} (run `manpower params`). {extra}")
     return "\n".join(textwrap.wrap(text, 150))
 

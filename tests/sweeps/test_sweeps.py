@@ -174,7 +174,10 @@ def test_grid_values_are_overrides_warned_once_per_sweep_and_samples_are_draws(t
             sampled = spec.varied(chunk.scenario)
             assert sampled and all(batch[k].override.kind in ("sample", "posterior") for k in sampled)
             registered = params[chunk.scenario].table()
-            assert batch.table().loc[sampled, "source"].equals(registered.loc[sampled, "source"])
+            drawn = [k for k in sampled if batch[k].override.kind == "sample"]  # over the range: its source stands
+            assert batch.table().loc[drawn, "source"].equals(registered.loc[drawn, "source"])
+            calibrated = [k for k in sampled if k not in drawn]  # rows of the posterior: they say so
+            assert all(batch.table().loc[calibrated, "source"].str.startswith("calibrated to the record: "))
 
 
 def test_resuming_with_another_spec_is_refused(tmp_path):
