@@ -26,7 +26,7 @@ from ..analysis.sampling import distribution, ppf_columns
 from ..inputs.parameters import ParameterSet
 from ..results.simulate import simulate
 from .likelihood import log_likelihood
-from .posterior import _OUTPUTS, Posterior, admissible_values, admissible_rows
+from .posterior import _OUTPUTS, Posterior, admissible_rows, admissible_values, load_arviz
 from .targets import Target, simulated_table
 
 
@@ -78,9 +78,7 @@ def run_ensemble(log_posterior: LogPosterior, start: np.ndarray, steps: int, see
 def compare(posterior: Posterior, log_posterior: LogPosterior, keys: list[str], walkers: int = 128,
             steps: int = 1500, seed: int = 0) -> tuple[pd.DataFrame, dict]:
     """Both samplers' medians and 5-95% intervals for ``keys``, and the chain's diagnostics."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        import arviz
+    arviz = load_arviz()
     rng = np.random.default_rng(seed)
     distinct = posterior.draws.drop_duplicates()  # resampling repeats draws; coinciding walkers stall the moves
     rows = rng.choice(len(distinct), size=walkers, replace=False)

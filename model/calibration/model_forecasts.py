@@ -146,20 +146,24 @@ def _runs_by_origin(folder: str | Path | None, n_prior: int, seed: int) -> Calla
     return lambda origin: _prior_runs(name, digest, n_prior, seed, str(origin))[0]
 
 
+def _model_series(name: str, label: str, note: str, forecaster: type[CalibratedForecaster],
+                  folder: str | Path | None, n_prior: int, seed: int, **extra) -> BacktestSeries:
+    """Statements of series ``name`` forecast by ``forecaster`` calibrated at each origin (``model``) and by the
+    same forecaster uncalibrated (``prior``, the benchmark); ``extra`` are the forecaster's own fields."""
+    series = load_observed(folder)[name]
+    common = dict(runs=_runs_by_origin(folder, n_prior, seed), targets=calibration_targets(folder),
+                  party_bias_sd=load_config(folder).party_bias_sd, relative_sd=series.meta.uncertainty, **extra)
+    forecasters = {"model": forecaster(**common), "prior": forecaster(**common, calibrated=False)}
+    return BacktestSeries(_statements(series, label), forecasters, "model", ("prior",), (), note, min_known=0,
+                          sparse=True)
+
+
 def recruitment_series(folder: str | Path | None = None, n_prior: int = N_PRIOR, seed: int = 0) -> BacktestSeries:
     """The recruitment statements, forecast by the model calibrated at each origin and by its prior."""
-    config = load_config(folder)
-    observed = load_observed(folder)
-    targets = calibration_targets(folder)
-    runs = _runs_by_origin(folder, n_prior, seed)
-    series = observed[RECRUITMENT]
-    known = _statements(series, "Russian recruitment per month (independent estimates)")
-    common = dict(runs=runs, targets=targets, party_bias_sd=config.party_bias_sd,
-                  relative_sd=series.meta.uncertainty)
-    forecasters = {"model": CalibratedForecaster(**common), "prior": CalibratedForecaster(**common, calibrated=False)}
     note = ("model: the hindcast's recruitment, its parameters weighted at each origin by every statement published "
             f"by then ({n_prior:,} prior runs); prior: the same model uncalibrated")
-    return BacktestSeries(known, forecasters, "model", ("prior",), (), note, min_known=0, sparse=True)
+    return _model_series(RECRUITMENT, "Russian recruitment per month (independent estimates)", note,
+                         CalibratedForecaster, folder, n_prior, seed)
 
 
 #: The force statements scored, and the casualty paths per forecast (each shared by a group of runs).
@@ -232,20 +236,13 @@ class ForceForecaster(CalibratedForecaster):
 
 def force_series(folder: str | Path | None = None, n_prior: int = N_PRIOR, seed: int = 0) -> BacktestSeries:
     """The force statements, forecast by the model calibrated at each origin and by its prior."""
-    config = load_config(folder)
-    observed = load_observed(folder)
-    targets = calibration_targets(folder)
-    runs = _runs_by_origin(folder, n_prior, seed)
     casualties = casualty_series(folder)
-    series = observed[FORCE]
-    common = dict(runs=runs, targets=targets, party_bias_sd=config.party_bias_sd, relative_sd=series.meta.uncertainty,
-                  casualties=casualties.observed, process=casualties.forecasters[casualties.subject])
-    forecasters = {"model": ForceForecaster(**common), "prior": ForceForecaster(**common, calibrated=False)}
     note = ("model: the hindcast's front strength, its parameters weighted at each origin by every statement "
             "published by then, driven after the origin by paths of the casualty process refitted to the record "
             "known then, with the party's bias; prior: the same model uncalibrated")
-    return BacktestSeries(_statements(series, "Russian force in and around Ukraine (statements)"), forecasters,
-                          "model", ("prior",), (), note, min_known=0, sparse=True)
+    return _model_series(FORCE, "Russian force in and around Ukraine (statements)", note, ForceForecaster, folder,
+                         n_prior, seed, casualties=casualties.observed,
+                         process=casualties.forecasters[casualties.subject])
 
 
 def _statements(series, label: str) -> Observed:

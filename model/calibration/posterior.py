@@ -262,11 +262,17 @@ def _shared(params: ParameterSet, keys: list[str], folder: str | Path | None) ->
             and not k.startswith(INITIAL_PREFIXES)]
 
 
-def _smoothed_weights(loglik: np.ndarray) -> tuple[np.ndarray, float]:
-    """Normalized Pareto-smoothed importance weights and the Pareto shape ``k``."""
-    with warnings.catch_warnings():  # ArviZ announces its next major version on import
+def load_arviz():
+    """ArviZ, imported only by the calibration's diagnostics (it announces its next major version on import)."""
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         import arviz
+    return arviz
+
+
+def _smoothed_weights(loglik: np.ndarray) -> tuple[np.ndarray, float]:
+    """Normalized Pareto-smoothed importance weights and the Pareto shape ``k``."""
+    arviz = load_arviz()
     finite = np.isfinite(loglik)
     smoothed = np.full(len(loglik), -np.inf)
     with np.errstate(over="ignore"), warnings.catch_warnings():

@@ -21,6 +21,7 @@ import pandas as pd
 from ..analysis.uncertainty import uncertainty
 from ..results.summary import headline
 from ..errors import InputError
+from ..inputs.markdown import markdown_table
 from ..inputs.parameters import load_params
 from ..inputs.posterior import load_posterior
 from ..results.io import atomic_write, save_figure
@@ -57,7 +58,7 @@ def refit() -> Posterior:
 def _number(value: float) -> str:
     if not np.isfinite(value):
         return "—"
-    if abs(value) < 0.5 and abs(value) < 1e-6:
+    if abs(value) < 1e-6:
         return "0"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
@@ -65,9 +66,8 @@ def _number(value: float) -> str:
 
 
 def _table(frame: pd.DataFrame) -> str:
-    head = "| " + " | ".join(frame.columns) + " |\n|" + "---|" * len(frame.columns) + "\n"
-    return head + "".join("| " + " | ".join(_number(v) if isinstance(v, (float, np.floating)) else str(v)
-                                            for v in row) + " |\n" for row in frame.itertuples(index=False))
+    """``frame`` as Markdown, numbers as :func:`_number` writes them, ending with a newline."""
+    return markdown_table(frame, lambda v: _number(v) if isinstance(v, (float, np.floating)) else str(v)) + "\n"
 
 
 def baseline_bands(n: int = N_RUNS, months: int = MONTHS, seed: int = 0) -> pd.DataFrame:

@@ -386,7 +386,7 @@ def with_posterior(params: ParameterSet, root: Path | None) -> ParameterSet:
     if stored is None:
         return params
     keys = calibrated_keys(params, stored, registry_files(root))
-    central = stored.central()
+    central = stored.central
     applied = params.with_values({k: central[k] for k in keys}, where=stored.label, kind=POSTERIOR)
     return replace(applied, posterior=stored, posterior_keys=tuple(keys), posterior_label=stored.label)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -77,8 +77,9 @@ class StoredPosterior:
         return (f"posterior ({self.where}: record {self.meta.start} to {self.meta.through}, {len(self.draws):,} "
                 f"draws, effective sample {float(d.get('ess', 0)):,.0f}, made {self.meta.made})")
 
+    @cached_property
     def central(self) -> dict[str, float]:
-        """Per-key posterior medians (canonical units)."""
+        """Per-key posterior medians (canonical units), computed once per loaded file: every load reads them."""
         return {key: float(value) for key, value in self.draws.median().items()}
 
 

@@ -38,7 +38,6 @@ Extending the refit (rules for a new step, e.g. the calibration's posterior):
 from __future__ import annotations
 
 import datetime
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -51,7 +50,7 @@ import yaml
 from ..analysis.comparison import compare, comparison_table
 from ..calibration.posterior import N_PRIOR, calibrate_posterior
 from ..calibration.stored import write_posterior
-from ..inputs.posterior import POSTERIOR_FILE
+from ..inputs.posterior import POSTERIOR_FILE, file_digest
 from ..analysis.forecast import DEFAULT_RUNS, forecast, forecast_document, score_forecasts
 from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
 from ..errors import InputError
@@ -159,7 +158,7 @@ def _fitted_through(folder: Path) -> str | None:
 
 def _file_digest(path: Path) -> str | None:
     """SHA-256 of a file's bytes, or None when the folder does not hold it (read from the shipped defaults)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return file_digest(path) if path.is_file() else None
 
 
 def update(out: str | Path = "results", n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,

@@ -33,6 +33,7 @@ from ..results.checks import conservation_residual, empty_pools, lowest_stock, w
 from ..dynamics.dimensions import check as check_dimensions
 from ..errors import InputError
 from ..results.io import atomic_write, check_output, save_figure
+from ..inputs.markdown import markdown_table
 from ..inputs.parameters import ParameterSet, load_params
 from ..inputs.start import default_start
 from .plots import calibration_figure
@@ -348,9 +349,7 @@ def _table(frame: pd.DataFrame, floats: str = "{:.3g}") -> str:
         if isinstance(value, (float, np.floating)):
             return "—" if np.isnan(value) else (f"{value:,.0f}" if abs(value) >= 1000 else floats.format(value))
         return str(value)
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines)
+    return markdown_table(frame, cell)
 
 
 def write_report(docs: str | Path = "docs", n: int = 2000, seed: int = 0) -> Path:

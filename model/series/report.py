@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..inputs.markdown import markdown_table
 from .backtest import (COMBINED, FIRST_ORIGIN, HORIZONS, N_PATHS, WEIGHTINGS, backtest, dominated, horizon_weights,
                        summary)
 from .combine import combination
@@ -98,9 +99,7 @@ def _cell(value, digits: int) -> str:
 
 
 def _markdown_table(frame: pd.DataFrame, digits: int = 2) -> str:
-    head = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
-    return "\n".join(head + ["| " + " | ".join(_cell(v, digits) for v in row) + " |"
-                             for row in frame.itertuples(index=False)])
+    return markdown_table(frame, lambda value: _cell(value, digits))
 
 
 def _band(paths: np.ndarray) -> str:
