@@ -97,6 +97,7 @@ _CASES: dict[str, tuple[str, str]] = {
     "sweep-seed-negative": (_spec(seed=-1), "seed"),
     "sweep-seed-huge": (_spec(seed=2**70), "seed"),
     "sweep-seed-fraction": (_spec(seed=1.5), "seed"),
+    "sweep-prior-text": (_spec(prior="yes"), "prior"),
     "sweep-name-a-path": (_spec(name="../elsewhere"), "name"),
     "sweep-name-missing": (_without("name"), "name"),
     "sweep-top-level-list": ("- name: corpus\n", "(file)"),
