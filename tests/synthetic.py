@@ -28,6 +28,7 @@ BY_KIND: dict[str, tuple[float, float, float]] = {
     spec.FRACTION.name: (0.1, 0.0, 1.0),
     spec.RATIO.name: (1.0, 0.0, 4.0),
     spec.MONEY.name: (1_000_000.0, 100_000.0, 10_000_000.0),
+    spec.MONEY_FLOW.name: (100_000.0, 10_000.0, 1_000_000.0),
 }
 
 #: Round values of the keys the closed-form tests lean on (canonical units).
@@ -35,8 +36,16 @@ VALUES: dict[str, float] = {
     "casualties.monthly": 10_000.0,
     "casualties.killed_fraction": 0.2,
     "casualties.captured_fraction": 0.05,
-    "wounded.recovery_time": 2.0,
-    "wounded.return_fraction": 0.5,
+    "wounded.severe_fraction": 0.5,
+    "wounded.light_recovery_time": 1.0,
+    "wounded.light_return_fraction": 0.8,
+    "wounded.severe_recovery_time": 2.0,
+    "wounded.severe_return_fraction": 0.2,
+    **{f"deploy_share.{s}": 1.0 for s in ("volunteer", "mobilized", "prisoner", "migrant", "foreign", "dprk",
+                                          "conscript")},
+    "deployment.rate": 0.0,
+    "rotation.rate": 0.0,
+    "rear.release_rate": 0.0,
     "force.deployed_total": 500_000.0,
     "volunteer.signups": 20_000.0,
     "pool_initial.mobilized": 1_000_000.0,
@@ -47,7 +56,7 @@ VALUES: dict[str, float] = {
 }
 
 #: Keys registered in another unit than the canonical one, to exercise conversion: (unit, factor to canonical).
-PER_YEAR = {"volunteer.bonus_growth": ("1 / year", 1 / 12)}
+PER_YEAR = {"wage.growth": ("1 / year", 1 / 12)}
 
 #: The one scenario overlay in the folder: its name and the values it sets (canonical units).
 SCENARIO = "surge"

@@ -36,13 +36,13 @@ from ..inputs.observed import load_observed
 from ..inputs.parameters import BASELINE, ParameterSet, scenario_names
 from ..inputs.schedules import month_index, month_label
 from ..results.simulate import simulate
-from ..core.structure import POOLED
+from .posterior import STATE_KEYS, end_state
 from .targets import Target, build_targets, check_outputs, simulated, weighted_residuals
 
 #: Forward-difference step on the unit-scaled parameters.
 STEP = 1e-4
 #: Outputs the targets and the overlay read.
-_OUTPUTS = ["front", "front_total", "recruitment", "killed", "casualties"]
+_OUTPUTS = ["front", "front_total", "rear", "armed_forces", "recruitment", "killed", "casualties"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -201,7 +201,7 @@ def _residual_table(ds: xr.Dataset, targets: list[Target]) -> pd.DataFrame:
     weighted = weighted_residuals(ds, targets)
     return pd.DataFrame({
         "series": [t.series for t in targets],
-        "measure": [t.measure + (" (floor)" if t.floor else "") for t in targets],
+        "measure": [t.measure + (f" ({t.bound})" if t.bound else "") for t in targets],
         "dates": [t.when for t in targets],
         "observed": [t.observed for t in targets],
         "simulated": [float(simulated(ds, t)) for t in targets],
@@ -227,18 +227,14 @@ def overlay(calibration: Calibration, name: str, base: ParameterSet | None = Non
     through = calibration.through
     fit_note = f"calibrated to the public record {calibration.start} to {through} (`manpower calibrate`)"
     changes: dict[str, dict] = {}
-    initial_keys = {"volunteer.signups", "force.deployed_total", "volunteer.bonus"}
     for key, row in calibration.fitted.iterrows():
-        if key in initial_keys or key.startswith(("front_initial.", "pool_initial.")):
+        if key in STATE_KEYS or key.startswith(("front_initial.", "pool_initial.", "rear_initial.")):
             continue  # a January-2023 value; the end state below replaces it
         low, high = (min(row.ci_low, row.value), max(row.ci_high, row.value))
         changes[key] = {"value": float(row.value), "unit": row.unit, "low": float(low), "high": float(high),
                         "reason": f"{fit_note}; 95% interval {low:.4g} to {high:.4g}",
                         "source": "assumption", "assumption": f"Fitted value, {fit_note}."}
-    end = calibration.hindcast.isel(time=-1)
-    state = {"force.deployed_total": float(end.front_total)}
-    state.update({f"front_initial.{s}": float(end.front.sel(source=s)) for s in POOLED})
-    state["volunteer.signups"] = float(calibration.hindcast.recruitment.sel(source="volunteer").isel(time=-2))
+    state = {key: float(value) for key, value in end_state(calibration.hindcast).items()}
     projection_start = month_label(month_index(through) + 1)
     for key, value in state.items():
         value = float(round(value))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..errors import InputError
 from ..inputs.observed import load_observed
@@ -34,8 +34,17 @@ class TargetSpec(Strict):
 
     output: str
     measure: Literal["level", "annual", "increment"]
-    source: str | None = None
+    #: One recruitment source, or several summed (Russian contract counts include conscripts who sign).
+    source: str | list[str] | None = None
     floor: bool = False
+    #: An upper bound (authorized strength): only a model value above it is a misfit.
+    ceiling: bool = False
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> TargetSpec:
+        if self.floor and self.ceiling:
+            raise ValueError("a target is a floor or a ceiling, not both")
+        return self
 
 
 class CalibrationConfig(Strict):
@@ -66,8 +75,10 @@ def load_config(folder: str | Path | None = None) -> CalibrationConfig:
     for name, target in config.targets.items():
         if name not in series:
             raise InputError(where, f"targets.{name}", f"expected the name of an observed series ({', '.join(series)})")
-        if target.source is not None and target.source not in SOURCES:
-            raise InputError(where, f"targets.{name}.source", f"expected one of {', '.join(SOURCES)}, "
+        chosen = [target.source] if isinstance(target.source, str) else target.source or []
+        unknown = [s for s in chosen if s not in SOURCES]
+        if unknown or (target.source is not None and not chosen):
+            raise InputError(where, f"targets.{name}.source", f"expected one or more of {', '.join(SOURCES)}, "
                                                               f"got {target.source!r}")
     return config
 

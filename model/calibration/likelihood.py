@@ -14,7 +14,8 @@ posterior given a run, ``Normal(m, v)`` with ``v = 1 / (1/tau^2 + sum 1/sigma^2)
 ``m = v sum d/sigma^2``, is what :func:`bias_mean` reports.
 
 A floor (named dead: a lower bound on all deaths) costs only where the run falls below it, as a
-half-normal penalty on ``d``. A run whose simulated value is not positive where a positive count was
+half-normal penalty on ``d``; a ceiling (the decreed authorized strength: an upper bound on the armed
+forces) only where the run rises above it. A run whose simulated value is not positive where a positive count was
 observed cannot have produced the record: its log-likelihood is ``-inf`` (counted and reported by the
 caller, never silent).
 """
@@ -62,6 +63,8 @@ def log_likelihood(simulated: np.ndarray, targets: list[Target], party_bias_sd: 
     gaps, sigma = log_gaps(simulated, targets)
     floor = np.array([t.floor for t in targets])
     gaps = np.where(floor, np.maximum(gaps, 0.0), gaps)  # a floor: only a run below it (d > 0) misfits
+    ceiling = np.array([t.ceiling for t in targets])
+    gaps = np.where(ceiling, np.minimum(gaps, 0.0), gaps)  # a ceiling: only a run above it (d < 0) misfits
     total = np.zeros(len(gaps))
     for group in groups(targets, party_bias_sd):
         d, s2 = gaps[:, group.index], sigma[group.index] ** 2

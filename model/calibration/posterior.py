@@ -59,26 +59,32 @@ N_DRAWS = 4000
 PARETO_K_MAX = 0.7
 #: ... and the effective sample size at least this.
 MIN_ESS = 1000
-_OUTPUTS = ["front", "front_total", "recruitment", "killed", "casualties"]
+_OUTPUTS = ["front", "front_total", "rear", "armed_forces", "recruitment", "killed", "casualties"]
 _QUANTILES = (0.05, 0.5, 0.95)
 
 
 def end_state(hindcast: xr.Dataset) -> dict[str, xr.DataArray]:
     """The projection's initial condition from a hindcast: its state at the start of the month after it.
 
-    ``force.deployed_total`` and ``front_initial.{source}`` (the front by source; volunteers are the
-    remainder) at the last time label, ``volunteer.signups`` the volunteer recruitment of the last month
+    ``force.deployed_total`` and ``front_initial.{source}`` (the group in the war zone by source; volunteers
+    are the remainder, contract soldiers who came from conscription with them), ``rear_initial.mobilized`` and
+    ``rear_initial.volunteer`` (the force outside the war zone: mobilized men, and everyone else) at the last time
+    label, ``volunteer.signups`` the volunteer recruitment of the last month
     (persons per month). One value per run.
     """
     end = hindcast.isel(time=-1)
     state = {"force.deployed_total": end.front_total}
     state.update({f"front_initial.{s}": end.front.sel(source=s, drop=True) for s in POOLED})
+    rear_mobilized = end.rear.sel(source="mobilized", drop=True)
+    state["rear_initial.mobilized"] = rear_mobilized
+    state["rear_initial.volunteer"] = end.rear.sum("source") - rear_mobilized
     state["volunteer.signups"] = hindcast.recruitment.sel(source="volunteer", drop=True).isel(time=-2)
     return {key: value.drop_vars("time", errors="ignore") for key, value in state.items()}
 
 
 #: The keys :func:`end_state` gives: the projection's starting state.
-STATE_KEYS = ("force.deployed_total", *(f"front_initial.{s}" for s in POOLED), "volunteer.signups")
+STATE_KEYS = ("force.deployed_total", *(f"front_initial.{s}" for s in POOLED), "rear_initial.mobilized",
+              "rear_initial.volunteer", "volunteer.signups")
 
 
 @dataclass(frozen=True, repr=False)
@@ -316,5 +322,5 @@ def _bias(simulated: np.ndarray, targets: list[Target], tau: float) -> pd.DataFr
 def _fit(simulated: np.ndarray, targets: list[Target]) -> pd.DataFrame:
     low, mid, high = np.quantile(simulated, _QUANTILES, axis=0)
     return pd.DataFrame({"series": [t.series for t in targets], "dates": [t.when for t in targets],
-                         "observed": [t.observed for t in targets], "floor": [t.floor for t in targets],
+                         "observed": [t.observed for t in targets], "bound": [t.bound for t in targets],
                          "party_claim": [t.party_claim for t in targets], "low": low, "median": mid, "high": high})

@@ -136,7 +136,7 @@ def markdown(posterior: Posterior, bands: pd.DataFrame, ensemble: tuple[pd.DataF
     bias = posterior.bias.reset_index()
     bias.columns = ["party's series", "bias median (claimed / model)", "5%", "95%"]
     fit = posterior.fit.copy()
-    fit["measure"] = np.where(fit.floor, "floor", "value")
+    fit["measure"] = np.where(fit.bound != "", fit.bound, "value")
     fit = fit[["series", "dates", "measure", "observed", "low", "median", "high"]]
     fit.columns = ["series", "date(s)", "kind", "observed", "model 5%", "model median", "model 95%"]
     state = posterior.start_state.quantile([0.05, 0.5, 0.95]).T.reset_index()
@@ -155,7 +155,8 @@ def markdown(posterior: Posterior, bands: pd.DataFrame, ensemble: tuple[pd.DataF
         "### Parties' claims\n\nThe posterior of each party's multiplicative bias (its claims over the model's "
         "value; 5-95% over the posterior draws of the bias's conditional mean):\n\n" + _table(bias) +
         "\n### The record against the posterior\n\nThe model's value at each observation over the posterior "
-        "draws (no measurement error added); a floor is a lower bound on all deaths:\n\n" + _table(fit) +
+        "draws (no measurement error added); a floor is a lower bound on all deaths, a ceiling an upper bound (the decreed "
+        "authorized strength):\n\n" + _table(fit) +
         f"\n### Where projections start (the hindcast's state at the start of the month after {s['through']})\n\n"
         + _table(state)
         + (_ensemble_markdown(*ensemble) if ensemble is not None else "") +
@@ -193,14 +194,14 @@ def figure(posterior: Posterior):
     right.hlines(y, ratio_low, ratio_high, color="tab:blue", linewidth=3, label="model 5-95% / observed")
     right.plot(ratio_mid, y, "k|", markersize=10, label="model median / observed")
     right.axvline(1.0, color="black", linewidth=1, linestyle="--")
-    right.set_yticks(y, [f"{s} {d}{' (floor)' if f else ''}" for s, d, f in zip(fit.series, fit.dates, fit.floor)],
+    right.set_yticks(y, [f"{s} {d}{f' ({b})' if b else ''}" for s, d, b in zip(fit.series, fit.dates, fit.bound)],
                      fontsize=7)
     right.invert_yaxis()
     right.set_xscale("log")
     ticks = [0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 4.0]
     right.set_xticks(ticks, [f"{t:g}" for t in ticks])
     right.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    right.set_xlabel("model value / observed value (log scale; a floor is met right of 1)")
+    right.set_xlabel("model value / observed value (log scale; a floor is met right of 1, a ceiling left of 1)")
     right.set_title("The record against the posterior")
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
     fig.suptitle(f"Bayesian calibration to the record {posterior.settings['start']} to {posterior.settings['through']}"

@@ -14,7 +14,8 @@ reads the same quantity from a simulated dataset, for every run at once:
 
 The standard deviation is the series' stated relative uncertainty times the
 value (for an increment, times the root sum of squares of both ends). A
-``floor`` target is a lower bound: only a model value below it is a misfit.
+``floor`` target is a lower bound: only a model value below it is a misfit; a ``ceiling`` target (the decreed
+authorized strength) an upper bound: only a model value above it is.
 """
 
 from __future__ import annotations
@@ -40,13 +41,19 @@ class Target:
 
     series: str
     output: str
-    source: str | None
+    source: str | tuple[str, ...] | None
     measure: str
     dates: tuple[pd.Timestamp, ...]
     observed: float
     sd: float
     floor: bool
     party_claim: bool
+    ceiling: bool = False
+
+    @property
+    def bound(self) -> str:
+        """``"floor"``, ``"ceiling"`` or ``""`` (a value to match)."""
+        return "floor" if self.floor else "ceiling" if self.ceiling else ""
 
     @property
     def when(self) -> str:
@@ -79,8 +86,9 @@ def _targets_of(name: str, spec: TargetSpec, series: Series, data: pd.DataFrame,
     relative = series.meta.uncertainty
 
     def target(dates: tuple[pd.Timestamp, ...], observed: float, sd: float) -> Target:
-        return Target(name, spec.output, spec.source, spec.measure, dates, observed, sd, spec.floor,
-                      series.meta.party_claim)
+        source = tuple(spec.source) if isinstance(spec.source, list) else spec.source
+        return Target(name, spec.output, source, spec.measure, dates, observed, sd, spec.floor,
+                      series.meta.party_claim, spec.ceiling)
 
     values = data["value"]
     if spec.measure == "increment":
@@ -98,7 +106,8 @@ def _targets_of(name: str, spec: TargetSpec, series: Series, data: pd.DataFrame,
 def _quantity(ds: xr.Dataset, target: Target) -> xr.DataArray:
     values = ds[target.output]
     if "source" in values.dims:
-        values = values.sel(source=target.source) if target.source else values.sum("source")
+        chosen = [target.source] if isinstance(target.source, str) else target.source
+        values = values.sel(source=list(chosen)).sum("source") if chosen else values.sum("source")
     return values
 
 
@@ -132,8 +141,9 @@ def simulated_table(ds: xr.Dataset, targets: list[Target]) -> np.ndarray:
 def weighted_residuals(ds: xr.Dataset, targets: list[Target]) -> np.ndarray:
     """(simulated − observed) / sd for every target, shape ``(runs, targets)`` (or ``(targets,)``).
 
-    A floor target counts only where the model falls below it.
+    A floor target counts only where the model falls below it, a ceiling only where it rises above it.
     """
     observed = np.array([t.observed for t in targets])
     gaps = (simulated_table(ds, targets) - observed) / np.array([t.sd for t in targets])
-    return np.where([t.floor for t in targets], np.minimum(gaps, 0.0), gaps)
+    gaps = np.where([t.floor for t in targets], np.minimum(gaps, 0.0), gaps)
+    return np.where([t.ceiling for t in targets], np.maximum(gaps, 0.0), gaps)

@@ -10,7 +10,7 @@ from .common import scenario_params, wide_pandas
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ..present.plots import decomposition_figure, run_figure
-    from ..results.decomposition import by_kind, decomposition
+    from ..results.decomposition import by_kind, decomposition, level_name
     from ..results.io import save_figure, write_netcdf
     from ..results.simulate import simulate
     from ..results.summary import text_summary
@@ -18,14 +18,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     params = scenario_params(args)
     ds = simulate(params, months=args.months, dt=args.dt, start=args.start, integrator=args.method)
     print(text_summary(ds))
-    parts = by_kind(decomposition(ds))
-    print(f"\nWhat changed the front strength from {parts.attrs['first']} to {parts.attrs['last']} (persons):")
-    print(parts.set_index("label")["persons"].to_string(float_format=lambda v: f"{v:+,.0f}"))
     out = Path(args.out)
+    waterfalls = []
+    for level, suffix in (("front", ""), ("armed_forces", "_armed_forces")):
+        parts = by_kind(decomposition(ds, level))
+        print(f"\nWhat changed the {level_name(level)} from {parts.attrs['first']} to {parts.attrs['last']} "
+              "(persons):")
+        print(parts.set_index("label")["persons"].to_string(float_format=lambda v: f"{v:+,.0f}"))
+        waterfalls.append((decomposition_figure(ds, parts), out / f"{params.file_stem}_decomposition{suffix}.png"))
     netcdf = write_netcdf(ds, out / f"{params.file_stem}.nc", command=args.command_line)
     figure = save_figure(run_figure(ds), out / f"{params.file_stem}.png")
-    waterfall = save_figure(decomposition_figure(ds, parts), out / f"{params.file_stem}_decomposition.png")
-    print(f"\nWrote {netcdf}, {figure} and {waterfall}")
+    written = [save_figure(fig, path) for fig, path in waterfalls]
+    print(f"\nWrote {netcdf}, {figure}, {' and '.join(map(str, written))}")
     return 0
 
 

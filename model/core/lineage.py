@@ -2,15 +2,16 @@
 
 A flow's rate depends on its own parameters (:attr:`Flow.parameters`) and on the
 stock it reads: its origin (a proportional flow is a fraction of it, a demand
-flow is limited to what it holds, and the casualty flows share the casualties
-among the sources of the whole front by exposure-weighted strength). A stock
+flow is limited to what it holds), and for the casualty flows the whole war
+zone, among whose sources and stocks the casualties are shared by
+exposure-weighted strength. A stock
 depends on the registry keys that set its opening value (:data:`INITIAL`) and
 on every flow into or out of it. The drivers of an output are the closure of
 that graph from the flows or stocks it combines: ``net`` reads the permanent
-losses, desertion reads the front, the front is filled by graduation, which
+losses, desertion reads the war zone, the war zone is filled by graduation, which
 reads training, which is filled by recruitment, which reads the pools...
 
-Training and the wounded start at the steady state of their own opening flows
+Training, the wounded and the absent start at the steady state of their own opening flows
 (:func:`model.dynamics.equations.initial_state`), so their opening values add no keys of
 their own: the flows into and out of them are already in their closure.
 """
@@ -21,14 +22,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .structure import FLOWS, STOCKS, flows_into, flows_out_of
+from .structure import CASUALTY_FLOWS, FLOWS, STOCKS, WAR_ZONE, flows_into, flows_out_of
 
 #: Registry keys (or prefixes ending in ``.``) that set a stock's opening value directly.
 INITIAL: dict[str, tuple[str, ...]] = {
     "pool": ("pool_initial.",),
+    "conscripts": ("conscription.campaigns", "conscription.term", "conscription.conversion_share"),
     "training": (),
-    "front": ("force.deployed_total", "front_initial."),
-    "wounded": (),
+    "rear": ("rear_initial.",),
+    "front_new": ("force.deployed_total", "front_initial.", "seasoning.time"),
+    "front_veteran": ("force.deployed_total", "front_initial.", "seasoning.time"),
+    "wounded_light": (),
+    "wounded_severe": (),
+    "absent": (),
 }
 
 _FLOW = {f.name: f for f in FLOWS}
@@ -38,7 +44,10 @@ Node = tuple[str, str]
 
 
 def reads(flow: str) -> tuple[str, ...]:
-    """Stocks whose level the rate of ``flow`` depends on (empty for inflows from outside)."""
+    """Stocks whose level the rate of ``flow`` depends on (empty for inflows from outside); a casualty flow
+    reads the whole war zone, among which the casualties are shared."""
+    if flow in CASUALTY_FLOWS:
+        return WAR_ZONE
     origin = _FLOW[flow].origin
     return () if origin is None else (origin,)
 

@@ -115,10 +115,7 @@ def check(flows: Sequence[Flow], stocks: Sequence[str], sinks: Sequence[str], su
     Rules: flow names are unique; each origin is a stock (or ``None``: from
     outside) and each target a stock or a sink, never the origin itself; each
     flow runs along a non-empty, contiguous run of ``subscript`` (the engine
-    addresses it as a slice); stocks and sinks do not share a name; and the
-    stocks, linked by the flows that are not demand flows, can be put in an
-    order in which each comes after every stock that feeds it (see
-    :func:`limit_order`).
+    addresses it as a slice); and stocks and sinks do not share a name.
     """
     names = [f.name for f in flows]
     duplicated = sorted({n for n in names if names.count(n) > 1})
@@ -139,28 +136,28 @@ def check(flows: Sequence[Flow], stocks: Sequence[str], sinks: Sequence[str], su
         start = list(subscript).index(f.sources[0])
         if tuple(subscript[start:start + len(f.sources)]) != tuple(f.sources):
             raise StructureError(f"flow {f.name}: sources must be a contiguous run of {', '.join(subscript)}")
-    limit_order(flows, stocks)
 
 
 def limit_order(flows: Sequence[Flow], stocks: Sequence[str]) -> tuple[str, ...]:
     """The order in which the engine settles stocks that their outflows could overdraw.
 
     A stock's outflows are limited to what it holds plus what reaches it within
-    the step from stocks already settled, so every stock must come after the
+    the step from stocks already settled, so a stock should come after the
     stocks that feed it through flows that are *not* demand flows (a demand
     flow is itself scaled down by the limiter of its origin, so it cannot be
     counted on). Kahn's topological sort on that graph, ties broken by the order
-    of ``stocks``; a cycle of non-demand flows has no such order and is a
-    :class:`StructureError`.
+    of ``stocks``. Where non-demand flows form a cycle (men rotated out of the war
+    zone and deployed back into it), no such order exists: the first stock of
+    the cycle in the order of ``stocks`` is settled first, without counting the
+    inflows from the cycle's unsettled stocks. That is conservative (a stock can
+    only be limited more, never overdrawn), and it matters only in a step in
+    which the stock would otherwise run dry.
     """
     feeders = {s: {f.origin for f in flows if f.target == s and f.origin is not None and not f.demand}
                for s in stocks}
     order: list[str] = []
     while len(order) < len(stocks):
-        ready = [s for s in stocks if s not in order and feeders[s] <= set(order)]
-        if not ready:
-            stuck = [s for s in stocks if s not in order]
-            raise StructureError(f"stocks {', '.join(stuck)} feed each other through non-demand flows in a cycle; "
-                                 "the limiter needs an order")
-        order.append(ready[0])
+        remaining = [s for s in stocks if s not in order]
+        ready = [s for s in remaining if feeders[s] <= set(order)]
+        order.append((ready or remaining)[0])
     return tuple(order)

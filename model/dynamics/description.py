@@ -12,8 +12,8 @@ every source at once, and a flow is kept only along its own sources
 (:attr:`model.core.stockflow.Flow.sources`).
 
 Functions an expression may call: ``exp``; ``maximum(a, b)`` (elementwise);
-``where(condition, a, b)``; ``total(x)``, the sum over sources; ``share(x)``,
-``x / total(x)``, or 0 where the total is 0. Stocks are read as their
+``where(condition, a, b)``; ``total(x)``, the sum over sources; ``inverse(x)``,
+``1 / x``, or 0 where ``x`` is 0. Stocks are read as their
 non-negative part (the limiter may leave rounding residue of either sign,
 about 1e-12 persons, in a stock it empties).
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from ..core.structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS
+from ..core.structure import CONSCRIPT, DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS
 
 
 @dataclass(frozen=True)
@@ -78,31 +78,63 @@ SYMBOLS: tuple[Symbol, ...] = (
     _parameter("casualty_growth", "casualties.growth_rate", "growth rate of the casualty level"),
     _parameter("killed_fraction", "casualties.killed_fraction", "share of casualties killed"),
     _parameter("captured_fraction", "casualties.captured_fraction", "share of casualties captured or missing"),
-    _parameter("recovery_time", "wounded.recovery_time", "time in treatment"),
-    _parameter("return_fraction", "wounded.return_fraction", "share of the wounded who return to duty"),
-    _parameter("desertion_rate", "desertion.rate", "desertion rate of the deployed force"),
+    _parameter("severe_fraction", "wounded.severe_fraction", "share of the wounded who are severely wounded"),
+    _parameter("light_recovery_time", "wounded.light_recovery_time", "time in treatment of the lightly wounded"),
+    _parameter("light_return_fraction", "wounded.light_return_fraction",
+               "share of the lightly wounded who return to duty"),
+    _parameter("severe_recovery_time", "wounded.severe_recovery_time", "time in treatment of the severely wounded"),
+    _parameter("severe_return_fraction", "wounded.severe_return_fraction",
+               "share of the severely wounded who return to duty"),
+    _parameter("desertion_rate", "desertion.rate", "rate of going absent without leave or deserting, in the war zone"),
+    _parameter("absence_return_fraction", "desertion.return_fraction", "share of absentees sent back to their units"),
+    _parameter("absence_time", "desertion.absence_time", "time absent before return or loss"),
     _parameter("signups0", "volunteer.signups", "volunteer sign-ups per month at the start"),
-    _parameter("bonus_elasticity", "volunteer.bonus_elasticity", "elasticity of sign-ups to the bonus"),
-    _parameter("bonus_growth", "volunteer.bonus_growth", "growth rate of the sign-up bonus"),
+    _parameter("pay_elasticity", "volunteer.pay_elasticity",
+               "elasticity of sign-ups to the first-year payment relative to civilian wages"),
     _parameter("fatigue_rate", "volunteer.fatigue_rate", "decline of sign-ups with war fatigue"),
+    _parameter("pay_monthly", "pay.monthly", "monthly pay of a contract soldier in the war zone"),
+    _parameter("federal_bonus", "pay.federal_bonus", "federal one-time payment on signing"),
+    _parameter("regional_bonus0", "pay.regional_bonus", "average regional one-time payment on signing, at the start"),
+    _parameter("regional_growth", "pay.regional_growth", "growth rate of the regional payment while budgets allow"),
+    _parameter("regional_ceiling", "pay.regional_ceiling", "average regional payment that regional budgets can carry"),
+    _parameter("wage_growth", "wage.growth", "growth rate of the average civilian wage"),
+    Symbol("first_year", "months of pay in a contract's first year (12)", "derived", unit="month"),
     _parameter("send_fraction", "migrant.roundup_send_fraction", "share of migrants caught in roundups who are sent"),
     _parameter("emigration_ratio", "mobilization.emigration_ratio", "emigrants per reservist called up"),
-    _parameter("exposure", "exposure.{source}", "exposure to casualties relative to volunteers (volunteers: 1 by "
-                                                "definition)", POOLED, default=1.0),
-    _parameter("training_time", "training_time.{source}", "time from recruitment to deployment", SOURCES),
-    _parameter("release_rate", "release_rate.{source}", "rate of leaving at the end of service", SOURCES),
+    _parameter("novice_ratio", "exposure.novice_ratio", "casualty risk of the newly deployed relative to experienced men"),
+    _parameter("assault_ratio", "exposure.assault_ratio", "casualty risk in assault roles relative to other roles"),
+    _parameter("assault_share", "assault_share.{source}", "share of a source's men in the war zone in assault roles",
+               SOURCES),
+    _parameter("training_time", "training_time.{source}", "time from recruitment to assignment", SOURCES),
+    _parameter("deploy_share", "deploy_share.{source}", "share of trained recruits sent straight into the war zone",
+               SOURCES),
+    _parameter("release_rate", "release_rate.{source}", "rate of leaving the war zone and the force at the end of "
+                                                        "service", SOURCES),
+    _parameter("deployment_rate", "deployment.rate", "rate at which men outside the war zone are sent into it"),
+    _parameter("rotation_rate", "rotation.rate", "rate at which experienced men are rotated out of the war zone"),
+    _parameter("rear_release_rate", "rear.release_rate", "rate of leaving the force from outside the war zone"),
+    _parameter("seasoning_time", "seasoning.time", "time after deployment until a man counts as experienced"),
+    _parameter("conscript_term", "conscription.term", "conscripts' term of service"),
+    _parameter("conversion_share", "conscription.conversion_share",
+               "share of a conscript cohort that signs a contract during its term"),
     _parameter("base_pool_inflow", "pool_inflow.{source}", "ongoing inflow to a finite pool",
                ("prisoner", "migrant", "foreign")),
     _parameter("draw_rate", "draw_rate.{source}", "rate at which a finite pool is recruited", DRAWN),
-    Symbol("front_initial", "deployed force at the start: `front_initial.{source}` for pooled sources, volunteers "
-                            "the remainder of `force.deployed_total`", "derived", "front_initial.{source}",
-           POOLED, unit="person", also=("force.deployed_total",)),
+    Symbol("weight_initial", "the exposure-weighted strength of the war zone at the start: "
+                             "`total(role * (novice_ratio * front_new + front_veteran))` of the initial state "
+                             "(model/dynamics/equations.py)", "derived", "force.deployed_total",
+           unit="person", also=(*(f"front_initial.{s}" for s in POOLED), "seasoning.time", "exposure.novice_ratio",
+                                "exposure.assault_ratio", *(f"assault_share.{s}" for s in SOURCES))),
     Symbol("waves", "mobilization waves (`mobilization.waves`), spread over their months", "schedule",
            "mobilization.waves", ("mobilized",)),
     Symbol("tranches", "North Korean tranches (`dprk.tranches`), spread over their months", "schedule",
            "dprk.tranches", ("dprk",)),
     Symbol("roundups", "migrants caught in roundups (`migrant.roundups`), spread over their months", "schedule",
            "migrant.roundups", ("migrant",)),
+    Symbol("campaigns", "conscription campaigns (`conscription.campaigns`), spread over their months", "schedule",
+           "conscription.campaigns", CONSCRIPT),
+    Symbol("emergency", "conscripts sent into the war zone in an emergency (`conscription.emergency`), spread over "
+                        "their months", "schedule", "conscription.emergency", CONSCRIPT),
     Symbol("recorded", "recorded casualties (`casualties.recorded`; under the fitted casualty process also the "
                        "observed record's months) in the months the record covers", "schedule", "casualties.recorded"),
     Symbol("covered", "share of the step that the casualty record covers", "derived", "casualties.recorded",
@@ -130,36 +162,80 @@ def _aux(name: str, expression: str, meaning: str) -> Equation:
 
 #: In evaluation order: each expression reads symbols and the equations above it.
 EQUATIONS: tuple[Equation, ...] = (
-    _aux("recovering", "wounded / recovery_time", "wounded leaving treatment"),
-    Equation("graduation", "training / training_time", "recruits finishing training"),
-    Equation("return_to_duty", "return_fraction * recovering", "wounded returning to the front"),
-    Equation("discharge", "recovering - return_to_duty", "wounded discharged as unfit"),
-    _aux("arrivals", "graduation + return_to_duty", "people reaching the front"),
-    _aux("strength", "where(endogenous, front, maximum(front, dt / 2 * arrivals))",
-         "strength casualties are shared by: a source whose front is empty takes casualties among the people "
-         "reaching it within half a step"),
-    _aux("weight", "exposure * strength", "exposure-weighted strength"),
+    Equation("call_up", "campaigns", "conscripts called up"),
+    Equation("demobilization", "conscripts / conscript_term", "conscripts at the end of their term"),
+    Equation("conversion", "conversion_share / (1 - conversion_share) / conscript_term * conscripts",
+             "conscripts signing a contract: at this rate a share `conversion_share` of a cohort signs before its "
+             "term ends"),
+    Equation("emergency_deployment", "emergency", "conscripts sent into the war zone in an emergency"),
+    _aux("graduating", "training / training_time", "recruits finishing training"),
+    Equation("graduation", "deploy_share * graduating", "recruits sent straight into the war zone"),
+    Equation("assignment", "graduating - graduation", "recruits assigned outside the war zone"),
+    Equation("deployment", "deployment_rate * rear", "men sent into the war zone from outside it"),
+    Equation("rotation", "rotation_rate * front_veteran", "men rotated out of the war zone"),
+    Equation("seasoning", "front_new / seasoning_time", "newly deployed men becoming experienced"),
+    _aux("recovering_light", "wounded_light / light_recovery_time", "lightly wounded leaving treatment"),
+    Equation("return_light", "light_return_fraction * recovering_light", "lightly wounded returning to duty"),
+    Equation("discharge_light", "recovering_light - return_light", "lightly wounded discharged as unfit"),
+    _aux("recovering_severe", "wounded_severe / severe_recovery_time", "severely wounded leaving treatment"),
+    Equation("return_severe", "severe_return_fraction * recovering_severe", "severely wounded returning to duty"),
+    Equation("discharge_severe", "recovering_severe - return_severe", "severely wounded discharged as unfit"),
+    _aux("coming_back", "absent / absence_time", "absentees leaving absence"),
+    Equation("absence_return", "absence_return_fraction * coming_back", "absentees sent back to their units"),
+    Equation("deserted", "coming_back - absence_return", "absentees lost to the force"),
+    _aux("arrivals_new", "graduation + deployment + absence_return + emergency_deployment",
+         "people reaching the newly deployed"),
+    _aux("arrivals_veteran", "seasoning + return_light + return_severe", "people reaching the experienced"),
+    _aux("strength_new", "where(endogenous, front_new, maximum(front_new, dt / 2 * arrivals_new))",
+         "newly deployed strength casualties are shared by: where the stock is empty, the people reaching it within "
+         "half a step"),
+    _aux("strength_veteran", "where(endogenous, front_veteran, maximum(front_veteran, dt / 2 * arrivals_veteran))",
+         "experienced strength casualties are shared by, with the same rule"),
+    _aux("role", "1 + assault_share * (assault_ratio - 1)", "a source's casualty risk from its mix of roles, relative "
+                                                             "to men in other roles than assault"),
+    _aux("weight_new", "role * novice_ratio * strength_new", "exposure-weighted newly deployed strength"),
+    _aux("weight_veteran", "role * strength_veteran", "exposure-weighted experienced strength"),
     _aux("level", "covered * recorded + (1 - covered) * casualty_level * exp(casualty_growth * t) * casualty_shock",
          "casualties per month: the record where it covers the step, elsewhere the level, grown and moved by the "
          "month's shock"),
-    _aux("casualties", "where(endogenous, level * weight / total(exposure * front_initial), level * share(weight))",
-         "casualties of each source: exogenous, the level shared by weight; endogenous, the level scaled by the "
-         "exposed force relative to the start"),
-    _aux("unallocated", "where(endogenous, 0 * level, where(total(weight) > 0, 0 * level, level))",
-         "casualty demand that finds nobody exposed (every source's front empty, nobody arriving): the shortfall"),
-    Equation("killed", "killed_fraction * casualties", "casualties killed"),
-    Equation("captured", "captured_fraction * casualties", "casualties captured or missing"),
-    Equation("wounded_in_action", "casualties - killed - captured", "casualties wounded and evacuated"),
-    Equation("signups", "signups0 * exp((bonus_elasticity * bonus_growth - fatigue_rate) * t)",
-             "volunteers signing up: the bonus, bonus0 · exp(bonus_growth · t), raises them with the elasticity; "
-             "fatigue lowers them"),
+    _aux("per_weight", "where(endogenous, level * inverse(weight_initial), "
+                       "level * inverse(total(weight_new + weight_veteran)))",
+         "casualties per exposure-weighted man: exogenous, the level shared by weight; endogenous, the level scaled "
+         "by the exposure-weighted strength relative to the start"),
+    _aux("unallocated", "where(endogenous, 0 * level, where(total(weight_new + weight_veteran) > 0, 0 * level, level))",
+         "casualty demand that finds nobody exposed (the war zone empty, nobody arriving): the shortfall"),
+    _aux("casualties_new", "weight_new * per_weight", "casualties among the newly deployed"),
+    _aux("casualties_veteran", "weight_veteran * per_weight", "casualties among the experienced"),
+    Equation("killed_new", "killed_fraction * casualties_new", "newly deployed killed"),
+    Equation("captured_new", "captured_fraction * casualties_new", "newly deployed captured or missing"),
+    _aux("wounded_new", "casualties_new - killed_new - captured_new", "newly deployed wounded"),
+    Equation("wounded_severe_new", "severe_fraction * wounded_new", "newly deployed severely wounded"),
+    Equation("wounded_light_new", "wounded_new - wounded_severe_new", "newly deployed lightly wounded"),
+    Equation("killed_veteran", "killed_fraction * casualties_veteran", "experienced killed"),
+    Equation("captured_veteran", "captured_fraction * casualties_veteran", "experienced captured or missing"),
+    _aux("wounded_veteran", "casualties_veteran - killed_veteran - captured_veteran", "experienced wounded"),
+    Equation("wounded_severe_veteran", "severe_fraction * wounded_veteran", "experienced severely wounded"),
+    Equation("wounded_light_veteran", "wounded_veteran - wounded_severe_veteran", "experienced lightly wounded"),
+    _aux("regional_bonus", "regional_ceiling * regional_bonus0 / (regional_bonus0 + (regional_ceiling - "
+                           "regional_bonus0) * exp(-regional_growth * t))",
+         "average regional payment: grows at `regional_growth` while far below what regional budgets can carry, "
+         "and levels off at `regional_ceiling` (logistic)"),
+    _aux("payment_ratio", "(first_year * pay_monthly + federal_bonus + regional_bonus) / (first_year * pay_monthly + "
+                          "federal_bonus + regional_bonus0)",
+         "the first-year payment (a year's pay and both signing payments) relative to its value at the start"),
+    Equation("signups", "signups0 * payment_ratio ** pay_elasticity * exp(-(pay_elasticity * wage_growth + "
+                        "fatigue_rate) * t)",
+             "volunteers signing up: the first-year payment relative to the civilian wage (growing at `wage_growth`) "
+             "raises them with the elasticity; fatigue lowers them"),
     Equation("mobilization", "waves", "reservists called up"),
     Equation("emigration", "emigration_ratio * waves", "reservists leaving the country"),
     Equation("pool_inflow", "base_pool_inflow + send_fraction * roundups + tranches",
              "people added to a finite pool"),
     Equation("pool_draw", "draw_rate * pool", "recruitment from a finite pool"),
-    Equation("desertion", "desertion_rate * front", "soldiers deserting"),
-    Equation("release", "release_rate * front", "soldiers leaving at the end of service"),
+    Equation("desertion_new", "desertion_rate * front_new", "newly deployed men going absent"),
+    Equation("desertion_veteran", "desertion_rate * front_veteran", "experienced men going absent"),
+    Equation("release", "release_rate * front_veteran", "men leaving at the end of service"),
+    Equation("rear_release", "rear_release_rate * rear", "men leaving the force from outside the war zone"),
 )
 
 _NAMES = [s.name for s in SYMBOLS] + [e.name for e in EQUATIONS]
@@ -208,5 +284,5 @@ def markdown() -> str:
     return "\n".join([
         "Flow rates (bold, persons per month) and the auxiliaries they use, in evaluation order. Per-source "
         "symbols hold one value per recruitment source; a flow is kept only along its own sources. `total(x)` sums "
-        "over sources, `share(x)` is `x / total(x)` (0 where the total is 0), stocks are read as their non-negative "
+        "over sources, `inverse(x)` is `1 / x` (0 where `x` is 0), stocks are read as their non-negative "
         "part.", "", *rows, "", "Symbols:", "", *symbols])

@@ -1,6 +1,6 @@
 """Dimensional consistency: every equation of :mod:`model.dynamics.description`, evaluated in units alone.
 
-Each symbol becomes a pint quantity of magnitude one in the unit the compiled
+Each symbol becomes a pint quantity of magnitude one half in the unit the compiled
 equations read it in (a parameter's canonical unit, stocks in persons, time in
 months, a schedule's size spread over months), and the description's
 expressions are evaluated on them. pint refuses to add quantities of
@@ -28,7 +28,7 @@ def _either(a, b):
 
 
 UNITS = {"exp": np.exp, "maximum": _either, "where": lambda condition, a, b: _either(a, b),
-         "total": lambda x: x, "share": lambda x: x / x}
+         "total": lambda x: x, "inverse": lambda x: 1 / x}
 
 
 def _unit(symbol: Symbol, params: Mapping, source: str) -> str:
@@ -47,7 +47,8 @@ def flow_equations(params: Mapping, source: str = "prisoner") -> dict[str, pint.
     ``params`` maps registry keys to objects with a ``unit`` (a :class:`ParameterSet` does).
     """
     ureg = registry()
-    values = {s.name: ureg.Quantity(1.0, _unit(s, params, source)) for s in SYMBOLS if s.kind != "switch"}
+    # Magnitude one half: no expression divides by a difference that vanishes (1 - a share of one).
+    values = {s.name: ureg.Quantity(0.5, _unit(s, params, source)) for s in SYMBOLS if s.kind != "switch"}
     values["endogenous"] = True
     env = evaluate(values, UNITS)
     return {name: env[name] for name in FLOW_NAMES}

@@ -21,32 +21,51 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numba import njit
 
-from ..core.structure import DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, STRUCTURE, flows_into, flows_out_of
+from ..core.structure import (CONSCRIPT, DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, STRUCTURE, WAR_ZONE,
+                              flows_into, flows_out_of)
 from ..engine.contract import FACTORS, KERNEL, RATES, Coefficients, System
+from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
-from ..inputs.schedules import step_rates
+from ..inputs.schedules import month_index, step_rates
 from .casualty_paths import casualty_shocks, recorded_events
 
 # Rows of Inputs.per_run: coefficients that are one number per run.
-CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, RECOVERY_RATE, RETURN, DESERTION, SIGNUPS0, \
-    SIGNUP_GROWTH, SEND, EMIGRATION, EXPOSED0 = range(12)
-N_PER_RUN = 12
+(CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, SEVERE, LIGHT_RECOVERY, LIGHT_RETURN, SEVERE_RECOVERY,
+ SEVERE_RETURN, DESERTION, ABSENCE_RETURN, ABSENCE_END, SIGNUPS0, SIGNUP_DRIFT, PAY_ELASTICITY, PAYMENT_FIXED,
+ REGIONAL0, REGIONAL_CEILING, REGIONAL_GROWTH, SEND, EMIGRATION, EXPOSED0, NOVICE, DEPLOYMENT, ROTATION,
+ REAR_RELEASE, SEASONING, CONVERSION, DEMOBILIZATION) = range(29)
+N_PER_RUN = 29
 # Rows of Inputs.per_source: coefficients that are one number per source and run.
-EXPOSURE, GRADUATION_RATE, RELEASE_RATE, POOL_INFLOW, DRAW_RATE = range(5)
-N_PER_SOURCE = 5
+ROLE, GRADUATION_RATE, DEPLOY_SHARE, RELEASE_RATE, POOL_INFLOW, DRAW_RATE = range(6)
+N_PER_SOURCE = 6
 # Rows of Inputs.schedules: scheduled events as rates on the step grid; the recorded casualties and the
 # share of each step that the record covers.
-WAVES, TRANCHES, ROUNDUPS, RECORDED, RECORD_COVERS = range(5)
+WAVES, TRANCHES, ROUNDUPS, CAMPAIGNS, EMERGENCY, RECORDED, RECORD_COVERS = range(7)
 # Rows of Inputs.series: values per month and run; the casualty shock multiplies the exogenous casualty level.
 SHOCK = 0
+# Rows of the exponential factors (:func:`trend`): the casualty level's growth, the sign-ups' drift (wages and
+# fatigue), the decay of the regional payment's distance from its ceiling.
+CASUALTY_TREND, SIGNUP_TREND, REGIONAL_TREND = range(3)
+#: Months of pay in a contract's first year (the symbol ``first_year`` of the description).
+FIRST_YEAR = 12.0
 
-VOLUNTEER, MOBILIZED, MIGRANT, DPRK = (SOURCES.index(s) for s in ("volunteer", "mobilized", "migrant", "dprk"))
-POOL, TRAINING, FRONT, WOUNDED = (STOCKS.index(s) for s in ("pool", "training", "front", "wounded"))
-(F_POOL_INFLOW, F_SIGNUPS, F_MOBILIZATION, F_EMIGRATION, F_POOL_DRAW, F_GRADUATION, F_KILLED, F_WOUNDED,
- F_CAPTURED, F_DESERTION, F_RELEASE, F_RETURN, F_DISCHARGE) = (FLOW_NAMES.index(f) for f in (
-    "pool_inflow", "signups", "mobilization", "emigration", "pool_draw", "graduation", "killed",
-    "wounded_in_action", "captured", "desertion", "release", "return_to_duty", "discharge"))
+VOLUNTEER, MOBILIZED, MIGRANT, DPRK, CONSCRIPTS_SOURCE = (SOURCES.index(s) for s in (
+    "volunteer", "mobilized", "migrant", "dprk", "conscript"))
+(POOL, CONSCRIPTS, TRAINING, REAR, FRONT_NEW, FRONT_VETERAN, WOUNDED_LIGHT, WOUNDED_SEVERE,
+ ABSENT) = (STOCKS.index(s) for s in ("pool", "conscripts", "training", "rear", "front_new", "front_veteran",
+                                       "wounded_light", "wounded_severe", "absent"))
+_F = {name: FLOW_NAMES.index(name) for name in FLOW_NAMES}
+(F_POOL_INFLOW, F_SIGNUPS, F_MOBILIZATION, F_EMIGRATION, F_POOL_DRAW, F_CALL_UP, F_CONVERSION, F_DEMOBILIZATION,
+ F_EMERGENCY, F_GRADUATION, F_ASSIGNMENT, F_DEPLOYMENT, F_ROTATION, F_SEASONING, F_KILLED_NEW, F_CAPTURED_NEW,
+ F_LIGHT_NEW, F_SEVERE_NEW, F_KILLED_VETERAN, F_CAPTURED_VETERAN, F_LIGHT_VETERAN, F_SEVERE_VETERAN,
+ F_DESERTION_NEW, F_DESERTION_VETERAN, F_ABSENCE_RETURN, F_DESERTED, F_RELEASE, F_REAR_RELEASE, F_RETURN_LIGHT,
+ F_DISCHARGE_LIGHT, F_RETURN_SEVERE, F_DISCHARGE_SEVERE) = (_F[f] for f in (
+    "pool_inflow", "signups", "mobilization", "emigration", "pool_draw", "call_up", "conversion", "demobilization",
+    "emergency_deployment", "graduation", "assignment", "deployment", "rotation", "seasoning", "killed_new",
+    "captured_new", "wounded_light_new", "wounded_severe_new", "killed_veteran", "captured_veteran",
+    "wounded_light_veteran", "wounded_severe_veteran", "desertion_new", "desertion_veteran", "absence_return",
+    "deserted", "release", "rear_release", "return_light", "discharge_light", "return_severe", "discharge_severe"))
 
 
 #: Values of the engine's ``mode`` switch: casualties set from outside, or scaling with the exposed force.
@@ -60,23 +79,23 @@ class Inputs(Coefficients):
     Attributes
     ----------
     per_run : ndarray, shape (N_PER_RUN, n)
-    per_subscript : ndarray, shape (N_PER_SOURCE, 6, n)
+    per_subscript : ndarray, shape (N_PER_SOURCE, 7, n)
         One number per source and run.
-    schedules : ndarray, shape (5, n_steps)
-        Mobilization waves, North Korean tranches, migrant roundups, recorded casualties
-        (persons/month per step) and the share of each step the casualty record covers.
+    schedules : ndarray, shape (7, n_steps)
+        Mobilization waves, North Korean tranches, migrant roundups, conscription campaigns, conscripts sent in
+        an emergency, recorded casualties (persons/month per step) and the share of each step the casualty
+        record covers.
     series : ndarray, shape (1, months, n) or (1, months, 1)
         The casualty shock of each month (a factor on the exogenous casualty level; 1 without shocks).
     mode : int
         Casualty mode, :data:`EXOGENOUS` or :data:`ENDOGENOUS`.
-    bonus0, bonus_growth : ndarray, shape (n,)
-        Sign-up bonus at the start (roubles) and its growth rate (1/month), for reporting.
+    federal_bonus : ndarray, shape (n,)
+        Federal one-time payment on signing (roubles), for reporting.
     dt : float
         Step (months) the schedules are laid out for.
     """
 
-    bonus0: np.ndarray
-    bonus_growth: np.ndarray
+    federal_bonus: np.ndarray
     dt: float
 
     @property
@@ -94,11 +113,16 @@ def _runs(value, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 
+def _by_source(values: dict[str, object], n: int) -> np.ndarray:
+    return np.stack([_runs(values.get(s, 0.0), n) for s in SOURCES])
+
+
 def initial_front(params: ParameterSet, n: int) -> np.ndarray:
-    """Deployed force by source at the start, shape ``(6, n)``: volunteers are the remainder."""
-    others = [_runs(params.value(f"front_initial.{s}"), n) for s in POOLED]
-    volunteers = _runs(params.value("force.deployed_total"), n) - sum(others)
-    return np.stack([volunteers] + others)
+    """The group in the war zone by source at the start, shape ``(7, n)``: volunteers are the remainder of
+    ``force.deployed_total``; conscripts start outside it."""
+    others = {s: _runs(params.value(f"front_initial.{s}"), n) for s in POOLED}
+    volunteers = _runs(params.value("force.deployed_total"), n) - sum(others.values())
+    return _by_source({"volunteer": volunteers, **others}, n)
 
 
 def record_coverage(recorded: list[Event], start: str, n_steps: int, dt: float) -> np.ndarray:
@@ -106,156 +130,224 @@ def record_coverage(recorded: list[Event], start: str, n_steps: int, dt: float) 
     return step_rates([Event(start=e.start, size=e.months, months=e.months) for e in recorded], start, n_steps, dt)
 
 
+def conversion_rate(share, term):
+    """Rate (1/month) at which serving conscripts sign contracts so that a share ``share`` of a cohort signs
+    before its term of ``term`` months ends (first-order exits: signing competes with the end of the term)."""
+    return np.asarray(share, dtype=float) / (1.0 - np.asarray(share, dtype=float)) / np.asarray(term, dtype=float)
+
+
+def _check_conversion(params: ParameterSet) -> None:
+    share = np.asarray(params.value("conscription.conversion_share"), dtype=float)
+    if np.any(share >= 1.0) or np.any(share < 0.0):
+        raise InputError(params.folder or "parameters", "conscription.conversion_share",
+                         f"expected a share from 0 to below 1, got {float(np.max(share)):g}")
+
+
 def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs:
-    """Lay out a parameter set for ``n_steps`` steps of ``dt`` months starting in month ``start``."""
+    """Lay out a parameter set for ``n_steps`` steps of ``dt`` months starting in month ``start``; the endogenous
+    casualty mode's reference is the exposure-weighted strength of the initial state (:func:`anchored`)."""
     n = params.batch_size or 1
     v = params.value
+    _check_conversion(params)
 
     def run(key: str) -> np.ndarray:
         return _runs(v(key), n)
 
-    def by_source(values: dict[str, object]) -> np.ndarray:
-        return np.stack([_runs(values.get(s, 0.0), n) for s in SOURCES])
-
-    killed, captured = run("casualties.killed_fraction"), run("casualties.captured_fraction")
-    exposure = by_source({"volunteer": 1.0, **{s: v(f"exposure.{s}") for s in POOLED}})
     per_run = np.empty((N_PER_RUN, n))
     per_run[CASUALTIES0] = run("casualties.monthly")
     per_run[CASUALTY_GROWTH] = run("casualties.growth_rate")
-    per_run[KILLED] = killed
-    per_run[CAPTURED] = captured
-    per_run[RECOVERY_RATE] = 1.0 / run("wounded.recovery_time")
-    per_run[RETURN] = run("wounded.return_fraction")
+    per_run[KILLED] = run("casualties.killed_fraction")
+    per_run[CAPTURED] = run("casualties.captured_fraction")
+    per_run[SEVERE] = run("wounded.severe_fraction")
+    per_run[LIGHT_RECOVERY] = 1.0 / run("wounded.light_recovery_time")
+    per_run[LIGHT_RETURN] = run("wounded.light_return_fraction")
+    per_run[SEVERE_RECOVERY] = 1.0 / run("wounded.severe_recovery_time")
+    per_run[SEVERE_RETURN] = run("wounded.severe_return_fraction")
     per_run[DESERTION] = run("desertion.rate")
+    per_run[ABSENCE_RETURN] = run("desertion.return_fraction")
+    per_run[ABSENCE_END] = 1.0 / run("desertion.absence_time")
     per_run[SIGNUPS0] = run("volunteer.signups")
-    per_run[SIGNUP_GROWTH] = (run("volunteer.bonus_elasticity") * run("volunteer.bonus_growth")
-                              - run("volunteer.fatigue_rate"))
+    per_run[SIGNUP_DRIFT] = -(run("volunteer.pay_elasticity") * run("wage.growth") + run("volunteer.fatigue_rate"))
+    per_run[PAY_ELASTICITY] = run("volunteer.pay_elasticity")
+    per_run[PAYMENT_FIXED] = FIRST_YEAR * run("pay.monthly") + run("pay.federal_bonus")
+    per_run[REGIONAL0] = run("pay.regional_bonus")
+    per_run[REGIONAL_CEILING] = run("pay.regional_ceiling")
+    per_run[REGIONAL_GROWTH] = run("pay.regional_growth")
     per_run[SEND] = run("migrant.roundup_send_fraction")
     per_run[EMIGRATION] = run("mobilization.emigration_ratio")
-    per_run[EXPOSED0] = (exposure * initial_front(params, n)).sum(axis=0)
+    per_run[EXPOSED0] = 0.0  # set from the initial state below (anchored)
+    per_run[NOVICE] = run("exposure.novice_ratio")
+    per_run[DEPLOYMENT] = run("deployment.rate")
+    per_run[ROTATION] = run("rotation.rate")
+    per_run[REAR_RELEASE] = run("rear.release_rate")
+    per_run[SEASONING] = 1.0 / run("seasoning.time")
+    per_run[CONVERSION] = conversion_rate(run("conscription.conversion_share"), run("conscription.term"))
+    per_run[DEMOBILIZATION] = 1.0 / run("conscription.term")
     per_source = np.empty((N_PER_SOURCE, len(SOURCES), n))
-    per_source[EXPOSURE] = exposure
-    per_source[GRADUATION_RATE] = 1.0 / by_source({s: v(f"training_time.{s}") for s in SOURCES})
-    per_source[RELEASE_RATE] = by_source({s: v(f"release_rate.{s}") for s in SOURCES})
-    per_source[POOL_INFLOW] = by_source({s: v(f"pool_inflow.{s}") for s in ("prisoner", "migrant", "foreign")})
-    per_source[DRAW_RATE] = by_source({s: v(f"draw_rate.{s}") for s in DRAWN})
+    assault = _by_source({s: v(f"assault_share.{s}") for s in SOURCES}, n)
+    per_source[ROLE] = 1.0 + assault * (run("exposure.assault_ratio") - 1.0)
+    per_source[GRADUATION_RATE] = 1.0 / _by_source({s: v(f"training_time.{s}") for s in SOURCES}, n)
+    per_source[DEPLOY_SHARE] = _by_source({s: v(f"deploy_share.{s}") for s in SOURCES}, n)
+    per_source[RELEASE_RATE] = _by_source({s: v(f"release_rate.{s}") for s in SOURCES}, n)
+    per_source[POOL_INFLOW] = _by_source({s: v(f"pool_inflow.{s}") for s in ("prisoner", "migrant", "foreign")}, n)
+    per_source[DRAW_RATE] = _by_source({s: v(f"draw_rate.{s}") for s in DRAWN}, n)
     months = -(-n_steps // int(round(1.0 / dt)))
     recorded = recorded_events(params, start, months)
-    schedules = np.stack([step_rates(v(key), start, n_steps, dt)
-                          for key in ("mobilization.waves", "dprk.tranches", "migrant.roundups")]
-                         + [step_rates(recorded, start, n_steps, dt), record_coverage(recorded, start, n_steps, dt)])
+    schedules = np.stack([step_rates(v(key), start, n_steps, dt) for key in (
+        "mobilization.waves", "dprk.tranches", "migrant.roundups", "conscription.campaigns", "conscription.emergency")]
+        + [step_rates(recorded, start, n_steps, dt), record_coverage(recorded, start, n_steps, dt)])
     series = casualty_shocks(params, start, months)[None]
-    return Inputs(per_run, per_source, schedules, series,
-                  ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
-                  run("volunteer.bonus").copy(), run("volunteer.bonus_growth").copy(), float(dt))
+    inputs = Inputs(per_run, per_source, schedules, series,
+                    ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
+                    run("pay.federal_bonus").copy(), float(dt))
+    return anchored(inputs, initial_state(params, inputs, start))
 
 
 @njit(FACTORS, **KERNEL)
 def trend(per_run, t, out):
-    """``out[0, b]`` = exp(casualty growth · t), ``out[1, b]`` = exp(sign-up growth · t), ``t`` in months."""
-    for row, growth in ((0, per_run[CASUALTY_GROWTH]), (1, per_run[SIGNUP_GROWTH])):
+    """The exponential factors at ``t`` months: ``out[CASUALTY_TREND]`` = exp(casualty growth · t),
+    ``out[SIGNUP_TREND]`` = exp(sign-up drift · t), ``out[REGIONAL_TREND]`` = exp(-regional growth · t)."""
+    for row, growth, sign in ((CASUALTY_TREND, per_run[CASUALTY_GROWTH], 1.0),
+                              (SIGNUP_TREND, per_run[SIGNUP_DRIFT], 1.0),
+                              (REGIONAL_TREND, per_run[REGIONAL_GROWTH], -1.0)):
         for b in range(out.shape[1]):
-            out[row, b] = np.exp(growth[b] * t)
+            out[row, b] = np.exp(sign * growth[b] * t)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _regional(r0, ceiling, decay):
+    """The logistic regional payment (roubles) when its distance from the ceiling has decayed by ``decay``."""
+    denominator = r0 + (ceiling - r0) * decay
+    return ceiling * r0 / denominator if denominator > 0.0 else r0
 
 
 @njit(RATES, **KERNEL)
 def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, mode, rates, unallocated):
     """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs in step ``step`` of ``dt`` months.
 
-    ``trends[:, b]`` holds the growth factors of the casualty level and of the
-    sign-ups at the time the rates are for (see :func:`trend`); the engine
-    carries them from step to step by multiplication, which costs far less than
-    an exponential per run and step.
+    ``trends[:, b]`` holds the exponential factors at the time the rates are for
+    (see :func:`trend`); the engine carries them from step to step by
+    multiplication, which costs far less than an exponential per run and step.
 
     ``state[stock, source, b]`` holds the stocks of the block's runs and
     ``per_run[:, b]``, ``per_source[:, :, b]`` their coefficients (C-contiguous
     copies for the block); every loop runs over ``b`` innermost, so the compiled
     code advances the block of runs together, as numpy broadcasting would. ``unallocated[b]`` receives the
-    exogenous casualty demand that found no exposed front (every source at
-    zero, and nobody arriving), which the engine reports as a shortfall.
+    exogenous casualty demand that found nobody in the war zone (and nobody
+    arriving), which the engine reports as a shortfall.
 
-    Exogenous casualties fall on each source in proportion to its exposure
-    times its strength F_s, or, where the front of a source is (nearly) empty,
-    times the people who reach it within half the step, dt/2 · (graduates +
-    returns to duty): max(F_s, dt/2 · A_s). Without that, a front wiped out in
-    one step would shelter the next step's arrivals (nobody there to weigh the
-    demand against) and flicker between empty and its arrivals, larger under
-    heavier casualties. Where every source holds more than half a step's
-    arrivals, which is the usual case, the rule is e_s · F_s and does not depend
-    on dt, so RK4 keeps its order. Scheduled events are
-    constant within a step. Only the cells of each flow's sources are written
-    (``Flow.rows``); callers pass ``rates`` zeroed once, so the others stay zero.
+    Exogenous casualties fall on each source and stock of the war zone in
+    proportion to its role factor (assault share) times, for the newly deployed,
+    the novice ratio, times its strength F, or, where the stock is (nearly) empty,
+    the people who reach it within half the step, dt/2 · arrivals: max(F, dt/2 · A).
+    Without that, a war zone wiped out in one step would shelter the next step's
+    arrivals (nobody there to weigh the demand against) and flicker between empty
+    and its arrivals. Where every stock holds more than half a step's arrivals,
+    which is the usual case, the rule does not depend on dt, so RK4 keeps its
+    order. Scheduled events are constant within a step. Only the cells of each
+    flow's sources are written (``Flow.rows``); callers pass ``rates`` zeroed once,
+    so the others stay zero.
     """
     n_sources, block = state.shape[1], state.shape[2]
     endogenous = mode == ENDOGENOUS
-    # Every loop runs over the block innermost and indexes contiguous 1-D views with its counter alone,
-    # so the compiler vectorizes it. Stocks emptied by the engine's limiter may hold rounding residue of either
-    # sign (~1e-12 persons); rates are computed from the non-negative part so that none runs backwards.
-    recovery, returning = per_run[RECOVERY_RATE], per_run[RETURN]
-    for s in range(n_sources):  # arrivals at the front first: they weigh in the casualties' allocation
-        graduation, training, wounded = per_source[GRADUATION_RATE, s], state[TRAINING, s], state[WOUNDED, s]
-        out_graduation, out_return, out_discharge = rates[F_GRADUATION, s], rates[F_RETURN, s], rates[F_DISCHARGE, s]
+    # Stocks emptied by the engine's limiter may hold rounding residue of either sign (~1e-12 persons); rates
+    # are computed from the non-negative part so that none runs backwards.
+    c = CONSCRIPTS_SOURCE
+    conscripts = state[CONSCRIPTS, c]
+    for b in range(block):  # the conscript channel
+        serving = max(conscripts[b], 0.0)
+        rates[F_CALL_UP, c, b] = schedules[CAMPAIGNS, step]
+        rates[F_DEMOBILIZATION, c, b] = per_run[DEMOBILIZATION, b] * serving
+        rates[F_CONVERSION, c, b] = per_run[CONVERSION, b] * serving
+        rates[F_EMERGENCY, c, b] = schedules[EMERGENCY, step]
+    light, light_return = per_run[LIGHT_RECOVERY], per_run[LIGHT_RETURN]
+    severe, severe_return = per_run[SEVERE_RECOVERY], per_run[SEVERE_RETURN]
+    absence_end, absence_return = per_run[ABSENCE_END], per_run[ABSENCE_RETURN]
+    deployment, rotation, seasoning = per_run[DEPLOYMENT], per_run[ROTATION], per_run[SEASONING]
+    desertion, rear_release = per_run[DESERTION], per_run[REAR_RELEASE]
+    for s in range(n_sources):  # every flow that is a fraction of its stock
+        graduating, share, release = per_source[GRADUATION_RATE, s], per_source[DEPLOY_SHARE, s], per_source[RELEASE_RATE, s]
+        training, rear, new, veteran = state[TRAINING, s], state[REAR, s], state[FRONT_NEW, s], state[FRONT_VETERAN, s]
+        wounded_light, wounded_severe, absent = state[WOUNDED_LIGHT, s], state[WOUNDED_SEVERE, s], state[ABSENT, s]
         for b in range(block):
-            out_graduation[b] = graduation[b] * max(training[b], 0.0)
-            recovering = recovery[b] * max(wounded[b], 0.0)
-            out_return[b] = returning[b] * recovering
-            out_discharge[b] = recovering - out_return[b]
+            leaving = graduating[b] * max(training[b], 0.0)
+            rates[F_GRADUATION, s, b] = share[b] * leaving
+            rates[F_ASSIGNMENT, s, b] = leaving - rates[F_GRADUATION, s, b]
+            held_rear, held_new, held_veteran = max(rear[b], 0.0), max(new[b], 0.0), max(veteran[b], 0.0)
+            rates[F_DEPLOYMENT, s, b] = deployment[b] * held_rear
+            rates[F_REAR_RELEASE, s, b] = rear_release[b] * held_rear
+            rates[F_ROTATION, s, b] = rotation[b] * held_veteran
+            rates[F_SEASONING, s, b] = seasoning[b] * held_new
+            rates[F_RELEASE, s, b] = release[b] * held_veteran
+            rates[F_DESERTION_NEW, s, b] = desertion[b] * held_new
+            rates[F_DESERTION_VETERAN, s, b] = desertion[b] * held_veteran
+            recovering = light[b] * max(wounded_light[b], 0.0)
+            rates[F_RETURN_LIGHT, s, b] = light_return[b] * recovering
+            rates[F_DISCHARGE_LIGHT, s, b] = recovering - rates[F_RETURN_LIGHT, s, b]
+            recovering = severe[b] * max(wounded_severe[b], 0.0)
+            rates[F_RETURN_SEVERE, s, b] = severe_return[b] * recovering
+            rates[F_DISCHARGE_SEVERE, s, b] = recovering - rates[F_RETURN_SEVERE, s, b]
+            coming_back = absence_end[b] * max(absent[b], 0.0)
+            rates[F_ABSENCE_RETURN, s, b] = absence_return[b] * coming_back
+            rates[F_DESERTED, s, b] = coming_back - rates[F_ABSENCE_RETURN, s, b]
     exposed = np.zeros(block)
-    weights = np.empty((n_sources, block))  # exposure x strength the casualties are shared by (persons)
+    weights = np.empty((2, n_sources, block))  # exposure-weighted strength of the newly deployed and experienced
     arriving = 0.0 if endogenous else 0.5 * dt
+    novice = per_run[NOVICE]
     for s in range(n_sources):
-        exposure, strength = per_source[EXPOSURE, s], state[FRONT, s]
-        graduates, returns, weight = rates[F_GRADUATION, s], rates[F_RETURN, s], weights[s]
+        role, new, veteran = per_source[ROLE, s], state[FRONT_NEW, s], state[FRONT_VETERAN, s]
         for b in range(block):
-            weight[b] = exposure[b] * max(strength[b], arriving * (graduates[b] + returns[b]), 0.0)
-            exposed[b] += weight[b]
-    casualties0, casualty_trend, signup_trend = per_run[CASUALTIES0], trends[0], trends[1]
-    reference = per_run[EXPOSED0]
-    per_exposed = np.empty(block)
+            arrivals_new = (rates[F_GRADUATION, s, b] + rates[F_DEPLOYMENT, s, b] + rates[F_ABSENCE_RETURN, s, b]
+                            + rates[F_EMERGENCY, s, b])
+            arrivals_veteran = rates[F_SEASONING, s, b] + rates[F_RETURN_LIGHT, s, b] + rates[F_RETURN_SEVERE, s, b]
+            weights[0, s, b] = role[b] * novice[b] * max(new[b], arriving * arrivals_new, 0.0)
+            weights[1, s, b] = role[b] * max(veteran[b], arriving * arrivals_veteran, 0.0)
+            exposed[b] += weights[0, s, b] + weights[1, s, b]
+    per_weight = np.empty(block)
     recorded, covered = schedules[RECORDED, step], schedules[RECORD_COVERS, step]
     shock = series[SHOCK, step // int(1.0 / dt + 0.5)]  # the month's casualty shock, per run or shared
     shared = shock.shape[0] == 1
     for b in range(block):
-        level = covered * recorded + (1.0 - covered) * casualties0[b] * casualty_trend[b] * shock[0 if shared else b]
-        denominator = reference[b] if endogenous else exposed[b]
-        per_exposed[b] = level / denominator if denominator > 0.0 else 0.0
+        level = (covered * recorded + (1.0 - covered) * per_run[CASUALTIES0, b] * trends[CASUALTY_TREND, b]
+                 * shock[0 if shared else b])
+        denominator = per_run[EXPOSED0, b] if endogenous else exposed[b]
+        per_weight[b] = level / denominator if denominator > 0.0 else 0.0
         unallocated[b] = level if not endogenous and exposed[b] <= 0.0 else 0.0
-    signups0 = per_run[SIGNUPS0]
-    emigration, send = per_run[EMIGRATION], per_run[SEND]
-    signups = rates[F_SIGNUPS, VOLUNTEER]
-    mobilization, emigrating = rates[F_MOBILIZATION, MOBILIZED], rates[F_EMIGRATION, MOBILIZED]
-    migrants, dprk = rates[F_POOL_INFLOW, MIGRANT], rates[F_POOL_INFLOW, DPRK]
-    for b in range(block):
-        signups[b] = signups0[b] * signup_trend[b]
-        mobilization[b] = schedules[WAVES, step]
-        emigrating[b] = emigration[b] * schedules[WAVES, step]
+    killed, captured, severe_share = per_run[KILLED], per_run[CAPTURED], per_run[SEVERE]
     for s in range(n_sources):
-        inflow, base = rates[F_POOL_INFLOW, s], per_source[POOL_INFLOW, s]
+        for stock, f_killed, f_captured, f_light, f_severe in (
+                (0, F_KILLED_NEW, F_CAPTURED_NEW, F_LIGHT_NEW, F_SEVERE_NEW),
+                (1, F_KILLED_VETERAN, F_CAPTURED_VETERAN, F_LIGHT_VETERAN, F_SEVERE_VETERAN)):
+            for b in range(block):
+                casualties = weights[stock, s, b] * per_weight[b]
+                rates[f_killed, s, b] = killed[b] * casualties
+                rates[f_captured, s, b] = captured[b] * casualties
+                wounded = casualties - rates[f_killed, s, b] - rates[f_captured, s, b]
+                rates[f_severe, s, b] = severe_share[b] * wounded
+                rates[f_light, s, b] = wounded - rates[f_severe, s, b]
+    for b in range(block):  # recruitment
+        regional = _regional(per_run[REGIONAL0, b], per_run[REGIONAL_CEILING, b], trends[REGIONAL_TREND, b])
+        fixed = per_run[PAYMENT_FIXED, b]
+        ratio = (fixed + regional) / (fixed + per_run[REGIONAL0, b])
+        rates[F_SIGNUPS, VOLUNTEER, b] = (per_run[SIGNUPS0, b] * np.exp(per_run[PAY_ELASTICITY, b] * np.log(ratio))
+                                          * trends[SIGNUP_TREND, b])
+        rates[F_MOBILIZATION, MOBILIZED, b] = schedules[WAVES, step]
+        rates[F_EMIGRATION, MOBILIZED, b] = per_run[EMIGRATION, b] * schedules[WAVES, step]
+    for s in range(n_sources):
+        inflow, base, draw, pool = rates[F_POOL_INFLOW, s], per_source[POOL_INFLOW, s], per_source[DRAW_RATE, s], \
+            state[POOL, s]
         for b in range(block):
             inflow[b] = base[b]
+            rates[F_POOL_DRAW, s, b] = draw[b] * max(pool[b], 0.0)
     for b in range(block):
-        migrants[b] += send[b] * schedules[ROUNDUPS, step]
-        dprk[b] += schedules[TRANCHES, step]
-    killed, captured, desertion = per_run[KILLED], per_run[CAPTURED], per_run[DESERTION]
-    for s in range(n_sources):
-        front, weight = state[FRONT, s], weights[s]
-        release, draw, pool = per_source[RELEASE_RATE, s], per_source[DRAW_RATE, s], state[POOL, s]
-        out_killed, out_captured, out_wounded = rates[F_KILLED, s], rates[F_CAPTURED, s], rates[F_WOUNDED, s]
-        out_desertion, out_release, out_draw = rates[F_DESERTION, s], rates[F_RELEASE, s], rates[F_POOL_DRAW, s]
-        for b in range(block):
-            casualties = weight[b] * per_exposed[b]
-            out_killed[b] = killed[b] * casualties
-            out_captured[b] = captured[b] * casualties
-            out_wounded[b] = casualties - out_killed[b] - out_captured[b]
-        for b in range(block):
-            out_desertion[b] = desertion[b] * max(front[b], 0.0)
-            out_release[b] = release[b] * max(front[b], 0.0)
-            out_draw[b] = draw[b] * max(pool[b], 0.0)
+        rates[F_POOL_INFLOW, MIGRANT, b] += per_run[SEND, b] * schedules[ROUNDUPS, step]
+        rates[F_POOL_INFLOW, DPRK, b] += schedules[TRANCHES, step]
 
 
 def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int = 0
                    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Flow rates (persons/month) for stocks ``states`` of shape ``(4, 6, n)``: ``{flow: (6, n)}``.
+    """Flow rates (persons/month) for stocks ``states`` of shape ``(9, 7, n)``: ``{flow: (7, n)}``, zero outside
+    each flow's own sources.
 
     Also returns the unallocated casualty demand per run. For inspection, tests
     and the initial state; the engine calls :func:`flow_rates` directly.
@@ -264,16 +356,20 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     rates = np.zeros((len(FLOW_NAMES),) + states.shape[1:])
     unallocated = np.zeros(states.shape[-1])
     per_run = np.ascontiguousarray(inputs.per_run)
-    trends = np.empty((2, states.shape[-1]))
+    trends = np.empty((SYSTEM.n_factors, states.shape[-1]))
     trend(per_run, float(t), trends)
     flow_rates(states, trends, int(step), float(inputs.dt), per_run, np.ascontiguousarray(inputs.per_subscript),
                np.ascontiguousarray(inputs.schedules), np.ascontiguousarray(inputs.series), int(inputs.mode), rates,
                unallocated)
+    for k, flow in enumerate(STRUCTURE.flows):  # the kernel writes some cells outside a flow's own sources
+        rows = STRUCTURE.rows(flow)
+        rates[k, :rows.start] = 0.0
+        rates[k, rows.stop:] = 0.0
     return dict(zip(FLOW_NAMES, rates)), unallocated
 
 
 def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
-    """For each stock, the summed rate (1/month) of its outflows that are a fraction of it, shape ``(6, n)``.
+    """For each stock, the summed rate (1/month) of its outflows that are a fraction of it, shape ``(7, n)``.
 
     Read off the equations themselves: with one person in every cell of a stock
     and nobody elsewhere, each non-demand outflow's rate is its coefficient.
@@ -291,50 +387,110 @@ def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
 
 
 def sustained(inputs: Inputs) -> Inputs:
-    """``inputs`` without the scheduled events (mobilization waves, tranches, roundups).
+    """``inputs`` without the scheduled events (mobilization waves, tranches, roundups, emergency use).
 
-    The recorded casualties stay: they are the casualty level, not an event.
+    The recorded casualties stay: they are the casualty level, not an event. So
+    do the conscription campaigns: they are the conscript channel's routine.
     """
     schedules = inputs.schedules.copy()
-    schedules[[WAVES, TRANCHES, ROUNDUPS]] = 0.0
+    schedules[[WAVES, TRANCHES, ROUNDUPS, EMERGENCY]] = 0.0
     return replace(inputs, schedules=schedules)
 
 
-def initial_state(params: ParameterSet, inputs: Inputs) -> np.ndarray:
-    """Stocks at the start, shape ``(len(STOCKS), 6, n)``.
+def serving_conscripts(campaigns: list[Event], start: str, exit_rate: np.ndarray) -> np.ndarray:
+    """Conscripts still serving at the start of month ``start`` (persons, shape ``(n,)``): every campaign month
+    before the start, its call-ups decayed by the model's own first-order exits (``exit_rate``, 1/month: the end
+    of the term plus signing a contract) from the middle of that month."""
+    origin = month_index(start)
+    serving = np.zeros_like(exit_rate)
+    for event in campaigns:
+        first = month_index(event.start)
+        whole = int(np.ceil(event.months))
+        for j in range(whole):
+            part = min(1.0, event.months - j)
+            age = origin - (first + j + part / 2.0)
+            if age > 0:
+                serving = serving + event.size / event.months * part * np.exp(-exit_rate * age)
+    return serving
 
-    Pools and the front come from the registry. Training pipelines and wounded
-    in treatment start at the steady state of the *sustained* opening flows
-    (recruits per month times training time; wounded per month times recovery
-    time), so the run does not open with a spurious transient. Scheduled events
-    (a mobilization wave, a tranche or a roundup in the start month) are left
-    out: their people are taken from their pools as the run goes, so the same
-    registry gives the same initial stocks whether or not an event falls in
-    the start month, and no event's people are counted before they are drawn.
+
+def initial_state(params: ParameterSet, inputs: Inputs, start: str) -> np.ndarray:
+    """Stocks at the start of month ``start``, shape ``(len(STOCKS), 7, n)``.
+
+    From the registry: the pools, the group in the war zone by source
+    (:func:`initial_front`) and the force outside it (``rear_initial.*``).
+    Conscripts serving are the campaigns of the months before the start, less
+    those who left (:func:`serving_conscripts`). Training pipelines, the wounded
+    in treatment and the absent start at the steady state of the *sustained*
+    opening flows (inflow per month times the time spent there), and so does
+    the newly deployed part of the group in the war zone (arrivals per month
+    times the seasoning time, at most the whole group), so the run does not open
+    with a spurious transient. Scheduled events (a mobilization wave, a tranche,
+    a roundup or an emergency in the start month) are left out: their people
+    are taken from their pools as the run goes, so the same registry gives the
+    same initial stocks whether or not an event falls in the start month.
     """
     n = inputs.n
     state = np.zeros((len(STOCKS), len(SOURCES), n))
-    state[POOL] = np.stack([np.zeros(n)] + [_runs(params.value(f"pool_initial.{s}"), n) for s in POOLED])
-    state[FRONT] = initial_front(params, n)
-    opening, _ = evaluate_rates(sustained(inputs), state)
-    recruits = sum(opening[f.name] for f in flows_into("training"))
-    state[TRAINING] = recruits / inputs.per_source[GRADUATION_RATE]
-    state[WOUNDED] = sum(opening[f.name] for f in flows_into("wounded")) / inputs.per_run[RECOVERY_RATE]
+    state[POOL] = _by_source({s: params.value(f"pool_initial.{s}") for s in POOLED}, n)
+    state[CONSCRIPTS, CONSCRIPTS_SOURCE] = serving_conscripts(
+        params.value("conscription.campaigns"), start,
+        inputs.per_run[DEMOBILIZATION] + inputs.per_run[CONVERSION])
+    state[REAR] = _by_source({s: params.value(f"rear_initial.{s}") for s in ("volunteer", "mobilized")}, n)
+    front = initial_front(params, n)
+    state[FRONT_VETERAN] = front
+    opening = replace(sustained(inputs), mode=EXOGENOUS)  # at the start the two modes' casualties agree
+
+    def inflow(stock: str, rates: dict[str, np.ndarray]) -> np.ndarray:
+        return sum((rates[f.name] for f in flows_into(stock)), np.zeros((len(SOURCES), n)))
+
+    rates, _ = evaluate_rates(opening, state)
+    state[TRAINING] = inflow("training", rates) / inputs.per_source[GRADUATION_RATE]
+    state[ABSENT] = inflow("absent", rates) / inputs.per_run[ABSENCE_END]
+    rates, _ = evaluate_rates(opening, state)
+    arrivals = inflow("front_new", rates)
+    state[FRONT_NEW] = np.minimum(front, arrivals / inputs.per_run[SEASONING])
+    state[FRONT_VETERAN] = front - state[FRONT_NEW]
+    rates, _ = evaluate_rates(opening, state)
+    state[WOUNDED_LIGHT] = inflow("wounded_light", rates) / inputs.per_run[LIGHT_RECOVERY]
+    state[WOUNDED_SEVERE] = inflow("wounded_severe", rates) / inputs.per_run[SEVERE_RECOVERY]
     return state
+
+
+def exposure_weight(inputs: Inputs, state: np.ndarray) -> np.ndarray:
+    """The exposure-weighted strength of the war zone (persons, shape ``(n,)``): the role factor times the
+    novice ratio for the newly deployed, the role factor for the experienced, summed over sources."""
+    role = inputs.per_source[ROLE]
+    return (role * (inputs.per_run[NOVICE] * np.maximum(state[FRONT_NEW], 0.0)
+                    + np.maximum(state[FRONT_VETERAN], 0.0))).sum(axis=0)
+
+
+def anchored(inputs: Inputs, state0: np.ndarray) -> Inputs:
+    """``inputs`` with the endogenous mode's reference set to the exposure-weighted strength of ``state0``."""
+    per_run = inputs.per_run.copy()
+    per_run[EXPOSED0] = exposure_weight(inputs, state0)
+    return replace(inputs, per_run=per_run)
 
 
 def growth_rates(inputs: Inputs) -> dict[str, np.ndarray]:
     """Every exponential growth rate of a run (1/month, shape ``(n,)``), by the parameters behind it."""
     return {"casualties.growth_rate": inputs.per_run[CASUALTY_GROWTH],
-            "volunteer.bonus_elasticity x volunteer.bonus_growth - volunteer.fatigue_rate":
-                inputs.per_run[SIGNUP_GROWTH],
-            "volunteer.bonus_growth": inputs.bonus_growth}
+            "-(volunteer.pay_elasticity x wage.growth + volunteer.fatigue_rate)": inputs.per_run[SIGNUP_DRIFT]}
+
+
+def regional_bonus(inputs: Inputs, months: np.ndarray) -> np.ndarray:
+    """Average regional signing payment (roubles) at the start of each of ``months``, shape ``(len(months), n)``."""
+    r0, ceiling = inputs.per_run[REGIONAL0], inputs.per_run[REGIONAL_CEILING]
+    decay = np.exp(-np.multiply.outer(months, inputs.per_run[REGIONAL_GROWTH]))
+    denominator = r0 + (ceiling - r0) * decay
+    return np.where(denominator > 0, ceiling * r0 / np.where(denominator > 0, denominator, 1.0), r0)
 
 
 def bonus(inputs: Inputs, months: np.ndarray) -> np.ndarray:
-    """Sign-up bonus (roubles) at the start of each of ``months``, shape ``(len(months), n)``."""
-    return inputs.bonus0 * np.exp(np.multiply.outer(months, inputs.bonus_growth))
+    """Signing payment per recruit (roubles), federal plus average regional, at the start of each of ``months``,
+    shape ``(len(months), n)``."""
+    return inputs.federal_bonus + regional_bonus(inputs, months)
 
 
 #: The model as the engine sees it: its structure and its two compiled kernels (:mod:`model.engine.contract`).
-SYSTEM = System(STRUCTURE, rates=flow_rates, factors=trend, n_factors=2)
+SYSTEM = System(STRUCTURE, rates=flow_rates, factors=trend, n_factors=3)

@@ -17,7 +17,7 @@ from ..inputs.schedules import step_rates
 from ..inputs.start import resolve_start
 from .description import EQUATIONS, SYMBOLS, Symbol
 from .casualty_paths import casualty_shocks, recorded_events
-from .equations import initial_front, record_coverage
+from .equations import FIRST_YEAR, exposure_weight, initial_state, prepare, record_coverage
 
 _FLOW = {f.name: f for f in FLOWS}
 
@@ -35,12 +35,12 @@ def _total(x):
     return np.sum(x, axis=0) if np.ndim(x) == 2 else x
 
 
-def _share(x):
-    total = _total(x)
-    return np.divide(x, total, out=np.zeros(np.broadcast_shapes(np.shape(x), np.shape(total))), where=total > 0)
+def _inverse(x):
+    x = np.asarray(x, dtype=float)
+    return np.divide(1.0, x, out=np.zeros(x.shape), where=x != 0)
 
 
-NUMPY = {"exp": np.exp, "maximum": np.maximum, "where": np.where, "total": _total, "share": _share}
+NUMPY = {"exp": np.exp, "maximum": np.maximum, "where": np.where, "total": _total, "inverse": _inverse}
 
 
 def _by_source(symbol: Symbol, value: Callable[[str], object], n: int) -> np.ndarray:
@@ -50,7 +50,7 @@ def _by_source(symbol: Symbol, value: Callable[[str], object], n: int) -> np.nda
 
 def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, start: str, dt: float
                  ) -> dict[str, object]:
-    """Each symbol's value: stocks from ``state (len(STOCKS), 6, n)``, at ``t`` months, in step ``step``."""
+    """Each symbol's value: stocks from ``state (len(STOCKS), 7, n)``, at ``t`` months, in step ``step``."""
     n = state.shape[-1]
     v = params.value
     n_steps = step + 1
@@ -67,7 +67,9 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
         elif symbol.kind == "schedule":
             rate = step_rates(events.get(symbol.key, v(symbol.key)), start, n_steps, dt)[step]
             values[symbol.name] = _by_source(symbol, lambda s, rate=rate: rate, 1) if symbol.sources else rate
-    values["front_initial"] = initial_front(params, n)
+    inputs = prepare(params, start, n_steps, dt)
+    values["weight_initial"] = exposure_weight(inputs, initial_state(params, inputs, start))
+    values["first_year"] = FIRST_YEAR
     values["covered"] = record_coverage(events["casualties.recorded"], start, n_steps, dt)[step]
     values["casualty_shock"] = casualty_shocks(params, start, month + 1)[month]
     return values
@@ -75,7 +77,7 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
 
 def rates(params: ParameterSet, state: np.ndarray, t: float = 0.0, step: int = 0, start: str | None = None,
           dt: float = 0.25) -> dict[str, np.ndarray]:
-    """Every flow's rate (persons/month), shape ``(6, n)``: zero outside the flow's own sources; and, under
+    """Every flow's rate (persons/month), shape ``(7, n)``: zero outside the flow's own sources; and, under
     ``"unallocated"``, the casualty demand that found nobody (persons/month, shape ``(n,)``). ``start`` None is
     the month after the data (:func:`model.inputs.start.resolve_start`)."""
     env = evaluate(numpy_values(params, state, t, step, resolve_start(start, params.folder), dt), NUMPY)

@@ -46,6 +46,7 @@ DURATION = Kind("duration", u.MONTH, positive=True)
 FRACTION = Kind("fraction", u.DIMENSIONLESS, maximum=1.0)
 RATIO = Kind("ratio", u.DIMENSIONLESS)
 MONEY = Kind("amount of money", u.ROUBLE)
+MONEY_FLOW = Kind("amount of money per month", u.ROUBLE_PER_MONTH, positive=True)
 SCHEDULE = Kind("schedule", u.PERSON)
 CHOICE = Kind("choice", u.DIMENSIONLESS, minimum=None)
 
@@ -83,19 +84,38 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("casualties.killed_fraction", FRACTION),
     ParameterSpec("casualties.captured_fraction", FRACTION),
     ParameterSpec("casualties.recorded", SCHEDULE),
-    ParameterSpec("wounded.recovery_time", DURATION),
-    ParameterSpec("wounded.return_fraction", FRACTION),
+    ParameterSpec("wounded.severe_fraction", FRACTION),
+    ParameterSpec("wounded.light_recovery_time", DURATION),
+    ParameterSpec("wounded.light_return_fraction", FRACTION),
+    ParameterSpec("wounded.severe_recovery_time", DURATION),
+    ParameterSpec("wounded.severe_return_fraction", FRACTION),
     ParameterSpec("desertion.rate", RATE),
-    *_per_source("exposure", RATIO, POOLED),
+    ParameterSpec("desertion.return_fraction", FRACTION),
+    ParameterSpec("desertion.absence_time", DURATION),
+    ParameterSpec("exposure.novice_ratio", RATIO),
+    ParameterSpec("exposure.assault_ratio", RATIO),
+    *_per_source("assault_share", FRACTION, SOURCES),
     *_per_source("training_time", DURATION, SOURCES),
+    *_per_source("deploy_share", FRACTION, SOURCES),
     *_per_source("release_rate", RATE, SOURCES),
+    ParameterSpec("deployment.rate", RATE),
+    ParameterSpec("rotation.rate", RATE),
+    ParameterSpec("rear.release_rate", RATE),
+    ParameterSpec("seasoning.time", DURATION),
     ParameterSpec("force.deployed_total", COUNT),
     *_per_source("front_initial", COUNT, POOLED),
+    *_per_source("rear_initial", COUNT, ("volunteer", "mobilized")),
     ParameterSpec("volunteer.signups", FLOW),
-    ParameterSpec("volunteer.bonus", MONEY),
-    ParameterSpec("volunteer.bonus_growth", GROWTH),
-    ParameterSpec("volunteer.bonus_elasticity", RATIO),
+    ParameterSpec("volunteer.pay_elasticity", RATIO),
     ParameterSpec("volunteer.fatigue_rate", GROWTH),
+    ParameterSpec("pay.monthly", MONEY_FLOW),
+    ParameterSpec("pay.federal_bonus", MONEY),
+    ParameterSpec("pay.regional_bonus", MONEY),
+    ParameterSpec("pay.regional_growth", RATE),
+    ParameterSpec("pay.regional_ceiling", MONEY),
+    ParameterSpec("budget.federal_bonus_line", MONEY_FLOW),
+    ParameterSpec("wage.average", MONEY_FLOW),
+    ParameterSpec("wage.growth", GROWTH),
     *_per_source("pool_initial", COUNT, POOLED),
     *_per_source("pool_inflow", FLOW, ("prisoner", "migrant", "foreign")),
     *_per_source("draw_rate", RATE, DRAWN),
@@ -104,6 +124,10 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("dprk.tranches", SCHEDULE),
     ParameterSpec("migrant.roundups", SCHEDULE),
     ParameterSpec("migrant.roundup_send_fraction", FRACTION),
+    ParameterSpec("conscription.campaigns", SCHEDULE),
+    ParameterSpec("conscription.emergency", SCHEDULE),
+    ParameterSpec("conscription.term", DURATION),
+    ParameterSpec("conscription.conversion_share", FRACTION),
 )
 
 BY_KEY: dict[str, ParameterSpec] = {s.key: s for s in SPECS}

@@ -19,6 +19,7 @@ PER_MONTH = "1 / month"
 MONTH = "month"
 DIMENSIONLESS = "dimensionless"
 ROUBLE = "RUB"
+ROUBLE_PER_MONTH = "RUB / month"
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ import xarray as xr
 
 from ..inputs.parameters import label_from_attrs
 from ..inputs.provenance import CALIBRATED, PRIOR_OF
+from ..results.decomposition import level_name
 
 #: Colour and hatch per source, readable in colour, for colour-blind readers and in black and white.
 SOURCE_STYLE = {
@@ -342,10 +343,11 @@ def calibration_figure(calibration) -> plt.Figure:
     return fig
 
 
-def decomposition_figure(ds: xr.Dataset, parts: pd.DataFrame, stock: str = "front") -> plt.Figure:
-    """A waterfall of the change of ``stock`` over the run: its level at the start, each kind of flow into (up) and
-    out of (down) it, its level at the end (``parts``: :func:`model.results.decomposition.by_kind`), thousands of
-    persons, with each bar's value."""
+def decomposition_figure(ds: xr.Dataset, parts: pd.DataFrame) -> plt.Figure:
+    """A waterfall of the change of a force level over the run: its strength at the start, each kind of flow into
+    (up) and out of (down) it, its strength at the end (``parts``: :func:`model.results.decomposition.by_kind`,
+    whose attributes name the level), thousands of persons, with each bar's value."""
+    name = level_name(parts.attrs.get("level", "front"))
     fig, ax = plt.subplots(figsize=(11, 6.2))
     values = parts["persons"].to_numpy() / 1e3
     labels = [textwrap.fill(label, 16) for label in parts["label"]]
@@ -368,12 +370,13 @@ def decomposition_figure(ds: xr.Dataset, parts: pd.DataFrame, stock: str = "fron
     ax.set_ylabel("thousand persons")
     ax.grid(axis="y", alpha=0.3)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ("#999999", "#0072B2", "#D55E00")]
-    ax.legend(handles, [f"{stock} strength", "into it", "out of it"], loc="upper right", fontsize=8)
+    ax.legend(handles, [f"{name}: strength", "into it", "out of it"], loc="upper right", fontsize=8)
     first, last = parts.attrs.get("first", ""), parts.attrs.get("last", "")
-    top = _wrapped_title(fig, f"Scenario {_named(ds.attrs)}: what changed the {stock} strength from the start of "
+    top = _wrapped_title(fig, f"Scenario {_named(ds.attrs)}: what changed the {name} from the start of "
                               f"{first} to the start of {last}")
-    fig.text(0.01, 0.005, caption(ds, "Recruits by source are those who finished training and deployed; the wounded "
-                                      "who returned to duty are netted against those wounded."),
+    fig.text(0.01, 0.005, caption(ds, "Recruits by source are those who reached it from training or enlisted into "
+                                      "it; people sent to treatment, absence or units elsewhere are netted against "
+                                      "those who came back."),
              fontsize=7, va="bottom", ha="left", color="#333333", wrap=True)
     fig.tight_layout(rect=(0, 0.1, 1, top))
     return fig

@@ -31,7 +31,7 @@ from ..dynamics.casualty_paths import describe as describe_casualties
 from ..dynamics.equations import Inputs, bonus
 from ..errors import InputError
 from ..core.lineage import expand_keys
-from .outputs import FALLBACKS, OUTPUTS, Output  # noqa: F401 (re-exported)
+from .outputs import FALLBACKS, NEEDS, OUTPUTS, Output  # noqa: F401 (re-exported)
 from ..inputs.parameters import ParameterSet, overrides_attr
 from ..core.structure import FLOW_NAMES, SOURCES, STOCKS
 
@@ -50,6 +50,7 @@ class Selection:
     @classmethod
     def of(cls, variables: Sequence[str] | None) -> Selection:
         names = tuple(OUTPUTS) if variables is None else tuple(variables)
+        names = tuple(dict.fromkeys(n for name in names for n in (name, *NEEDS.get(name, ()))))
         unknown = [v for v in names if v not in OUTPUTS]
         if unknown:
             raise InputError("simulate", "variables",
@@ -88,6 +89,9 @@ def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSe
             arrays[name] = (["time", "source", "run"] if per_source else ["time", "run"], values)
     if "bonus" in selection.names:
         arrays["bonus"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0)))
+    if "recruitment_cost" in selection.names:
+        signers = arrays["contract_signers"][1]
+        arrays["recruitment_cost"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0) + 0.5) * signers)
     if "shortfall" in selection.names:
         arrays["shortfall"] = (["time", "stock", "run"], trajectory.shortfall)
     names = selection.names

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core import lineage
-from ..core.structure import CASUALTY_FLOWS, FLOW_NAMES, FLOWS, PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, STOCKS
+from ..core.structure import (ARMED_FORCES, CASUALTY_FLOWS, DEATH_FLOWS, FLOW_NAMES, FLOWS, IRRECOVERABLE_FLOWS,
+                              PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, STOCKS, WAR_ZONE)
 from ..inputs.units import DIMENSIONLESS
 
 #: Output that counts RK4's fallbacks to Euler (see :mod:`model.engine.integrator`).
@@ -57,45 +58,93 @@ class Output:
 
 _STOCK_TEXT = {
     "pool": "People available to a finite recruitment channel, not yet recruited",
-    "training": "Recruited, not yet deployed",
-    "front": "Deployed in the war zone",
-    "wounded": "Wounded in treatment",
+    "conscripts": "Conscripts serving their term",
+    "training": "Recruited, not yet assigned",
+    "rear": "In the armed forces outside the war zone (new formations, reserves, units elsewhere)",
+    "front_new": "Newly deployed in the war zone (within the seasoning time)",
+    "front_veteran": "Deployed in the war zone longer than the seasoning time, or back from treatment",
+    "wounded_light": "Lightly wounded in treatment",
+    "wounded_severe": "Severely wounded in treatment",
+    "absent": "Absent without leave or deserted, not yet returned or lost",
 }
+
+#: The flows that pay a signing payment: volunteers signing up and conscripts signing a contract.
+PAID_FLOWS: tuple[str, ...] = ("signups", "conversion")
+
+#: Outputs an output needs computed alongside it (a special output reads them from the dataset).
+NEEDS: dict[str, tuple[str, ...]] = {"recruitment_cost": ("contract_signers",)}
 
 
 def _sum_of(names: Sequence[str], sign: float = 1.0) -> dict[str, float]:
     return {name: sign for name in names}
 
 
+def _kinds(*kinds: str) -> tuple[str, ...]:
+    return tuple(f"{kind}_{suffix}" for kind in kinds for suffix in ("new", "veteran"))
+
+
 def _catalogue() -> dict[str, Output]:
-    outputs = {stock: Output("stock", {stock: 1.0}, True, f"{stock} (stock)", _STOCK_TEXT[stock])
+    outputs = {stock: Output("stock", {stock: 1.0}, True, f"{stock.replace('_', ' ')} (stock)", _STOCK_TEXT[stock])
                for stock in STOCKS}
     outputs.update({flow.name: Output("flow", {flow.name: 1.0}, True, flow.name.replace("_", " "),
                                       flow.description) for flow in FLOWS})
     recruits, casualties, losses = RECRUITMENT_FLOWS, CASUALTY_FLOWS, PERMANENT_LOSS_FLOWS
     outputs.update({
+        "front": Output("stock", _sum_of(WAR_ZONE), True, "group in the war zone",
+                        "In the war zone (the 'zone of the special military operation', Russian border regions "
+                        "included), newly deployed and experienced"),
+        "wounded": Output("stock", {"wounded_light": 1.0, "wounded_severe": 1.0}, True, "wounded in treatment",
+                          "Wounded in treatment, light and severe"),
         "recruitment": Output("flow", _sum_of(recruits), True, "recruitment",
-                              "New recruits entering training, all channels"),
+                              "New recruits entering training, all channels (conscripts signing a contract "
+                              "included)"),
+        "killed": Output("flow", _sum_of(_kinds("killed")), True, "killed", "Killed in the war zone"),
+        "captured": Output("flow", _sum_of(_kinds("captured")), True, "captured or missing",
+                           "Captured or missing in the war zone"),
+        "wounded_in_action": Output("flow", _sum_of(_kinds("wounded_light", "wounded_severe")), True,
+                                    "wounded in action", "Wounded and evacuated for treatment, light and severe"),
         "casualties": Output("flow", _sum_of(casualties), True, "casualties",
-                             "Killed, wounded, and captured or missing"),
+                             "Killed, wounded, and captured or missing (as the Ukrainian General Staff counts "
+                             "them)"),
         "permanent_losses": Output("flow", _sum_of(losses), True, "permanent losses",
-                                   "Killed + captured or missing + discharged as unfit + deserted"),
+                                   "Irrecoverable losses + absentees never returned"),
         "inflow": Output("flow", _sum_of(recruits), False, "total inflow", "Recruitment summed over sources"),
         "losses": Output("flow", _sum_of(losses), False, "total permanent losses",
                          "Permanent losses summed over sources"),
         "net": Output("flow", {**_sum_of(recruits), **_sum_of(losses, -1.0)}, False, "net balance",
                       "Inflow minus permanent losses"),
-        "front_total": Output("stock", {"front": 1.0}, False, "front strength",
-                              "Deployed force summed over sources"),
-        "bonus": Output("special", {}, False, "sign-up bonus", "Federal plus average regional sign-up payment",
-                        ("volunteer.bonus", "volunteer.bonus_growth"), units="RUB"),
+        "casualties_total": Output("flow", _sum_of(casualties), False, "casualties",
+                                   "Killed, wounded, and captured or missing, summed over sources (the Ukrainian "
+                                   "General Staff's definition, relayed by the UK Ministry of Defence)"),
+        "irrecoverable_losses": Output("flow", _sum_of(IRRECOVERABLE_FLOWS), False, "irrecoverable losses",
+                                       "Killed, captured or missing, and wounded discharged as unfit, summed over "
+                                       "sources (Russian military usage: those who never return to service)"),
+        "deaths": Output("flow", _sum_of(DEATH_FLOWS), False, "deaths",
+                         "Killed, summed over sources (died of wounds included; the missing are not)"),
+        "front_total": Output("stock", _sum_of(WAR_ZONE), False, "group in the war zone",
+                              "In the war zone, summed over sources: what statements about troops 'in the zone of "
+                              "the special military operation' count"),
+        "armed_forces": Output("stock", _sum_of(ARMED_FORCES), False, "armed forces' military personnel",
+                               "Everyone serving: conscripts, in training, outside and in the war zone, wounded in "
+                               "treatment, absent; what the decrees on authorized strength count"),
+        "contract_signers": Output("flow", _sum_of(PAID_FLOWS), False, "contract signers paid a signing payment",
+                                   "Volunteers signing up and conscripts signing a contract"),
+        "bonus": Output("special", {}, False, "signing payment per recruit",
+                        "Federal plus average regional one-time payment on signing a contract",
+                        ("pay.federal_bonus", "pay.regional_bonus", "pay.regional_growth", "pay.regional_ceiling"),
+                        units="RUB"),
+        "recruitment_cost": Output("special", {}, False, "cost of signing payments",
+                                   "Signing payments (federal plus regional) to contract signers in the month: the "
+                                   "payment at mid-month times the month's signers",
+                                   ("pay.federal_bonus", "pay.regional_bonus", "pay.regional_growth",
+                                    "pay.regional_ceiling"), units="RUB", reads=PAID_FLOWS, monthly_total=True),
         FALLBACKS: Output("special", {}, False, "RK4 steps taken as Euler steps",
                           "Steps of the month in which the run's RK4 stage states would have gone negative (a stock "
                           "running dry within the step), so it took a first-order Euler step instead; kept under RK4",
                           units=DIMENSIONLESS, reads=FLOW_NAMES, monthly_total=True),
         "shortfall": Output("special", {}, False, "shortfall",
-                            "Persons a demand flow (casualties, mobilization) asked of a stock beyond what it "
-                            "held; nonzero means a constraint was binding",
+                            "Persons a demand flow (casualties, mobilization, emergency use) asked of a stock beyond "
+                            "what it held; nonzero means a constraint was binding",
                             reads=tuple(f.name for f in FLOWS if f.demand), monthly_total=True),
     })
     return outputs

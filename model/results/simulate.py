@@ -62,7 +62,7 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
     if problem:
         raise InputError("simulate", "dt", problem)
     _check_growth(inputs, months)
-    state0 = initial_state(params, inputs)
+    state0 = initial_state(params, inputs, start)
     trajectory = engine.integrate(SYSTEM, state0, inputs, months, dt, selection.observations(), integrator, threads)
     _check_finite(trajectory, params)
     return to_dataset(trajectory, selection, params, inputs, start=start, dt=dt, method=integrator,

@@ -10,7 +10,8 @@ from model.core import lineage
 from model.core.lineage import expand_keys
 from model.core.structure import FLOW_NAMES, STOCKS
 from model.dynamics import description, reference
-from model.dynamics.equations import evaluate_rates, prepare
+from model.dynamics.equations import (ABSENT, CONSCRIPTS, FRONT_NEW, FRONT_VETERAN, REAR, TRAINING, WOUNDED_LIGHT,
+                                      WOUNDED_SEVERE, evaluate_rates, prepare)
 from model.analysis.sampling import uncertain_keys
 from model.inputs.spec import SPECS
 from model.inputs.start import default_start
@@ -73,8 +74,9 @@ def test_the_compiled_rates_are_the_described_rates(baseline, toy, scenario, mod
     # fitted process), the first month after it (2025-01: step 28), the horizon's last step.
     for step in (0, 3, 26, 27, 28, 31, 45, n_steps - 1):
         state = _random_state(rng, 64, empty_share=1 / 3)
-        state[2, :, :4] = 0.0  # four runs with every front empty: their demand finds nobody (unallocated)
-        state[1, :, :2] = state[3, :, :2] = 0.0  # ... two of them with nobody arriving either
+        state[[FRONT_NEW, FRONT_VETERAN], :, :4] = 0.0  # four runs with the war zone empty: their demand finds
+        state[[TRAINING, REAR, WOUNDED_LIGHT, WOUNDED_SEVERE, ABSENT, CONSCRIPTS], :, :2] = 0.0  # nobody (unallocated);
+        # ... two of them with nobody arriving either
         t = step * dt
         compiled, unallocated = evaluate_rates(inputs, state, t, int(step))
         described = reference.rates(batch, state, t, int(step), start="2024-06", dt=dt)
@@ -91,7 +93,7 @@ def test_the_description_catches_a_kernel_that_drifts(baseline):
     compiled, _ = evaluate_rates(inputs, state)
     drifted = baseline.with_values({"desertion.rate": baseline.value("desertion.rate") * 1.01}, kind="override")
     described = reference.rates(drifted, state)
-    assert not np.allclose(compiled["desertion"], described["desertion"], rtol=1e-6)
+    assert not np.allclose(compiled["desertion_veteran"], described["desertion_veteran"], rtol=1e-6)
 
 
 def test_the_markdown_lists_every_equation_and_symbol():
