@@ -77,7 +77,9 @@ def run_ensemble(log_posterior: LogPosterior, start: np.ndarray, steps: int, see
 
 def compare(posterior: Posterior, log_posterior: LogPosterior, keys: list[str], walkers: int = 128,
             steps: int = 1500, seed: int = 0) -> tuple[pd.DataFrame, dict]:
-    """Both samplers' medians and 5-95% intervals for ``keys``, and the chain's diagnostics."""
+    """Both samplers' medians and 5-95% intervals for ``keys``, and the chain's diagnostics. ``walkers`` is at
+    least twice the number of calibrated parameters plus two (emcee's red-blue moves need that many)."""
+    walkers = max(walkers, 2 * len(posterior.keys) + 2)
     arviz = load_arviz()
     rng = np.random.default_rng(seed)
     distinct = posterior.draws.drop_duplicates()  # resampling repeats draws; coinciding walkers stall the moves

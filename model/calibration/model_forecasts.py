@@ -167,7 +167,7 @@ def recruitment_series(folder: str | Path | None = None, n_prior: int = N_PRIOR,
 
 
 #: The force statements scored, and the casualty paths per forecast (each shared by a group of runs).
-FORCE, CASUALTY_PATHS = "force_in_ukraine", 40
+FORCE, CASUALTY_PATHS = "force_in_ukraine_ua", 40
 
 
 @dataclass(frozen=True)

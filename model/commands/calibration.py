@@ -64,7 +64,7 @@ def _posterior(args: argparse.Namespace) -> int:
         print(summary.to_string(float_format=lambda v: f"{v:.4g}"))
         print("\nParties' claims: posterior of each series' multiplicative bias (claimed / model)")
         print(result.bias.to_string(float_format=lambda v: f"{v:.3f}"))
-        print("\nThe record against the posterior (5%, 50%, 95% of the model's value; a floor is a lower bound)")
+        print("\nThe record against the posterior (5%, 50%, 95% of the model's value; a floor is a lower bound, a ceiling an upper bound)")
         print(result.fit.to_string(float_format=lambda v: f"{v:,.0f}", index=False))
     out = Path(args.out)
     table = atomic_write(out / "posterior_summary.csv", lambda tmp: result.summary.to_csv(tmp))

@@ -91,11 +91,18 @@ class Inputs(Coefficients):
         Casualty mode, :data:`EXOGENOUS` or :data:`ENDOGENOUS`.
     federal_bonus : ndarray, shape (n,)
         Federal one-time payment on signing (roubles), for reporting.
+    federal_line : ndarray, shape (n,)
+        The federal budget line for signing payments (roubles per month), for reporting.
+    wage, wage_growth : ndarray, shape (n,)
+        The average civilian wage at the start (roubles per month) and its growth rate (1/month), for reporting.
     dt : float
         Step (months) the schedules are laid out for.
     """
 
     federal_bonus: np.ndarray
+    federal_line: np.ndarray
+    wage: np.ndarray
+    wage_growth: np.ndarray
     dt: float
 
     @property
@@ -199,7 +206,8 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     series = casualty_shocks(params, start, months)[None]
     inputs = Inputs(per_run, per_source, schedules, series,
                     ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
-                    run("pay.federal_bonus").copy(), float(dt))
+                    run("pay.federal_bonus").copy(), run("budget.federal_bonus_line").copy(), run("wage.average").copy(),
+                    run("wage.growth").copy(), float(dt))
     return anchored(inputs, initial_state(params, inputs, start))
 
 
@@ -490,6 +498,14 @@ def bonus(inputs: Inputs, months: np.ndarray) -> np.ndarray:
     """Signing payment per recruit (roubles), federal plus average regional, at the start of each of ``months``,
     shape ``(len(months), n)``."""
     return inputs.federal_bonus + regional_bonus(inputs, months)
+
+
+def pay_to_wage(inputs: Inputs, months: np.ndarray) -> np.ndarray:
+    """The first-year payment (a year's pay and both signing payments) over a year of the average civilian wage,
+    at the start of each of ``months`` (dimensionless), shape ``(len(months), n)``."""
+    payment = inputs.per_run[PAYMENT_FIXED] + regional_bonus(inputs, months)
+    wage = inputs.wage * np.exp(np.multiply.outer(months, inputs.wage_growth))
+    return payment / (FIRST_YEAR * wage)
 
 
 #: The model as the engine sees it: its structure and its two compiled kernels (:mod:`model.engine.contract`).

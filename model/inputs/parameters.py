@@ -388,6 +388,13 @@ def with_posterior(params: ParameterSet, root: Path | None) -> ParameterSet:
     keys = calibrated_keys(params, stored, registry_files(root))
     central = stored.central
     applied = params.with_values({k: central[k] for k in keys}, where=stored.label, kind=POSTERIOR)
+    # A calibrated value's plausible range covers the posterior's draws as well as the registered range: the
+    # record may move a value (the hindcast's start state, above all) beyond what was registered as plausible.
+    lowest, highest = stored.draws.min(), stored.draws.max()
+    widened = {k: replace(applied[k], low=min(applied[k].low, float(lowest[k])), high=max(applied[k].high,
+                                                                                         float(highest[k])))
+               for k in keys if applied[k].low is not None}
+    applied = replace(applied, parameters={**applied.parameters, **widened})
     return replace(applied, posterior=stored, posterior_keys=tuple(keys), posterior_label=stored.label)
 
 

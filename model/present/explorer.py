@@ -65,7 +65,10 @@ class Explorer:
     def __init__(self, scenario: str = BASELINE, months: int = 36, n: int = 200, seed: int = 0):
         self.months, self.n, self.seed = months, n, seed
         self.registry = load_params(BASELINE)
-        self.ranges = {lever.name: slider_range(lever, self.registry) for lever in LEVERS}
+        scenarios = [load_params(name) for name in scenario_names()]
+        self.ranges = {lever.name: slider_range(lever, self.registry, [float(np.mean(p.value(lever.key)))
+                                                                      for p in scenarios if lever.event is None])
+                       for lever in LEVERS}
         self._samples: dict[str, tuple[ParameterSet, ParameterSet]] = {}
         self._reference: dict[str, np.ndarray] = {}
         self.scenario = self._check_scenario(scenario)

@@ -8,6 +8,7 @@ figure in the registry's evidence. :class:`~model.present.explorer.Explorer` dra
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..inputs.parameters import ParameterSet
@@ -98,16 +99,17 @@ def display_factor(lever: Lever, params: ParameterSet) -> float:
     return conversion_factor(params[lever.key].unit, lever.unit)
 
 
-def slider_range(lever: Lever, params: ParameterSet) -> SliderRange:
-    """The slider for ``lever``: registry range widened by :data:`WIDEN`, or 0 to a multiple of evidence."""
+def slider_range(lever: Lever, params: ParameterSet, reach: Sequence[float] = ()) -> SliderRange:
+    """The slider for ``lever``: registry range widened by :data:`WIDEN` and to the values in ``reach`` (the
+    scenarios' own, canonical unit), or 0 to a multiple of evidence."""
     if lever.event is not None:
         high = lever.event.multiple * params.evidence[lever.event.evidence].value
         step = _nice_step(high)
         return SliderRange(0.0, high, step)
     parameter = params[lever.key]
     kind = parameter.spec.kind
-    low = parameter.low - WIDEN * abs(parameter.low)
-    high = parameter.high + WIDEN * abs(parameter.high)
+    low = min([parameter.low - WIDEN * abs(parameter.low), *reach])
+    high = max([parameter.high + WIDEN * abs(parameter.high), *reach])
     low = low if kind.minimum is None else max(low, kind.minimum)
     high = high if kind.maximum is None else min(high, kind.maximum)
     factor = display_factor(lever, params)

@@ -27,6 +27,7 @@ SOURCE_STYLE = {
     "migrant": ("#CC79A7", ".."),
     "foreign": ("#009E73", "\\\\"),
     "dprk": ("#56B4E9", "++"),
+    "conscript": ("#F0E442", "--"),
 }
 
 
@@ -106,7 +107,7 @@ def inflows_vs_losses(ds: xr.Dataset, ax: plt.Axes) -> None:
 
 
 def front_by_source(ds: xr.Dataset, ax: plt.Axes) -> None:
-    """Deployed force stacked by source (thousands) at the start of each month."""
+    """The group in the war zone stacked by source (thousands) at the start of each month."""
     dates = _months(ds)
     values = [ds.front.sel(source=s).values / 1e3 for s in ds.source.values]
     styles = [SOURCE_STYLE[str(s)] for s in ds.source.values]
@@ -116,7 +117,7 @@ def front_by_source(ds: xr.Dataset, ax: plt.Axes) -> None:
         layer.set_hatch(hatch)
     ax.set_ylabel("thousand persons")
     date_axis(ax)
-    ax.set_title("Front strength by source (start of month)")
+    ax.set_title("Group in the war zone by source (start of month)")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="lower left", fontsize=7.5, ncol=3, framealpha=0.9)
 
@@ -301,9 +302,19 @@ def calibration_figure(calibration) -> plt.Figure:
 
     fig, axes = plt.subplots(2, 2, figsize=(13, 10))
     force, recruits, killed, casualties = axes.ravel()
-    force.plot(dates, ds.front_total / 1e3, color="#0072B2", label="model: front strength")
-    _target_points(force, of("force_in_ukraine"), "force in Ukraine")
-    force.set(title="Deployed force", ylabel="thousand persons")
+    force.plot(dates, ds.front_total / 1e3, color="#0072B2", label="model: group in the war zone")
+    force.plot(dates, ds.armed_forces / 1e3, color="#009E73", label="model: armed forces")
+    force.plot(dates, ds.front.sel(source="mobilized") / 1e3, color="#E69F00", linestyle="--",
+               label="model: mobilized men in the war zone")
+    _target_points(force, of("force_in_smo_zone"), "in the war zone (Russian statements)")
+    _target_points(force, of("force_in_ukraine_ua"), "in Ukraine (Ukrainian statements)", marker="s")
+    _target_points(force, of("mobilized_in_zone"), "mobilized men in the war zone", marker="D")
+    ceilings = of("authorized_strength")
+    if ceilings:
+        force.step([t.dates[0] for t in ceilings] + [dates[-1]],
+                   [t.observed / 1e3 for t in ceilings] + [ceilings[-1].observed / 1e3], where="post",
+                   color="black", linestyle=":", label="authorized strength (decrees; a ceiling)")
+    force.set(title="Force levels", ylabel="thousand persons")
     recruits.plot(dates[:-1], flows.recruitment.sum("source") / 1e3, color="#0072B2", label="model: recruitment")
     recruits.plot(dates[:-1], flows.recruitment.sel(source="volunteer") / 1e3, color="#0072B2", linestyle="--",
                   label="model: volunteer sign-ups")

@@ -507,12 +507,13 @@ tranches that had started by the origin only) by the observations published by t
 published at the end of the month after its date), and the
 forecast is the model's monthly recruitment in the runs so drawn, seen through the statements' stated 20% error;
 its benchmark is the same model uncalibrated (`prior`), so `crps_vs_prior` measures what calibrating to the record
-adds. Four statements, so a handful of scored points. The statements of the force's size (`force_in_ukraine`,
-claims by both parties) are forecast the same way from the hindcast's front strength, which depends on the
+adds. Four statements, so a handful of scored points. The Ukrainian statements of the Russian force in Ukraine
+(`force_in_ukraine_ua`, a party's claims, on a narrower definition than the model's war zone, which the series'
+own bias absorbs) are forecast the same way from the hindcast's group in the war zone, which depends on the
 casualties: up to the origin the recorded ones drive it, after it paths of the casualty process refitted to the
 record known at the origin (each of 40 paths drives a group of runs), and the party's bias is drawn from its
-posterior given the statements of the series published by then (`model/calibration/model_forecasts.py`). Three
-statements, six scored points: a check that the bands are not absurd, not a measure of skill. What cannot be
+posterior given the statements of the series published by then (`model/calibration/model_forecasts.py`). Four
+statements, a handful of scored points: a check that the bands are not absurd, not a measure of skill. What cannot be
 dated back: the model's priors (the registry's ranges) were set with evidence through 2024, so at the 2023 origins
 they may carry knowledge that was not yet published; and the registry's values for the hindcast's 2023 starting
 force were chosen knowing the record.

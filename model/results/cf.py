@@ -30,6 +30,7 @@ CF_UNITS: dict[str, tuple[str, str]] = {
     units.MONTH: ("month", "months"),
     units.DIMENSIONLESS: ("1", "dimensionless"),
     units.ROUBLE: ("1", "roubles"),
+    units.ROUBLE_PER_MONTH: ("month-1", "roubles per month"),
 }
 
 #: Every ``units`` string a written dataset may carry (each verified with ``cf_units.Unit``).

@@ -28,7 +28,7 @@ from .._version import __version__
 from . import cf
 from ..engine.trajectory import Observations, Trajectory
 from ..dynamics.casualty_paths import describe as describe_casualties
-from ..dynamics.equations import Inputs, bonus
+from ..dynamics.equations import Inputs, bonus, pay_to_wage
 from ..errors import InputError
 from ..core.lineage import expand_keys
 from .outputs import FALLBACKS, NEEDS, OUTPUTS, Output  # noqa: F401 (re-exported)
@@ -92,6 +92,11 @@ def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSe
     if "recruitment_cost" in selection.names:
         signers = arrays["contract_signers"][1]
         arrays["recruitment_cost"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0) + 0.5) * signers)
+    if "federal_line_use" in selection.names:
+        signers = arrays["contract_signers"][1]
+        arrays["federal_line_use"] = (["time", "run"], inputs.federal_bonus * signers / inputs.federal_line)
+    if "pay_to_wage" in selection.names:
+        arrays["pay_to_wage"] = (["time", "run"], pay_to_wage(inputs, np.arange(months + 1.0)))
     if "shortfall" in selection.names:
         arrays["shortfall"] = (["time", "stock", "run"], trajectory.shortfall)
     names = selection.names

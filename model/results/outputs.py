@@ -72,7 +72,8 @@ _STOCK_TEXT = {
 PAID_FLOWS: tuple[str, ...] = ("signups", "conversion")
 
 #: Outputs an output needs computed alongside it (a special output reads them from the dataset).
-NEEDS: dict[str, tuple[str, ...]] = {"recruitment_cost": ("contract_signers",)}
+NEEDS: dict[str, tuple[str, ...]] = {"recruitment_cost": ("contract_signers",),
+                                     "federal_line_use": ("contract_signers",)}
 
 
 def _sum_of(names: Sequence[str], sign: float = 1.0) -> dict[str, float]:
@@ -138,6 +139,16 @@ def _catalogue() -> dict[str, Output]:
                                    "payment at mid-month times the month's signers",
                                    ("pay.federal_bonus", "pay.regional_bonus", "pay.regional_growth",
                                     "pay.regional_ceiling"), units="RUB", reads=PAID_FLOWS, monthly_total=True),
+        "federal_line_use": Output("special", {}, False, "use of the federal budget line for signing payments",
+                                   "The month's federal signing payments over a month of the budget line for them "
+                                   "(`budget.federal_bonus_line`); above 1 the line does not cover them: reported, "
+                                   "never enforced, since in 2024 the payments outran the line",
+                                   ("pay.federal_bonus", "budget.federal_bonus_line"), units=DIMENSIONLESS,
+                                   reads=PAID_FLOWS),
+        "pay_to_wage": Output("special", {}, False, "first-year payment over a year's civilian wage",
+                              "A contract's first-year payment (twelve months' pay and both signing payments) over "
+                              "twelve months of the average civilian wage, at the start of each month",
+                              ("pay.", "wage."), units=DIMENSIONLESS),
         FALLBACKS: Output("special", {}, False, "RK4 steps taken as Euler steps",
                           "Steps of the month in which the run's RK4 stage states would have gone negative (a stock "
                           "running dry within the step), so it took a first-order Euler step instead; kept under RK4",

@@ -124,8 +124,8 @@ def test_the_casualty_break_even_balances_inflow_and_losses(baseline):
 
 
 def test_an_unreachable_break_even_is_reported_not_invented(baseline):
-    # The bonus level alone does not move sign-ups (only its growth does): no root to find.
-    answer = breakeven.solve(baseline, "volunteer.bonus", "front")
+    # The civilian wage's level alone does not move sign-ups (only its growth does): no root to find.
+    answer = breakeven.solve(baseline, "wage.average", "front")
     assert np.isnan(answer.value) and "no break-even" in str(answer)
 
 

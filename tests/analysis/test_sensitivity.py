@@ -44,8 +44,9 @@ def test_model_sensitivity_ranks_casualty_and_recruitment_drivers_first():
     assert set(result.output.values) == {"net_12m", "net_horizon", "front_end", "first_deficit_month"}
     top = list(ranking(result, "net_horizon").index[:6])
     assert {"casualties.monthly", "volunteer.signups", "casualties.growth_rate"} & set(top)
-    # Parameters that cannot affect the net balance (the bonus level only labels the bonus) score nothing.
-    assert float(result.ST.sel(output="net_horizon", parameter="volunteer.bonus")) < 0.01
+    # Parameters that cannot affect the net balance (the civilian wage's level only sets the reported ratio of
+    # pay to wages) score nothing.
+    assert float(result.ST.sel(output="net_horizon", parameter="wage.average")) < 0.01
 
 
 def test_sensitivity_command_prints_a_ranking_and_writes_a_chart(tmp_path):

@@ -162,7 +162,7 @@ def test_overlay_takes_ranges_from_the_parameters_it_is_given_and_reads_nothing(
 def test_calibrate_command_prints_the_fit_and_writes_tables_and_figure(tmp_path, capsys):
     assert main(["calibrate", "--params", "volunteer.signups,force.deployed_total", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "volunteer.signups" in out and "force_in_ukraine" in out
+    assert "volunteer.signups" in out and "force_in_smo_zone" in out
     assert {p.name for p in tmp_path.iterdir()} == {"calibration.png", "calibration_fitted.csv",
                                                     "calibration_residuals.csv"}
 

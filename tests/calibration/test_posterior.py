@@ -84,7 +84,7 @@ def hindcast():
 @pytest.fixture(scope="module")
 def prior_runs(hindcast):
     config, params, start, months, targets = hindcast
-    return simulate_prior(params, targets, start, configured_through(config), months, n_prior=20_000, seed=11)
+    return simulate_prior(params, targets, start, configured_through(config), months, n_prior=80_000, seed=11)
 
 
 def synthetic_record(truth: np.ndarray, targets: list[Target], tau: float, rng: np.random.Generator) -> list[Target]:
@@ -144,7 +144,7 @@ def fitted_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("posterior") / "params"
     shutil.copytree(model.inputs.paths.shipped_dir(), folder)
     shutil.rmtree(folder / "posterior", ignore_errors=True)
-    posterior = calibrate_posterior(n_prior=12_000, n_draws=400, seed=3, folder=folder)
+    posterior = calibrate_posterior(n_prior=40_000, n_draws=400, seed=3, folder=folder)
     write_posterior(posterior, folder)
     return folder, posterior
 
@@ -218,7 +218,8 @@ def test_an_override_keeps_its_own_value_and_its_draws_leave_the_posterior(fitte
     values = runs.value("casualties.killed_fraction")
     assert not np.isin(values, draws).any()  # drawn around the override, over the registry's range
     assert runs["casualties.killed_fraction"].override.kind == "sample"
-    assert np.isin(runs.value("wounded.return_fraction"), load_posterior(folder).draws["wounded.return_fraction"]).all()
+    assert np.isin(runs.value("wounded.severe_return_fraction"),
+                   load_posterior(folder).draws["wounded.severe_return_fraction"]).all()
 
 
 def test_every_monte_carlo_run_is_one_whole_posterior_draw(fitted_folder):
@@ -263,7 +264,7 @@ def test_the_ensemble_sampler_runs_on_the_same_posterior_and_refuses_what_the_co
     from model.calibration.ensemble import LogPosterior, compare
 
     config, params, start, months, targets = hindcast
-    posterior = calibrate_posterior(n_prior=4000, seed=5)
+    posterior = calibrate_posterior(n_prior=20_000, seed=5)
     log_posterior = LogPosterior(params, posterior.keys, targets, start, months, config.party_bias_sd)
     z = log_posterior.to_z(posterior.draws.iloc[:4])
     assert np.isfinite(log_posterior(z)).all()
@@ -285,7 +286,7 @@ def test_a_posterior_in_a_user_folder_over_the_shipped_inputs_watches_the_inputs
     user = tmp_path / "user"
     user.mkdir()
     monkeypatch.setenv("MANPOWER_PARAMS", str(user))
-    write_posterior(calibrate_posterior(n_prior=12_000, n_draws=200, seed=2))
+    write_posterior(calibrate_posterior(n_prior=40_000, n_draws=200, seed=2))
     assert (user / POSTERIOR_FILE).exists() and not (user / "registry.yaml").exists()
     assert model.load_params("baseline").posterior.where.endswith("posterior.yaml")
     shipped = model.inputs.paths.shipped_dir() / "registry.yaml"

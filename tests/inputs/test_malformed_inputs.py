@@ -208,8 +208,9 @@ CASES = [
          ("--set", "dprk.tranches", "colour")),
     Case("set-overflowing-growth", RUN[:1] + ("--months", "36", "--set", "casualties.growth_rate=40"),
          ("casualties.growth_rate", "growth")),
-    Case("set-overflowing-signups", RUN + ("--set", "volunteer.bonus_elasticity=1000", "--set",
-                                           "volunteer.bonus_growth=1 / month"), ("volunteer.bonus_elasticity",)),
+    Case("set-overflowing-signups", RUN + ("--set", "volunteer.pay_elasticity=1000", "--set",
+                                           "pay.regional_ceiling=1e12", "--set", "wage.growth=0"),
+         ("volunteer.pay_elasticity", "pay.regional_ceiling")),
     # --- run: --scenario and --out ---
     Case("scenario-unknown", RUN + ("--scenario", "nonesuch"), ("nonesuch", "scenario")),
     Case("scenario-path-outside", RUN + ("--scenario", "/nonexistent/folder/x.yaml"), ("--scenario", "x.yaml")),
@@ -609,7 +610,7 @@ def test_a_run_that_overflows_is_refused_naming_the_parameters_furthest_outside_
     import model
     from model.errors import InputError
 
-    params = model.load_params().with_values({"volunteer.bonus_elasticity": 50.0}, kind="search")
+    params = model.load_params().with_values({"volunteer.pay_elasticity": 50.0}, kind="search")
     real = model.engine.integrator.integrate
 
     def overflowing(*args, **kwargs):
@@ -618,7 +619,7 @@ def test_a_run_that_overflows_is_refused_naming_the_parameters_furthest_outside_
         return trajectory
 
     monkeypatch.setattr(model.engine.integrator, "integrate", overflowing)
-    with pytest.raises(InputError, match="volunteer.bonus_elasticity.*expected finite results"):
+    with pytest.raises(InputError, match="volunteer.pay_elasticity.*expected finite results"):
         model.simulate(params, months=2)
 
 

@@ -10,7 +10,8 @@ from model.inputs.observed import OBSERVED_FOLDER, SERIES_FILE, load_observed
 
 from ..conftest import PARAMS
 
-CALIBRATION_TARGETS = {"uk_mod_monthly_casualties", "ugs_cumulative_losses", "named_dead_floor", "force_in_ukraine"}
+CALIBRATION_TARGETS = {"uk_mod_monthly_casualties", "ugs_cumulative_losses", "named_dead_floor", "force_in_smo_zone",
+                       "force_in_ukraine_ua", "mobilized_in_zone", "authorized_strength"}
 
 
 def _entry(**fields) -> dict:

@@ -93,9 +93,9 @@ def test_negative_count_is_rejected(params_copy):
 
 
 def test_fraction_above_one_is_rejected(params_copy):
-    _rewrite(params_copy, lambda d: d["parameters"]["wounded.return_fraction"].update(value=1.2, high=1.5))
+    _rewrite(params_copy, lambda d: d["parameters"]["wounded.severe_return_fraction"].update(value=1.2, high=1.5))
     error = _error(params_copy)
-    assert error.key.startswith("wounded.return_fraction") and "<= 1" in error.expected
+    assert error.key.startswith("wounded.severe_return_fraction") and "<= 1" in error.expected
 
 
 def test_value_outside_its_range_is_rejected(params_copy):
@@ -106,11 +106,11 @@ def test_value_outside_its_range_is_rejected(params_copy):
 
 def test_missing_provenance_is_rejected(params_copy):
     def strip(d):
-        entry = d["parameters"]["wounded.recovery_time"]
+        entry = d["parameters"]["wounded.severe_recovery_time"]
         entry.pop("quote", None)
         entry.pop("assumption", None)
     _rewrite(params_copy, strip)
-    assert _error(params_copy).key == "wounded.recovery_time"
+    assert _error(params_copy).key == "wounded.severe_recovery_time"
 
 
 def test_missing_parameter_is_rejected(params_copy):

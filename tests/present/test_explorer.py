@@ -99,15 +99,15 @@ def test_sliders_reach_beyond_the_plausible_range_within_the_quantitys_bounds(ba
     assert ranges["casualties_monthly"].low <= (1 - WIDEN) * casualties.low
     assert ranges["casualties_monthly"].high >= (1 + WIDEN) * casualties.high
     assert ranges["casualties_growth_rate"].low <= (1 + WIDEN) * baseline["casualties.growth_rate"].low * 1200
-    assert ranges["wounded_return_fraction"].high == 100  # a share cannot pass 100%
-    assert ranges["volunteer_bonus_growth"].low == 0  # nor a rate fall below zero
+    assert ranges["wounded_severe_return_fraction"].high <= 100  # a share cannot pass 100%
+    assert ranges["desertion_rate"].low == 0  # nor a rate fall below zero
 
 
 def test_lever_replaces_the_sampled_value_in_every_run(explorer):
     top = highest("casualties.monthly")
-    batch = explorer.parameters(casualties_monthly=top, wounded_return_fraction=60)
+    batch = explorer.parameters(casualties_monthly=top, wounded_severe_return_fraction=40)
     assert batch.value("casualties.monthly") == top
-    assert batch.value("wounded.return_fraction") == pytest.approx(0.6)
+    assert batch.value("wounded.severe_return_fraction") == pytest.approx(0.4)
     assert np.shape(batch.value("casualties.killed_fraction")) == (RUNS,)  # the rest stays sampled
     own = scenario_params("baseline").value("casualties.monthly")
     assert explorer.parameters().value("casualties.monthly") == own  # the scenario's own value
@@ -121,11 +121,13 @@ def test_schedule_lever_adds_one_event_to_the_scenarios_schedule():
     assert (extended[-1].size, extended[-1].start) == (12_000, BY_NAME["dprk_tranches"].event.start)
 
 
-# Front strength at the horizon moves this way when the lever goes from its slider's low end to its high end
-# (the bonus elasticity raises it because the baseline's bonus grows).
+# The group in the war zone at the horizon moves this way when the lever goes from its slider's low end to its
+# high end (the payment elasticity lowers it because, in the baseline, civilian wages grow faster than the
+# first-year payment over the horizon).
 DIRECTION = {"casualties_monthly": -1, "casualties_growth_rate": -1, "volunteer_signups": +1,
-             "volunteer_bonus_growth": +1, "volunteer_bonus_elasticity": +1, "volunteer_fatigue_rate": -1,
-             "wounded_return_fraction": +1, "desertion_rate": -1, "dprk_tranches": +1, "migrant_roundups": +1}
+             "pay_federal_bonus": +1, "pay_regional_ceiling": +1, "volunteer_pay_elasticity": -1,
+             "volunteer_fatigue_rate": -1, "wounded_severe_return_fraction": +1, "desertion_rate": -1,
+             "dprk_tranches": +1, "migrant_roundups": +1}
 
 
 @pytest.mark.parametrize("name", sorted(BY_NAME))
