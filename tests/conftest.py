@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, settings
 
 import model
 from model.inputs.paths import params_dir
-from model.results.checks import conservation_residual, without_recruitment  # noqa: F401 (used by tests)
+from model.results import checks
+from model.results.checks import conservation_residual  # noqa: F401 (used by tests)
 from model.core.structure import FLOWS, STOCKS
 
 from . import synthetic
@@ -104,10 +105,19 @@ def assert_non_negative(ds: xr.Dataset) -> None:
         assert float(ds[flow.name].min(skipna=True)) >= 0, f"flow {flow.name} went negative"
 
 
-def quiet_front() -> dict[str, float]:
-    """Overrides that stop casualties, desertion and release, to isolate other flows (the casualty level held,
-    so that no recorded month brings casualties back)."""
-    return {"casualties.process": "trend", "casualties.monthly": 0.0, "desertion.rate": 0.0,
+def without_recruitment() -> dict[str, object]:
+    """Overrides that shut every recruitment channel: the model's own list
+    (:func:`model.results.checks.without_recruitment`) plus what it leaves open: conscripts signing contracts, the
+    call-up campaigns and the scheduled events that fill pools or call reservists up."""
+    return {**checks.without_recruitment(), "conscription.conversion_share": 0.0, "conscription.campaigns": [],
+            "mobilization.waves": [], "dprk.tranches": [], "migrant.roundups": []}
+
+
+def quiet_front() -> dict[str, object]:
+    """Overrides that stop casualties, desertion, release from the war zone and from outside it, and rotation,
+    to isolate other flows (the casualty level held, so that no recorded month brings casualties back)."""
+    return {"casualties.process": "trend", "casualties.monthly": 0.0, "casualties.recorded": [],
+            "desertion.rate": 0.0, "rotation.rate": 0.0, "rear.release_rate": 0.0,
             **{f"release_rate.{s}": 0.0 for s in model.SOURCES}}
 
 

@@ -46,6 +46,8 @@ VALUES: dict[str, float] = {
     "deployment.rate": 0.0,
     "rotation.rate": 0.0,
     "rear.release_rate": 0.0,
+    "conscription.term": 4.0,
+    "seasoning.time": 2.0,
     "force.deployed_total": 500_000.0,
     "volunteer.signups": 20_000.0,
     "pool_initial.mobilized": 1_000_000.0,

@@ -24,7 +24,13 @@ NON_NUMERIC = {
     "mobilization.waves": [{"start": "2025-01", "size": 100000, "months": 2}],
     "dprk.tranches": [{"start": "2025-01", "size": 5000, "months": 1}],
     "migrant.roundups": [{"start": "2025-01", "size": 20000, "months": 1}],
+    "conscription.campaigns": [{"start": "2025-01", "size": 130000, "months": 3}],
+    "conscription.emergency": [{"start": "2025-02", "size": 5000, "months": 1}],
 }
+
+#: Registered keys that no equation reads yet (see the xfail below): left out of the reach test so that it keeps
+#: checking every other key.
+UNREAD = {"budget.federal_bonus_line", "wage.average"}
 
 
 def _nudged(parameter) -> float:
@@ -78,7 +84,15 @@ def movers(baseline) -> dict[str, set[str]]:
 
 def test_the_perturbations_reach_every_parameter(movers, baseline):
     reached = set().union(*movers.values())
-    assert reached == set(baseline), sorted(set(baseline) - reached)
+    assert reached == set(baseline) - UNREAD, sorted(set(baseline) - UNREAD - reached)
+
+
+@pytest.mark.xfail(strict=True, reason="model bug: budget.federal_bonus_line and wage.average are registered "
+                                       "(model/inputs/spec.py) but no equation or output reads them, so they move "
+                                       "nothing")
+def test_every_registered_key_moves_an_output(movers, baseline):
+    reached = set().union(*movers.values())
+    assert UNREAD <= reached, sorted(UNREAD - reached)
 
 
 @pytest.mark.parametrize("name", list(OUTPUTS))
@@ -96,8 +110,10 @@ def test_net_lists_the_upstream_drivers_the_direct_flows_miss(movers, baseline):
 
 
 def test_closure_stops_where_the_structure_does(baseline):
-    # Sign-ups read no stock: only the volunteer parameters drive them, and nothing upstream of the front.
-    assert set(expand_keys(OUTPUTS["signups"].drivers, baseline)) == set(expand_keys(["volunteer."], baseline))
+    # Sign-ups read no stock: only the volunteer, payment and wage parameters drive them, nothing upstream of
+    # the war zone.
+    assert set(expand_keys(OUTPUTS["signups"].drivers, baseline)) == set(
+        expand_keys(["volunteer.", "pay.", "wage."], baseline))
     assert "casualties.monthly" not in expand_keys(OUTPUTS["pool_inflow"].drivers, baseline)
 
 

@@ -22,11 +22,15 @@ from model.analysis.sampling import sample, uncertain_keys
 N_RUNS = BLOCK + BLOCK // 2
 MONTHS = 18
 WAVE = [{"start": "2025-02", "size": 1_500_000, "months": 1}]
+#: Conscripts sent into the war zone, and a call-up campaign, so that the conscript channel acts in every run.
+CONSCRIPTS = {"conscription.emergency": [{"start": "2025-03", "size": 30_000, "months": 1}],
+              "conscription.campaigns": [{"start": "2024-10", "size": 130_000, "months": 3},
+                                         {"start": "2025-04", "size": 150_000, "months": 3}]}
 
 
 @pytest.fixture(scope="module")
 def scenario(baseline) -> model.ParameterSet:
-    return baseline.with_values({"mobilization.waves": WAVE})
+    return baseline.with_values({"mobilization.waves": WAVE, **CONSCRIPTS})
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +59,8 @@ def test_every_run_of_a_batch_equals_the_run_alone(scenario, batch, method):
     together = assert_every_run_equals_the_run_alone(scenario, batch, months=MONTHS, integrator=method)
     limited = together.shortfall.sel(stock="pool").sum("time")
     assert 0 < int((limited > 0).sum()) < N_RUNS, "the limiter should act in some runs only"
+    assert (together.emergency_deployment.sum(["time", "source"]) > 0).all()
+    assert (together.conversion.sum(["time", "source"]) > 0).all()
 
 
 @pytest.mark.slow

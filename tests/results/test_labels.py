@@ -13,12 +13,13 @@ import yaml
 import model
 from model.inputs import snapshot
 from model.results import cf
+import model.results.io  # noqa: F401 (model.results.io.write_netcdf below)
 from model.cli import main
 from model.analysis.comparison import scenario_params
 
 
-def _write_every_netcdf(folder) -> dict[str, tuple[list[str], object]]:
-    """Run each CLI command that writes NetCDF, small; return {command: (argv, path)}."""
+def _write_netcdf(folder, command: str) -> tuple[list[str], object]:
+    """Run the CLI command ``command`` that writes NetCDF, small; return (argv, path)."""
     commands = {
         "run": (["run", "--months", "3", "--set", "casualties.monthly=46000", "--out", str(folder)],
                 folder / f"{model.load_params().with_values({'casualties.monthly': 46000.0}).file_stem}.nc"),
@@ -27,18 +28,67 @@ def _write_every_netcdf(folder) -> dict[str, tuple[list[str], object]]:
         "uncertainty": (["uncertainty", "--n", "8", "--months", "3", "--out", str(folder)],
                         folder / "uncertainty_baseline.nc"),
     }
-    for argv, _ in commands.values():
-        with redirect_stdout(io.StringIO()):
-            assert main(argv) == 0
-    return commands
+    argv, _ = commands[command]
+    with redirect_stdout(io.StringIO()):
+        assert main(argv) == 0
+    return commands[command]
+
+
+def with_conscript_style():
+    """A context in which the recruitment chart has a style for conscripts who sign contracts: the chart lacks one
+    (the xfail below), and the labels these tests check do not depend on it."""
+    from model.present import plots
+
+    context = pytest.MonkeyPatch.context()
+    patch = context.__enter__()
+    if "conscript" not in plots.SOURCE_STYLE:
+        patch.setitem(plots.SOURCE_STYLE, "conscript", ("#999999", "--"))
+    return context
+
+
+class _Written(dict):
+    """{command: (argv, path)}, each command run when first asked for (so one that fails fails only its tests)."""
+
+    def __init__(self, folder):
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, command):
+        context = with_conscript_style()
+        try:
+            self[command] = _write_netcdf(self.folder, command)
+        finally:
+            context.__exit__(None, None, None)
+        return self[command]
 
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
-    return _write_every_netcdf(tmp_path_factory.mktemp("netcdf"))
+    return _Written(tmp_path_factory.mktemp("netcdf"))
 
 
-@pytest.mark.parametrize("command", ["run", "compare", "uncertainty"])
+#: The uncertainty command cannot write its NetCDF yet.
+UNCERTAINTY_BUG = pytest.mark.xfail(strict=True, raises=KeyError, reason=(
+    "model bug: model/results/cf.py CF_UNITS has no entry for 'RUB / month' (the unit of pay.monthly), so "
+    "`manpower uncertainty` fails labelling the sampled parameters"))
+
+
+@pytest.mark.xfail(strict=True, reason="model bug: model/present/plots.py SOURCE_STYLE has no style for the "
+                                       "'conscript' source, so the recruitment chart (manpower run) raises KeyError "
+                                       "as soon as conscripts sign contracts")
+def test_the_recruitment_chart_draws_every_source(toy):
+    import matplotlib.pyplot as plt
+
+    from model.present.plots import inflows_vs_losses
+
+    ds = model.simulate(toy.with_values({"conscription.campaigns": [{"start": "2024-10", "size": 100000}]}),
+                        months=3)
+    assert float(ds.recruitment.sel(source="conscript").sum()) > 0
+    _, ax = plt.subplots()
+    inflows_vs_losses(ds, ax)
+
+
+@pytest.mark.parametrize("command", ["run", "compare", pytest.param("uncertainty", marks=UNCERTAINTY_BUG)])
 def test_every_written_variable_keeps_its_labels(command, written):
     argv, path = written[command]
     with xr.open_dataset(path) as ds:
@@ -60,6 +110,7 @@ def test_counts_of_persons_are_dimensionless_and_say_persons(written):
         assert ds.bonus.attrs["unit_label"] == "roubles"
 
 
+@UNCERTAINTY_BUG
 def test_sampled_parameters_are_named_without_dots_and_keep_their_key(written, baseline):
     with xr.open_dataset(written["uncertainty"][1]) as ds:
         keys = ds.attrs["sampled_parameters"].split(", ")

@@ -10,6 +10,7 @@ import pytest
 import xarray as xr
 
 import model
+from model.core.structure import ARMED_FORCES, STOCKS
 from model.errors import InputError
 from model.inputs.start import default_start
 from model.results.io import write_netcdf
@@ -23,13 +24,15 @@ def baseline_run(baseline) -> xr.Dataset:
 
 def test_dimensions_and_time_labels(baseline_run):
     ds = baseline_run
-    assert dict(ds.sizes) == {"time": 37, "source": 6, "stock": 4}
+    assert dict(ds.sizes) == {"time": 37, "source": len(model.SOURCES), "stock": len(STOCKS)}
     assert list(ds.source.values) == list(model.SOURCES)
     assert pd.Timestamp(ds.time.values[0]) == pd.Timestamp(f"{default_start()}-01")  # the month after the data
     assert pd.Timestamp(ds.time.values[-1]) == pd.Timestamp(f"{default_start()}-01") + pd.DateOffset(months=36)
-    for name in ("front", "recruitment", "casualties", "killed", "permanent_losses"):
+    for name in ("front", "recruitment", "casualties", "killed", "permanent_losses", "wounded", "captured",
+                 "wounded_in_action"):
         assert ds[name].dims == ("time", "source"), name
-    for name in ("inflow", "losses", "net", "front_total"):
+    for name in ("inflow", "losses", "net", "front_total", "armed_forces", "casualties_total",
+                 "irrecoverable_losses", "deaths", "contract_signers", "bonus", "recruitment_cost"):
         assert ds[name].dims == ("time",), name
 
 
@@ -43,10 +46,21 @@ def test_flows_are_nan_under_the_end_state_only(baseline_run):
 def test_totals_are_consistent(baseline_run):
     ds = baseline_run.isel(time=slice(0, -1))
     np.testing.assert_allclose(ds.inflow, ds.recruitment.sum("source"), rtol=1e-12)
-    np.testing.assert_allclose(ds.losses, (ds.killed + ds.captured + ds.desertion + ds.discharge).sum("source"),
+    discharged = ds.discharge_light + ds.discharge_severe
+    np.testing.assert_allclose(ds.losses, (ds.killed + ds.captured + ds.deserted + discharged).sum("source"),
                                rtol=1e-12)
     np.testing.assert_allclose(ds.net, ds.inflow - ds.losses, rtol=1e-12)
-    np.testing.assert_allclose(baseline_run.front_total, baseline_run.front.sum("source"), rtol=1e-12)
+    np.testing.assert_allclose(ds.casualties_total, (ds.killed + ds.captured + ds.wounded_in_action).sum("source"),
+                               rtol=1e-12)
+    np.testing.assert_allclose(ds.irrecoverable_losses, (ds.killed + ds.captured + discharged).sum("source"),
+                               rtol=1e-12)
+    np.testing.assert_allclose(ds.deaths, ds.killed.sum("source"), rtol=1e-12)
+    run = baseline_run
+    np.testing.assert_allclose(run.front_total, run.front.sum("source"), rtol=1e-12)
+    np.testing.assert_allclose(run.front, run.front_new + run.front_veteran, rtol=1e-12)
+    np.testing.assert_allclose(run.wounded, run.wounded_light + run.wounded_severe, rtol=1e-12)
+    np.testing.assert_allclose(run.armed_forces, sum(run[s] for s in ARMED_FORCES).sum("source"), rtol=1e-12)
+    assert np.all(run.armed_forces > run.front_total)
 
 
 def test_units_and_provenance_are_attached(baseline_run, baseline):
