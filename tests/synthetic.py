@@ -29,6 +29,7 @@ BY_KIND: dict[str, tuple[float, float, float]] = {
     spec.RATIO.name: (1.0, 0.0, 4.0),
     spec.MONEY.name: (1_000_000.0, 100_000.0, 10_000_000.0),
     spec.MONEY_FLOW.name: (100_000.0, 10_000.0, 1_000_000.0),
+    spec.MONEY_CHANGE.name: (0.0, -500_000.0, 500_000.0),
 }
 
 #: Round values of the keys the closed-form tests lean on (canonical units).

@@ -93,7 +93,9 @@ SYMBOLS: tuple[Symbol, ...] = (
                "elasticity of sign-ups to the first-year payment relative to civilian wages"),
     _parameter("fatigue_rate", "volunteer.fatigue_rate", "decline of sign-ups with war fatigue"),
     _parameter("pay_monthly", "pay.monthly", "monthly pay of a contract soldier in the war zone"),
-    _parameter("federal_bonus", "pay.federal_bonus", "federal one-time payment on signing"),
+    _parameter("federal_bonus", "pay.federal_bonus", "federal one-time payment on signing, at the start"),
+    _parameter("federal_change", "pay.federal_change", "a change of the federal payment from the start on (a "
+                                                        "scenario's policy: 0 in the baseline)"),
     _parameter("regional_bonus0", "pay.regional_bonus", "average regional one-time payment on signing, at the start"),
     _parameter("regional_growth", "pay.regional_growth", "growth rate of the regional payment while budgets allow"),
     _parameter("regional_ceiling", "pay.regional_ceiling", "average regional payment that regional budgets can carry"),
@@ -122,8 +124,10 @@ SYMBOLS: tuple[Symbol, ...] = (
     _parameter("draw_rate", "draw_rate.{source}", "rate at which a finite pool is recruited", DRAWN),
     Symbol("weight_initial", "the exposure-weighted strength of the war zone at the start: "
                              "`total(role * (novice_ratio * front_new + front_veteran))` of the initial state "
-                             "(model/dynamics/equations.py)", "derived", "force.deployed_total",
-           unit="person", also=(*(f"front_initial.{s}" for s in POOLED), "seasoning.time", "exposure.novice_ratio",
+                             "(model/dynamics/equations.py) with the exposures (assault shares and ratios) at their "
+                             "registered values, so that casualties at the start are the level for the registered "
+                             "mix, and a run, scenario or override with more men in assault roles takes more",
+           "derived", "force.deployed_total", unit="person", also=(*(f"front_initial.{s}" for s in POOLED), "seasoning.time", "exposure.novice_ratio",
                                 "exposure.assault_ratio", *(f"assault_share.{s}" for s in SOURCES))),
     Symbol("waves", "mobilization waves (`mobilization.waves`), spread over their months", "schedule",
            "mobilization.waves", ("mobilized",)),
@@ -220,9 +224,10 @@ EQUATIONS: tuple[Equation, ...] = (
                            "regional_bonus0) * exp(-regional_growth * t))",
          "average regional payment: grows at `regional_growth` while far below what regional budgets can carry, "
          "and levels off at `regional_ceiling` (logistic)"),
-    _aux("payment_ratio", "(first_year * pay_monthly + federal_bonus + regional_bonus) / (first_year * pay_monthly + "
-                          "federal_bonus + regional_bonus0)",
-         "the first-year payment (a year's pay and both signing payments) relative to its value at the start"),
+    _aux("payment_ratio", "(first_year * pay_monthly + federal_bonus + federal_change + regional_bonus) / "
+                          "(first_year * pay_monthly + federal_bonus + regional_bonus0)",
+         "the first-year payment (a year's pay and both signing payments) relative to the payment at the start "
+         "at which `signups0` holds: a policy change of the federal payment moves it from the first month"),
     Equation("signups", "signups0 * payment_ratio ** pay_elasticity * exp(-(pay_elasticity * wage_growth + "
                         "fatigue_rate) * t)",
              "volunteers signing up: the first-year payment relative to the civilian wage (growing at `wage_growth`) "

@@ -34,8 +34,8 @@ from .casualty_paths import casualty_shocks, recorded_events
 (CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, SEVERE, LIGHT_RECOVERY, LIGHT_RETURN, SEVERE_RECOVERY,
  SEVERE_RETURN, DESERTION, ABSENCE_RETURN, ABSENCE_END, SIGNUPS0, SIGNUP_DRIFT, PAY_ELASTICITY, PAYMENT_FIXED,
  REGIONAL0, REGIONAL_CEILING, REGIONAL_GROWTH, SEND, EMIGRATION, EXPOSED0, NOVICE, DEPLOYMENT, ROTATION,
- REAR_RELEASE, SEASONING, CONVERSION, DEMOBILIZATION) = range(29)
-N_PER_RUN = 29
+ REAR_RELEASE, SEASONING, CONVERSION, DEMOBILIZATION, PAYMENT_REFERENCE) = range(30)
+N_PER_RUN = 30
 # Rows of Inputs.per_source: coefficients that are one number per source and run.
 ROLE, GRADUATION_RATE, DEPLOY_SHARE, RELEASE_RATE, POOL_INFLOW, DRAW_RATE = range(6)
 N_PER_SOURCE = 6
@@ -150,12 +150,21 @@ def _check_conversion(params: ParameterSet) -> None:
                          f"expected a share from 0 to below 1, got {float(np.max(share)):g}")
 
 
+def _check_payment(params: ParameterSet) -> None:
+    federal = np.asarray(params.value("pay.federal_bonus"), dtype=float) + params.value("pay.federal_change")
+    if np.any(federal < 0.0):
+        raise InputError(params.folder or "parameters", "pay.federal_change",
+                         f"expected a change that leaves the federal payment at 0 or more, got a payment of "
+                         f"{float(np.min(federal)):,.0f} RUB")
+
+
 def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs:
     """Lay out a parameter set for ``n_steps`` steps of ``dt`` months starting in month ``start``; the endogenous
     casualty mode's reference is the exposure-weighted strength of the initial state (:func:`anchored`)."""
     n = params.batch_size or 1
     v = params.value
     _check_conversion(params)
+    _check_payment(params)
 
     def run(key: str) -> np.ndarray:
         return _runs(v(key), n)
@@ -176,7 +185,8 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     per_run[SIGNUPS0] = run("volunteer.signups")
     per_run[SIGNUP_DRIFT] = -(run("volunteer.pay_elasticity") * run("wage.growth") + run("volunteer.fatigue_rate"))
     per_run[PAY_ELASTICITY] = run("volunteer.pay_elasticity")
-    per_run[PAYMENT_FIXED] = FIRST_YEAR * run("pay.monthly") + run("pay.federal_bonus")
+    per_run[PAYMENT_FIXED] = FIRST_YEAR * run("pay.monthly") + run("pay.federal_bonus") + run("pay.federal_change")
+    per_run[PAYMENT_REFERENCE] = FIRST_YEAR * run("pay.monthly") + run("pay.federal_bonus") + run("pay.regional_bonus")
     per_run[REGIONAL0] = run("pay.regional_bonus")
     per_run[REGIONAL_CEILING] = run("pay.regional_ceiling")
     per_run[REGIONAL_GROWTH] = run("pay.regional_growth")
@@ -192,7 +202,7 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     per_run[DEMOBILIZATION] = 1.0 / run("conscription.term")
     per_source = np.empty((N_PER_SOURCE, len(SOURCES), n))
     assault = _by_source({s: v(f"assault_share.{s}") for s in SOURCES}, n)
-    per_source[ROLE] = 1.0 + assault * (run("exposure.assault_ratio") - 1.0)
+    per_source[ROLE] = role_factor(assault, run("exposure.assault_ratio"))
     per_source[GRADUATION_RATE] = 1.0 / _by_source({s: v(f"training_time.{s}") for s in SOURCES}, n)
     per_source[DEPLOY_SHARE] = _by_source({s: v(f"deploy_share.{s}") for s in SOURCES}, n)
     per_source[RELEASE_RATE] = _by_source({s: v(f"release_rate.{s}") for s in SOURCES}, n)
@@ -206,9 +216,9 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     series = casualty_shocks(params, start, months)[None]
     inputs = Inputs(per_run, per_source, schedules, series,
                     ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
-                    run("pay.federal_bonus").copy(), run("budget.federal_bonus_line").copy(), run("wage.average").copy(),
+                    run("pay.federal_bonus") + run("pay.federal_change"), run("budget.federal_bonus_line").copy(), run("wage.average").copy(),
                     run("wage.growth").copy(), float(dt))
-    return anchored(inputs, initial_state(params, inputs, start))
+    return anchored(inputs, initial_state(params, inputs, start), registered_exposure(params, n))
 
 
 @njit(FACTORS, **KERNEL)
@@ -335,8 +345,7 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
                 rates[f_light, s, b] = wounded - rates[f_severe, s, b]
     for b in range(block):  # recruitment
         regional = _regional(per_run[REGIONAL0, b], per_run[REGIONAL_CEILING, b], trends[REGIONAL_TREND, b])
-        fixed = per_run[PAYMENT_FIXED, b]
-        ratio = (fixed + regional) / (fixed + per_run[REGIONAL0, b])
+        ratio = (per_run[PAYMENT_FIXED, b] + regional) / per_run[PAYMENT_REFERENCE, b]
         rates[F_SIGNUPS, VOLUNTEER, b] = (per_run[SIGNUPS0, b] * np.exp(per_run[PAY_ELASTICITY, b] * np.log(ratio))
                                           * trends[SIGNUP_TREND, b])
         rates[F_MOBILIZATION, MOBILIZED, b] = schedules[WAVES, step]
@@ -465,18 +474,32 @@ def initial_state(params: ParameterSet, inputs: Inputs, start: str) -> np.ndarra
     return state
 
 
-def exposure_weight(inputs: Inputs, state: np.ndarray) -> np.ndarray:
-    """The exposure-weighted strength of the war zone (persons, shape ``(n,)``): the role factor times the
-    novice ratio for the newly deployed, the role factor for the experienced, summed over sources."""
-    role = inputs.per_source[ROLE]
-    return (role * (inputs.per_run[NOVICE] * np.maximum(state[FRONT_NEW], 0.0)
-                    + np.maximum(state[FRONT_VETERAN], 0.0))).sum(axis=0)
+def role_factor(assault_share, assault_ratio):
+    """A source's casualty risk from its mix of roles, relative to men in roles other than assault."""
+    return 1.0 + np.asarray(assault_share, dtype=float) * (np.asarray(assault_ratio, dtype=float) - 1.0)
 
 
-def anchored(inputs: Inputs, state0: np.ndarray) -> Inputs:
-    """``inputs`` with the endogenous mode's reference set to the exposure-weighted strength of ``state0``."""
+def registered_exposure(params: ParameterSet, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The role factor by source ``(7, n)`` and the novice ratio ``(n,)`` at the exposures' registered values
+    (the registry's or a scenario file's, whatever overrides, sweeps or Monte Carlo draws set)."""
+    registered = {key: params[key].entry.value for key in
+                  ("exposure.assault_ratio", "exposure.novice_ratio", *(f"assault_share.{s}" for s in SOURCES))}
+    shares = _by_source({s: registered[f"assault_share.{s}"] for s in SOURCES}, n)
+    return role_factor(shares, registered["exposure.assault_ratio"]), _runs(registered["exposure.novice_ratio"], n)
+
+
+def exposure_weight(role: np.ndarray, novice: np.ndarray, state: np.ndarray) -> np.ndarray:
+    """The exposure-weighted strength of the war zone (persons, shape ``(n,)``): the role factor ``role`` (by
+    source) times the novice ratio ``novice`` for the newly deployed, the role factor for the experienced, summed
+    over sources."""
+    return (role * (novice * np.maximum(state[FRONT_NEW], 0.0) + np.maximum(state[FRONT_VETERAN], 0.0))).sum(axis=0)
+
+
+def anchored(inputs: Inputs, state0: np.ndarray, exposure: tuple[np.ndarray, np.ndarray]) -> Inputs:
+    """``inputs`` with the endogenous mode's reference set to the exposure-weighted strength of ``state0`` under
+    ``exposure`` (role factors by source, novice ratio: :func:`registered_exposure`)."""
     per_run = inputs.per_run.copy()
-    per_run[EXPOSED0] = exposure_weight(inputs, state0)
+    per_run[EXPOSED0] = exposure_weight(*exposure, state0)
     return replace(inputs, per_run=per_run)
 
 

@@ -145,6 +145,8 @@ class Plan:
         Subscript rows each flow runs along, ``lo:hi``.
     outflows, inflows : ndarray of int, shape (n_stocks, m)
         Flows out of and into each stock, padded with -1.
+    is_demand : ndarray of int, shape (n_flows,)
+        1 for a demand flow (what it lacks is shortfall), 0 otherwise.
     limit_order : ndarray of int
         Stocks in the order the limiter settles them.
     demand_limited : ndarray of bool, shape (n_stocks, n_subscript)
@@ -159,6 +161,7 @@ class Plan:
     hi: np.ndarray
     outflows: np.ndarray
     inflows: np.ndarray
+    is_demand: np.ndarray
     limit_order: np.ndarray
     demand_limited: np.ndarray
     shortfall_row: int
@@ -175,6 +178,7 @@ class Plan:
             lo=np.array([r.start for r in rows], dtype=np.int64), hi=np.array([r.stop for r in rows], dtype=np.int64),
             outflows=_padded_lists([[i for i in range(len(flows)) if origin[i] == k] for k in range(len(index))]),
             inflows=_padded_lists([[i for i in range(len(flows)) if target[i] == k] for k in range(len(index))]),
+            is_demand=np.array([f.demand for f in flows], dtype=np.int64),
             limit_order=np.array([index[s] for s in structure.limit_order], dtype=np.int64),
             demand_limited=np.array([[any(f.demand and value in f.sources for f in structure.flows_out_of(s))
                                       for value in structure.subscript] for s in structure.stocks]),

@@ -98,13 +98,13 @@ _TABLE = numba.types.int64[:, ::1]
 
 
 @njit(numba.types.void(RATES_FUNCTION, FACTORS_FUNCTION, METHOD_FUNCTION, ARRAY3, _ARRAY2, ARRAY3, _ARRAY2, ARRAY3,
-                       _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX, _TABLE, _TABLE, _WEIGHTS,
-                       _OUT, _I),
+                       _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX, _TABLE, _TABLE, INDEX,
+                       _WEIGHTS, _OUT, _I),
       parallel=True, **KERNEL)
 def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscript, schedules, series, mode, n_factors,
                months,
-               steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows, inflows, weights,
-               out, block):
+               steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows, inflows, is_demand,
+               weights, out, block):
     flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
     flows_src, flows_tot, stocks_src, stocks_tot, shortfall_out, fallbacks_out = out
     needed = np.zeros(origin.shape[0], dtype=np.bool_)  # flows that some kept output combines
@@ -159,8 +159,8 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
                     fallbacks[b] += 1.0 - own[b]
                 for b in range(size):
                     shortfall[shortfall_row, b] += unallocated[b] * dt
-                limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand,
-                      available)
+                limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, is_demand, shortfall,
+                      demand, available)
                 _advance(rates, state, totals, needed, dt, origin, target, lo, hi)
                 for i in range(n_factors):
                     for b in range(size):
@@ -237,7 +237,7 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
                    np.ascontiguousarray(coefficients.schedules, dtype=float), series, int(coefficients.mode),
                    system.n_factors, months, int(round(1.0 / dt)), float(dt), np.ascontiguousarray(limited),
                    plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo, plan.hi, plan.outflows,
-                   plan.inflows, weights,
+                   plan.inflows, plan.is_demand, weights,
                    (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall,
                     out.fallbacks),
                    BLOCK)

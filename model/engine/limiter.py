@@ -13,8 +13,12 @@ from .contract import KERNEL
 
 
 @njit(**KERNEL)
-def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, shortfall, demand, available):
-    """Scale down the outflows of any stock they would overdraw; add what is lacking to ``shortfall``.
+def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, is_demand, shortfall, demand, available):
+    """Scale down the outflows of any stock they would overdraw; add what its demand flows lack to ``shortfall``.
+
+    ``is_demand[f]`` is 1 for a demand flow: only what those asked for and did not get is shortfall; the
+    proportional outflows scaled down with them (conscripts leaving at the end of their term while an emergency
+    call empties the stock) are not demand, so are not counted.
 
     A stock can give what it holds plus what flows into it during the step
     from outside, from stocks that are not limited, or from stocks already
@@ -50,14 +54,13 @@ def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, s
                     for b in range(block):
                         available[b] += rate[b]
             for b in range(block):
-                if demand[b] > available[b]:
-                    shortfall[k, b] += (demand[b] - available[b]) * dt
-                    demand[b] = available[b] / demand[b]  # now the scale factor
-                else:
-                    demand[b] = 1.0
+                demand[b] = available[b] / demand[b] if demand[b] > available[b] else 1.0  # now the scale factor
             for f in outflows[k]:
                 if f >= 0 and lo[f] <= s < hi[f]:
                     rate = rates[f, s]
+                    if is_demand[f]:
+                        for b in range(block):
+                            shortfall[k, b] += rate[b] * (1.0 - demand[b]) * dt
                     for b in range(block):
                         rate[b] *= demand[b]
         settled[k] = True

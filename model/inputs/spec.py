@@ -46,6 +46,7 @@ DURATION = Kind("duration", u.MONTH, positive=True)
 FRACTION = Kind("fraction", u.DIMENSIONLESS, maximum=1.0)
 RATIO = Kind("ratio", u.DIMENSIONLESS)
 MONEY = Kind("amount of money", u.ROUBLE)
+MONEY_CHANGE = Kind("change of an amount of money", u.ROUBLE, minimum=None)
 MONEY_FLOW = Kind("amount of money per month", u.ROUBLE_PER_MONTH, positive=True)
 SCHEDULE = Kind("schedule", u.PERSON)
 CHOICE = Kind("choice", u.DIMENSIONLESS, minimum=None)
@@ -110,6 +111,7 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("volunteer.fatigue_rate", GROWTH),
     ParameterSpec("pay.monthly", MONEY_FLOW),
     ParameterSpec("pay.federal_bonus", MONEY),
+    ParameterSpec("pay.federal_change", MONEY_CHANGE),
     ParameterSpec("pay.regional_bonus", MONEY),
     ParameterSpec("pay.regional_growth", RATE),
     ParameterSpec("pay.regional_ceiling", MONEY),

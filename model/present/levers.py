@@ -59,7 +59,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("casualties.monthly", "casualties at start (persons/month)", "person / month"),
     Lever("casualties.growth_rate", "growth of casualties (%/year)", "percent / year"),
     Lever("volunteer.signups", "volunteer sign-ups at start (persons/month)", "person / month"),
-    Lever("pay.federal_bonus", "federal signing payment (roubles)", "RUB"),
+    Lever("pay.federal_change", "change of the federal signing payment (roubles)", "RUB"),
     Lever("pay.regional_ceiling", "regional payment budgets can carry (roubles)", "RUB"),
     Lever("volunteer.pay_elasticity", "sign-ups' elasticity to the payment (%/%)", "dimensionless"),
     Lever("volunteer.fatigue_rate", "war fatigue: sign-ups' decay (%/year)", "percent / year"),

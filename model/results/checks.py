@@ -27,9 +27,9 @@ def lowest_stock(ds: xr.Dataset) -> float:
 
 
 def without_recruitment() -> dict[str, float]:
-    """Overrides that shut every recruitment channel."""
+    """Overrides that shut every recruitment channel (conscripts' contracts included)."""
     return {"volunteer.signups": 0.0, **{f"pool_inflow.{s}": 0.0 for s in ("prisoner", "migrant", "foreign")},
-            **{f"draw_rate.{s}": 0.0 for s in DRAWN}}
+            **{f"draw_rate.{s}": 0.0 for s in DRAWN}, "conscription.conversion_share": 0.0}
 
 
 def empty_pools() -> dict[str, float]:

@@ -71,6 +71,10 @@ _STOCK_TEXT = {
 #: The flows that pay a signing payment: volunteers signing up and conscripts signing a contract.
 PAID_FLOWS: tuple[str, ...] = ("signups", "conversion")
 
+#: The keys that set the signing payment per recruit (federal and regional).
+SIGNING_KEYS: tuple[str, ...] = ("pay.federal_bonus", "pay.federal_change", "pay.regional_bonus",
+                                 "pay.regional_growth", "pay.regional_ceiling")
+
 #: Outputs an output needs computed alongside it (a special output reads them from the dataset).
 NEEDS: dict[str, tuple[str, ...]] = {"recruitment_cost": ("contract_signers",),
                                      "federal_line_use": ("contract_signers",)}
@@ -132,18 +136,18 @@ def _catalogue() -> dict[str, Output]:
                                    "Volunteers signing up and conscripts signing a contract"),
         "bonus": Output("special", {}, False, "signing payment per recruit",
                         "Federal plus average regional one-time payment on signing a contract",
-                        ("pay.federal_bonus", "pay.regional_bonus", "pay.regional_growth", "pay.regional_ceiling"),
+                        SIGNING_KEYS,
                         units="RUB"),
         "recruitment_cost": Output("special", {}, False, "cost of signing payments",
                                    "Signing payments (federal plus regional) to contract signers in the month: the "
                                    "payment at mid-month times the month's signers",
-                                   ("pay.federal_bonus", "pay.regional_bonus", "pay.regional_growth",
-                                    "pay.regional_ceiling"), units="RUB", reads=PAID_FLOWS, monthly_total=True),
+                                   SIGNING_KEYS, units="RUB", reads=PAID_FLOWS, monthly_total=True),
         "federal_line_use": Output("special", {}, False, "use of the federal budget line for signing payments",
                                    "The month's federal signing payments over a month of the budget line for them "
                                    "(`budget.federal_bonus_line`); above 1 the line does not cover them: reported, "
                                    "never enforced, since in 2024 the payments outran the line",
-                                   ("pay.federal_bonus", "budget.federal_bonus_line"), units=DIMENSIONLESS,
+                                   ("pay.federal_bonus", "pay.federal_change", "budget.federal_bonus_line"),
+                                   units=DIMENSIONLESS,
                                    reads=PAID_FLOWS),
         "pay_to_wage": Output("special", {}, False, "first-year payment over a year's civilian wage",
                               "A contract's first-year payment (twelve months' pay and both signing payments) over "

@@ -12,7 +12,8 @@ import pytest
 
 import model
 from model.core.structure import ARMED_FORCES, CASUALTY_FLOWS, FLOWS, POOLED, SOURCES, STOCKS, WAR_ZONE
-from model.dynamics.equations import evaluate_rates, initial_state, prepare, serving_conscripts
+from model.dynamics.equations import (NOVICE, ROLE, evaluate_rates, exposure_weight, initial_state, prepare,
+                                      registered_exposure, serving_conscripts)
 from model.inputs.registry import Event
 from model.inputs.start import default_start
 from model.inputs.schedules import month_index
@@ -187,10 +188,6 @@ def test_emergency_deployment_is_limited_by_the_conscripts_serving(toy, size):
     np.testing.assert_allclose(float(front.sel(source="conscript").isel(time=2)), sent, rtol=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model bug: the limiter (model/engine/limiter.py) reports as shortfall the whole overdraft of the conscripts, "
-    "the demobilization and conversion it scales down included, so shortfall exceeds what the emergency "
-    "deployment lacked (by ~2,300 persons here)"))
 def test_emergency_shortfall_is_exactly_what_the_emergency_lacked(toy):
     size = 10_000_000.0
     ds = emergency(toy, size)
@@ -247,15 +244,25 @@ def test_the_loss_definitions_nest(toy):
 # --- exposure by role and experience -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", ["exogenous", "endogenous"])
-def test_endogenous_casualties_start_at_the_level(toy, mode):
-    """The endogenous mode's anchor is the initial exposure-weighted strength: at t = 0 both modes give the level,
-    whatever the novice ratio and assault shares."""
-    for exposure in ({}, {"exposure.novice_ratio": 4.0, "assault_share.volunteer": 0.9}):
-        params = toy.with_values({**BUSY, **exposure, "casualties.mode": mode, "casualties.process": "trend"})
+def test_casualties_start_at_the_level_for_the_registered_exposures(toy, mode):
+    """The endogenous mode's anchor is the initial exposure-weighted strength under the registered exposures: at
+    t = 0 both modes give the level with the registered exposures; overriding them to more assault and a higher
+    novice ratio leaves exogenous casualties at the level and raises endogenous ones in proportion to the
+    exposure-weighted strength."""
+    registered = toy.with_values({**{k: v for k, v in BUSY.items() if not k.startswith(("exposure.", "assault"))},
+                                  "casualties.mode": mode, "casualties.process": "trend"})
+    riskier = registered.with_values({"exposure.novice_ratio": 4.0, "assault_share.volunteer": 0.9})
+    level = toy.value("casualties.monthly")
+    for params in (registered, riskier):
         inputs = prepare(params, START, 4, 0.25)
-        rates, _ = evaluate_rates(inputs, initial_state(params, inputs, START))
+        state = initial_state(params, inputs, START)
+        rates, _ = evaluate_rates(inputs, state)
         total = sum(rates[f].sum() for f in CASUALTY_FLOWS)
-        assert total == pytest.approx(toy.value("casualties.monthly"), rel=1e-12)
+        own = exposure_weight(inputs.per_source[ROLE], inputs.per_run[NOVICE], state)
+        reference = exposure_weight(*registered_exposure(params, 1), state)
+        expected = level * float(own[0] / reference[0]) if mode == "endogenous" else level
+        assert total == pytest.approx(expected, rel=1e-12)
+    assert mode == "exogenous" or float(own[0] / reference[0]) > 1.0
 
 
 def pair(params, key, low, high):
@@ -277,15 +284,7 @@ def test_more_assault_share_never_lowers_a_sources_share_of_casualties(toy, mode
     assert np.all(high >= low - 1e-12) and np.any(high > low)
 
 
-ANCHOR_BUG = pytest.mark.xfail(strict=True, reason=(
-    "model bug: the endogenous mode's anchor (weight_initial, model/dynamics/equations.py anchored) is the run's "
-    "own initial exposure-weighted strength, computed with the run's own assault shares, so casualties = level x "
-    "W(t)/W(0) and a higher assault share only reweights: where the source's part of the war zone shrinks over "
-    "the run (volunteers here), more assault share lowers total casualties; the anchor should use reference "
-    "(registry) exposures so that assault share sets the total"))
-
-
-@pytest.mark.parametrize("source", ["prisoner", pytest.param("volunteer", marks=ANCHOR_BUG)])
+@pytest.mark.parametrize("source", ["prisoner", "volunteer"])
 def test_more_assault_share_never_lowers_casualties_in_the_endogenous_mode(toy, source):
     params = toy.with_values({**BUSY, "casualties.mode": "endogenous"})
     ds = run(pair(params, f"assault_share.{source}", 0.1, 0.9), variables=["casualties_total"])
@@ -328,14 +327,8 @@ def test_a_regional_budget_cut_never_raises_signups(toy, key, low, high):
     assert np.all(cut <= full * (1 + 1e-12))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model bug: sign-ups are S0 x (payment / the run's own start payment)^e (model/dynamics/description.py, "
-    "payment_ratio), so the federal bonus enters only through that ratio: a lower pay.federal_bonus leaves the "
-    "first month unchanged and, while the regional payment grows above its start, raises the ratio (d/dF of "
-    "(A+R)/(A+R0) = (R0-R)/(A+R0)^2 < 0), i.e. a federal cut raises sign-ups; the payment should be taken "
-    "relative to a fixed reference (the registry's payment or the wage)"))
-def test_a_federal_bonus_cut_never_raises_signups(toy):
-    ds = run(pair(toy.with_values(BUSY), "pay.federal_bonus", 200_000.0, 2_000_000.0), variables=["signups"])
+def test_a_federal_payment_cut_never_raises_signups(toy):
+    ds = run(pair(toy.with_values(BUSY), "pay.federal_change", -500_000.0, 1_000_000.0), variables=["signups"])
     cut, full = (monthly(ds, "signups").sel(source="volunteer").isel(run=i).values for i in (0, 1))
     assert np.all(cut <= full * (1 + 1e-12)) and np.any(cut < full)
 

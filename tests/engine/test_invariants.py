@@ -102,10 +102,6 @@ def test_without_recruitment_the_force_only_shrinks(values, mode, method):
     assert_conserved(ds)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model bug: model/results/checks.py without_recruitment (the validation report's 'no recruitment' extreme) "
-    "leaves conscription.conversion_share and the call-up campaigns on, so conscripts still sign contracts "
-    "(recruitment) and are called up"))
 def test_the_models_own_no_recruitment_overrides_shut_every_recruitment_flow(toy):
     from model.results.checks import without_recruitment as models_own
 
@@ -138,10 +134,6 @@ def _delivered_plus_shortfall_is_the_demand(params, method, seasoning):
     assert delivered + shortfall == pytest.approx(demand * MONTHS, rel=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason="model bug: the limiter (model/engine/limiter.py) adds to shortfall the "
-                                       "whole overdraft of a stock, proportional outflows included, so when the "
-                                       "war zone runs dry the seasoning it scales down is reported as casualty "
-                                       "shortfall (shortfall > demand - delivered)")
 def test_shortfall_counts_only_what_demand_flows_lacked(held):
     _delivered_plus_shortfall_is_the_demand(held, "euler", seasoning=held.value("seasoning.time"))
 

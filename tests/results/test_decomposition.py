@@ -74,12 +74,6 @@ def test_a_batch_or_a_month_outside_the_run_is_refused(run):
 
 def test_run_writes_the_waterfall_and_prints_its_table(tmp_path, capsys, monkeypatch):
     from model.cli import main
-    from model.present import plots
-
-    # The recruitment chart lacks a style for conscripts (xfail in test_labels.py); this test is about the waterfall.
-    if "conscript" not in plots.SOURCE_STYLE:
-        monkeypatch.setitem(plots.SOURCE_STYLE, "conscript", ("#999999", "--"))
-
     assert main(["run", "--months", "6", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert "What changed the group in the war zone" in text and "recruits: volunteer" in text

@@ -34,18 +34,6 @@ def _write_netcdf(folder, command: str) -> tuple[list[str], object]:
     return commands[command]
 
 
-def with_conscript_style():
-    """A context in which the recruitment chart has a style for conscripts who sign contracts: the chart lacks one
-    (the xfail below), and the labels these tests check do not depend on it."""
-    from model.present import plots
-
-    context = pytest.MonkeyPatch.context()
-    patch = context.__enter__()
-    if "conscript" not in plots.SOURCE_STYLE:
-        patch.setitem(plots.SOURCE_STYLE, "conscript", ("#999999", "--"))
-    return context
-
-
 class _Written(dict):
     """{command: (argv, path)}, each command run when first asked for (so one that fails fails only its tests)."""
 
@@ -54,11 +42,7 @@ class _Written(dict):
         self.folder = folder
 
     def __missing__(self, command):
-        context = with_conscript_style()
-        try:
-            self[command] = _write_netcdf(self.folder, command)
-        finally:
-            context.__exit__(None, None, None)
+        self[command] = _write_netcdf(self.folder, command)
         return self[command]
 
 
@@ -67,15 +51,6 @@ def written(tmp_path_factory):
     return _Written(tmp_path_factory.mktemp("netcdf"))
 
 
-#: The uncertainty command cannot write its NetCDF yet.
-UNCERTAINTY_BUG = pytest.mark.xfail(strict=True, raises=KeyError, reason=(
-    "model bug: model/results/cf.py CF_UNITS has no entry for 'RUB / month' (the unit of pay.monthly), so "
-    "`manpower uncertainty` fails labelling the sampled parameters"))
-
-
-@pytest.mark.xfail(strict=True, reason="model bug: model/present/plots.py SOURCE_STYLE has no style for the "
-                                       "'conscript' source, so the recruitment chart (manpower run) raises KeyError "
-                                       "as soon as conscripts sign contracts")
 def test_the_recruitment_chart_draws_every_source(toy):
     import matplotlib.pyplot as plt
 
@@ -88,7 +63,7 @@ def test_the_recruitment_chart_draws_every_source(toy):
     inflows_vs_losses(ds, ax)
 
 
-@pytest.mark.parametrize("command", ["run", "compare", pytest.param("uncertainty", marks=UNCERTAINTY_BUG)])
+@pytest.mark.parametrize("command", ["run", "compare", "uncertainty"])
 def test_every_written_variable_keeps_its_labels(command, written):
     argv, path = written[command]
     with xr.open_dataset(path) as ds:
@@ -110,7 +85,6 @@ def test_counts_of_persons_are_dimensionless_and_say_persons(written):
         assert ds.bonus.attrs["unit_label"] == "roubles"
 
 
-@UNCERTAINTY_BUG
 def test_sampled_parameters_are_named_without_dots_and_keep_their_key(written, baseline):
     with xr.open_dataset(written["uncertainty"][1]) as ds:
         keys = ds.attrs["sampled_parameters"].split(", ")
