@@ -112,7 +112,7 @@ def compare(posterior: Posterior, log_posterior: LogPosterior, keys: list[str], 
     finally:
         quiet.setLevel(level)
     kept = steps - steps // 2
-    diagnostics = {"walkers": walkers, "steps": steps, "kept": kept,
+    diagnostics = {"walkers": walkers, "steps": steps, "kept": kept, "dimensions": len(posterior.keys),
                    "acceptance": float(np.mean(sampler.acceptance_fraction)),
                    "autocorrelation time": tau, "reliable autocorrelation estimate": bool(np.isfinite(tau) and kept >= 50 * tau)}
     frame = pd.DataFrame(table).set_index("key")

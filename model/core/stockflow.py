@@ -147,11 +147,15 @@ def limit_order(flows: Sequence[Flow], stocks: Sequence[str]) -> tuple[str, ...]
     flow is itself scaled down by the limiter of its origin, so it cannot be
     counted on). Kahn's topological sort on that graph, ties broken by the order
     of ``stocks``. Where non-demand flows form a cycle (men rotated out of the war
-    zone and deployed back into it), no such order exists: the first stock of
-    the cycle in the order of ``stocks`` is settled first, without counting the
-    inflows from the cycle's unsettled stocks. That is conservative (a stock can
-    only be limited more, never overdrawn), and it matters only in a step in
-    which the stock would otherwise run dry.
+    zone and deployed back into it), no such order exists: a stock of the cycle
+    is settled first without counting the inflows from the cycle's unsettled
+    stocks, the first (in the order of ``stocks``) that has a demand outflow if
+    any has one (the war zone: its casualties limit it anyway, and it holds far
+    more than a step moves through it), else the first. That is conservative (a
+    stock can only be limited more, never overdrawn). Settling a small stock of
+    the cycle first instead (the units outside the war zone, empty for some
+    sources) would cut its outflows in steps where its inflow from the cycle
+    covers them, which costs RK4 its order.
     """
     feeders = {s: {f.origin for f in flows if f.target == s and f.origin is not None and not f.demand}
                for s in stocks}
@@ -159,5 +163,6 @@ def limit_order(flows: Sequence[Flow], stocks: Sequence[str]) -> tuple[str, ...]
     while len(order) < len(stocks):
         remaining = [s for s in stocks if s not in order]
         ready = [s for s in remaining if feeders[s] <= set(order)]
-        order.append((ready or remaining)[0])
+        demanded = [s for s in remaining if any(f.origin == s and f.demand for f in flows)]
+        order.append((ready or demanded or remaining)[0])
     return tuple(order)

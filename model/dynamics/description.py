@@ -103,7 +103,8 @@ SYMBOLS: tuple[Symbol, ...] = (
     Symbol("first_year", "months of pay in a contract's first year (12)", "derived", unit="month"),
     _parameter("send_fraction", "migrant.roundup_send_fraction", "share of migrants caught in roundups who are sent"),
     _parameter("emigration_ratio", "mobilization.emigration_ratio", "emigrants per reservist called up"),
-    _parameter("novice_ratio", "exposure.novice_ratio", "casualty risk of the newly deployed relative to experienced men"),
+    _parameter("novice_ratio", "exposure.novice_ratio",
+               "casualty risk of the newly deployed relative to experienced men"),
     _parameter("assault_ratio", "exposure.assault_ratio", "casualty risk in assault roles relative to other roles"),
     _parameter("assault_share", "assault_share.{source}", "share of a source's men in the war zone in assault roles",
                SOURCES),
@@ -127,8 +128,9 @@ SYMBOLS: tuple[Symbol, ...] = (
                              "(model/dynamics/equations.py) with the exposures (assault shares and ratios) at their "
                              "registered values, so that casualties at the start are the level for the registered "
                              "mix, and a run, scenario or override with more men in assault roles takes more",
-           "derived", "force.deployed_total", unit="person", also=(*(f"front_initial.{s}" for s in POOLED), "seasoning.time", "exposure.novice_ratio",
-                                "exposure.assault_ratio", *(f"assault_share.{s}" for s in SOURCES))),
+           "derived", "force.deployed_total", unit="person",
+           also=(*(f"front_initial.{s}" for s in POOLED), "seasoning.time", "exposure.novice_ratio",
+                 "exposure.assault_ratio", *(f"assault_share.{s}" for s in SOURCES))),
     Symbol("waves", "mobilization waves (`mobilization.waves`), spread over their months", "schedule",
            "mobilization.waves", ("mobilized",)),
     Symbol("tranches", "North Korean tranches (`dprk.tranches`), spread over their months", "schedule",

@@ -216,7 +216,8 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     series = casualty_shocks(params, start, months)[None]
     inputs = Inputs(per_run, per_source, schedules, series,
                     ENDOGENOUS if v("casualties.mode") == "endogenous" else EXOGENOUS,
-                    run("pay.federal_bonus") + run("pay.federal_change"), run("budget.federal_bonus_line").copy(), run("wage.average").copy(),
+                    run("pay.federal_bonus") + run("pay.federal_change"), run("budget.federal_bonus_line").copy(),
+                    run("wage.average").copy(),
                     run("wage.growth").copy(), float(dt))
     return anchored(inputs, initial_state(params, inputs, start), registered_exposure(params, n))
 
@@ -284,7 +285,8 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
     deployment, rotation, seasoning = per_run[DEPLOYMENT], per_run[ROTATION], per_run[SEASONING]
     desertion, rear_release = per_run[DESERTION], per_run[REAR_RELEASE]
     for s in range(n_sources):  # every flow that is a fraction of its stock
-        graduating, share, release = per_source[GRADUATION_RATE, s], per_source[DEPLOY_SHARE, s], per_source[RELEASE_RATE, s]
+        graduating, share = per_source[GRADUATION_RATE, s], per_source[DEPLOY_SHARE, s]
+        release = per_source[RELEASE_RATE, s]
         training, rear, new, veteran = state[TRAINING, s], state[REAR, s], state[FRONT_NEW, s], state[FRONT_VETERAN, s]
         wounded_light, wounded_severe, absent = state[WOUNDED_LIGHT, s], state[WOUNDED_SEVERE, s], state[ABSENT, s]
         for b in range(block):
@@ -439,10 +441,14 @@ def initial_state(params: ParameterSet, inputs: Inputs, start: str) -> np.ndarra
     Conscripts serving are the campaigns of the months before the start, less
     those who left (:func:`serving_conscripts`). Training pipelines, the wounded
     in treatment and the absent start at the steady state of the *sustained*
-    opening flows (inflow per month times the time spent there), and so does
-    the newly deployed part of the group in the war zone (arrivals per month
-    times the seasoning time, at most the whole group), so the run does not open
-    with a spurious transient. Scheduled events (a mobilization wave, a tranche,
+    opening flows (inflow per month times the time spent there), so the run
+    does not open with a spurious transient. The group in the war zone is split
+    into newly deployed, F·A·S/(A·S + F) for a source's group F, arrivals A and
+    seasoning time S (about A·S when arrivals are few, nearly the whole group
+    when they are many), and experienced; contract soldiers who came from
+    conscription are taken out of the volunteers' remainder in proportion to
+    their arrivals. No stock of the war zone opens empty while people arrive
+    (that would make casualties' allocation depend on the step). Scheduled events (a mobilization wave, a tranche,
     a roundup or an emergency in the start month) are left out: their people
     are taken from their pools as the run goes, so the same registry gives the
     same initial stocks whether or not an event falls in the start month.
@@ -463,10 +469,18 @@ def initial_state(params: ParameterSet, inputs: Inputs, start: str) -> np.ndarra
 
     rates, _ = evaluate_rates(opening, state)
     state[TRAINING] = inflow("training", rates) / inputs.per_source[GRADUATION_RATE]
+    rates, _ = evaluate_rates(opening, state)
+    front = _with_contract_conscripts(front, inflow("front_new", rates))
+    state[FRONT_VETERAN] = front
+    rates, _ = evaluate_rates(opening, state)
     state[ABSENT] = inflow("absent", rates) / inputs.per_run[ABSENCE_END]
     rates, _ = evaluate_rates(opening, state)
     arrivals = inflow("front_new", rates)
-    state[FRONT_NEW] = np.minimum(front, arrivals / inputs.per_run[SEASONING])
+    # Newly deployed: arrivals x seasoning time where that is a small part of the group, nearly the whole group
+    # where it is not; both parts positive, so no stock of the war zone opens empty while people arrive.
+    seasoned = arrivals / inputs.per_run[SEASONING]
+    state[FRONT_NEW] = np.divide(front * seasoned, seasoned + front, out=np.zeros_like(front),
+                                 where=seasoned + front > 0)
     state[FRONT_VETERAN] = front - state[FRONT_NEW]
     rates, _ = evaluate_rates(opening, state)
     state[WOUNDED_LIGHT] = inflow("wounded_light", rates) / inputs.per_run[LIGHT_RECOVERY]
@@ -486,6 +500,19 @@ def registered_exposure(params: ParameterSet, n: int) -> tuple[np.ndarray, np.nd
                   ("exposure.assault_ratio", "exposure.novice_ratio", *(f"assault_share.{s}" for s in SOURCES))}
     shares = _by_source({s: registered[f"assault_share.{s}"] for s in SOURCES}, n)
     return role_factor(shares, registered["exposure.assault_ratio"]), _runs(registered["exposure.novice_ratio"], n)
+
+
+def _with_contract_conscripts(front: np.ndarray, arrivals: np.ndarray) -> np.ndarray:
+    """The group in the war zone by source with contract soldiers who came from conscription taken out of the
+    volunteers' remainder in proportion to the two sources' arrivals (the registry has no figure of its own for
+    them), so that their stocks do not open empty while they arrive."""
+    v, c = VOLUNTEER, CONSCRIPTS_SOURCE
+    coming = arrivals[v] + arrivals[c]
+    share = np.divide(arrivals[c], coming, out=np.zeros_like(coming), where=coming > 0)
+    split = front.copy()
+    split[c] = front[v] * share
+    split[v] = front[v] - split[c]
+    return split
 
 
 def exposure_weight(role: np.ndarray, novice: np.ndarray, state: np.ndarray) -> np.ndarray:

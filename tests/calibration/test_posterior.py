@@ -84,7 +84,7 @@ def hindcast():
 @pytest.fixture(scope="module")
 def prior_runs(hindcast):
     config, params, start, months, targets = hindcast
-    return simulate_prior(params, targets, start, configured_through(config), months, n_prior=80_000, seed=11)
+    return simulate_prior(params, targets, start, configured_through(config), months, n_prior=150_000, seed=11)
 
 
 def synthetic_record(truth: np.ndarray, targets: list[Target], tau: float, rng: np.random.Generator) -> list[Target]:

@@ -50,7 +50,7 @@ def test_events_in_the_start_month_change_no_initial_stock(values, wave, wave_mo
 
 def test_initial_pipelines_are_the_steady_state_of_the_sustained_flows(toy):
     """Training: (sign-ups + draw rate x pool + conscripts signing) x training time; absent: desertion x absence
-    time; newly deployed: arrivals x seasoning time (at most the group); wounded of each severity: wounded per month
+    time; newly deployed: F·A·S/(A·S + F) of a source's group F, arrivals A, seasoning time S; wounded of each severity: wounded per month
     x recovery time. An emergency deployment in the start month is left out."""
     params = toy.with_values({
         "mobilization.waves": [{"start": START, "size": 300_000.0, "months": 2}],
@@ -78,8 +78,12 @@ def test_initial_pipelines_are_the_steady_state_of_the_sustained_flows(toy):
     graduates = np.array([v(f"deploy_share.{s}") / v(f"training_time.{s}") for s in SOURCES]) * training
     arrivals = (graduates + v("deployment.rate") * state[index["rear"], :, 0]
                 + v("desertion.return_fraction") * absent / v("desertion.absence_time"))
-    np.testing.assert_allclose(state[index["front_new"], :, 0], np.minimum(front, arrivals * v("seasoning.time")),
-                               rtol=1e-12)
+    seasoned = arrivals * v("seasoning.time")
+    np.testing.assert_allclose(state[index["front_new"], :, 0], front * seasoned / (seasoned + front), rtol=1e-12)
+    # Contract soldiers who came from conscription are taken out of the volunteers in proportion to arrivals.
+    registered = front[0] + front[-1]
+    np.testing.assert_allclose(front[-1], registered * graduates[-1] / (graduates[0] + graduates[-1] + v(
+        "deployment.rate") * state[index["rear"], 0, 0]), rtol=1e-12)
     wounded = v("casualties.monthly") * (1 - v("casualties.killed_fraction") - v("casualties.captured_fraction"))
     severe = v("wounded.severe_fraction")
     np.testing.assert_allclose(state[index["wounded_light"]].sum(),

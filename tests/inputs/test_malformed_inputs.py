@@ -209,7 +209,8 @@ CASES = [
     Case("set-overflowing-growth", RUN[:1] + ("--months", "36", "--set", "casualties.growth_rate=40"),
          ("casualties.growth_rate", "growth")),
     Case("set-overflowing-signups", RUN + ("--set", "volunteer.pay_elasticity=1000", "--set",
-                                           "pay.regional_ceiling=1e12", "--set", "wage.growth=0"),
+                                           "pay.regional_ceiling=1e12", "--set", "pay.regional_growth=0.16 / month",
+                                           "--set", "wage.growth=0"),
          ("volunteer.pay_elasticity", "pay.regional_ceiling")),
     # --- run: --scenario and --out ---
     Case("scenario-unknown", RUN + ("--scenario", "nonesuch"), ("nonesuch", "scenario")),

@@ -51,7 +51,7 @@ def update(out: Path, *extra: str) -> tuple[int, str]:
 @pytest.fixture(autouse=True)
 def _small_posterior(monkeypatch):
     """The posterior's refit with fewer prior runs (the routine is the same; the test needs speed, not precision)."""
-    monkeypatch.setattr(update_module, "POSTERIOR_PRIOR_RUNS", 12_000)
+    monkeypatch.setattr(update_module, "POSTERIOR_PRIOR_RUNS", 50_000)
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_an_update_changes_only_the_fit_the_start_the_outputs_and_adds_one_forec
     stored = yaml.safe_load((folder / PROCESS_FILE).read_text())
     assert str(stored["through"]) == appended  # the appended month is fitted
     calibrated = yaml.safe_load(posterior.read_text())  # and the posterior too: it starts where the data end
-    assert str(calibrated["through"]) == appended and calibrated["settings"]["n_prior"] == 12_000
+    assert str(calibrated["through"]) == appended and calibrated["settings"]["n_prior"] == 50_000
     (forecast,) = forecasts
     assert "draws from the posterior" in yaml.safe_load(forecast.read_text())["parameters_from"]
 
