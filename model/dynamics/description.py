@@ -92,7 +92,8 @@ SYMBOLS: tuple[Symbol, ...] = (
     _parameter("pay_elasticity", "volunteer.pay_elasticity",
                "elasticity of sign-ups to the first-year payment relative to civilian wages"),
     _parameter("fatigue_rate", "volunteer.fatigue_rate", "decline of sign-ups with war fatigue"),
-    _parameter("pay_monthly", "pay.monthly", "monthly pay of a contract soldier in the war zone"),
+    _parameter("pay_monthly", "pay.monthly", "monthly pay of a contract soldier in the war zone, at the start"),
+    _parameter("pay_growth", "pay.growth", "growth rate of the monthly pay (its indexation)"),
     _parameter("federal_bonus", "pay.federal_bonus", "federal one-time payment on signing, at the start"),
     _parameter("federal_change", "pay.federal_change", "a change of the federal payment from the start on (a "
                                                         "scenario's policy: 0 in the baseline)"),
@@ -226,8 +227,8 @@ EQUATIONS: tuple[Equation, ...] = (
                            "regional_bonus0) * exp(-regional_growth * t))",
          "average regional payment: grows at `regional_growth` while far below what regional budgets can carry, "
          "and levels off at `regional_ceiling` (logistic)"),
-    _aux("payment_ratio", "(first_year * pay_monthly + federal_bonus + federal_change + regional_bonus) / "
-                          "(first_year * pay_monthly + federal_bonus + regional_bonus0)",
+    _aux("payment_ratio", "(first_year * pay_monthly * exp(pay_growth * t) + federal_bonus + federal_change + "
+                          "regional_bonus) / (first_year * pay_monthly + federal_bonus + regional_bonus0)",
          "the first-year payment (a year's pay and both signing payments) relative to the payment at the start "
          "at which `signups0` holds: a policy change of the federal payment moves it from the first month"),
     Equation("signups", "signups0 * payment_ratio ** pay_elasticity * exp(-(pay_elasticity * wage_growth + "

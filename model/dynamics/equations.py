@@ -34,8 +34,8 @@ from .casualty_paths import casualty_shocks, recorded_events
 (CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, SEVERE, LIGHT_RECOVERY, LIGHT_RETURN, SEVERE_RECOVERY,
  SEVERE_RETURN, DESERTION, ABSENCE_RETURN, ABSENCE_END, SIGNUPS0, SIGNUP_DRIFT, PAY_ELASTICITY, PAYMENT_FIXED,
  REGIONAL0, REGIONAL_CEILING, REGIONAL_GROWTH, SEND, EMIGRATION, EXPOSED0, NOVICE, DEPLOYMENT, ROTATION,
- REAR_RELEASE, SEASONING, CONVERSION, DEMOBILIZATION, PAYMENT_REFERENCE) = range(30)
-N_PER_RUN = 30
+ REAR_RELEASE, SEASONING, CONVERSION, DEMOBILIZATION, PAYMENT_REFERENCE, PAY_YEAR, PAY_GROWTH) = range(32)
+N_PER_RUN = 32
 # Rows of Inputs.per_source: coefficients that are one number per source and run.
 ROLE, GRADUATION_RATE, DEPLOY_SHARE, RELEASE_RATE, POOL_INFLOW, DRAW_RATE = range(6)
 N_PER_SOURCE = 6
@@ -45,8 +45,8 @@ WAVES, TRANCHES, ROUNDUPS, CAMPAIGNS, EMERGENCY, RECORDED, RECORD_COVERS = range
 # Rows of Inputs.series: values per month and run; the casualty shock multiplies the exogenous casualty level.
 SHOCK = 0
 # Rows of the exponential factors (:func:`trend`): the casualty level's growth, the sign-ups' drift (wages and
-# fatigue), the decay of the regional payment's distance from its ceiling.
-CASUALTY_TREND, SIGNUP_TREND, REGIONAL_TREND = range(3)
+# fatigue), the decay of the regional payment's distance from its ceiling, the growth of the monthly pay.
+CASUALTY_TREND, SIGNUP_TREND, REGIONAL_TREND, PAY_TREND = range(4)
 #: Months of pay in a contract's first year (the symbol ``first_year`` of the description).
 FIRST_YEAR = 12.0
 
@@ -95,6 +95,8 @@ class Inputs(Coefficients):
         The federal budget line for signing payments (roubles per month), for reporting.
     wage, wage_growth : ndarray, shape (n,)
         The average civilian wage at the start (roubles per month) and its growth rate (1/month), for reporting.
+    state0 : ndarray, shape (9, 7, n)
+        The initial state (:func:`initial_state`), which :func:`prepare` computes to anchor the endogenous mode.
     dt : float
         Step (months) the schedules are laid out for.
     """
@@ -104,6 +106,7 @@ class Inputs(Coefficients):
     wage: np.ndarray
     wage_growth: np.ndarray
     dt: float
+    state0: np.ndarray | None = None
 
     @property
     def per_source(self) -> np.ndarray:
@@ -185,7 +188,9 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     per_run[SIGNUPS0] = run("volunteer.signups")
     per_run[SIGNUP_DRIFT] = -(run("volunteer.pay_elasticity") * run("wage.growth") + run("volunteer.fatigue_rate"))
     per_run[PAY_ELASTICITY] = run("volunteer.pay_elasticity")
-    per_run[PAYMENT_FIXED] = FIRST_YEAR * run("pay.monthly") + run("pay.federal_bonus") + run("pay.federal_change")
+    per_run[PAYMENT_FIXED] = run("pay.federal_bonus") + run("pay.federal_change")
+    per_run[PAY_YEAR] = FIRST_YEAR * run("pay.monthly")
+    per_run[PAY_GROWTH] = run("pay.growth")
     per_run[PAYMENT_REFERENCE] = FIRST_YEAR * run("pay.monthly") + run("pay.federal_bonus") + run("pay.regional_bonus")
     per_run[REGIONAL0] = run("pay.regional_bonus")
     per_run[REGIONAL_CEILING] = run("pay.regional_ceiling")
@@ -219,16 +224,19 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
                     run("pay.federal_bonus") + run("pay.federal_change"), run("budget.federal_bonus_line").copy(),
                     run("wage.average").copy(),
                     run("wage.growth").copy(), float(dt))
-    return anchored(inputs, initial_state(params, inputs, start), registered_exposure(params, n))
+    state0 = initial_state(params, inputs, start)
+    return replace(anchored(inputs, state0, registered_exposure(params, n)), state0=state0)
 
 
 @njit(FACTORS, **KERNEL)
 def trend(per_run, t, out):
     """The exponential factors at ``t`` months: ``out[CASUALTY_TREND]`` = exp(casualty growth · t),
-    ``out[SIGNUP_TREND]`` = exp(sign-up drift · t), ``out[REGIONAL_TREND]`` = exp(-regional growth · t)."""
+    ``out[SIGNUP_TREND]`` = exp(sign-up drift · t), ``out[REGIONAL_TREND]`` = exp(-regional growth · t),
+    ``out[PAY_TREND]`` = exp(pay growth · t)."""
     for row, growth, sign in ((CASUALTY_TREND, per_run[CASUALTY_GROWTH], 1.0),
                               (SIGNUP_TREND, per_run[SIGNUP_DRIFT], 1.0),
-                              (REGIONAL_TREND, per_run[REGIONAL_GROWTH], -1.0)):
+                              (REGIONAL_TREND, per_run[REGIONAL_GROWTH], -1.0),
+                              (PAY_TREND, per_run[PAY_GROWTH], 1.0)):
         for b in range(out.shape[1]):
             out[row, b] = np.exp(sign * growth[b] * t)
 
@@ -347,7 +355,8 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
                 rates[f_light, s, b] = wounded - rates[f_severe, s, b]
     for b in range(block):  # recruitment
         regional = _regional(per_run[REGIONAL0, b], per_run[REGIONAL_CEILING, b], trends[REGIONAL_TREND, b])
-        ratio = (per_run[PAYMENT_FIXED, b] + regional) / per_run[PAYMENT_REFERENCE, b]
+        ratio = ((per_run[PAY_YEAR, b] * trends[PAY_TREND, b] + per_run[PAYMENT_FIXED, b] + regional)
+                 / per_run[PAYMENT_REFERENCE, b])
         rates[F_SIGNUPS, VOLUNTEER, b] = (per_run[SIGNUPS0, b] * np.exp(per_run[PAY_ELASTICITY, b] * np.log(ratio))
                                           * trends[SIGNUP_TREND, b])
         rates[F_MOBILIZATION, MOBILIZED, b] = schedules[WAVES, step]
@@ -390,19 +399,15 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
 def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
     """For each stock, the summed rate (1/month) of its outflows that are a fraction of it, shape ``(7, n)``.
 
-    Read off the equations themselves: with one person in every cell of a stock
-    and nobody elsewhere, each non-demand outflow's rate is its coefficient.
+    Read off the equations themselves: with one person in every cell of every
+    stock, each non-demand outflow's rate is its coefficient (a proportional
+    flow reads only the stock it drains), so one evaluation gives them all.
     Euler keeps the stock non-negative when this sum times ``dt`` is at most 1
     (:func:`model.engine.integrator.check_step`).
     """
-    out = {}
-    for k, stock in enumerate(STOCKS):
-        unit = np.zeros((len(STOCKS), len(SOURCES), inputs.n))
-        unit[k] = 1.0
-        rates, _ = evaluate_rates(inputs, unit)
-        proportional = [rates[f.name] for f in flows_out_of(stock) if not f.demand]
-        out[stock] = sum(proportional, np.zeros((len(SOURCES), inputs.n)))
-    return out
+    rates, _ = evaluate_rates(inputs, np.ones((len(STOCKS), len(SOURCES), inputs.n)))
+    return {stock: sum((rates[f.name] for f in flows_out_of(stock) if not f.demand),
+                       np.zeros((len(SOURCES), inputs.n))) for stock in STOCKS}
 
 
 def sustained(inputs: Inputs) -> Inputs:
@@ -532,7 +537,7 @@ def anchored(inputs: Inputs, state0: np.ndarray, exposure: tuple[np.ndarray, np.
 
 def growth_rates(inputs: Inputs) -> dict[str, np.ndarray]:
     """Every exponential growth rate of a run (1/month, shape ``(n,)``), by the parameters behind it."""
-    return {"casualties.growth_rate": inputs.per_run[CASUALTY_GROWTH],
+    return {"casualties.growth_rate": inputs.per_run[CASUALTY_GROWTH], "pay.growth": inputs.per_run[PAY_GROWTH],
             "-(volunteer.pay_elasticity x wage.growth + volunteer.fatigue_rate)": inputs.per_run[SIGNUP_DRIFT]}
 
 
@@ -553,10 +558,11 @@ def bonus(inputs: Inputs, months: np.ndarray) -> np.ndarray:
 def pay_to_wage(inputs: Inputs, months: np.ndarray) -> np.ndarray:
     """The first-year payment (a year's pay and both signing payments) over a year of the average civilian wage,
     at the start of each of ``months`` (dimensionless), shape ``(len(months), n)``."""
-    payment = inputs.per_run[PAYMENT_FIXED] + regional_bonus(inputs, months)
+    pay = inputs.per_run[PAY_YEAR] * np.exp(np.multiply.outer(months, inputs.per_run[PAY_GROWTH]))
+    payment = pay + inputs.per_run[PAYMENT_FIXED] + regional_bonus(inputs, months)
     wage = inputs.wage * np.exp(np.multiply.outer(months, inputs.wage_growth))
     return payment / (FIRST_YEAR * wage)
 
 
 #: The model as the engine sees it: its structure and its two compiled kernels (:mod:`model.engine.contract`).
-SYSTEM = System(STRUCTURE, rates=flow_rates, factors=trend, n_factors=3)
+SYSTEM = System(STRUCTURE, rates=flow_rates, factors=trend, n_factors=4)

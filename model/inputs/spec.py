@@ -110,6 +110,7 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("volunteer.pay_elasticity", RATIO),
     ParameterSpec("volunteer.fatigue_rate", GROWTH),
     ParameterSpec("pay.monthly", MONEY_FLOW),
+    ParameterSpec("pay.growth", GROWTH),
     ParameterSpec("pay.federal_bonus", MONEY),
     ParameterSpec("pay.federal_change", MONEY_CHANGE),
     ParameterSpec("pay.regional_bonus", MONEY),

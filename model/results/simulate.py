@@ -9,7 +9,7 @@ import xarray as xr
 
 from ..engine import integrator as engine
 from ..inputs import limits
-from ..dynamics.equations import SYSTEM, fractional_outflows, growth_rates, initial_state, prepare
+from ..dynamics.equations import SYSTEM, fractional_outflows, growth_rates, prepare
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.start import resolve_start
@@ -62,7 +62,7 @@ def simulate(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEF
     if problem:
         raise InputError("simulate", "dt", problem)
     _check_growth(inputs, months)
-    state0 = initial_state(params, inputs, start)
+    state0 = inputs.state0
     trajectory = engine.integrate(SYSTEM, state0, inputs, months, dt, selection.observations(), integrator, threads)
     _check_finite(trajectory, params)
     return to_dataset(trajectory, selection, params, inputs, start=start, dt=dt, method=integrator,
