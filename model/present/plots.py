@@ -315,6 +315,7 @@ def calibration_figure(calibration) -> plt.Figure:
                    [t.observed / 1e3 for t in ceilings] + [ceilings[-1].observed / 1e3], where="post",
                    color="black", linestyle=":", label="authorized strength (decrees; a ceiling)")
     force.set(title="Force levels", ylabel="thousand persons")
+    force.set_ylim(0, 1.55 * max(float(ds.armed_forces.max()), *(t.observed for t in ceilings)) / 1e3)  # legend room
     recruits.plot(dates[:-1], flows.recruitment.sum("source") / 1e3, color="#0072B2", label="model: recruitment")
     recruits.plot(dates[:-1], flows.recruitment.sel(source="volunteer") / 1e3, color="#0072B2", linestyle="--",
                   label="model: volunteer sign-ups")
@@ -359,9 +360,9 @@ def decomposition_figure(ds: xr.Dataset, parts: pd.DataFrame) -> plt.Figure:
     (up) and out of (down) it, its strength at the end (``parts``: :func:`model.results.decomposition.by_kind`,
     whose attributes name the level), thousands of persons, with each bar's value."""
     name = level_name(parts.attrs.get("level", "front"))
-    fig, ax = plt.subplots(figsize=(11, 6.2))
     values = parts["persons"].to_numpy() / 1e3
-    labels = [textwrap.fill(label, 16) for label in parts["label"]]
+    fig, ax = plt.subplots(figsize=(max(11.0, 1.0 * len(values)), 6.6))  # about an inch per bar: labels fit
+    labels = [textwrap.fill(label, 13) for label in parts["label"]]
     level, bottoms, heights, colours = 0.0, [], [], []
     for i, value in enumerate(values):
         if i in (0, len(values) - 1):  # the levels: bars from zero
@@ -389,5 +390,5 @@ def decomposition_figure(ds: xr.Dataset, parts: pd.DataFrame) -> plt.Figure:
                                       "it; people sent to treatment, absence or units elsewhere are netted against "
                                       "those who came back."),
              fontsize=7, va="bottom", ha="left", color="#333333", wrap=True)
-    fig.tight_layout(rect=(0, 0.1, 1, top))
+    fig.tight_layout(rect=(0, 0.14, 1, top))  # room for three-line labels above the caption
     return fig

@@ -84,6 +84,28 @@ def monthly_balance_table(ds: xr.Dataset) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+def _levels_and_losses(ds: xr.Dataset) -> list[str]:
+    """The armed forces at start and end, the horizon's losses by each definition and the cost of signing
+    payments, for the outputs the run kept."""
+    lines = []
+    if "armed_forces" in ds:
+        start, end = (round(float(ds.armed_forces.isel(time=i))) for i in (0, -1))
+        lines.append(f"Armed forces (conscripts included): {start:,} at start -> {end:,} at end "
+                     f"({end - start:+,} persons)")
+    flows = ds.isel(time=slice(0, -1))
+    counted = [(name, label) for name, label in (("casualties_total", "casualties (killed, wounded, captured)"),
+                                                 ("irrecoverable_losses", "irrecoverable losses"),
+                                                 ("deaths", "deaths")) if name in ds]
+    if counted:
+        lines.append("Over the horizon: " + "; ".join(f"{label} {float(flows[name].sum()):,.0f}"
+                                                         for name, label in counted))
+    if "recruitment_cost" in ds and "bonus" in ds:
+        lines.append(f"Signing payments: {float(flows.recruitment_cost.sum()) / 1e9:,.0f} billion roubles over the "
+                     f"horizon; {float(ds.bonus.isel(time=0)):,.0f} -> {float(ds.bonus.isel(time=-1)):,.0f} roubles "
+                     "per recruit (federal plus average regional)")
+    return lines
+
+
 def text_summary(ds: xr.Dataset) -> str:
     """A plain-text summary of a single run, for the command line."""
     numbers = headline(ds)
@@ -99,8 +121,9 @@ def text_summary(ds: xr.Dataset) -> str:
     when = "none within the horizon" if np.isnan(first) else _month_label(ds, int(first))
     lines += [
         # round() to an int: an emptied stock's rounding residue (-1e-12) must not print as "-0"
-        f"Front strength: {round(float(numbers['front_start'])):,} at start -> {round(float(numbers['front_end'])):,} "
-        f"at end ({float(numbers['front_change']):+,.0f} persons)",
+        f"Group in the war zone (front): {round(float(numbers['front_start'])):,} at start -> "
+        f"{round(float(numbers['front_end'])):,} at end ({float(numbers['front_change']):+,.0f} persons)",
+        *_levels_and_losses(ds),
         f"Net balance (inflow - permanent losses): {float(numbers['net_12m']):+,.0f} over the first 12 months, "
         f"{float(numbers['net_horizon']):+,.0f} over the horizon",
         f"First month in which permanent losses exceed inflow: {when}",

@@ -122,10 +122,10 @@ def test_schedule_lever_adds_one_event_to_the_scenarios_schedule():
 
 
 # The group in the war zone at the horizon moves this way when the lever goes from its slider's low end to its
-# high end (the payment elasticity lowers it because, in the baseline, civilian wages grow faster than the
-# first-year payment over the horizon).
+# high end (the payment elasticity raises it because, in the baseline, the first-year payment, its pay indexed and
+# the regional payment rising, grows a little faster than civilian wages over the horizon).
 DIRECTION = {"casualties_monthly": -1, "casualties_growth_rate": -1, "volunteer_signups": +1,
-             "pay_federal_change": +1, "pay_regional_ceiling": +1, "volunteer_pay_elasticity": -1,
+             "pay_federal_change": +1, "pay_regional_ceiling": +1, "volunteer_pay_elasticity": +1,
              "volunteer_fatigue_rate": -1, "wounded_severe_return_fraction": +1, "desertion_rate": -1,
              "dprk_tranches": +1, "migrant_roundups": +1}
 
