@@ -20,7 +20,7 @@ from . import page
 from ..inputs.parameters import BASELINE, load_params
 from ..inputs.registry import Parameter
 from .plots import caption, comparison_figure, decomposition_figure, fan_chart, sensitivity_chart
-from ..results.decomposition import by_kind, decomposition
+from ..results.decomposition import by_kind, decomposition, level_name
 from ..results.simulate import simulate
 from ..analysis.sensitivity import ranking
 from ..results.summary import headline, month_of, pool_exhaustion
@@ -40,6 +40,13 @@ CHARTED = ((("net_12m", "net_horizon"), "net balance over 12 months and over the
 #: Below this share of runs, a pool that lasts at the central values is not flagged as at risk.
 NOTABLE_SHARE = 0.05
 
+#: Significant figures of the reference scenario's account: its inputs (casualty levels, loss ratios, force sizes,
+#: payments) are known to a tenth or worse, so a third figure would claim more than the evidence holds.
+SIGNIFICANT = 2
+#: Force levels, better pinned down (the starting force is calibrated to the record), take a third figure so that
+#: a change over the horizon shows.
+LEVEL_DIGITS = 3
+
 QUESTION = ("Can Russia keep feeding its war in Ukraine with people without another mass mobilization, "
             "and for how long?")
 
@@ -49,12 +56,13 @@ def render(f: Findings) -> str:
     s = f.settings
     reference = f.params[s.reference]
     entries = [_entry(key, row, reference[key]) for key, row in reference.table().iterrows()]
+    central = simulate(reference, months=s.months, dt=s.dt, start=s.start)  # its own attrs and labels
     return page.render(
         "brief.html", settings=s, horizon=f.horizon, question=QUESTION, stamp_text=_stamp(f), command=s.command(),
         overall=_overall(f), comparison=_comparison_rows(f), digests={n: p.digest() for n, p in f.params.items()},
         scenarios=[{"name": name, "description": f.params[name].description,
                     "sentences": _scenario_sentences(f, name)} for name in s.names],
-        figures=_figures(f), sobol=_sensitivity(f), entries=entries,
+        account=_account(f, central), figures=_figures(f, central), sobol=_sensitivity(f), entries=entries,
         assumed=[e for e in entries if e.assumed], changes=_changes(f))
 
 
@@ -91,8 +99,9 @@ def _overall(f: Findings) -> str:
     short = [str(n) for n in net.index if net[n] < 0]
     held = [str(n) for n in net.index if net[n] >= 0]
     text = _bottom_line(f) + " "
-    text += (f"At the central values (one run per scenario), recruitment falls short of permanent losses over the {f.horizon} "
-            f"months in {len(short)} of {len(net)} scenarios" + (f" ({', '.join(short)})" if short else "") + ". ")
+    text += (f"At the central values (one run per scenario), recruitment falls short of permanent losses over the "
+             f"{f.horizon} months in {len(short)} of {len(net)} scenarios"
+             + (f" ({', '.join(short)})" if short else "") + ". ")
     if held:
         text += f"It keeps up in {', '.join(held)}. "
     months = f.table["first deficit month"]
@@ -169,6 +178,111 @@ def _pool_sentence(f: Findings, name: str) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+# --- 1b. The reference scenario's account: losses by definition, the cost of recruits, both force levels -------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A number of the account: an output read at one moment or totalled over the horizon, as the page names it."""
+
+    output: str
+    label: str
+    unit: str
+    #: ``total``: a flow summed over the horizon's months; ``start`` or ``end``: a level at the first or last time.
+    when: str
+    #: Significant figures shown.
+    digits: int = SIGNIFICANT
+
+
+#: What the account shows, in order (outputs of :data:`model.results.outputs.OUTPUTS`).
+ACCOUNT = (
+    Measure("casualties_total", "casualties: killed, wounded, captured or missing (Ukrainian General Staff's "
+                                "definition)", "persons", "total"),
+    Measure("irrecoverable_losses", "irrecoverable losses: killed, captured or missing, discharged as unfit "
+                                    "(Russian usage)", "persons", "total"),
+    Measure("deaths", "deaths: killed, died of wounds included", "persons", "total"),
+    Measure("recruitment_cost", "signing payments, federal and regional, to all contract signers", "roubles",
+            "total"),
+    Measure("bonus", "signing payment per recruit (federal plus average regional)", "roubles", "start"),
+    Measure("bonus", "signing payment per recruit (federal plus average regional)", "roubles", "end"),
+    Measure("armed_forces", "armed forces: everyone serving, conscripts included", "persons", "start", LEVEL_DIGITS),
+    Measure("armed_forces", "armed forces: everyone serving, conscripts included", "persons", "end", LEVEL_DIGITS),
+    Measure("front_total", "group in the war zone", "persons", "start", LEVEL_DIGITS),
+    Measure("front_total", "group in the war zone", "persons", "end", LEVEL_DIGITS),
+)
+
+#: Outputs the account reads from the Monte Carlo runs (:data:`model.present.report.MC_VARIABLES` keeps them).
+ACCOUNT_OUTPUTS = tuple(dict.fromkeys(m.output for m in ACCOUNT))
+
+_SCALES = ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"))
+
+
+def about(value: float, digits: int = SIGNIFICANT) -> str:
+    """``value`` rounded to ``digits`` significant figures, in words a reader takes in at a glance: ``950 billion``,
+    ``1.7 million``, ``660,000``; a dash for a missing value."""
+    if not np.isfinite(value):
+        return "–"
+    if abs(value) < 0.5:  # nothing left at a whole person or rouble (a stock run dry to rounding: no "-0")
+        return "0"
+    rounded = round(value, digits - 1 - int(np.floor(np.log10(abs(value)))))
+    for scale, word in _SCALES:
+        if abs(rounded) >= scale:
+            shown = rounded / scale
+            decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(shown)))))
+            return f"{shown:,.{decimals}f}{word}"
+    return f"{rounded:,.0f}"
+
+
+def measured(ds: xr.Dataset, measure: Measure) -> xr.DataArray:
+    """``measure`` read off a run or a batch of runs (one value per run)."""
+    values = ds[measure.output]
+    if measure.when == "total":
+        return values.isel(time=slice(0, ds.sizes["time"] - 1)).sum("time")
+    return values.isel(time=0 if measure.when == "start" else -1)
+
+
+def _when(f: Findings, measure: Measure, central: xr.Dataset) -> str:
+    months = pd.DatetimeIndex(central.time.values).strftime("%Y-%m")
+    return {"total": f"over the {f.horizon} months", "start": f"at the start ({months[0]})",
+            "end": f"at the horizon ({months[-1]})"}[measure.when]
+
+
+def _account(f: Findings, central: xr.Dataset) -> dict[str, object]:
+    """The reference scenario's losses by definition, the cost of its recruits and its two force levels: rows of
+    a small table (the central run, and the 5th to 95th percentile of the Monte Carlo runs where they hold the
+    output) and a paragraph generated from the same numbers."""
+    runs = f.runs[f.settings.reference]
+    rows, values = [], []
+    for measure in ACCOUNT:
+        value = float(measured(central, measure))
+        band = np.nanpercentile(measured(runs, measure).values, [5, 95]) if measure.output in runs else None
+        values.append((value, band))
+        d = measure.digits
+        rows.append([measure.label, _when(f, measure, central), measure.unit, about(value, d),
+                     f"{about(band[0], d)} to {about(band[1], d)}" if band is not None else "not sampled"])
+    return {"rows": rows, "digits": SIGNIFICANT, "level_digits": LEVEL_DIGITS,
+            "text": _account_text(f, dict(zip(((m.output, m.when) for m in ACCOUNT), values)))}
+
+
+def _account_text(f: Findings, values: dict[tuple[str, str], tuple[float, np.ndarray | None]]) -> str:
+    """Three sentences from the account's numbers (central value, with the runs' 90% band where there is one)."""
+    digits = {(m.output, m.when): m.digits for m in ACCOUNT}
+
+    def said(output: str, when: str = "total", noun: str = "") -> str:
+        value, band = values[(output, when)]
+        d = digits[(output, when)]
+        return f"{about(value, d)}{noun}" + (f" (90% of runs: {about(band[0], d)} to {about(band[1], d)})"
+                                            if band is not None else "")
+
+    return (f"Over the {f.horizon} months, at the central values, the {f.settings.reference} scenario counts about "
+            f"{said('casualties_total', noun=' casualties')} as the Ukrainian General Staff counts them (killed, "
+            f"wounded, captured or missing); of them, about {said('irrecoverable_losses')} are irrecoverable losses "
+            f"in the Russian sense, never returning to service, and about {said('deaths')} are deaths. Signing "
+            f"payments to new contract soldiers cost about {said('recruitment_cost', noun=' roubles')}, and the "
+            f"payment per recruit goes from {said('bonus', 'start', ' roubles')} to {said('bonus', 'end')}. The armed "
+            f"forces go from {said('armed_forces', 'start', ' persons')} to {said('armed_forces', 'end')}, and the "
+            f"group in the war zone from {said('front_total', 'start')} to {said('front_total', 'end')}.")
+
 # --- 2. The comparison table ---------------------------------------------------------------------------------
 
 
@@ -203,19 +317,26 @@ def _comparison_rows(f: Findings) -> list[dict]:
 # --- 3. Figures -----------------------------------------------------------------------------------------------
 
 
-def _figures(f: Findings) -> dict[str, object]:
-    """The comparison figure and the reference scenario's fan chart, embedded, with the end of their captions."""
-    reference = f.settings.reference
-    mc = f.runs[reference]
-    s = f.settings
-    central = simulate(f.params[reference], months=s.months, dt=s.dt, start=s.start)  # its own attrs and labels
-    parts = by_kind(decomposition(central))
+#: The force levels whose waterfall the page shows (:data:`model.core.structure.LEVELS`), in this order.
+WATERFALLS = ("front", "armed_forces")
+
+
+def _figures(f: Findings, central: xr.Dataset) -> dict[str, object]:
+    """The comparison figure, the reference scenario's fan chart and the waterfalls of its force levels at the
+    central values (``central``), embedded, with the end of their captions."""
+    mc = f.runs[f.settings.reference]
     return {"comparison": page.png_data_uri(comparison_figure(f.comparison)),
             "comparison_caption": _flat(caption(f.comparison)),
-            "decomposition": page.png_data_uri(decomposition_figure(central, parts)),
-            "decomposition_caption": _flat(caption(central)),
+            "decompositions": [_waterfall(central, level) for level in WATERFALLS],
             "fan": page.png_data_uri(fan_chart(mc)), "fan_runs": mc.sizes["run"],
             "fan_caption": _flat(caption(mc))}
+
+
+def _waterfall(central: xr.Dataset, level: str) -> dict[str, str]:
+    """One force level's waterfall: the figure, the level named for people, the months it spans, its caption."""
+    parts = by_kind(decomposition(central, level))
+    return {"level": level, "name": level_name(level), "first": parts.attrs["first"], "last": parts.attrs["last"],
+            "src": page.png_data_uri(decomposition_figure(central, parts)), "caption": _flat(caption(central))}
 
 
 def _flat(text: str) -> str:

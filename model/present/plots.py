@@ -30,6 +30,11 @@ SOURCE_STYLE = {
     "conscript": ("#F0E442", "--"),
 }
 
+#: Recruitment sources named for people.
+SOURCE_LABELS = {"volunteer": "contract volunteers", "mobilized": "mobilized reservists", "prisoner": "prisoners",
+                 "migrant": "pressed migrants", "foreign": "foreign recruits", "dprk": "North Korean contingent",
+                 "conscript": "conscripts"}
+
 
 def caption(ds: xr.Dataset, extra: str = "") -> str:
     """Sources and run settings for a figure's caption."""
@@ -69,6 +74,11 @@ def _wrapped_title(fig: plt.Figure, text: str, fontsize: float = 13) -> float:
     return 0.97 - (len(lines) - 1) * 1.3 * fontsize / 72 / fig.get_figheight()
 
 
+def _caption_margin(fig: plt.Figure, note: str) -> float:
+    """The figure fraction a caption of 7-point lines at the bottom takes, with room for the axis labels above it."""
+    return (0.12 * (note.count("\n") + 1) + 0.15) / fig.get_figheight()
+
+
 def _months(ds: xr.Dataset) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(ds.time.values)
 
@@ -91,7 +101,7 @@ def inflows_vs_losses(ds: xr.Dataset, ax: plt.Axes) -> None:
             continue
         colour, hatch = SOURCE_STYLE[str(source)]
         ax.bar(dates, values, width=25, bottom=bottom, color=colour, hatch=hatch, edgecolor="white",
-               linewidth=0.3, label=f"recruits: {source}", align="edge")
+               linewidth=0.3, label=f"recruits: {SOURCE_LABELS[str(source)]}", align="edge")
         bottom += values
     centre = dates + pd.Timedelta(days=12)
     ax.plot(centre, flows.losses.values / 1e3, color="black", linewidth=2.2,
@@ -111,7 +121,8 @@ def front_by_source(ds: xr.Dataset, ax: plt.Axes) -> None:
     dates = _months(ds)
     values = [ds.front.sel(source=s).values / 1e3 for s in ds.source.values]
     styles = [SOURCE_STYLE[str(s)] for s in ds.source.values]
-    layers = ax.stackplot(dates, values, colors=[c for c, _ in styles], labels=list(ds.source.values),
+    layers = ax.stackplot(dates, values, colors=[c for c, _ in styles],
+                          labels=[SOURCE_LABELS[str(s)] for s in ds.source.values],
                           edgecolor="white", linewidth=0.3)
     for layer, (_, hatch) in zip(layers, styles):
         layer.set_hatch(hatch)
@@ -160,7 +171,7 @@ def comparison_figure(ds: xr.Dataset) -> plt.Figure:
     grid = fig.add_gridspec(2, 2, height_ratios=[1, 1])
     front, net, mix = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
     _scenario_lines(ds, "front_total", front, 1e3)
-    front.set_title("Front strength (start of month)")
+    front.set_title("Group in the war zone (start of month)")
     date_axis(front)
     date_axis(net)
     front.set_ylabel("thousand persons")
@@ -179,7 +190,7 @@ def comparison_figure(ds: xr.Dataset) -> plt.Figure:
         values = totals.sel(source=source).values
         colour, hatch = SOURCE_STYLE[str(source)]
         mix.barh(names, values, left=left, color=colour, hatch=hatch, edgecolor="white", linewidth=0.3,
-                 label=str(source))
+                 label=SOURCE_LABELS[str(source)])
         left += values
     losses = ds.losses.isel(time=slice(0, horizon)).sum("time").values / 1e3
     mix.scatter(losses, names, marker="|", s=400, color="black", linewidths=2.5, zorder=3,
@@ -188,7 +199,7 @@ def comparison_figure(ds: xr.Dataset) -> plt.Figure:
     mix.set_xlabel("thousand persons")
     mix.invert_yaxis()
     mix.grid(axis="x", alpha=0.3)
-    mix.legend(fontsize=7.5, ncol=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), framealpha=0.9)
+    mix.legend(fontsize=7.5, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.12), framealpha=0.9)
     fig.suptitle(f"Russian military manpower: {len(names)} scenarios from {ds.attrs['start']}, "
                  f"{horizon} months", fontsize=13)
     fig.text(0.01, 0.005, caption(ds), fontsize=7, va="bottom", ha="left", color="#333333")
@@ -208,13 +219,13 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
     """Percentile bands of front strength and of the monthly net balance over time."""
     fig, (front, net) = plt.subplots(2, 1, figsize=(11, 9), sharex=True)
     dates = _months(ds)
-    _bands(front, dates, ds.front_total.transpose("run", "time").values / 1e3, "#0072B2", "front strength")
+    _bands(front, dates, ds.front_total.transpose("run", "time").values / 1e3, "#0072B2", "group in the war zone")
     start = threshold if threshold is not None else float(ds.front_total.isel(time=0).median())
     front.axhline(start / 1e3, color="black", linestyle="--", linewidth=1,
                   label=f"threshold {threshold:,.0f}" if threshold is not None
                   else f"median starting strength {start:,.0f}")
     front.set_ylabel("thousand persons")
-    front.set_title("Front strength (start of month)")
+    front.set_title("Group in the war zone (start of month)")
     front.legend(loc="upper left", fontsize=8)
     front.grid(alpha=0.3)
     flows = ds.isel(time=slice(0, -1))
@@ -231,8 +242,9 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
              f"calibrated ones: {ds.attrs.get('parameters_from', 'prior')}, the others over their registry ranges"
              + ("; each run its own casualty path from the process fitted to the monthly record."
                 if ds.attrs.get("casualty_process", "").startswith("fitted") else "."))
-    fig.text(0.01, 0.005, caption(ds, extra), fontsize=7, va="bottom", ha="left", color="#333333")
-    fig.tight_layout(rect=(0, 0.09, 1, top_edge))
+    note = caption(ds, extra)
+    fig.text(0.01, 0.005, note, fontsize=7, va="bottom", ha="left", color="#333333")
+    fig.tight_layout(rect=(0, _caption_margin(fig, note), 1, top_edge))
     return fig
 
 
@@ -355,40 +367,69 @@ def calibration_figure(calibration) -> plt.Figure:
     return fig
 
 
+#: Stocks outside a force level that people go to and come back from, named for people (as the decomposition
+#: spells them: underscores as spaces).
+_PLACE_LABELS = {"rear": "units outside the war zone", "absent": "absence without leave",
+                 "wounded light": "treatment, lightly wounded", "wounded severe": "treatment, severely wounded",
+                 "front new": "the war zone", "front veteran": "the war zone", "training": "training",
+                 "conscripts": "conscript service"}
+#: Recruits by source where the source's name alone would mislead: a conscript recruit is one who signed a contract.
+_RECRUIT_LABELS = {"conscript": "conscripts who signed a contract"}
+#: Other parts of a decomposition named for people.
+_PART_LABELS = {"call up": "conscripts called up", "emergency deployment": "conscripts sent in an emergency",
+                "conversion": "conscripts signing a contract", "end of service or term": "end of service or term"}
+
+
+def part_label(label: str) -> str:
+    """A part of :func:`model.results.decomposition.by_kind` named for people: ``recruits: dprk`` becomes
+    ``recruits: North Korean contingent``, ``to rear, less those back`` ``to units outside the war zone, less those
+    back``; a label it does not know is left as it is."""
+    if label.startswith("recruits: "):
+        source = label.removeprefix("recruits: ")
+        return f"recruits: {_RECRUIT_LABELS.get(source, SOURCE_LABELS.get(source, source))}"
+    if label.startswith("to ") and label.endswith(", less those back"):
+        place = label.removeprefix("to ").removesuffix(", less those back")
+        return f"to {_PLACE_LABELS.get(place, place)}, less those back"
+    return _PART_LABELS.get(label, label)
+
+
 def decomposition_figure(ds: xr.Dataset, parts: pd.DataFrame) -> plt.Figure:
-    """A waterfall of the change of a force level over the run: its strength at the start, each kind of flow into
-    (up) and out of (down) it, its strength at the end (``parts``: :func:`model.results.decomposition.by_kind`,
-    whose attributes name the level), thousands of persons, with each bar's value."""
+    """A waterfall of the change of a force level over the run, read from top to bottom: its strength at the start,
+    each kind of flow into (right) and out of (left) it, its strength at the end (``parts``:
+    :func:`model.results.decomposition.by_kind`, whose attributes name the level), thousands of persons, with each
+    bar's value. Horizontal, so that every part's label reads in full."""
     name = level_name(parts.attrs.get("level", "front"))
     values = parts["persons"].to_numpy() / 1e3
-    fig, ax = plt.subplots(figsize=(max(11.0, 1.0 * len(values)), 6.6))  # about an inch per bar: labels fit
-    labels = [textwrap.fill(label, 13) for label in parts["label"]]
-    level, bottoms, heights, colours = 0.0, [], [], []
+    labels = [part_label(label) for label in parts["label"]]
+    fig, ax = plt.subplots(figsize=(11, 1.6 + 0.42 * len(values) + 1.2))
+    level, lefts, widths, colours = 0.0, [], [], []
     for i, value in enumerate(values):
         if i in (0, len(values) - 1):  # the levels: bars from zero
-            bottoms.append(0.0), heights.append(value), colours.append("#999999")
+            lefts.append(0.0), widths.append(value), colours.append("#999999")
             level = value
         else:
-            bottoms.append(level if value >= 0 else level + value), heights.append(abs(value))
+            lefts.append(level if value >= 0 else level + value), widths.append(abs(value))
             colours.append("#0072B2" if value >= 0 else "#D55E00")
             level += value
-    x = np.arange(len(values))
-    ax.bar(x, heights, bottom=bottoms, color=colours, width=0.7)
-    for i, value in enumerate(values):
+    y = np.arange(len(values))
+    ax.barh(y, widths, left=lefts, color=colours, height=0.65)
+    for i, value in enumerate(values):  # each bar's value beside its far end from zero
         ax.annotate(f"{value:+,.0f}" if 0 < i < len(values) - 1 else f"{value:,.0f}",
-                    (x[i], bottoms[i] + heights[i]), ha="center", va="bottom", fontsize=8, xytext=(0, 2),
+                    (lefts[i] + widths[i], y[i]), ha="left", va="center", fontsize=9, xytext=(4, 0),
                     textcoords="offset points")
-    ax.set_xticks(x, labels, fontsize=8)
-    ax.set_ylabel("thousand persons")
-    ax.grid(axis="y", alpha=0.3)
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.invert_yaxis()  # from the start at the top to the end at the bottom
+    ax.set_xlim(0, max(np.add(lefts, widths)) * 1.1)
+    ax.set_xlabel(f"thousand persons ({name}, summed over sources)")
+    ax.grid(axis="x", alpha=0.3)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ("#999999", "#0072B2", "#D55E00")]
-    ax.legend(handles, [f"{name}: strength", "into it", "out of it"], loc="upper right", fontsize=8)
+    ax.legend(handles, [f"{name}: strength", "into it", "out of it"], loc="lower right", fontsize=8,
+              framealpha=0.9)
     first, last = parts.attrs.get("first", ""), parts.attrs.get("last", "")
     top = _wrapped_title(fig, f"Scenario {_named(ds.attrs)}: what changed the {name} from the start of "
                               f"{first} to the start of {last}")
-    fig.text(0.01, 0.005, caption(ds, "Recruits by source are those who reached it from training or enlisted into "
-                                      "it; people sent to treatment, absence or units elsewhere are netted against "
-                                      "those who came back."),
-             fontsize=7, va="bottom", ha="left", color="#333333", wrap=True)
-    fig.tight_layout(rect=(0, 0.14, 1, top))  # room for three-line labels above the caption
+    note = caption(ds, "Recruits by source are those who reached it from training or enlisted into it; people sent "
+                       "to treatment, absence or units elsewhere are netted against those who came back.")
+    fig.text(0.01, 0.005, note, fontsize=7, va="bottom", ha="left", color="#333333")
+    fig.tight_layout(rect=(0, _caption_margin(fig, note), 1, top))
     return fig

@@ -4,8 +4,9 @@
 Carlo sample of each (:func:`model.analysis.uncertainty.uncertainty`, the same seed for
 every scenario) and a Sobol sensitivity analysis of the reference scenario
 (:func:`model.analysis.sensitivity.sensitivity`), then writes, in order: the question
-and a headline answer per scenario generated from those numbers, the
-comparison table, the comparison figure and the fan chart, the sensitivity
+and a headline answer per scenario generated from those numbers, with the reference scenario's account (losses
+by definition, the cost of signing payments, both force levels, central and 5-95% of runs), the
+comparison table, the comparison figure, the fan chart and the waterfalls of both force levels, the sensitivity
 ranking, the assumptions and what each scenario changes, and an appendix with
 every parameter's provenance; a stamp (version, parameter digests, seed, runs,
 horizon, date, the command that reproduces it) heads and closes the page.
@@ -29,7 +30,7 @@ from ..inputs import limits
 from ..results.io import atomic_write, check_output
 from ..inputs.parameters import BASELINE, ParameterSet, load_params, scenario_names
 from ..inputs.start import default_start
-from .brief import render
+from .brief import ACCOUNT_OUTPUTS, render
 from ..analysis import sensitivity as sobol
 from ..analysis import uncertainty as monte_carlo
 from ..analysis.sensitivity import sensitivity
@@ -40,8 +41,9 @@ DEFAULT_OUT = Path("results") / "brief.html"
 #: Monte Carlo runs per scenario and SALib's base sample size: the whole report takes well under a minute.
 DEFAULT_RUNS = 2000
 DEFAULT_SOBOL_N = 256
-#: What the Monte Carlo keeps per run: what the headline numbers, the fan chart and pool exhaustion read.
-MC_VARIABLES = ("front_total", "inflow", "losses", "net", "pool", "shortfall")
+#: What the Monte Carlo keeps per run: what the headline numbers, the fan chart, pool exhaustion and the reference
+#: scenario's account (losses by definition, the cost of signing payments, both force levels) read.
+MC_VARIABLES = tuple(dict.fromkeys(("front_total", "inflow", "losses", "net", "pool", "shortfall", *ACCOUNT_OUTPUTS)))
 
 
 @dataclass(frozen=True)

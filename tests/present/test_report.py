@@ -55,9 +55,53 @@ def test_the_report_is_one_file_that_needs_nothing_from_the_network(brief):
 
 def test_every_figure_is_an_embedded_png(brief):
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', brief)
-    assert len(images) == 5  # comparison, fan chart, the front's decomposition, two Sobol charts
+    assert len(images) == 6  # comparison, fan chart, both force levels' decompositions, two Sobol charts
     assert all(base64.b64decode(data)[:8] == PNG for data in images)
-    assert brief.count("<figcaption>") == 5
+    assert brief.count("<figcaption>") == 6
+
+
+def test_both_force_levels_have_a_waterfall_with_its_caption(brief):
+    figures = brief[brief.index('id="figures"'):brief.index('id="sensitivity"')]
+    for name in ("group in the war zone", "armed forces"):
+        assert f'alt="What changed the {name} in scenario baseline"' in figures
+        assert f"the {name} at the start, the recruits who reached it" in figures
+    assert figures.index("What changed the group in the war zone") < figures.index("What changed the armed forces")
+
+
+@pytest.mark.parametrize("value, digits, shown", [
+    (952_268_736_008.0, 2, "950 billion"), (1_728_106.3, 2, "1.7 million"), (1_415_397.7, 3, "1.42 million"),
+    (657_568.0, 3, "658,000"), (24_996.8, 2, "25,000"), (-24_996.8, 2, "-25,000"), (995_000.0, 2, "1.0 million"),
+    (2.4e12, 2, "2.4 trillion"), (0.0, 2, "0"), (-3e-7, 3, "0"), (float("nan"), 2, "–"),
+])
+def test_the_account_rounds_to_significant_figures_in_words(value, digits, shown):
+    from model.present.brief import about
+
+    assert about(value, digits) == shown
+
+
+def test_the_account_of_losses_cost_and_force_levels_is_generated_from_the_numbers(brief):
+    from model.present.brief import ACCOUNT, about, measured
+    from model.present.report import MC_VARIABLES
+
+    section = brief[brief.index("Losses, the cost of recruits"):brief.index('id="comparison"')]
+    central = model.simulate(model.load_params("baseline"), months=12)
+    runs = model.uncertainty("baseline", n=200, seed=7, months=12, variables=MC_VARIABLES)
+    outputs = {m.output for m in ACCOUNT}
+    assert {"casualties_total", "irrecoverable_losses", "deaths", "recruitment_cost", "bonus", "armed_forces",
+            "front_total"} <= outputs <= set(MC_VARIABLES)
+    for measure in ACCOUNT:
+        value = float(measured(central, measure))
+        low, high = np.nanpercentile(measured(runs, measure).values, [5, 95])
+        row = (f"<td class=\"num\">{about(value, measure.digits)}</td><td class=\"num\">"
+               f"{about(low, measure.digits)} to {about(high, measure.digits)}</td>")
+        assert row in section, measure
+    # The paragraph says the same numbers; losses as counted nest inside each other.
+    deaths, irrecoverable, casualties = (float(central[k].isel(time=slice(0, -1)).sum())
+                                         for k in ("deaths", "irrecoverable_losses", "casualties_total"))
+    assert 0 < deaths <= irrecoverable <= casualties
+    assert f"about {about(casualties)} casualties (90% of runs:" in section
+    assert f"from {about(float(central.armed_forces[0]), 3)} persons (90% of runs:" in section
+    assert "over the 12 months" in section and "Ukrainian General Staff" in section
 
 
 def test_the_stamp_names_version_digest_settings_and_the_command(brief):
