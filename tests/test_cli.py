@@ -26,7 +26,8 @@ def run_cli(*args: str) -> tuple[int, str]:
 def test_run_prints_a_summary_and_writes_netcdf_and_figure(tmp_path):
     status, text = run_cli("run", "--months", "12", "--out", str(tmp_path))
     assert status == 0
-    for expected in ("recruits: volunteer", "permanent losses", "Front strength", "Net balance",
+    for expected in ("recruits: volunteer", "permanent losses", "Group in the war zone", "Armed forces",
+                     "irrecoverable losses", "Signing payments", "Net balance",
                      "Finite pools", "prisoner"):
         assert expected in text
     with xr.open_dataset(tmp_path / "baseline.nc") as ds:
