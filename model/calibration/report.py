@@ -222,9 +222,9 @@ def figure(posterior: Posterior):
     ticks = [0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 4.0]
     right.set_xticks(ticks, [f"{t:g}" for t in ticks])
     right.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    right.set_xlabel("model value / observed value (log scale; a floor is met right of 1, a ceiling left of 1)")
+    right.set_xlabel("model value / observed value (log scale)\na floor is met right of 1, a ceiling left of 1")
     right.set_title("The record against the posterior")
-    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, fontsize=8, frameon=False)
     fig.suptitle(f"Bayesian calibration to the record {posterior.settings['start']} to {posterior.settings['through']}"
                  f" ({posterior.diagnostics['n_prior']:,} prior runs, effective sample "
                  f"{posterior.diagnostics['ess']:,.0f})", fontsize=12)
