@@ -89,11 +89,10 @@ def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSe
             arrays[name] = (["time", "source", "run"] if per_source else ["time", "run"], values)
     if "bonus" in selection.names:
         arrays["bonus"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0)))
+    signers = arrays["contract_signers"][1] if "contract_signers" in arrays else None
     if "recruitment_cost" in selection.names:
-        signers = arrays["contract_signers"][1]
         arrays["recruitment_cost"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0) + 0.5) * signers)
     if "federal_line_use" in selection.names:
-        signers = arrays["contract_signers"][1]
         arrays["federal_line_use"] = (["time", "run"], inputs.federal_bonus * signers / inputs.federal_line)
     if "pay_to_wage" in selection.names:
         arrays["pay_to_wage"] = (["time", "run"], pay_to_wage(inputs, np.arange(months + 1.0)))
