@@ -29,6 +29,7 @@ from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
 from ..inputs.schedules import month_index, step_rates
 from .casualty_paths import casualty_shocks, recorded_events
+from ..engine.lanes import accumulate, add, multiply, proportional, scale, split, subtract
 
 # Rows of Inputs.per_run: coefficients that are one number per run.
 (CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, SEVERE, LIGHT_RECOVERY, LIGHT_RETURN, SEVERE_RECOVERY,
@@ -278,59 +279,49 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
     n_sources, block = state.shape[1], state.shape[2]
     endogenous = mode == ENDOGENOUS
     # Stocks emptied by the engine's limiter may hold rounding residue of either sign (~1e-12 persons); rates
-    # are computed from the non-negative part so that none runs backwards.
+    # are computed from the non-negative part so that none runs backwards. Each loop below touches a few rows
+    # (the lanes of :mod:`.lanes`), so that the compiler vectorizes it: one loop over many rows would not be.
     c = CONSCRIPTS_SOURCE
-    conscripts = state[CONSCRIPTS, c]
-    for b in range(block):  # the conscript channel
-        serving = max(conscripts[b], 0.0)
-        rates[F_CALL_UP, c, b] = schedules[CAMPAIGNS, step]
-        rates[F_DEMOBILIZATION, c, b] = per_run[DEMOBILIZATION, b] * serving
-        rates[F_CONVERSION, c, b] = per_run[CONVERSION, b] * serving
-        rates[F_EMERGENCY, c, b] = schedules[EMERGENCY, step]
-    light, light_return = per_run[LIGHT_RECOVERY], per_run[LIGHT_RETURN]
-    severe, severe_return = per_run[SEVERE_RECOVERY], per_run[SEVERE_RETURN]
-    absence_end, absence_return = per_run[ABSENCE_END], per_run[ABSENCE_RETURN]
-    deployment, rotation, seasoning = per_run[DEPLOYMENT], per_run[ROTATION], per_run[SEASONING]
-    desertion, rear_release = per_run[DESERTION], per_run[REAR_RELEASE]
+    rates[F_CALL_UP, c, :] = schedules[CAMPAIGNS, step]  # the conscript channel
+    proportional(rates[F_DEMOBILIZATION, c], per_run[DEMOBILIZATION], state[CONSCRIPTS, c])
+    proportional(rates[F_CONVERSION, c], per_run[CONVERSION], state[CONSCRIPTS, c])
+    rates[F_EMERGENCY, c, :] = schedules[EMERGENCY, step]
     for s in range(n_sources):  # every flow that is a fraction of its stock
-        graduating, share = per_source[GRADUATION_RATE, s], per_source[DEPLOY_SHARE, s]
-        release = per_source[RELEASE_RATE, s]
-        training, rear, new, veteran = state[TRAINING, s], state[REAR, s], state[FRONT_NEW, s], state[FRONT_VETERAN, s]
-        wounded_light, wounded_severe, absent = state[WOUNDED_LIGHT, s], state[WOUNDED_SEVERE, s], state[ABSENT, s]
-        for b in range(block):
-            leaving = graduating[b] * max(training[b], 0.0)
-            rates[F_GRADUATION, s, b] = share[b] * leaving
-            rates[F_ASSIGNMENT, s, b] = leaving - rates[F_GRADUATION, s, b]
-            held_rear, held_new, held_veteran = max(rear[b], 0.0), max(new[b], 0.0), max(veteran[b], 0.0)
-            rates[F_DEPLOYMENT, s, b] = deployment[b] * held_rear
-            rates[F_REAR_RELEASE, s, b] = rear_release[b] * held_rear
-            rates[F_ROTATION, s, b] = rotation[b] * held_veteran
-            rates[F_SEASONING, s, b] = seasoning[b] * held_new
-            rates[F_RELEASE, s, b] = release[b] * held_veteran
-            rates[F_DESERTION_NEW, s, b] = desertion[b] * held_new
-            rates[F_DESERTION_VETERAN, s, b] = desertion[b] * held_veteran
-            recovering = light[b] * max(wounded_light[b], 0.0)
-            rates[F_RETURN_LIGHT, s, b] = light_return[b] * recovering
-            rates[F_DISCHARGE_LIGHT, s, b] = recovering - rates[F_RETURN_LIGHT, s, b]
-            recovering = severe[b] * max(wounded_severe[b], 0.0)
-            rates[F_RETURN_SEVERE, s, b] = severe_return[b] * recovering
-            rates[F_DISCHARGE_SEVERE, s, b] = recovering - rates[F_RETURN_SEVERE, s, b]
-            coming_back = absence_end[b] * max(absent[b], 0.0)
-            rates[F_ABSENCE_RETURN, s, b] = absence_return[b] * coming_back
-            rates[F_DESERTED, s, b] = coming_back - rates[F_ABSENCE_RETURN, s, b]
+        # Where a stock splits its outflow between two flows, the second flow's row first holds the whole.
+        proportional(rates[F_ASSIGNMENT, s], per_source[GRADUATION_RATE, s], state[TRAINING, s])
+        split(rates[F_GRADUATION, s], rates[F_ASSIGNMENT, s], per_source[DEPLOY_SHARE, s])
+        proportional(rates[F_DEPLOYMENT, s], per_run[DEPLOYMENT], state[REAR, s])
+        proportional(rates[F_REAR_RELEASE, s], per_run[REAR_RELEASE], state[REAR, s])
+        proportional(rates[F_ROTATION, s], per_run[ROTATION], state[FRONT_VETERAN, s])
+        proportional(rates[F_SEASONING, s], per_run[SEASONING], state[FRONT_NEW, s])
+        proportional(rates[F_RELEASE, s], per_source[RELEASE_RATE, s], state[FRONT_VETERAN, s])
+        proportional(rates[F_DESERTION_NEW, s], per_run[DESERTION], state[FRONT_NEW, s])
+        proportional(rates[F_DESERTION_VETERAN, s], per_run[DESERTION], state[FRONT_VETERAN, s])
+        proportional(rates[F_DISCHARGE_LIGHT, s], per_run[LIGHT_RECOVERY], state[WOUNDED_LIGHT, s])
+        split(rates[F_RETURN_LIGHT, s], rates[F_DISCHARGE_LIGHT, s], per_run[LIGHT_RETURN])
+        proportional(rates[F_DISCHARGE_SEVERE, s], per_run[SEVERE_RECOVERY], state[WOUNDED_SEVERE, s])
+        split(rates[F_RETURN_SEVERE, s], rates[F_DISCHARGE_SEVERE, s], per_run[SEVERE_RETURN])
+        proportional(rates[F_DESERTED, s], per_run[ABSENCE_END], state[ABSENT, s])
+        split(rates[F_ABSENCE_RETURN, s], rates[F_DESERTED, s], per_run[ABSENCE_RETURN])
     exposed = np.zeros(block)
     weights = np.empty((2, n_sources, block))  # exposure-weighted strength of the newly deployed and experienced
     arriving = 0.0 if endogenous else 0.5 * dt
     novice = per_run[NOVICE]
     for s in range(n_sources):
         role, new, veteran = per_source[ROLE, s], state[FRONT_NEW, s], state[FRONT_VETERAN, s]
+        weight_new, weight_veteran = weights[0, s], weights[1, s]
+        # Arrivals first (summed in this order), then the weights that use them.
+        add(weight_new, rates[F_GRADUATION, s], rates[F_DEPLOYMENT, s])
+        accumulate(weight_new, rates[F_ABSENCE_RETURN, s])
+        accumulate(weight_new, rates[F_EMERGENCY, s])
+        add(weight_veteran, rates[F_SEASONING, s], rates[F_RETURN_LIGHT, s])
+        accumulate(weight_veteran, rates[F_RETURN_SEVERE, s])
         for b in range(block):
-            arrivals_new = (rates[F_GRADUATION, s, b] + rates[F_DEPLOYMENT, s, b] + rates[F_ABSENCE_RETURN, s, b]
-                            + rates[F_EMERGENCY, s, b])
-            arrivals_veteran = rates[F_SEASONING, s, b] + rates[F_RETURN_LIGHT, s, b] + rates[F_RETURN_SEVERE, s, b]
-            weights[0, s, b] = role[b] * novice[b] * max(new[b], arriving * arrivals_new, 0.0)
-            weights[1, s, b] = role[b] * max(veteran[b], arriving * arrivals_veteran, 0.0)
-            exposed[b] += weights[0, s, b] + weights[1, s, b]
+            weight_new[b] = role[b] * novice[b] * max(new[b], arriving * weight_new[b], 0.0)
+        for b in range(block):
+            weight_veteran[b] = role[b] * max(veteran[b], arriving * weight_veteran[b], 0.0)
+        for b in range(block):
+            exposed[b] += weight_new[b] + weight_veteran[b]
     per_weight = np.empty(block)
     recorded, covered = schedules[RECORDED, step], schedules[RECORD_COVERS, step]
     shock = series[SHOCK, step // int(1.0 / dt + 0.5)]  # the month's casualty shock, per run or shared
@@ -341,32 +332,29 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
         denominator = per_run[EXPOSED0, b] if endogenous else exposed[b]
         per_weight[b] = level / denominator if denominator > 0.0 else 0.0
         unallocated[b] = level if not endogenous and exposed[b] <= 0.0 else 0.0
-    killed, captured, severe_share = per_run[KILLED], per_run[CAPTURED], per_run[SEVERE]
     for s in range(n_sources):
         for stock, f_killed, f_captured, f_light, f_severe in (
                 (0, F_KILLED_NEW, F_CAPTURED_NEW, F_LIGHT_NEW, F_SEVERE_NEW),
                 (1, F_KILLED_VETERAN, F_CAPTURED_VETERAN, F_LIGHT_VETERAN, F_SEVERE_VETERAN)):
-            for b in range(block):
-                casualties = weights[stock, s, b] * per_weight[b]
-                rates[f_killed, s, b] = killed[b] * casualties
-                rates[f_captured, s, b] = captured[b] * casualties
-                wounded = casualties - rates[f_killed, s, b] - rates[f_captured, s, b]
-                rates[f_severe, s, b] = severe_share[b] * wounded
-                rates[f_light, s, b] = wounded - rates[f_severe, s, b]
+            # The light row holds the casualties, then the wounded, then the lightly wounded.
+            light = rates[f_light, s]
+            multiply(light, weights[stock, s], per_weight)
+            multiply(rates[f_killed, s], per_run[KILLED], light)
+            multiply(rates[f_captured, s], per_run[CAPTURED], light)
+            subtract(light, rates[f_killed, s])
+            subtract(light, rates[f_captured, s])
+            split(rates[f_severe, s], light, per_run[SEVERE])
     for b in range(block):  # recruitment
         regional = _regional(per_run[REGIONAL0, b], per_run[REGIONAL_CEILING, b], trends[REGIONAL_TREND, b])
         ratio = ((per_run[PAY_YEAR, b] * trends[PAY_TREND, b] + per_run[PAYMENT_FIXED, b] + regional)
                  / per_run[PAYMENT_REFERENCE, b])
         rates[F_SIGNUPS, VOLUNTEER, b] = (per_run[SIGNUPS0, b] * np.exp(per_run[PAY_ELASTICITY, b] * np.log(ratio))
                                           * trends[SIGNUP_TREND, b])
-        rates[F_MOBILIZATION, MOBILIZED, b] = schedules[WAVES, step]
-        rates[F_EMIGRATION, MOBILIZED, b] = per_run[EMIGRATION, b] * schedules[WAVES, step]
+    rates[F_MOBILIZATION, MOBILIZED, :] = schedules[WAVES, step]
+    scale(rates[F_EMIGRATION, MOBILIZED], per_run[EMIGRATION], schedules[WAVES, step])
     for s in range(n_sources):
-        inflow, base, draw, pool = rates[F_POOL_INFLOW, s], per_source[POOL_INFLOW, s], per_source[DRAW_RATE, s], \
-            state[POOL, s]
-        for b in range(block):
-            inflow[b] = base[b]
-            rates[F_POOL_DRAW, s, b] = draw[b] * max(pool[b], 0.0)
+        rates[F_POOL_INFLOW, s, :] = per_source[POOL_INFLOW, s]
+        proportional(rates[F_POOL_DRAW, s], per_source[DRAW_RATE, s], state[POOL, s])
     for b in range(block):
         rates[F_POOL_INFLOW, MIGRANT, b] += per_run[SEND, b] * schedules[ROUNDUPS, step]
         rates[F_POOL_INFLOW, DPRK, b] += schedules[TRANCHES, step]

@@ -7,7 +7,9 @@ stock arrives in another or in a sink, and it keeps the monthly totals. It knows
 about the model beyond that contract (:mod:`model.engine.contract`). Runs
 advance in blocks of :data:`BLOCK`, every loop running over the block
 innermost (numpy broadcasting, compiled and fused by numba); blocks run in
-parallel on all cores, and the numbers do not depend on the number of threads.
+parallel on all cores (:func:`in_parallel`), and a run's numbers depend neither on the number of threads nor on
+the size of its batch (blocks are not padded: every run goes through the same elementwise arithmetic, which
+rounds the same way in the compiler's vectorized loops as in their scalar remainders).
 
 Rules it keeps:
 
@@ -36,18 +38,23 @@ less accurate than its method promises).
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .contract import (ARRAY3, FACTORS_FUNCTION, INDEX, KERNEL, METHOD_FUNCTION, RATES_FUNCTION, Coefficients,
                        Observations, System, Trajectory)
+from .lanes import accumulate, drain, fill, transfer
 from .limiter import limit
 from .methods import METHODS
 from .observe import observe_by_source, observe_total
 
-#: Runs advanced together by one thread: enough for the compiler to vectorize, small enough for the cache.
-BLOCK = 128
+#: Runs advanced together by one thread: enough for the compiler to vectorize and to spread the cost of each loop's
+#: set-up, small enough for a block's working arrays (about 1 MB) to stay in a core's cache (256 ran 10-20% faster
+#: than 128 and than 512 on the 2 MB caches of the machines this was tuned on; ``benchmarks/bench_block.py``).
+BLOCK = 256
 
 
 @njit(**KERNEL)
@@ -55,24 +62,26 @@ def _advance(rates, state, totals, needed, dt, origin, target, lo, hi):
     """Move one step's amounts (rate · dt) along every flow; add the rates an output needs to ``totals``.
 
     ``totals`` sums rates (persons/month) over the month's steps; :func:`_month_totals`
-    turns the sums into persons.
+    turns the sums into persons. A flow's cells for its sources ``lo..hi`` are one contiguous stretch of
+    ``(hi - lo) · block`` numbers in ``rates``, ``totals`` and each stock of ``state``, so each flow is one loop
+    over that stretch, which updates its origin, its target and its total together (each cell of a stock sees
+    the flows in the same order as flow by flow, so the sums round the same way).
     """
-    # Inner loops index 1-D views with the loop counter only, so the compiler can vectorize them.
+    block = state.shape[2]
+    flat_rates = rates.reshape((rates.shape[0], rates.shape[1] * block))
+    flat_totals = totals.reshape((totals.shape[0], totals.shape[1] * block))
+    flat_state = state.reshape((state.shape[0], state.shape[1] * block))
     for f in range(rates.shape[0]):
-        for s in range(lo[f], hi[f]):
-            rate = rates[f, s]
-            if needed[f]:
-                total = totals[f, s]
-                for b in range(rate.shape[0]):
-                    total[b] += rate[b]
-            if origin[f] >= 0:
-                drained = state[origin[f], s]
-                for b in range(rate.shape[0]):
-                    drained[b] -= rate[b] * dt
-            if target[f] >= 0:
-                filled = state[target[f], s]
-                for b in range(rate.shape[0]):
-                    filled[b] += rate[b] * dt
+        first, last = lo[f] * block, hi[f] * block
+        rate = flat_rates[f, first:last]
+        if needed[f]:
+            accumulate(flat_totals[f, first:last], rate)
+        if origin[f] >= 0 and target[f] >= 0:
+            transfer(flat_state[origin[f], first:last], flat_state[target[f], first:last], rate, dt)
+        elif origin[f] >= 0:
+            drain(flat_state[origin[f], first:last], rate, dt)
+        elif target[f] >= 0:
+            fill(flat_state[target[f], first:last], rate, dt)
 
 
 @njit(**KERNEL)
@@ -99,12 +108,13 @@ _TABLE = numba.types.int64[:, ::1]
 
 @njit(numba.types.void(RATES_FUNCTION, FACTORS_FUNCTION, METHOD_FUNCTION, ARRAY3, _ARRAY2, ARRAY3, _ARRAY2, ARRAY3,
                        _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX, _TABLE, _TABLE, INDEX,
-                       _WEIGHTS, _OUT, _I),
-      parallel=True, **KERNEL)
+                       _WEIGHTS, _OUT, _I, _I, _I),
+      **KERNEL)
 def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscript, schedules, series, mode, n_factors,
-               months,
-               steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows, inflows, is_demand,
-               weights, out, block):
+               months, steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows, inflows,
+               is_demand, weights, out, block, first_block, last_block):
+    """Integrate the runs of blocks ``first_block .. last_block`` (each ``block`` runs, the last one of the batch
+    possibly fewer), one block after another; threads run disjoint ranges of blocks (:func:`integrate`)."""
     flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
     flows_src, flows_tot, stocks_src, stocks_tot, shortfall_out, fallbacks_out = out
     needed = np.zeros(origin.shape[0], dtype=np.bool_)  # flows that some kept output combines
@@ -115,7 +125,7 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
             needed[f] |= flows_tot_w[o, f] != 0.0
     n_stocks, n_subscript, n = state0.shape
     n_flows = origin.shape[0]
-    for index in prange((n + block - 1) // block):
+    for index in range(first_block, last_block):
         first = index * block
         size = min(block, n - first)
         state = state0[:, :, first:first + size].copy()
@@ -128,7 +138,7 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
         shortfall = np.zeros((n_stocks, size))
         fallbacks = np.zeros(size)
         unallocated = np.zeros(size)
-        demand = np.zeros(size)
+        demand = np.zeros(n_subscript * size)
         available = np.zeros(size)
         work_flows = np.zeros((3, n_flows, n_subscript, size))
         work_stocks = np.zeros((2, n_stocks, n_subscript, size))
@@ -197,22 +207,14 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
         Threads to use (default: numba's, all cores).
     """
     plan, chosen = system.plan, METHODS[method]
-    n = state0.shape[-1]
-    # Every block is full (the last one padded with copies of the last run) so that each run goes
-    # through the same vectorized code: a run's numbers do not depend on the size of its batch.
-    padded = -(-n // BLOCK) * BLOCK
-
-    def pad(array: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(np.pad(array, [(0, 0)] * (array.ndim - 1) + [(0, padded - n)], mode="edge"),
-                                    dtype=float)
-
-    state0, per_run, per_subscript = pad(state0), pad(coefficients.per_run), pad(coefficients.per_subscript)
+    n, n_subscript = state0.shape[-1], state0.shape[1]
+    state0, per_run, per_subscript = (np.ascontiguousarray(a, dtype=float) for a in (
+        state0, coefficients.per_run, coefficients.per_subscript))
     series = np.asarray(coefficients.series, dtype=float)
     if series.ndim != 3 or series.shape[1] < months or series.shape[2] not in (1, coefficients.n):
         raise ValueError(f"expected series of shape (k, at least {months} months, {coefficients.n} runs or 1), "
                          f"got {series.shape}")
-    series = np.ascontiguousarray(series if series.shape[2] == 1 else pad(series))
-    n, n_subscript = padded, state0.shape[1]
+    series = np.ascontiguousarray(series)
     # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.
     # Every other element is written by the kernel, so the arrays start empty (no second pass over memory).
     out = Trajectory(
@@ -229,23 +231,40 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
     weights = tuple(np.ascontiguousarray(w, dtype=float) for w in (
         observations.flows_by_source, observations.flows_total, observations.stocks_by_source,
         observations.stocks_total))
-    previous = numba.get_num_threads()
-    if threads:
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    try:
-        _integrate(system.rates, system.factors, chosen.step_rates, state0, per_run, per_subscript,
-                   np.ascontiguousarray(coefficients.schedules, dtype=float), series, int(coefficients.mode),
-                   system.n_factors, months, int(round(1.0 / dt)), float(dt), np.ascontiguousarray(limited),
-                   plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo, plan.hi, plan.outflows,
-                   plan.inflows, plan.is_demand, weights,
-                   (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall,
-                    out.fallbacks),
-                   BLOCK)
-    finally:
-        numba.set_num_threads(previous)
-    runs = slice(0, coefficients.n)
-    return Trajectory(out.flows_by_source[..., runs], out.flows_total[..., runs], out.stocks_by_source[..., runs],
-                      out.stocks_total[..., runs], out.shortfall[..., runs], out.fallbacks[..., runs])
+    arguments = (system.rates, system.factors, chosen.step_rates, state0, per_run, per_subscript,
+                 np.ascontiguousarray(coefficients.schedules, dtype=float), series, int(coefficients.mode),
+                 system.n_factors, months, int(round(1.0 / dt)), float(dt), np.ascontiguousarray(limited),
+                 plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo, plan.hi, plan.outflows,
+                 plan.inflows, plan.is_demand, weights,
+                 (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall,
+                  out.fallbacks), BLOCK)
+    in_parallel(lambda first, last: _integrate(*arguments, first, last), -(-n // BLOCK), threads)
+    return out
+
+
+def in_parallel(work, n_blocks: int, threads: int | None = None) -> None:
+    """Call ``work(first, last)`` on ranges of blocks that cover ``0 .. n_blocks``, on ``threads`` threads (default:
+    numba's thread count, all cores unless ``NUMBA_NUM_THREADS`` or :func:`numba.set_num_threads` says
+    otherwise).
+
+    The kernels release the GIL, so the threads run at once; each range is
+    a few blocks, handed out in order as threads come free, which keeps the
+    cores busy to the end. Each block's numbers are the same whatever thread
+    runs it and whatever the batch (every run's arithmetic is the same
+    elementwise code), so they do not depend on ``threads``.
+    """
+    threads = max(1, min(threads or numba.get_num_threads(), n_blocks))
+    if threads == 1:
+        work(0, n_blocks)
+        return
+    bounds = np.linspace(0, n_blocks, min(n_blocks, _RANGES_PER_THREAD * threads) + 1).round().astype(int)
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        for done in [pool.submit(work, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]:
+            done.result()
+
+
+#: Ranges of blocks per thread: enough to even out the threads' finishing times, few enough to cost nothing.
+_RANGES_PER_THREAD = 8
 
 
 def check_step(dt: float, fractional_outflows: dict[str, np.ndarray]) -> str | None:

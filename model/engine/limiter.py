@@ -10,6 +10,7 @@ import numpy as np
 from numba import njit
 
 from .contract import KERNEL
+from .lanes import accumulate
 
 
 @njit(**KERNEL)
@@ -24,27 +25,31 @@ def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, i
     from outside, from stocks that are not limited, or from stocks already
     limited (none of those flows can shrink afterwards), so demand can fall on
     people who arrive within the step and no stock can be overdrawn.
+
+    Work arrays: ``demand`` holds ``n_sources · block`` numbers, ``available`` ``block``.
     """
     n_stocks, n_sources, block = state.shape
+    flat_rates = rates.reshape((rates.shape[0], n_sources * block))
     settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the last slot stands for "outside the model"
     for k in range(n_stocks):
         settled[k] = not limited[k].any()
     settled[n_stocks] = True
     for k in order:
+        if settled[k]:
+            continue
+        # What the stock's outflows ask, every source at once (each flow's sources are one stretch of cells).
+        demand[:] = 0.0
+        for f in outflows[k]:
+            if f >= 0:
+                accumulate(demand[lo[f] * block:hi[f] * block], flat_rates[f, lo[f] * block:hi[f] * block])
         for s in range(n_sources):
             if not limited[k, s]:
                 continue
-            held = state[k, s]
-            demand[:] = 0.0
-            for f in outflows[k]:
-                if f >= 0 and lo[f] <= s < hi[f]:
-                    rate = rates[f, s]
-                    for b in range(block):
-                        demand[b] += rate[b]
-            overdrawn = 0
+            held, asked = state[k, s], demand[s * block:(s + 1) * block]
+            overdrawn = False
             for b in range(block):
-                overdrawn += demand[b] * dt > held[b]
-            if overdrawn == 0:  # the usual case: what the stock holds covers the step's outflows
+                overdrawn |= asked[b] * dt > held[b]
+            if not overdrawn:  # the usual case: what the stock holds covers the step's outflows
                 continue
             for b in range(block):
                 available[b] = max(held[b], 0.0) / dt
@@ -54,13 +59,13 @@ def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, i
                     for b in range(block):
                         available[b] += rate[b]
             for b in range(block):
-                demand[b] = available[b] / demand[b] if demand[b] > available[b] else 1.0  # now the scale factor
+                asked[b] = available[b] / asked[b] if asked[b] > available[b] else 1.0  # now the scale factor
             for f in outflows[k]:
                 if f >= 0 and lo[f] <= s < hi[f]:
                     rate = rates[f, s]
                     if is_demand[f]:
                         for b in range(block):
-                            shortfall[k, b] += rate[b] * (1.0 - demand[b]) * dt
+                            shortfall[k, b] += rate[b] * (1.0 - asked[b]) * dt
                     for b in range(block):
-                        rate[b] *= demand[b]
+                        rate[b] *= asked[b]
         settled[k] = True

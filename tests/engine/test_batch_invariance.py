@@ -1,7 +1,8 @@
 """A run's numbers do not depend on the batch it is in: every position equals the same run simulated alone.
 
-The engine advances runs in blocks of :data:`model.engine.integrator.BLOCK`, padding the last block; a batch of
-one and a half blocks puts runs at every position of a full block and of a padded one. A mobilization wave larger
+The engine advances runs in blocks of :data:`model.engine.integrator.BLOCK`, the last one shorter; a batch of
+one and a half blocks puts runs at every position of a full block and of a short one (where the compiler's
+vectorized loops leave their last runs to scalar code), and a run alone is a block of one. A mobilization wave larger
 than some runs' reservist pools makes the limiter (and, under RK4, its per-run fallback) act in some
 runs and not in others of the same block.
 """
