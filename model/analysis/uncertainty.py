@@ -26,6 +26,14 @@ from ..results.summary import headline
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
+#: What a Monte Carlo keeps unless asked for more: the headline outputs, the two levels of force, where the
+#: people come from and what the war costs, by source where the source is the question (the war zone, recruitment,
+#: the pools that run dry) and summed elsewhere. Every output is kept for each run, so keeping all 64 (by source:
+#: about 400 numbers per run and month) costs 15 times the memory and twice the time; pass ``variables`` for
+#: others (``list(model.OUTPUTS)`` for all).
+MONTE_CARLO_OUTPUTS = ("front_total", "inflow", "losses", "net", "armed_forces", "front", "recruitment", "pool",
+                       "casualties_total", "killed", "irrecoverable_losses", "deaths", "shortfall")
+
 
 def check_size(params: ParameterSet, n: int, months: int, dt: float, variables: Sequence[str] | None = None,
                where: str = "uncertainty", key: str = "n") -> None:
@@ -48,8 +56,10 @@ def uncertainty(params: ParameterSet | str = BASELINE, n: int = 10_000, seed: in
         The scenario (its values, ranges and distributions), or its name.
     n, seed, sampler
         Runs, seed and design of :func:`model.sample` (the same runs for the same arguments).
-    months, dt, start, variables, integrator
+    months, dt, start, integrator
         As :func:`model.simulate`.
+    variables : sequence of str, optional
+        The outputs to keep (default :data:`MONTE_CARLO_OUTPUTS`).
 
     Returns
     -------
@@ -61,9 +71,10 @@ def uncertainty(params: ParameterSet | str = BASELINE, n: int = 10_000, seed: in
     """
     params = as_params(params, "uncertainty")
     keys = uncertain_keys(params)
-    check_size(params, n, months, dt, variables)
+    kept = MONTE_CARLO_OUTPUTS if variables is None else variables
+    check_size(params, n, months, dt, kept)
     batch = sample(params, n, sampler=sampler, seed=seed, keys=keys)
-    ds = simulate(batch, months=months, dt=dt, start=start, variables=variables, integrator=integrator)
+    ds = simulate(batch, months=months, dt=dt, start=start, variables=kept, integrator=integrator)
     for key in keys:
         p = params[key]
         ds[cf.variable_name(key)] = ("run", batch.value(key), {

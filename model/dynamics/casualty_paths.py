@@ -74,7 +74,10 @@ def casualty_shocks(params: ParameterSet, start: str, months: int) -> np.ndarray
 
 def _paths_at(process: Mixture, opening: str, months: int, stream: RunStream) -> np.ndarray:
     """The paths at the stream's indices, shape ``(n, months)``: each stretch of consecutive indices drawn once."""
-    unique = np.unique(stream.index)
+    index = np.asarray(stream.index)
+    if index.size and np.array_equal(index, np.arange(index[0], index[0] + index.size)):  # a whole batch, in order
+        return draw_paths(process, opening, months, index.size, stream.sequence, first=int(index[0]))
+    unique = np.unique(index)
     stretches = np.split(unique, np.flatnonzero(np.diff(unique) != 1) + 1)
     drawn = np.concatenate([draw_paths(process, opening, months, len(s), stream.sequence, first=int(s[0]))
                             for s in stretches])

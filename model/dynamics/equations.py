@@ -242,7 +242,7 @@ def trend(per_run, t, out):
             out[row, b] = np.exp(sign * growth[b] * t)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _regional(r0, ceiling, decay):
     """The logistic regional payment (roubles) when its distance from the ceiling has decayed by ``decay``."""
     denominator = r0 + (ceiling - r0) * decay
@@ -360,6 +360,11 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
         rates[F_POOL_INFLOW, DPRK, b] += schedules[TRANCHES, step]
 
 
+#: Runs whose rates :func:`evaluate_rates` computes in one call of the kernel (its arrays, about 7 MB, stay in the
+#: cache; one call over 100,000 runs would stream 180 MB several times).
+_EVALUATION_BLOCK = 4096
+
+
 def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int = 0
                    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Flow rates (persons/month) for stocks ``states`` of shape ``(9, 7, n)``: ``{flow: (7, n)}``, zero outside
@@ -368,15 +373,23 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     Also returns the unallocated casualty demand per run. For inspection, tests
     and the initial state; the engine calls :func:`flow_rates` directly.
     """
-    states = np.ascontiguousarray(states, dtype=float)
+    n = states.shape[-1]
     rates = np.zeros((len(FLOW_NAMES),) + states.shape[1:])
-    unallocated = np.zeros(states.shape[-1])
-    per_run = np.ascontiguousarray(inputs.per_run)
-    trends = np.empty((SYSTEM.n_factors, states.shape[-1]))
-    trend(per_run, float(t), trends)
-    flow_rates(states, trends, int(step), float(inputs.dt), per_run, np.ascontiguousarray(inputs.per_subscript),
-               np.ascontiguousarray(inputs.schedules), np.ascontiguousarray(inputs.series), int(inputs.mode), rates,
-               unallocated)
+    unallocated = np.zeros(n)
+    trends = np.empty((SYSTEM.n_factors, n))
+    trend(np.ascontiguousarray(inputs.per_run), float(t), trends)
+    schedules = np.ascontiguousarray(inputs.schedules)
+    for first in range(0, n, _EVALUATION_BLOCK):  # blocks whose arrays stay in the cache
+        runs = slice(first, min(first + _EVALUATION_BLOCK, n))
+
+        def block(array: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(array[..., runs] if array.shape[-1] == n else array, dtype=float)
+
+        block_rates, block_unallocated = np.zeros(rates[..., runs].shape), np.zeros(runs.stop - runs.start)
+        flow_rates(block(states), block(trends), int(step), float(inputs.dt), block(inputs.per_run),
+                   block(inputs.per_subscript), schedules, block(inputs.series), int(inputs.mode), block_rates,
+                   block_unallocated)
+        rates[..., runs], unallocated[runs] = block_rates, block_unallocated
     for k, flow in enumerate(STRUCTURE.flows):  # the kernel writes some cells outside a flow's own sources
         rows = STRUCTURE.rows(flow)
         rates[k, :rows.start] = 0.0

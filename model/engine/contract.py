@@ -37,12 +37,14 @@ import numpy as np
 from numba import types
 
 from ..core.stockflow import Structure
+from .compiling import watch
 from .trajectory import Observations, Trajectory  # noqa: F401 (part of the contract)
 
 #: Options of every compiled kernel: cached on disk; numpy's error model (no zero-division checks, so
 #: loops over runs vectorize). No fast math: it lets the compiler fuse and reorder operations
 #: differently in vectorized and scalar loops, and a run's numbers must not depend on its block.
 KERNEL = {"cache": True, "nogil": True, "error_model": "numpy"}
+watch()  # every kernel module imports this one before numba compiles its kernels: a first run says it compiles
 
 _F = types.float64
 #: ``state[stock, subscript, run]`` and ``rates[flow, subscript, run]`` (C-contiguous).

@@ -66,7 +66,9 @@ def draw_paths(fitted: Fit | Mixture, start: str, months: int, n: int, seed: int
     key = sequence.generate_state(2, dtype=np.uint64)
     choice = _uniforms(key, 0, first, n)
     component_u, draw_u = choice[:, 0], choice[:, 1]
-    normals = np.stack([ndtri(_uniforms(key, 1 + month, first, n)[:, :SHOCKS]) for month in range(steps)], axis=1)
+    normals = np.empty((n, steps, SHOCKS))
+    for month in range(steps):  # filled in place: no list of months to stack
+        ndtri(_uniforms(key, 1 + month, first, n)[:, :SHOCKS], out=normals[:, month])
     fits, weights = (fitted.fits, fitted.weights) if isinstance(fitted, Mixture) else ((fitted,), np.ones(1))
     which = np.minimum(np.searchsorted(np.cumsum(weights) / np.sum(weights), component_u, side="right"),
                        len(fits) - 1)
