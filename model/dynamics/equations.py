@@ -360,9 +360,9 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
         rates[F_POOL_INFLOW, DPRK, b] += schedules[TRANCHES, step]
 
 
-#: Runs whose rates :func:`evaluate_rates` computes in one call of the kernel (its arrays, about 7 MB, stay in the
+#: Runs whose rates :func:`evaluate_rates` computes in one call of the kernel (its arrays, about 2 MB, stay in the
 #: cache; one call over 100,000 runs would stream 180 MB several times).
-_EVALUATION_BLOCK = 4096
+_EVALUATION_BLOCK = 1024
 
 
 def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int = 0
@@ -374,23 +374,26 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     and the initial state; the engine calls :func:`flow_rates` directly.
     """
     n = states.shape[-1]
-    rates = np.zeros((len(FLOW_NAMES),) + states.shape[1:])
-    unallocated = np.zeros(n)
+    rates = np.empty((len(FLOW_NAMES),) + states.shape[1:])  # every cell of a flow's own sources is written
+    unallocated = np.empty(n)
     trends = np.empty((SYSTEM.n_factors, n))
     trend(np.ascontiguousarray(inputs.per_run), float(t), trends)
     schedules = np.ascontiguousarray(inputs.schedules)
     for first in range(0, n, _EVALUATION_BLOCK):  # blocks whose arrays stay in the cache
         runs = slice(first, min(first + _EVALUATION_BLOCK, n))
+        whole = runs.stop - runs.start == n
 
         def block(array: np.ndarray) -> np.ndarray:
-            return np.ascontiguousarray(array[..., runs] if array.shape[-1] == n else array, dtype=float)
+            return np.ascontiguousarray(array if whole or array.shape[-1] != n else array[..., runs], dtype=float)
 
-        block_rates, block_unallocated = np.zeros(rates[..., runs].shape), np.zeros(runs.stop - runs.start)
+        block_rates, block_unallocated = (rates, unallocated) if whole else (np.empty(rates[..., runs].shape),
+                                                                             np.empty(runs.stop - runs.start))
         flow_rates(block(states), block(trends), int(step), float(inputs.dt), block(inputs.per_run),
                    block(inputs.per_subscript), schedules, block(inputs.series), int(inputs.mode), block_rates,
                    block_unallocated)
-        rates[..., runs], unallocated[runs] = block_rates, block_unallocated
-    for k, flow in enumerate(STRUCTURE.flows):  # the kernel writes some cells outside a flow's own sources
+        if not whole:
+            rates[..., runs], unallocated[runs] = block_rates, block_unallocated
+    for k, flow in enumerate(STRUCTURE.flows):  # cells outside a flow's own sources: zero
         rows = STRUCTURE.rows(flow)
         rates[k, :rows.start] = 0.0
         rates[k, rows.stop:] = 0.0
@@ -467,31 +470,54 @@ def initial_state(params: ParameterSet, inputs: Inputs, start: str) -> np.ndarra
         inputs.per_run[DEMOBILIZATION] + inputs.per_run[CONVERSION])
     state[REAR] = _by_source({s: params.value(f"rear_initial.{s}") for s in ("volunteer", "mobilized")}, n)
     front = initial_front(params, n)
-    state[FRONT_VETERAN] = front
     opening = replace(sustained(inputs), mode=EXOGENOUS)  # at the start the two modes' casualties agree
+    for first in range(0, n, _EVALUATION_BLOCK):  # blocks whose arrays stay in the cache
+        runs = slice(first, min(first + _EVALUATION_BLOCK, n))
+        state[..., runs] = _settled(runs_of(opening, runs), state[..., runs], front[:, runs])
+    return state
+
+
+def _settled(opening: Inputs, state: np.ndarray, front: np.ndarray) -> np.ndarray:
+    """``state`` with the stocks that :func:`initial_state` sets from the opening flows (``opening``, the sustained
+    inputs of the same runs) filled in; ``front`` is the group in the war zone by source."""
+    n = state.shape[-1]
+    state = state.copy()
+    state[FRONT_VETERAN] = front
 
     def inflow(stock: str, rates: dict[str, np.ndarray]) -> np.ndarray:
         return sum((rates[f.name] for f in flows_into(stock)), np.zeros((len(SOURCES), n)))
 
     rates, _ = evaluate_rates(opening, state)
-    state[TRAINING] = inflow("training", rates) / inputs.per_source[GRADUATION_RATE]
+    state[TRAINING] = inflow("training", rates) / opening.per_source[GRADUATION_RATE]
     rates, _ = evaluate_rates(opening, state)
     front = _with_contract_conscripts(front, inflow("front_new", rates))
     state[FRONT_VETERAN] = front
     rates, _ = evaluate_rates(opening, state)
-    state[ABSENT] = inflow("absent", rates) / inputs.per_run[ABSENCE_END]
+    state[ABSENT] = inflow("absent", rates) / opening.per_run[ABSENCE_END]
     rates, _ = evaluate_rates(opening, state)
     arrivals = inflow("front_new", rates)
     # Newly deployed: arrivals x seasoning time where that is a small part of the group, nearly the whole group
     # where it is not; both parts positive, so no stock of the war zone opens empty while people arrive.
-    seasoned = arrivals / inputs.per_run[SEASONING]
+    seasoned = arrivals / opening.per_run[SEASONING]
     state[FRONT_NEW] = np.divide(front * seasoned, seasoned + front, out=np.zeros_like(front),
                                  where=seasoned + front > 0)
     state[FRONT_VETERAN] = front - state[FRONT_NEW]
     rates, _ = evaluate_rates(opening, state)
-    state[WOUNDED_LIGHT] = inflow("wounded_light", rates) / inputs.per_run[LIGHT_RECOVERY]
-    state[WOUNDED_SEVERE] = inflow("wounded_severe", rates) / inputs.per_run[SEVERE_RECOVERY]
+    state[WOUNDED_LIGHT] = inflow("wounded_light", rates) / opening.per_run[LIGHT_RECOVERY]
+    state[WOUNDED_SEVERE] = inflow("wounded_severe", rates) / opening.per_run[SEVERE_RECOVERY]
     return state
+
+
+def runs_of(inputs: Inputs, runs: slice) -> Inputs:
+    """``inputs`` of the runs ``runs`` only (what is shared by all runs stays shared)."""
+
+    def cut(array: np.ndarray | None) -> np.ndarray | None:
+        return array if array is None or array.shape[-1] != inputs.n else array[..., runs]
+
+    return replace(inputs, per_run=cut(inputs.per_run), per_subscript=cut(inputs.per_subscript),
+                   series=cut(inputs.series), federal_bonus=cut(inputs.federal_bonus),
+                   federal_line=cut(inputs.federal_line), wage=cut(inputs.wage), wage_growth=cut(inputs.wage_growth),
+                   state0=cut(inputs.state0))
 
 
 def role_factor(assault_share, assault_ratio):
