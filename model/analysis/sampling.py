@@ -156,7 +156,8 @@ def drawn_values(params: ParameterSet, keys: Sequence[str],
                          "(load_params) to sample it")
     draws = params.posterior.draws
     rows = np.minimum((cube[:, -1] * len(draws)).astype(np.int64), len(draws) - 1)
-    return prior, {k: draws[k].to_numpy()[rows] for k in from_posterior}
+    by_key = np.ascontiguousarray(draws[from_posterior].to_numpy(dtype=float).T)  # a row per key: gathers read rows
+    return prior, dict(zip(from_posterior, by_key[:, rows]))
 
 
 def with_drawn(params: ParameterSet, prior: dict[str, np.ndarray], posterior: dict[str, np.ndarray],

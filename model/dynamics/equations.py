@@ -374,7 +374,7 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     and the initial state; the engine calls :func:`flow_rates` directly.
     """
     n = states.shape[-1]
-    rates = np.empty((len(FLOW_NAMES),) + states.shape[1:])  # every cell of a flow's own sources is written
+    rates = np.zeros((len(FLOW_NAMES),) + states.shape[1:])  # the kernel reads cells outside a flow's sources as 0
     unallocated = np.empty(n)
     trends = np.empty((SYSTEM.n_factors, n))
     trend(np.ascontiguousarray(inputs.per_run), float(t), trends)
@@ -386,7 +386,7 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
         def block(array: np.ndarray) -> np.ndarray:
             return np.ascontiguousarray(array if whole or array.shape[-1] != n else array[..., runs], dtype=float)
 
-        block_rates, block_unallocated = (rates, unallocated) if whole else (np.empty(rates[..., runs].shape),
+        block_rates, block_unallocated = (rates, unallocated) if whole else (np.zeros(rates[..., runs].shape),
                                                                              np.empty(runs.stop - runs.start))
         flow_rates(block(states), block(trends), int(step), float(inputs.dt), block(inputs.per_run),
                    block(inputs.per_subscript), schedules, block(inputs.series), int(inputs.mode), block_rates,
