@@ -13,6 +13,8 @@ import xarray as xr
 from scipy import stats
 
 import model
+from model.analysis.uncertainty import MONTE_CARLO_OUTPUTS
+from model.results.outputs import OUTPUTS
 from model.cli import main
 from model.errors import InputError
 from model.analysis.sampler import unit_cube
@@ -79,7 +81,7 @@ def test_latin_hypercube_fills_every_stratum():
 
 
 def test_uncertainty_returns_runs_with_their_sampled_parameters():
-    ds = uncertainty("baseline", n=200, seed=0, months=24)
+    ds = uncertainty("baseline", n=200, seed=0, months=24, variables=list(OUTPUTS))
     assert ds.sizes["run"] == 200
     registered = model.load_params()
     key = uncertain_keys(registered)[0]
@@ -89,8 +91,19 @@ def test_uncertainty_returns_runs_with_their_sampled_parameters():
     assert ds.attrs["seed"] == 0 and ds.attrs["sampling_method"] == "lhs"
     assert_conserved(ds)
     assert_non_negative(ds)
-    again = uncertainty("baseline", n=200, seed=0, months=24)
+    again = uncertainty("baseline", n=200, seed=0, months=24, variables=list(OUTPUTS))
     xr.testing.assert_identical(ds.assign_attrs(history=""), again.assign_attrs(history=""))  # history: a timestamp
+
+
+def test_a_monte_carlo_keeps_its_default_outputs_with_the_same_numbers():
+    """By default a Monte Carlo keeps MONTE_CARLO_OUTPUTS (and what they need), the same numbers as when every
+    output is kept."""
+    kept = uncertainty("baseline", n=50, seed=1, months=6)
+    every = uncertainty("baseline", n=50, seed=1, months=6, variables=list(OUTPUTS))
+    outputs = [v for v in kept.data_vars if "key" not in kept[v].attrs]
+    assert set(MONTE_CARLO_OUTPUTS) <= set(outputs) < set(OUTPUTS)
+    for name in outputs:
+        xr.testing.assert_identical(kept[name], every[name])
 
 
 def test_summaries_are_probabilities_and_ordered_percentiles():
