@@ -15,6 +15,7 @@ CF ``Conventions`` and a ``history`` line naming the call that made it.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -69,7 +70,7 @@ def to_dataset(arrays: dict[str, np.ndarray], params: ParameterSet, *, start: st
     ds = labelled(arrays, start=start, batched=batched)
     months = ds.sizes["time"] - 1
     for name in arrays:
-        ds.variables[name].attrs.update(_attrs(OUTPUTS[name], params))
+        ds.variables[name].attrs.update(_attrs(name, params))
     ds["source"].attrs["long_name"] = "recruitment source"
     ds["time"].attrs["long_name"] = "month"
     ds.attrs.update(_global_attrs(params, start=start, months=months, dt=dt, method=method))
@@ -78,8 +79,16 @@ def to_dataset(arrays: dict[str, np.ndarray], params: ParameterSet, *, start: st
     return ds
 
 
-def _attrs(meta: Output, params: ParameterSet) -> dict[str, str]:
-    return cf.variable_attrs(meta.long_name, meta.description, meta.units, expand_keys(meta.drivers, params),
+def _attrs(name: str, params: ParameterSet) -> dict[str, str]:
+    return dict(_variable_attrs(name, tuple(params)))
+
+
+@lru_cache(maxsize=1024)
+def _variable_attrs(name: str, keys: tuple[str, ...]) -> dict[str, str]:
+    """Output ``name``'s attributes for a registry of ``keys``: the same for every run, so worked out once (matching
+    the drivers against the keys is most of the cost of labelling a small run). Callers copy the result."""
+    meta = OUTPUTS[name]
+    return cf.variable_attrs(meta.long_name, meta.description, meta.units, expand_keys(meta.drivers, keys),
                              meta.cell_method)
 
 
