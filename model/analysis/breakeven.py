@@ -8,13 +8,15 @@ Two targets:
     recruitment over the horizon equals permanent losses over it (net balance zero).
 
 The root is bracketed (from the parameter's plausible range outwards) and then
-narrowed by grids: each round runs :data:`GRID` candidate values of every
+narrowed by grids: each round runs up to :data:`GRID` candidate values of every
 break-even being solved as one batch on the lean path
-(:func:`model.results.lean.simulate_arrays`), keeps the pair of neighbours
-between which the sign changes, and stops when that pair is at most the
-tolerance apart; the answer is the linear interpolation between them. Break-evens
-of the same parameter set (:func:`solve_many`, the two columns of
-:func:`model.analysis.comparison.comparison_table`) share the batches.
+(:func:`model.results.lean.simulate_arrays`) and keeps the pair of neighbours
+between which the sign changes. Rounds alternate between a grid spread evenly
+over the pair and a grid of half-tolerance steps aimed at the pair's linear
+interpolation, which holds the root after one even round on every scenario so far; an aimed grid
+that misses still narrows the pair, and the next round is even again. The search stops when the pair is at most
+the tolerance apart; the answer is the linear interpolation between them. Break-evens of the same parameter set
+(:func:`solve_many`, the two columns of :func:`model.analysis.comparison.comparison_table`) share the batches.
 """
 
 from __future__ import annotations
@@ -82,8 +84,8 @@ class BreakEven:
                               "evaluations": self.evaluations, "batches": self.batches}]).set_index("lever")
 
 
-#: Candidate values a round of the search runs per break-even (one batch for all of them): each round narrows
-#: the bracket by a factor ``GRID - 1``, so a tolerance of 1e-6 of the range takes three rounds.
+#: Candidate values a round of the search runs per break-even (one batch for all of them): an even round narrows
+#: the bracket by a factor ``GRID - 1``; an aimed round holds a root within ``GRID / 4`` tolerances of its guess.
 GRID = 128
 
 #: Doublings of the bracket's upper end tried when the plausible range holds no break-even.
@@ -127,6 +129,7 @@ class _Search:
     gap_low: float = float("nan")  # the gap at ``low``
     pair: tuple[float, float, float, float] | None = None  # a, b, gap at a, gap at b, signs apart
     root: float | None = None
+    even_next: bool = False  # the next grid spreads evenly over the pair (else it aims at the pair's interpolation)
 
     def answer(self) -> BreakEven:
         value = float("nan") if self.root is None else self.root
@@ -136,6 +139,17 @@ class _Search:
     @property
     def narrowing(self) -> bool:
         return self.root is None and self.pair is not None
+
+    def next_grid(self) -> np.ndarray:
+        """The next round's candidates, the pair's ends first and last: spread evenly over the pair, or aimed at its
+        linear interpolation in steps of half the tolerance; an aimed grid that misses is followed by an even one."""
+        a, b, ga, gb = self.pair
+        self.even_next = not self.even_next
+        if not self.even_next:
+            return np.linspace(a, b, GRID)
+        steps = self.xtol / 2.0 * np.arange(-(GRID // 2 - 1), GRID // 2 - 1)
+        aimed = a - ga * (b - a) / (gb - ga) + steps
+        return np.concatenate([[a], aimed[(aimed > a) & (aimed < b)], [b]])
 
     def narrow(self, xs: np.ndarray, gaps: np.ndarray) -> None:
         """Keep the first neighbours of the grid ``xs`` (gaps ``gaps``) between which the sign changes."""
@@ -186,7 +200,7 @@ def solve_many(params: ParameterSet | str, problems: list[tuple[str, str]], mont
     _widen(params, [s for s in searches if s.root is None and s.pair is None], settings)
     while any(s.narrowing for s in searches):
         active = [s for s in searches if s.narrowing]
-        grids = [np.linspace(s.pair[0], s.pair[1], GRID) for s in active]
+        grids = [s.next_grid() for s in active]
         inner = _run(params, active, [xs[1:-1] for xs in grids], settings)
         for s, xs, gaps in zip(active, grids, inner):
             s.narrow(xs, np.concatenate([[s.pair[2]], gaps, [s.pair[3]]]))
@@ -233,9 +247,11 @@ def _widen(params: ParameterSet, searches: list[_Search], settings: dict) -> Non
         results = [_until_refused(params, s, xs, settings) for s, xs in zip(searches, ends)]
     for s, xs, gaps in zip(searches, ends, results):
         changed = np.flatnonzero(np.sign(gaps) != np.sign(s.gap_low))
-        if changed.size:
-            s.high = float(xs[changed[0]])
-            s.pair = (s.low, s.high, s.gap_low, float(gaps[changed[0]]))
+        if changed.size:  # the sign changes within the last doubling: narrow that (no root before it, bar pairs)
+            i = changed[0]
+            s.high = float(xs[i])
+            before = (s.low, s.gap_low) if i == 0 else (float(xs[i - 1]), float(gaps[i - 1]))
+            s.pair, s.even_next = (before[0], s.high, before[1], float(gaps[i])), True
         elif len(gaps):
             s.high = float(xs[len(gaps) - 1])
 
@@ -280,7 +296,7 @@ def _run(params: ParameterSet, searches: list[_Search], candidates: list[np.ndar
     outputs = simulate_arrays(batch, variables=targets, **settings)
     gaps = []
     for s, first, last in zip(searches, ends[:-1], ends[1:]):
-        s.evaluations += last - first
+        s.evaluations += int(last - first)
         s.batches += 1
         gaps.append(_distance(s.target, outputs[OUTCOME[s.target]][:, first:last]))
     return gaps
