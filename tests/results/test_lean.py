@@ -46,3 +46,13 @@ def test_the_lean_path_refuses_what_simulate_refuses(baseline):
     overflowing = baseline.with_values({"volunteer.signups": 1e14}, kind="search")
     with pytest.raises(InputError, match="finite results"):
         simulate_arrays(overflowing, months=36)
+
+
+def test_the_labelled_arrays_are_the_dataset_without_its_provenance(baseline):
+    from model.results.dataset import labelled
+    batch = model.sample(baseline, 4, seed=2)
+    ds = simulate(batch, months=6, start="2024-06", variables=["front", "net", "shortfall"])
+    bare = labelled(simulate_arrays(batch, months=6, start="2024-06", variables=["front", "net", "shortfall"]),
+                    start="2024-06", batched=True)
+    assert not bare.attrs and not bare.net.attrs
+    assert bare.equals(ds.drop_attrs())
