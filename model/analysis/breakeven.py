@@ -126,10 +126,11 @@ class _Search:
     maximum: float | None
     evaluations: int = 0
     batches: int = 0
-    gap_low: float = float("nan")  # the gap at ``low``
+    gap_low: float = float("nan")  # the gaps at ``low`` and ``high`` (the first bracket's)
+    gap_high: float = float("nan")
     pair: tuple[float, float, float, float] | None = None  # a, b, gap at a, gap at b, signs apart
     root: float | None = None
-    even_next: bool = False  # the next grid spreads evenly over the pair (else it aims at the pair's interpolation)
+    aim: bool = True  # the next grid aims at the pair's interpolation (else it spreads evenly over the pair)
 
     def answer(self) -> BreakEven:
         value = float("nan") if self.root is None else self.root
@@ -144,8 +145,8 @@ class _Search:
         """The next round's candidates, the pair's ends first and last: spread evenly over the pair, or aimed at its
         linear interpolation in steps of half the tolerance; an aimed grid that misses is followed by an even one."""
         a, b, ga, gb = self.pair
-        self.even_next = not self.even_next
-        if not self.even_next:
+        aim, self.aim = self.aim, not self.aim
+        if not aim:
             return np.linspace(a, b, GRID)
         steps = self.xtol / 2.0 * np.arange(-(GRID // 2 - 1), GRID // 2 - 1)
         aimed = a - ga * (b - a) / (gb - ga) + steps
@@ -194,7 +195,7 @@ def solve_many(params: ParameterSet | str, problems: list[tuple[str, str]], mont
     settings = {"months": months, "dt": dt, "start": start, "integrator": integrator}
     grids = [np.linspace(s.low, s.high, GRID) for s in searches]
     for s, xs, gaps in zip(searches, grids, _run(params, searches, grids, settings)):
-        s.gap_low = float(gaps[0])
+        s.gap_low, s.gap_high = float(gaps[0]), float(gaps[-1])
         if np.sign(gaps[0]) != np.sign(gaps[-1]):
             s.narrow(xs, gaps)
     _widen(params, [s for s in searches if s.root is None and s.pair is None], settings)
@@ -238,9 +239,11 @@ def _widen(params: ParameterSet, searches: list[_Search], settings: dict) -> Non
     A value the model refuses (e.g. more initial troops of one source than the whole force) ends the widening,
     as does the lever's largest allowed value.
     """
-    if not searches:
+    tried = [(s, _doublings(s)) for s in searches]
+    tried = [(s, xs) for s, xs in tried if len(xs)]  # a lever at its largest allowed value: nothing to try
+    if not tried:
         return
-    ends = [_doublings(s) for s in searches]
+    searches, ends = [s for s, _ in tried], [xs for _, xs in tried]
     try:
         results = _run(params, searches, ends, settings)
     except InputError:  # some value is refused: each search's gaps up to its first refused value, run by run
@@ -249,9 +252,9 @@ def _widen(params: ParameterSet, searches: list[_Search], settings: dict) -> Non
         changed = np.flatnonzero(np.sign(gaps) != np.sign(s.gap_low))
         if changed.size:  # the sign changes within the last doubling: narrow that (no root before it, bar pairs)
             i = changed[0]
+            before = (s.high, s.gap_high) if i == 0 else (float(xs[i - 1]), float(gaps[i - 1]))
             s.high = float(xs[i])
-            before = (s.low, s.gap_low) if i == 0 else (float(xs[i - 1]), float(gaps[i - 1]))
-            s.pair, s.even_next = (before[0], s.high, before[1], float(gaps[i])), True
+            s.pair, s.aim = (before[0], s.high, before[1], float(gaps[i])), False
         elif len(gaps):
             s.high = float(xs[len(gaps) - 1])
 

@@ -73,3 +73,10 @@ def test_balance_is_the_front_change_or_the_summed_net_balance(baseline):
     assert front.shape == net.shape == (1,)
     assert front[0] == float(run.front_total[-1] - run.front_total[0])
     assert net[0] == pytest.approx(float(run.net.sum()), rel=1e-12)
+
+
+def test_a_lever_at_its_largest_allowed_value_is_not_widened(baseline):
+    search = breakeven._search(baseline, "volunteer.signups", "front", TOLERANCE)
+    search.maximum = search.high  # as a fraction at 1
+    breakeven._widen(baseline, [search], {"months": 12, "dt": 0.25, "start": None, "integrator": "euler"})
+    assert search.pair is None and search.evaluations == 0 and search.high == search.maximum
