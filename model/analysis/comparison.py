@@ -26,7 +26,7 @@ from ..results import cf
 from ..inputs import snapshot
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet, load_params, scenario_names
-from ..results.simulate import simulate
+from ..results.simulate import simulate, simulate_arrays
 from .arguments import as_params
 from ..dynamics.casualty_paths import process_fitted
 from ..results.summary import first_deficit_month, month_of, pool_exhaustion
@@ -131,8 +131,8 @@ def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFram
             params = sets[str(name)]
             settings = {"months": horizon, "dt": float(ds.attrs["dt_months"]), "start": ds.attrs["start"],
                         "integrator": ds.attrs.get("method", "euler")}
-            recruits = breakeven.solve(params, RECRUITMENT_LEVER, "front", **settings)
-            casualties = breakeven.solve(params, CASUALTY_LEVER, "net", **settings)
+            recruits, casualties = breakeven.solve_many(params, [(RECRUITMENT_LEVER, "front"),
+                                                                 (CASUALTY_LEVER, "net")], **settings)
             row["extra volunteers/month to hold front"] = recruits.gap
             row["casualties/month at balance"] = (_mean_casualties(params, casualties.value, settings)
                                                   if process_fitted(params) else casualties.value)
@@ -142,5 +142,6 @@ def comparison_table(ds: xr.Dataset, with_breakeven: bool = True) -> pd.DataFram
 
 def _mean_casualties(params: ParameterSet, level: float, settings: dict) -> float:
     """Mean monthly casualties (persons/month) over the horizon of ``params`` run at the casualty ``level``."""
-    run = simulate(params.with_values({CASUALTY_LEVER: level}, kind="search"), **settings)
-    return float(run.casualties.sum("source").isel(time=slice(0, -1)).mean())
+    casualties = simulate_arrays(params.with_values({CASUALTY_LEVER: level}, kind="search"), variables=["casualties"],
+                                 **settings)["casualties"]
+    return float(casualties[:-1].sum(axis=1).mean())

@@ -35,7 +35,8 @@ from ..inputs.spec import unknown_parameter
 from ..inputs.observed import load_observed
 from ..inputs.parameters import BASELINE, ParameterSet, scenario_names
 from ..inputs.schedules import month_index, month_label
-from ..results.simulate import simulate
+from ..results.dataset import labelled
+from ..results.simulate import simulate, simulate_arrays
 from .posterior import STATE_KEYS, end_state
 from .targets import Target, build_targets, check_outputs, simulated, weighted_residuals
 
@@ -105,8 +106,10 @@ class _Problem:
         return self.params.with_values({k: values[:, i] for i, k in enumerate(self.keys)}, where="calibration")
 
     def run(self, unit: np.ndarray) -> xr.Dataset:
-        return simulate(self.with_points(unit), months=self.months, start=self.start, variables=_OUTPUTS,
-                        integrator=self.integrator)
+        """The runs at ``unit`` points, labelled for the targets' readers; numbers only, so no provenance."""
+        arrays = simulate_arrays(self.with_points(unit), months=self.months, start=self.start, variables=_OUTPUTS,
+                                 integrator=self.integrator)
+        return labelled(arrays, start=self.start, batched=True)
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
         return weighted_residuals(self.run(x[None, :]), self.targets)[0]

@@ -23,7 +23,9 @@ the file is read by :mod:`~model.inputs.textfiles`, validated through
 
 from __future__ import annotations
 
+import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -147,7 +149,22 @@ def _unit_factor(key: str, unit: str, canonical: str, where: str) -> float:
 
 
 def load_registry(path: Path) -> tuple[dict[str, Parameter], dict[str, EvidenceEntry]]:
-    """Load a registry file: every parameter the model needs, validated, plus the evidence."""
+    """Load a registry file: every parameter the model needs, validated, plus the evidence.
+
+    A file is parsed once per content (keyed by its path and a digest of its bytes; every entry is frozen), so
+    loading each scenario of a comparison does not parse the same registry again.
+    """
+    try:
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:  # let the parser say what is wrong with the file
+        content = None
+    parameters, evidence = _load_registry(path, content)
+    return dict(parameters), dict(evidence)
+
+
+@lru_cache(maxsize=8)
+def _load_registry(path: Path, content: str | None) -> tuple[dict[str, Parameter], dict[str, EvidenceEntry]]:
+    """:func:`load_registry` of the file at ``path`` holding bytes of digest ``content`` (callers copy the dicts)."""
     where = display(path)
     registry = parse_file(path, RegistryFile)
     parameters = {key: validate_entry(key, entry, where) for key, entry in registry.parameters.items()}

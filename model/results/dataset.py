@@ -15,8 +15,7 @@ CF ``Conventions`` and a ``history`` line naming the call that made it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -26,103 +25,70 @@ import xarray as xr
 
 from .._version import __version__
 from . import cf
-from ..engine.trajectory import Observations, Trajectory
 from ..dynamics.casualty_paths import describe as describe_casualties
-from ..dynamics.equations import Inputs, bonus, pay_to_wage
-from ..errors import InputError
 from ..core.lineage import expand_keys
+from .lean import Selection  # noqa: F401 (re-exported)
 from .outputs import FALLBACKS, NEEDS, OUTPUTS, Output  # noqa: F401 (re-exported)
 from ..inputs.parameters import ParameterSet, overrides_attr
-from ..core.structure import FLOW_NAMES, SOURCES, STOCKS
+from ..core.structure import SOURCES, STOCKS
 
 TIME_SEMANTICS = ("time labels are months; a stock under a month is its value at the start of that month "
                   "(persons); a flow under a month is its total over that month (persons); the last month "
                   "holds the end state and its flows are NaN")
 
 
-@dataclass(frozen=True)
-class Selection:
-    """The outputs asked for, split by how the engine keeps them."""
-
-    names: tuple[str, ...]
-    groups: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, variables: Sequence[str] | None) -> Selection:
-        names = tuple(OUTPUTS) if variables is None else tuple(variables)
-        names = tuple(dict.fromkeys(n for name in names for n in (name, *NEEDS.get(name, ()))))
-        unknown = [v for v in names if v not in OUTPUTS]
-        if unknown:
-            raise InputError("simulate", "variables",
-                             f"unknown output {unknown[0]!r}; expected some of {', '.join(OUTPUTS)}")
-        groups: dict[tuple[str, bool], list[str]] = {(k, p): [] for k in ("flow", "stock") for p in (True, False)}
-        for name in names:
-            meta = OUTPUTS[name]
-            if meta.kind != "special":
-                groups[(meta.kind, meta.per_source)].append(name)
-        return cls(names, groups)
-
-    def observations(self) -> Observations:
-        def matrix(kind: str, per_source: bool) -> np.ndarray:
-            columns = FLOW_NAMES if kind == "flow" else STOCKS
-            rows = self.groups[(kind, per_source)]
-            weights = np.zeros((len(rows), len(columns)))
-            for i, name in enumerate(rows):
-                for column, weight in OUTPUTS[name].weights.items():
-                    weights[i, columns.index(column)] = weight
-            return weights
-
-        return Observations(matrix("flow", True), matrix("flow", False), matrix("stock", True),
-                            matrix("stock", False), shortfall="shortfall" in self.names)
+def dims(name: str) -> tuple[str, ...]:
+    """The dimensions of output ``name`` in a batch's dataset (a single run drops ``run``)."""
+    if name == "shortfall":
+        return ("time", "stock", "run")
+    return ("time", "source", "run") if OUTPUTS[name].per_source else ("time", "run")
 
 
-def to_dataset(trajectory: Trajectory, selection: Selection, params: ParameterSet, inputs: Inputs, *,
-               start: str, dt: float, method: str, batched: bool) -> xr.Dataset:
-    """Assemble the :class:`xarray.Dataset` that :func:`model.simulate` returns."""
-    months = trajectory.shortfall.shape[0] - 1
-    arrays: dict[str, tuple[list[str], np.ndarray]] = {}
-    kept = {("flow", True): trajectory.flows_by_source, ("flow", False): trajectory.flows_total,
-            ("stock", True): trajectory.stocks_by_source, ("stock", False): trajectory.stocks_total}
-    for (kind, per_source), names in selection.groups.items():
-        for i, name in enumerate(names):
-            values = kept[(kind, per_source)][:, i]
-            arrays[name] = (["time", "source", "run"] if per_source else ["time", "run"], values)
-    if "bonus" in selection.names:
-        arrays["bonus"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0)))
-    signers = arrays["contract_signers"][1] if "contract_signers" in arrays else None
-    if "recruitment_cost" in selection.names:
-        arrays["recruitment_cost"] = (["time", "run"], bonus(inputs, np.arange(months + 1.0) + 0.5) * signers)
-    if "federal_line_use" in selection.names:
-        arrays["federal_line_use"] = (["time", "run"], inputs.federal_bonus * signers / inputs.federal_line)
-    if "pay_to_wage" in selection.names:
-        arrays["pay_to_wage"] = (["time", "run"], pay_to_wage(inputs, np.arange(months + 1.0)))
-    if "shortfall" in selection.names:
-        arrays["shortfall"] = (["time", "stock", "run"], trajectory.shortfall)
-    names = selection.names
-    if method == "rk4" or FALLBACKS in names:  # always kept under RK4: a result says where it is less accurate
-        arrays[FALLBACKS] = (["time", "run"], trajectory.fallbacks)
-        names = tuple(dict.fromkeys(names + (FALLBACKS,)))
+def labelled(arrays: dict[str, np.ndarray], *, start: str, batched: bool) -> xr.Dataset:
+    """The outputs of :func:`~model.results.lean.simulate_arrays` with their dimensions and coordinates, no attributes.
+
+    ``batched=False`` drops the run axis (one parameter set).
+    """
+    months = next(iter(arrays.values())).shape[0] - 1
     coords = {"time": pd.date_range(f"{start}-01", periods=months + 1, freq="MS"), "source": list(SOURCES)}
-    if "shortfall" in selection.names:
+    if "shortfall" in arrays:
         coords["stock"] = list(STOCKS)
     if batched:
-        coords["run"] = np.arange(trajectory.shortfall.shape[-1])
+        coords["run"] = np.arange(next(iter(arrays.values())).shape[-1])
     data_vars = {}
-    for name in names:
-        dims, values = arrays[name]
+    for name, values in arrays.items():
+        named = dims(name)
         if not batched:
-            dims, values = dims[:-1], values[..., 0]
-        data_vars[name] = (dims, values, _attrs(OUTPUTS[name], params))
-    ds = xr.Dataset(data_vars, coords=coords)
+            named, values = named[:-1], values[..., 0]
+        data_vars[name] = (named, values)
+    return xr.Dataset(data_vars, coords=coords)
+
+
+def to_dataset(arrays: dict[str, np.ndarray], params: ParameterSet, *, start: str, dt: float, method: str,
+               batched: bool) -> xr.Dataset:
+    """Assemble the :class:`xarray.Dataset` that :func:`model.simulate` returns from the lean path's ``arrays``."""
+    ds = labelled(arrays, start=start, batched=batched)
+    months = ds.sizes["time"] - 1
+    for name in arrays:
+        ds.variables[name].attrs.update(_attrs(name, params))
     ds["source"].attrs["long_name"] = "recruitment source"
     ds["time"].attrs["long_name"] = "month"
     ds.attrs.update(_global_attrs(params, start=start, months=months, dt=dt, method=method))
-    ds.attrs["integrator_fallback_steps"] = int(np.nansum(trajectory.fallbacks))
+    # Under Euler no step falls back, and the output is kept only when asked for.
+    ds.attrs["integrator_fallback_steps"] = int(np.nansum(arrays[FALLBACKS])) if FALLBACKS in arrays else 0
     return ds
 
 
-def _attrs(meta: Output, params: ParameterSet) -> dict[str, str]:
-    return cf.variable_attrs(meta.long_name, meta.description, meta.units, expand_keys(meta.drivers, params),
+def _attrs(name: str, params: ParameterSet) -> dict[str, str]:
+    return dict(_variable_attrs(name, tuple(params)))
+
+
+@lru_cache(maxsize=1024)
+def _variable_attrs(name: str, keys: tuple[str, ...]) -> dict[str, str]:
+    """Output ``name``'s attributes for a registry of ``keys``: the same for every run, so worked out once (matching
+    the drivers against the keys is most of the cost of labelling a small run). Callers copy the result."""
+    meta = OUTPUTS[name]
+    return cf.variable_attrs(meta.long_name, meta.description, meta.units, expand_keys(meta.drivers, keys),
                              meta.cell_method)
 
 

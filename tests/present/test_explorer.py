@@ -17,6 +17,7 @@ import model
 from model.errors import InputError
 from model.present.explorer import Explorer
 from model.present.levers import BY_NAME, LEVERS, WIDEN
+from model.present.panels import spread
 from model.inputs.provenance import OutOfRangeWarning
 from model.inputs.units import conversion_factor
 
@@ -222,3 +223,9 @@ def test_widgets_build_without_a_display_and_are_wired(explorer):
     expected = slider_value(LEVERS[0], scenario_params("high_intensity").value(LEVERS[0].key))
     assert sliders[0].value == pytest.approx(expected) and explorer.scenario == "high_intensity"
     assert explorer.values == explorer.defaults("high_intensity")
+
+
+def test_the_reference_median_is_the_scenarios_own_run_read_on_the_lean_path(explorer):
+    explorer.update(**{LEVERS[0].name: explorer.defaults()[LEVERS[0].name]})
+    own = spread(explorer.run("baseline").front_total)[1]
+    np.testing.assert_array_equal(explorer._reference["baseline"], own)
