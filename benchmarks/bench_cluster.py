@@ -170,7 +170,7 @@ def main() -> None:
     spec = write_spec(args.runs, args.chunk)
     best: dict[str, dict] = {}
     print(f"{'configuration':>19} {'runs':>9} {'chunks':>6} {'seconds':>7} {'runs/s':>7} {'worker CPU s':>12} "
-          f"{'runs/CPU s':>10} {'core share':>10} {'client CPU s':>12} {'idle/chunk ms':>13} {'load':>5}")
+          f"{'runs/CPU s':>10} {'busy':>5} {'core share':>10} {'client CPU s':>12} {'idle/chunk ms':>13} {'load':>5}")
     for repeat in range(args.repeats):
         for name in CONFIGS:  # interleaved, so that a change of load hits every configuration alike
             r = run_child(spec, name)
@@ -179,11 +179,12 @@ def main() -> None:
             workers = CONFIGS[name][1]
             cpu = r["worker_cpu"] or r["client_cpu"]  # inline: the engine runs in the client's process
             idle = f"{r['gap'] * 1e3:13.0f}" if r["gap"] is not None else f"{'':>13}"
+            busy = f"{r['compute'] / (workers * r['seconds']):>5.0%}" if r["compute"] else f"{'':>5}"
             print(f"{name:>19} {r['runs']:>9,} {r['chunks']:>6} {r['seconds']:>7.1f} {r['runs'] / r['seconds']:>7,.0f} "
-                  f"{r['worker_cpu']:>12.1f} {r['runs'] / cpu:>10,.0f} {cpu / (workers * r['seconds']):>10.0%} "
+                  f"{r['worker_cpu']:>12.1f} {r['runs'] / cpu:>10,.0f} {busy} {cpu / (workers * r['seconds']):>10.0%} "
                   f"{r['client_cpu']:>12.1f} {idle} {r['load']:>5.1f}")
     print("(runs/CPU s: runs per CPU second of the workers, or of the process inline; core share: that CPU time over "
-          "workers x seconds; idle/chunk: median gap between a worker's chunks; load: 1-minute load average at start)")
+          "workers x seconds; busy: the workers' time inside chunks over workers x seconds; idle/chunk: median gap between a worker's chunks; load: 1-minute load average at start)")
     print()
     for suffix in ("", " no store"):
         one, two = best["dask 1 x 1" + suffix], best["dask 2 x 1" + suffix]
