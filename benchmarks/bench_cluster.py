@@ -101,8 +101,8 @@ def child(spec_path: str, backend: str, workers: int, store_results: bool) -> di
         else:
             from distributed import Client, LocalCluster, get_task_stream
 
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                    Client(cluster) as client:
+            local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            with local as cluster, Client(cluster) as client:
                 client.run(warm_up, spec_path)  # compile (or load from cache) in every worker before timing
                 with get_task_stream(client) as stream:
                     cpu, start, own = client.run(time.process_time), time.perf_counter(), time.process_time()
@@ -171,7 +171,7 @@ def main() -> None:
     best: dict[str, dict] = {}
     print(f"{'configuration':>19} {'runs':>9} {'chunks':>6} {'seconds':>7} {'runs/s':>7} {'worker CPU s':>12} "
           f"{'runs/CPU s':>10} {'busy':>5} {'core share':>10} {'client CPU s':>12} {'idle/chunk ms':>13} {'load':>5}")
-    for repeat in range(args.repeats):
+    for _ in range(args.repeats):
         for name in CONFIGS:  # interleaved, so that a change of load hits every configuration alike
             r = run_child(spec, name)
             if name not in best or r["seconds"] < best[name]["seconds"]:
@@ -183,8 +183,9 @@ def main() -> None:
             print(f"{name:>19} {r['runs']:>9,} {r['chunks']:>6} {r['seconds']:>7.1f} {r['runs'] / r['seconds']:>7,.0f} "
                   f"{r['worker_cpu']:>12.1f} {r['runs'] / cpu:>10,.0f} {busy} {cpu / (workers * r['seconds']):>10.0%} "
                   f"{r['client_cpu']:>12.1f} {idle} {r['load']:>5.1f}")
-    print("(runs/CPU s: runs per CPU second of the workers, or of the process inline; core share: that CPU time over "
-          "workers x seconds; busy: the workers' time inside chunks over workers x seconds; idle/chunk: median gap between a worker's chunks; load: 1-minute load average at start)")
+    print("(runs/CPU s: runs per CPU second of the workers, or of the process inline; busy: the workers' time inside "
+          "chunks over workers x seconds;\n core share: their CPU time over workers x seconds; idle/chunk: median gap "
+          "between a worker's chunks; load: 1-minute load average at start)")
     print()
     for suffix in ("", " no store"):
         one, two = best["dask 1 x 1" + suffix], best["dask 2 x 1" + suffix]
