@@ -101,7 +101,8 @@ def child(spec_path: str, backend: str, workers: int, store_results: bool) -> di
         else:
             from distributed import Client, LocalCluster, get_task_stream
 
-            local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                 scheduler_kwargs={"dashboard_address": ":0"})
             with local as cluster, Client(cluster) as client:
                 client.run(warm_up, spec_path)  # compile (or load from cache) in every worker before timing
                 with get_task_stream(client) as stream:

@@ -202,12 +202,13 @@ def _results(spec: SweepSpec, todo: list[Chunk], backend: str, scheduler: str | 
         return
     from distributed import Client, LocalCluster, wait
 
+    # No dashboard, and the scheduler's HTTP routes on a free port: a second cluster on the machine is no conflict.
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None)
+                                                  dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"})
     client = Client(scheduler or cluster)
-    # Two chunks per worker thread of the cluster (a remote one may have many more than ``workers``).
-    slots = sum(client.nthreads().values()) if scheduler else workers
     try:
+        # Two chunks per worker thread of the cluster (a remote one may have many more than ``workers``).
+        slots = sum(client.nthreads().values()) if scheduler else workers
         yield from _in_pool(lambda c: client.submit(run_chunk, spec, c, threads, pure=False),
                             lambda futures: wait(futures, return_when="FIRST_COMPLETED").done,
                             todo, 2 * max(slots, workers))

@@ -1,5 +1,6 @@
 """The engine's threads per chunk on each backend: one per worker thread on dask (no oversubscribed cores),
-all cores inline, and what the caller asks for when it asks (see docs/SCALING.md)."""
+all cores inline, and what the caller asks for when it asks; a remote cluster's chunks in flight follow its
+worker threads (see docs/SCALING.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 import model.engine.integrator
+import model.sweeps.run
 from model.errors import InputError
 from model.sweeps.run import sweep
 from model.sweeps.spec import SweepSpec
@@ -38,8 +40,8 @@ def engine_threads(monkeypatch) -> list[int]:
 @pytest.fixture(scope="module")
 def cluster():
     """Dask workers as threads of this process, so that the recording kernel is the one they call."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as local:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  scheduler_kwargs={"dashboard_address": ":0"}) as local:
         yield local.scheduler_address
 
 
@@ -74,3 +76,16 @@ def test_engine_threads_must_be_a_whole_number_of_at_least_one(tmp_path, spec, t
     with pytest.raises(InputError, match="threads"):
         sweep(spec, tmp_path / "store", threads=threads, progress=False)
     assert not (tmp_path / "store").exists()
+
+
+def test_a_remote_cluster_keeps_two_chunks_in_flight_per_worker_thread_it_has(tmp_path, spec, cluster, monkeypatch):
+    windows: list[int] = []
+    in_pool = model.sweeps.run._in_pool
+
+    def recording(submit, wait, chunks, window):
+        windows.append(window)
+        return in_pool(submit, wait, chunks, window)
+
+    monkeypatch.setattr(model.sweeps.run, "_in_pool", recording)
+    sweep(spec, tmp_path / "store", backend="dask", scheduler=cluster, workers=1, progress=False)
+    assert windows == [2 * 2]  # the cluster's two single-thread workers, not the one worker asked for locally
