@@ -145,11 +145,14 @@ def check_cluster(backend: str) -> None:
 
 def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: str = "inline",
           scheduler: str | None = None, workers: int | None = None, resume: bool = False,
-          progress: bool = True) -> Path:
+          progress: bool = True, threads: int | None = None) -> Path:
     """Run a sweep into ``store`` (a folder) and return its path; see the module docstring.
 
     ``resume`` finishes a store left by an interrupted sweep of the same spec
-    without recomputing its finished chunks.
+    without recomputing its finished chunks. ``threads`` is the engine's
+    threads per chunk: by default all cores inline and one on the ``processes``
+    and ``dask`` backends, whose workers run one chunk per worker thread, so
+    that cores are not oversubscribed (see docs/SCALING.md).
     """
     if not isinstance(spec, SweepSpec):
         spec = SweepSpec.validated(spec) if isinstance(spec, SpecFile) else SweepSpec.load(spec)
@@ -157,6 +160,7 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
         raise InputError("sweep", "backend", f"expected one of {', '.join(BACKENDS)}, got {backend!r}")
     check_cluster(backend)
     workers = check_workers(workers)
+    threads = None if threads is None else limits.whole(threads, "sweep", "threads", 1)
     # Each worker runs one chunk and holds one more queued; a remote scheduler's workers use their own memory.
     check_chunk_memory(spec.spec, 1 if backend == "inline" else 0 if scheduler else 2 * workers, spec.where)
     store = Path(store)
@@ -168,7 +172,7 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
                    disable=not progress, dynamic_ncols=True)
         written = 0
         try:
-            for chunk, result in _results(spec, todo, backend, scheduler, workers):
+            for chunk, result in _results(spec, todo, backend, scheduler, workers, threads):
                 write_chunk(store, chunk, spec.digest, result)
                 written += 1
                 bar.update(1)
@@ -182,28 +186,32 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
 
 
 def _results(spec: SweepSpec, todo: list[Chunk], backend: str, scheduler: str | None,
-             workers: int) -> Iterator[tuple[Chunk, xr.Dataset]]:
+             workers: int, threads: int | None = None) -> Iterator[tuple[Chunk, xr.Dataset]]:
     if backend == "inline" or not todo:
         for chunk in todo:
-            yield chunk, run_chunk(spec, chunk)
+            yield chunk, run_chunk(spec, chunk, threads)
         return
+    threads = threads or 1  # one engine thread per worker thread
     if backend == "processes":
         context = multiprocessing.get_context("spawn")
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
         try:
-            yield from _in_pool(lambda c: pool.submit(run_chunk, spec, c, 1), _process_wait, todo, 2 * workers)
+            yield from _in_pool(lambda c: pool.submit(run_chunk, spec, c, threads), _process_wait, todo, 2 * workers)
         finally:  # on an interruption, drop the chunks not started rather than wait for them
             pool.shutdown(cancel_futures=True)
         return
     from distributed import Client, LocalCluster, wait
 
+    # No dashboard, and the scheduler's HTTP routes on a free port: a second cluster on the machine is no conflict.
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None)
+                                                  dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"})
     client = Client(scheduler or cluster)
     try:
-        yield from _in_pool(lambda c: client.submit(run_chunk, spec, c, 1, pure=False),
+        # Two chunks per worker thread of the cluster (a remote one may have many more than ``workers``).
+        slots = sum(client.nthreads().values()) if scheduler else workers
+        yield from _in_pool(lambda c: client.submit(run_chunk, spec, c, threads, pure=False),
                             lambda futures: wait(futures, return_when="FIRST_COMPLETED").done,
-                            todo, 2 * workers)
+                            todo, 2 * max(slots, workers))
     finally:
         client.close()
         if cluster is not None:
