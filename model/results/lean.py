@@ -34,11 +34,6 @@ from ..inputs.start import resolve_start
 from .outputs import FALLBACKS, NEEDS, OUTPUTS
 
 
-#: Batches of at most this many runs run on one thread unless told otherwise: waking the other threads costs more
-#: than they save (one run: 4-8 ms on one thread against 30 ms on two, measured on a loaded 2-core machine).
-SERIAL_RUNS = 256
-
-
 @dataclass(frozen=True)
 class Selection:
     """The outputs asked for, split by how the engine keeps them."""
@@ -111,8 +106,6 @@ def run_arrays(params: ParameterSet, months: int, dt: float, start: str, integra
     if problem:
         raise InputError("simulate", "dt", problem)
     _check_growth(inputs, months)
-    if threads is None and (params.batch_size or 1) <= SERIAL_RUNS:
-        threads = 1
     trajectory = engine.integrate(SYSTEM, inputs.state0, inputs, months, dt, selection.observations(), integrator,
                                   threads)
     _check_finite(trajectory, params)

@@ -23,17 +23,18 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture
 def engine_threads(monkeypatch) -> list[int]:
-    """The numba threads in force each time the compiled kernel is entered, in whichever thread enters it."""
+    """The engine's threads for each integration (what it may use: the threads asked for, else numba's thread
+    count in the thread that calls it), in whichever thread integrates."""
     seen: list[int] = []
     lock = threading.Lock()
-    kernel = model.engine.integrator._integrate
+    in_parallel = model.engine.integrator.in_parallel
 
-    def recording(*args):
+    def recording(work, n_blocks, threads=None):
         with lock:
-            seen.append(numba.get_num_threads())
-        return kernel(*args)
+            seen.append(threads or numba.get_num_threads())
+        return in_parallel(work, n_blocks, threads)
 
-    monkeypatch.setattr(model.engine.integrator, "_integrate", recording)
+    monkeypatch.setattr(model.engine.integrator, "in_parallel", recording)
     return seen
 
 
