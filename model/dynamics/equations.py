@@ -29,7 +29,7 @@ from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
 from ..inputs.schedules import month_index, step_rates
 from .casualty_paths import casualty_shocks, recorded_events
-from ..engine.lanes import accumulate, add, multiply, proportional, scale, split, subtract
+from ..engine.lanes import accumulate, add, copy, multiply, proportional, scale, split, subtract
 
 # Rows of Inputs.per_run: coefficients that are one number per run.
 (CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, SEVERE, LIGHT_RECOVERY, LIGHT_RETURN, SEVERE_RECOVERY,
@@ -353,7 +353,7 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
     rates[F_MOBILIZATION, MOBILIZED, :] = schedules[WAVES, step]
     scale(rates[F_EMIGRATION, MOBILIZED], per_run[EMIGRATION], schedules[WAVES, step])
     for s in range(n_sources):
-        rates[F_POOL_INFLOW, s, :] = per_source[POOL_INFLOW, s]
+        copy(rates[F_POOL_INFLOW, s], per_source[POOL_INFLOW, s])
         proportional(rates[F_POOL_DRAW, s], per_source[DRAW_RATE, s], state[POOL, s])
     for b in range(block):
         rates[F_POOL_INFLOW, MIGRANT, b] += per_run[SEND, b] * schedules[ROUNDUPS, step]

@@ -62,26 +62,20 @@ def _advance(rates, state, totals, needed, dt, origin, target, lo, hi):
     """Move one step's amounts (rate · dt) along every flow; add the rates an output needs to ``totals``.
 
     ``totals`` sums rates (persons/month) over the month's steps; :func:`_month_totals`
-    turns the sums into persons. A flow's cells for its sources ``lo..hi`` are one contiguous stretch of
-    ``(hi - lo) · block`` numbers in ``rates``, ``totals`` and each stock of ``state``, so each flow is one loop
-    over that stretch, which updates its origin, its target and its total together (each cell of a stock sees
-    the flows in the same order as flow by flow, so the sums round the same way).
+    turns the sums into persons. Each flow and source is one loop over the block, which updates the flow's
+    origin, its target and its total together.
     """
-    block = state.shape[2]
-    flat_rates = rates.reshape((rates.shape[0], rates.shape[1] * block))
-    flat_totals = totals.reshape((totals.shape[0], totals.shape[1] * block))
-    flat_state = state.reshape((state.shape[0], state.shape[1] * block))
     for f in range(rates.shape[0]):
-        first, last = lo[f] * block, hi[f] * block
-        rate = flat_rates[f, first:last]
-        if needed[f]:
-            accumulate(flat_totals[f, first:last], rate)
-        if origin[f] >= 0 and target[f] >= 0:
-            transfer(flat_state[origin[f], first:last], flat_state[target[f], first:last], rate, dt)
-        elif origin[f] >= 0:
-            drain(flat_state[origin[f], first:last], rate, dt)
-        elif target[f] >= 0:
-            fill(flat_state[target[f], first:last], rate, dt)
+        for s in range(lo[f], hi[f]):
+            rate = rates[f, s]
+            if needed[f]:
+                accumulate(totals[f, s], rate)
+            if origin[f] >= 0 and target[f] >= 0:
+                transfer(state[origin[f], s], state[target[f], s], rate, dt)
+            elif origin[f] >= 0:
+                drain(state[origin[f], s], rate, dt)
+            elif target[f] >= 0:
+                fill(state[target[f], s], rate, dt)
 
 
 @njit(**KERNEL)

@@ -31,6 +31,13 @@ def split(part, rest, share):
 
 
 @njit(**_LANE)
+def copy(out, a):
+    """``out = a``."""
+    for b in range(out.shape[0]):
+        out[b] = a[b]
+
+
+@njit(**_LANE)
 def multiply(out, a, b_):
     """``out = a · b_``."""
     for b in range(out.shape[0]):

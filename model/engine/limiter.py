@@ -29,7 +29,6 @@ def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, i
     Work arrays: ``demand`` holds ``n_sources · block`` numbers, ``available`` ``block``.
     """
     n_stocks, n_sources, block = state.shape
-    flat_rates = rates.reshape((rates.shape[0], n_sources * block))
     settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the last slot stands for "outside the model"
     for k in range(n_stocks):
         settled[k] = not limited[k].any()
@@ -37,11 +36,12 @@ def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, i
     for k in order:
         if settled[k]:
             continue
-        # What the stock's outflows ask, every source at once (each flow's sources are one stretch of cells).
+        # What the stock's outflows ask, every source at once.
         demand[:] = 0.0
         for f in outflows[k]:
             if f >= 0:
-                accumulate(demand[lo[f] * block:hi[f] * block], flat_rates[f, lo[f] * block:hi[f] * block])
+                for s in range(lo[f], hi[f]):
+                    accumulate(demand[s * block:(s + 1) * block], rates[f, s])
         for s in range(n_sources):
             if not limited[k, s]:
                 continue
