@@ -104,6 +104,8 @@ class Manifest(BaseModel):
     """What ``manifest.json`` holds."""
 
     model_config = ConfigDict(frozen=True)
+    #: First, so that a store of another format is refused for it (before its other fields are missing).
+    format: Literal["zarr"] = "zarr"
     name: str
     sweep_digest: str
     identity: dict[str, Any]
@@ -114,7 +116,6 @@ class Manifest(BaseModel):
     chunks: int = Field(ge=1)
     #: The store's variables along ``run`` and their dimensions as stored.
     variables: dict[str, list[str]] = Field(min_length=1)
-    format: Literal["zarr"] = "zarr"
     model_version: str
     created: str
 

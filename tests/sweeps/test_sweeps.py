@@ -518,3 +518,89 @@ def test_a_sweep_draws_calibrated_keys_from_the_posterior_unless_it_asks_for_the
     batch, table = prior.chunk_params(prior.chunks()[0].parts[0])
     assert not np.isin(table[key], draws[key].to_numpy()).any() and batch[key].override.kind == "sample"
     assert posterior.digest != prior.digest and "prior" not in posterior.identity["spec"]
+
+
+# -- what the store keeps: metrics as headline computes them, parameters regenerated exactly ----------------------
+
+
+def test_metrics_are_headlines_bit_for_bit_whatever_the_number_of_runs(reference_store):
+    from model.results.simulate import simulate
+    from model.results.summary import headline
+    from model.sweeps.metrics import compute, reads
+
+    spec = SweepSpec.load(reference_store / "spec.yaml")
+    names = list(METRICS)
+    for runs in (np.arange(0, 40), np.arange(7, 8)):  # a batch, and a chunk's last part of one run
+        batch, _ = spec.run_params(0, runs)
+        ds = simulate(batch, months=spec.spec.months, dt=spec.spec.dt, start=spec.spec.start,
+                      variables=reads(names))
+        expected = headline(ds.isel(run=[0, 0]) if runs.size == 1 else ds)  # headline over a batch of runs
+        got = compute(names, {k: ds[k].transpose("time", ..., "run").values for k in reads(names)})
+        for name in names:
+            np.testing.assert_array_equal(got[name], expected[name].values[:runs.size], err_msg=name)
+
+
+def test_store_parameters_are_the_values_the_sweep_ran_bit_for_bit(tmp_path, monkeypatch):
+    """Every run's values as simulate received them, chunk by chunk (chunks across the scenario boundary
+    included), against the values regenerated from the store for all runs and for a shuffled selection."""
+    ran = []
+    simulate = model.sweeps.run.simulate
+
+    def recording(batch, **kwargs):
+        ran.append(batch)
+        return simulate(batch, **kwargs)
+
+    monkeypatch.setattr(model.sweeps.run, "simulate", recording)
+    for method in ("sobol", "random", "lhs"):
+        ran.clear()
+        store = tmp_path / method
+        sweep(write_spec(tmp_path, chunk=7, samples={"n": 10, "method": method}), store, progress=False)
+        table = store_parameters(store, slice(None))
+        keys = [str(k) for k in table.parameter.values[2:]]
+        for key in keys:
+            values = np.concatenate([np.broadcast_to(b.value(key), (b.batch_size,)) for b in ran])
+            np.testing.assert_array_equal(table.sel(parameter=key).values, values, err_msg=f"{method} {key}")
+        runs = np.random.default_rng(0).permutation(table.sizes["run"])[:25]
+        xr.testing.assert_identical(store_parameters(store, runs), table.isel(run=runs))
+    n, grid = 10, table.sel(parameter="grid_point").values
+    np.testing.assert_array_equal(table.sel(parameter="sample").values, np.arange(table.sizes["run"]) % n)
+    np.testing.assert_array_equal(grid, np.arange(table.sizes["run"]) % 60 // n)
+
+
+def test_parameters_kept_on_request_are_the_exact_values_in_float32(tmp_path, small):
+    spec, store = small[0], tmp_path / "kept"
+    assert main(["sweep", str(spec), "--out", str(store), "--keep-parameters", "--no-progress"]) == 0
+    exact = store_parameters(store, slice(None))
+    with open_store(store) as ds:
+        kept = ds.experiments.load()
+    assert kept.dtype == np.float32 and list(kept.parameter.values) == list(exact.parameter.values[2:])
+    np.testing.assert_array_equal(kept.values, exact.values[:, 2:].astype(np.float32))
+    xr.testing.assert_identical(load(store).drop_vars(["experiments", "parameter", "parameter_unit"]).drop_attrs(),
+                                small[2].drop_attrs())  # the same runs, the same numbers
+    with pytest.raises(InputError, match="expected the spec this store was made with"):
+        sweep(spec, store, resume=True, progress=False)  # keeping the parameters is part of the sweep
+
+
+def test_parameters_are_refused_for_runs_outside_the_store_or_a_registry_changed_since(tmp_path, small,
+                                                                                       monkeypatch):
+    with pytest.raises(InputError, match=r"^store_parameters: runs: expected run numbers from 0 to 19"):
+        store_parameters(small[1], [0, 20])
+    with pytest.raises(InputError, match="runs"):
+        store_parameters(small[1], [0.5])
+    digest = ParameterSet.digest
+    monkeypatch.setattr(ParameterSet, "digest", lambda self: "edited-" + digest(self))
+    with pytest.raises(InputError, match="sweep_digest: expected the registry, scenarios and model version"):
+        store_parameters(small[1], [0])
+
+
+def test_five_metrics_take_at_most_60_bytes_a_run(tmp_path):
+    """The issue's target (10,000,000 runs under 0.6 GB), on 20,000 runs of the benchmark's spec."""
+    spec = yaml.safe_load((ROOT / "benchmarks" / "specs" / "large_metrics.yaml").read_text())
+    spec.update(months=12, samples={"n": 2000, "method": "sobol"}, chunk=10_000)
+    path = tmp_path / "large.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutOfRangeWarning)
+        sweep(path, tmp_path / "store", progress=False)
+    size = sum(p.stat().st_size for p in (tmp_path / "store").rglob("*") if p.is_file())
+    assert len(spec["keep"]["metrics"]) == 5 and size / 20_000 <= 60, size / 20_000
