@@ -301,8 +301,13 @@ class SweepSpec:
         return sampler.rows(self.spec.samples.method, columns(self.params(scenario), self.varied(scenario)),
                             sampler.stream(self.spec.seed, scenario), first, stop, size=self.spec.samples.n)
 
-    def chunk_params(self, part: Part) -> tuple[ParameterSet, dict[str, np.ndarray]]:
-        """The batch of parameter sets of a chunk's part, and its experiments table: :meth:`run_params`."""
+    def chunk_params(self, part: Part | Chunk) -> tuple[ParameterSet, dict[str, np.ndarray]]:
+        """The batch of parameter sets of a chunk's part (or of a chunk within one scenario), and its
+        experiments table: :meth:`run_params`."""
+        if isinstance(part, Chunk):
+            if len(part.parts) != 1:
+                raise ValueError(f"chunk {part.index} spans {len(part.parts)} scenarios: give one of its parts")
+            part = part.parts[0]
         return self.run_params(part.scenario, np.arange(part.offset, part.offset + part.size))
 
     def run_params(self, scenario: int, local: np.ndarray) -> tuple[ParameterSet, dict[str, np.ndarray]]:
