@@ -260,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--scheduler", help="address of a dask.distributed scheduler (dask backend)")
     sw.add_argument("--workers", type=_whole, help="worker processes (processes and local dask; default 2)")
     sw.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
+    sw.add_argument("--keep-parameters", action="store_true", help="store every run's parameter values too "
+                    "(float32, compressed; as keep: {parameters: true}); without it they are regenerated on demand")
     sw.add_argument("--no-progress", action="store_true", help="no progress bar")
     sw.set_defaults(handler=cmd_sweep)
 

@@ -17,8 +17,8 @@ At most twice as many chunks as workers are in flight, so memory stays
 bounded whatever the number of runs. A progress bar shows chunks done and the
 time left. An interruption at any point (a kill, Ctrl-C) leaves the store
 readable and resumable; see the store's rules in :mod:`model.sweeps.store`.
-Every chunk file is labelled as the package's other results are (CF units,
-long names, drivers, ``Conventions``, ``history``; see :func:`run_chunk`).
+The store is labelled as the package's other results are (CF units, long
+names, drivers, ``Conventions``, ``history``; see :mod:`model.sweeps.contents`).
 """
 
 from __future__ import annotations
@@ -31,82 +31,47 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
-import xarray as xr
 from tqdm.auto import tqdm
 
-from ..results import cf
 from ..inputs import limits
 from ..errors import InputError
-from ..core.lineage import expand_keys
-from ..inputs.parameters import ParameterSet
-from ..results.simulate import simulate
-from ..results.summary import headline
-from .metrics import METRICS, Metric
+from ..results.lean import simulate_arrays
+from .contents import EXPERIMENTS, ChunkValues, numeric_keys
+from .metrics import compute, reads
 from .spec import Chunk, SpecFile, SweepSpec, check_chunk_memory
 from .store import locked, open_store, prepare, write_chunk
 from ..core.defaults import BACKENDS
 
 #: Worker processes of the ``processes`` and ``dask`` backends when none are asked for.
 DEFAULT_WORKERS = 2
-_HEADLINE_INPUTS = ["front_total", "inflow", "losses", "net", "shortfall"]
 
 
-def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> xr.Dataset:
-    """Run one chunk: its metrics, kept series and experiments table along ``run`` (global indices).
+def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> ChunkValues:
+    """Run one chunk: the values of the store's variables (:func:`model.sweeps.contents.dims`) for its runs.
 
-    Every variable carries CF labels (see :mod:`model.results.cf`): a metric its
-    ``units``, ``unit_label``, ``long_name`` and ``drivers`` from
-    :data:`~model.sweeps.metrics.METRICS`, a kept series those of
-    :func:`model.simulate`. The ``experiments`` table holds columns of
-    different units along ``parameter``, so it has no single unit: its CF
-    ``units`` is ``"1"`` and, as its ``comment`` says, each column is in the
-    canonical unit its ``parameter_unit`` coordinate names (``"index"`` for the
-    grid point and sample numbers). The dataset carries ``Conventions``, a
-    ``title`` and a ``history`` line naming the spec and the chunk.
+    Each part of the chunk (its runs of one scenario) is one vectorized run of
+    the lean path (:func:`model.results.lean.simulate_arrays`: the engine's arrays, no dataset) keeping only the
+    outputs the kept metrics and series read; the metrics are computed from those arrays in plain numpy
+    (:func:`model.sweeps.metrics.compute`). Labels are the store's, written once
+    (:func:`model.sweeps.contents.template`).
     """
-    batch, table = spec.chunk_params(chunk)
     keep = spec.spec.keep
-    variables = list(dict.fromkeys(_HEADLINE_INPUTS + keep.series))
-    ds = simulate(batch, months=spec.spec.months, dt=spec.spec.dt, start=spec.spec.start, variables=variables,
-                  threads=threads)
-    if "run" not in ds.dims:
-        ds = ds.expand_dims(run=[0])
-    numbers = headline(ds)
-    runs = np.arange(chunk.first, chunk.first + chunk.size)
-    out = xr.Dataset(coords={"run": ("run", runs, {"long_name": "run, numbered across the whole sweep"}),
-                             "time": ds.time})
-    for name in keep.metrics:
-        out[name] = ("run", np.broadcast_to(numbers[name].values, (chunk.size,)).astype(float),
-                     _metric_attrs(METRICS[name], batch))
-    for name in keep.series:
-        out[name] = ds[name].transpose("time", "run").assign_coords(run=runs)
-    out = out.assign_coords(scenario=("run", np.full(chunk.size, spec.spec.scenarios[chunk.scenario]),
-                                      {"long_name": "scenario"}))
-    # Every run's parameters: its grid point and sample, and the value of every numeric parameter
-    # (varied or fixed), on one parameter axis shared by all chunks and scenarios.
-    keys = [k for k in batch if batch[k].spec.numeric]
-    columns = [table["grid_point"], table["sample"]] + [np.broadcast_to(batch.value(k), (chunk.size,)) for k in keys]
-    out["experiments"] = xr.DataArray(
-        np.column_stack(columns).astype(float), dims=("run", "parameter"),
-        coords={"parameter": ("parameter", ["grid_point", "sample"] + keys, {"long_name": "registry key"}),
-                "parameter_unit": ("parameter", ["index", "index"] + [batch[k].unit for k in keys],
-                                   {"long_name": "unit of the column (canonical unit of the package)"})},
-        attrs={"long_name": "every run's grid point, sample and parameter values (canonical units)",
-               "units": "1", "unit_label": "per column: see parameter_unit",
-               "comment": "columns of different units: each column is in the unit its parameter_unit names, "
-                          "not in the units attribute"})
-    if not keep.series:
-        out = out.drop_vars("time")
-    out.attrs.update({"Conventions": cf.CONVENTIONS, "title": f"manpower-model sweep {spec.spec.name}",
-                      "sweep": spec.spec.name, "sweep_digest": spec.digest, "chunk": chunk.index})
-    cf.add_history(out.attrs, f"model.sweeps.run.run_chunk(SweepSpec.load({spec.where!r}), chunk {chunk.index}: runs "
-                              f"{chunk.first} to {chunk.first + chunk.size - 1})")
-    return out
-
-
-def _metric_attrs(metric: Metric, params: ParameterSet) -> dict[str, str]:
-    """CF labels of a kept metric: units, unit_label, a long name saying the unit, its drivers in ``params``."""
-    return cf.variable_attrs(metric.long_name, metric.description, metric.unit, expand_keys(metric.drivers, params))
+    variables = list(dict.fromkeys(reads(keep.metrics) + keep.series))
+    parts = []
+    for part in chunk.parts:
+        batch, _ = spec.chunk_params(part)
+        arrays = simulate_arrays(batch, months=spec.spec.months, dt=spec.spec.dt, start=spec.spec.start,
+                                 variables=variables, threads=threads)
+        outputs = {name: np.broadcast_to(arrays[name], arrays[name].shape[:-1] + (part.size,)) for name in variables}
+        values = compute(keep.metrics, {name: outputs[name] for name in reads(keep.metrics)})
+        values.update({name: outputs[name] for name in keep.series})
+        if keep.parameters:
+            values[EXPERIMENTS] = np.stack([np.broadcast_to(batch.value(k), (part.size,))
+                                            for k in numeric_keys(spec.params(0))]).astype(np.float32)
+        parts.append(values)
+    if len(parts) == 1:
+        return parts[0]
+    return {name: np.concatenate([p[name] for p in parts], axis=-1) for name in parts[0]}
 
 
 def _in_pool(submit: Callable, wait: Callable, chunks: list[Chunk], window: int) -> Iterator[tuple[Chunk, object]]:
@@ -173,7 +138,7 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
         written = 0
         try:
             for chunk, result in _results(spec, todo, backend, scheduler, workers, threads):
-                write_chunk(store, chunk, spec.digest, result)
+                write_chunk(store, chunk, spec, result)
                 written += 1
                 bar.update(1)
         except InputError:
@@ -186,7 +151,7 @@ def sweep(spec: SweepSpec | SpecFile | str | Path, store: str | Path, backend: s
 
 
 def _results(spec: SweepSpec, todo: list[Chunk], backend: str, scheduler: str | None,
-             workers: int, threads: int | None = None) -> Iterator[tuple[Chunk, xr.Dataset]]:
+             workers: int, threads: int | None = None) -> Iterator[tuple[Chunk, ChunkValues]]:
     if backend == "inline" or not todo:
         for chunk in todo:
             yield chunk, run_chunk(spec, chunk, threads)

@@ -13,6 +13,7 @@ point, the outputs to keep and a seed::
     keep:
       metrics: [net_12m, net_horizon, front_end, first_deficit_month]
       series: [front_total, net]
+      parameters: false                   # true: store every run's parameter values too (float32)
     seed: 0
     chunk: 20000                          # runs per chunk (speed and memory, never the numbers)
     prior: false                          # true: ignore the stored posterior (the registry's ranges alone)
@@ -90,22 +91,42 @@ def grid_origin(where: str) -> str:
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """A block of consecutive runs of one scenario: global runs ``[first, first + size)``."""
+class Part:
+    """The runs of one scenario in a chunk: global runs ``[first, first + size)``, runs ``offset..`` of the
+    scenario; one :func:`model.simulate` call."""
 
-    index: int
     scenario: int
     first: int
     offset: int  # index of the first run within its scenario
     size: int
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """A block of consecutive runs ``[first, first + size)`` of the whole sweep: one region of the store.
+
+    Chunk ``k`` holds runs ``k * chunk`` onwards, so each chunk is one chunk of
+    the store's arrays along ``run``; a chunk across a scenario boundary runs
+    as one part per scenario (:class:`Part`).
+    """
+
+    index: int
+    first: int
+    size: int
+    parts: tuple[Part, ...]
+
+
 def layout(scenarios: int, per_scenario: int, size: int) -> list[Chunk]:
-    """Chunks of at most ``size`` runs over ``scenarios`` blocks of ``per_scenario`` runs, none across blocks."""
-    chunks: list[Chunk] = []
-    for s in range(scenarios):
-        for offset in range(0, per_scenario, size):
-            chunks.append(Chunk(len(chunks), s, s * per_scenario + offset, offset, min(size, per_scenario - offset)))
+    """``scenarios`` blocks of ``per_scenario`` runs cut into chunks of ``size`` runs (the last may be shorter)."""
+    runs = scenarios * per_scenario
+    chunks = []
+    for index, first in enumerate(range(0, runs, size)):
+        stop = min(first + size, runs)
+        parts = []
+        for s in range(first // per_scenario, (stop - 1) // per_scenario + 1):
+            a, b = max(first, s * per_scenario), min(stop, (s + 1) * per_scenario)
+            parts.append(Part(s, a, a - s * per_scenario, b - a))
+        chunks.append(Chunk(index, first, stop - first, tuple(parts)))
     return chunks
 
 
@@ -156,7 +177,7 @@ def check_chunk_memory(spec: SpecFile, in_flight: int, where: str) -> None:
 def _check_size(spec: SpecFile, points: int, where: str) -> None:
     """Refuse, before anything is allocated, a sweep whose layout or chunks would not fit in memory."""
     runs = len(spec.scenarios) * points * spec.samples.n
-    chunks = len(spec.scenarios) * -(-points * spec.samples.n // spec.chunk)
+    chunks = -(-runs // spec.chunk)
     if chunks > MAX_CHUNKS:
         raise InputError(where, "chunk", f"expected at most {MAX_CHUNKS:,} chunks, got {chunks:,} ({runs:,} runs "
                          f"in chunks of {spec.chunk:,}); raise chunk or make fewer runs")
@@ -174,11 +195,13 @@ class SweepSpec:
     where: str
 
     @classmethod
-    def load(cls, path: str | Path) -> SweepSpec:
+    def load(cls, path: str | Path, keep_parameters: bool = False) -> SweepSpec:
+        """The spec in the YAML file ``path``, validated; ``keep_parameters`` sets ``keep.parameters``."""
         path = Path(path)
-        where = display(path)
         spec = parse_file(path, SpecFile)
-        return cls.validated(spec, where)
+        if keep_parameters:
+            spec = spec.model_copy(update={"keep": spec.keep.model_copy(update={"parameters": True})})
+        return cls.validated(spec, display(path))
 
     @classmethod
     def validated(cls, spec: SpecFile, where: str = "spec") -> SweepSpec:
@@ -269,7 +292,7 @@ class SweepSpec:
         return len(self.spec.scenarios) * self.runs_per_scenario
 
     def chunks(self, size: int | None = None) -> list[Chunk]:
-        """The sweep cut into chunks of at most ``size`` runs (default: the spec's), none across scenarios."""
+        """The sweep cut into chunks of ``size`` runs (default: the spec's); see :class:`Chunk`."""
         return layout(len(self.spec.scenarios), self.runs_per_scenario, size or self.spec.chunk)
 
     def unit_rows(self, scenario: int, first: int, stop: int) -> np.ndarray:
@@ -278,29 +301,34 @@ class SweepSpec:
         return sampler.rows(self.spec.samples.method, columns(self.params(scenario), self.varied(scenario)),
                             sampler.stream(self.spec.seed, scenario), first, stop, size=self.spec.samples.n)
 
-    def chunk_params(self, chunk: Chunk) -> tuple[ParameterSet, dict[str, np.ndarray]]:
-        """The batch of parameter sets of a chunk, and the experiments table (varied values by key).
+    def chunk_params(self, part: Part | Chunk) -> tuple[ParameterSet, dict[str, np.ndarray]]:
+        """The batch of parameter sets of a chunk's part (or of a chunk within one scenario), and its
+        experiments table: :meth:`run_params`."""
+        if isinstance(part, Chunk):
+            if len(part.parts) != 1:
+                raise ValueError(f"chunk {part.index} spans {len(part.parts)} scenarios: give one of its parts")
+            part = part.parts[0]
+        return self.run_params(part.scenario, np.arange(part.offset, part.offset + part.size))
 
-        Grid values are recorded as overrides set by :func:`grid_origin` (they
-        change the scenario and count in its label), sampled values as
-        ``"sample"`` draws (they keep their registered source).
+    def run_params(self, scenario: int, local: np.ndarray) -> tuple[ParameterSet, dict[str, np.ndarray]]:
+        """The batch of parameter sets of runs ``local`` (indices within ``scenario``, any order), and the
+        experiments table (grid point, sample and the varied values, by key).
+
+        A run's values depend on its scenario and index alone, so any selection of runs gets the values a
+        sweep ran, bit for bit (:func:`model.sweeps.store.store_parameters` relies on it). Grid values are
+        recorded as overrides set by :func:`grid_origin` (they change the scenario and count in its label),
+        sampled values as ``"sample"`` draws (they keep their registered source).
         """
-        params = self.params(chunk.scenario)
+        params = self.params(scenario)
         n = self.spec.samples.n
-        local = np.arange(chunk.offset, chunk.offset + chunk.size)
+        local = np.asarray(local, dtype=np.int64)
         point, sample = local // n, local % n
         table: dict[str, np.ndarray] = {"grid_point": point.astype(float), "sample": sample.astype(float)}
-        for key in self.spec.grid:
-            table[key] = np.array([self.grid_points[g][key] for g in point])
-        keys = self.varied(chunk.scenario)
+        for key, values in self._grid_columns.items():
+            table[key] = values[point]
+        keys = self.varied(scenario)
         if keys:
-            if n <= chunk.size:  # every sample appears: generate them all once and index
-                rows = self.unit_rows(chunk.scenario, 0, n)[sample]
-            else:  # at most two grid points, each a run of consecutive samples
-                breaks = np.flatnonzero(np.diff(point)) + 1
-                rows = np.concatenate([self.unit_rows(chunk.scenario, int(part[0]), int(part[-1]) + 1)
-                                       for part in np.split(sample, breaks)])
-            prior, posterior = drawn_values(params, keys, rows)
+            prior, posterior = drawn_values(params, keys, self._sample_rows(scenario, sample))
             table.update(prior | posterior)
         grid = {key: table[key] for key in self.spec.grid}
         with warnings.catch_warnings():  # a grid value out of range was warned about when the spec was loaded
@@ -311,5 +339,21 @@ class SweepSpec:
             batch = with_drawn(batch, prior, posterior,
                                f"sweep sample (method={method}, seed={self.spec.seed}) in {self.where}")
         if n > 1:  # a run's own draws (its casualty path) sit at its sample's index: every grid point sees the same
-            batch = replace(batch, stream=RunStream(path_stream(self.spec.seed, chunk.scenario), sample))
+            batch = replace(batch, stream=RunStream(path_stream(self.spec.seed, scenario), sample))
         return batch, table
+
+    @cached_property
+    def _grid_columns(self) -> dict[str, np.ndarray]:
+        """Each grid key's value at every grid point (the product of the axes, last axis fastest)."""
+        return {key: np.array([point[key] for point in self.grid_points]) for key in self.spec.grid}
+
+    def _sample_rows(self, scenario: int, sample: np.ndarray) -> np.ndarray:
+        """Rows ``sample`` of the scenario's unit cube: the whole design indexed when the samples cover it (or
+        a Latin hypercube, drawn whole anyway), else each stretch of consecutive samples drawn once."""
+        n = self.spec.samples.n
+        if len(sample) >= n or self.spec.samples.method == "lhs":
+            return self.unit_rows(scenario, 0, n)[sample]
+        wanted = np.unique(sample)
+        stretches = np.split(wanted, np.flatnonzero(np.diff(wanted) != 1) + 1)
+        rows = np.concatenate([self.unit_rows(scenario, int(s[0]), int(s[-1]) + 1) for s in stretches])
+        return rows[np.searchsorted(wanted, sample)]

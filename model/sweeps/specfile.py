@@ -58,6 +58,8 @@ class Samples(Strict):
 class Keep(Strict):
     metrics: list[str] = ["net_12m", "net_horizon", "front_end", "front_change", "first_deficit_month"]
     series: list[str] = []
+    #: Store every run's parameter values too (float32, compressed); without it they are regenerated on demand.
+    parameters: bool = Field(default=False, strict=True)
 
 
 class SpecFile(Strict):

@@ -549,6 +549,12 @@ CASES = [
          {"registry.yaml": BINARY}),
     Case("sweep-workers-zero", ("sweep", "{work}/nonesuch.yaml", "--workers", "0"), ("--workers",)),
     Case("sweep-workers-negative", ("sweep", "{work}/nonesuch.yaml", "--workers", "-2"), ("--workers",)),
+    # A store of the NetCDF format the sweeps had before Zarr, resumed: its manifest is refused, nothing read.
+    Case("sweep-resume-netcdf-store", ("sweep", "{params}/old.yaml", "--out", "{params}/old", "--resume"),
+         ("manifest.json", "format", "zarr"),
+         {"old.yaml": "name: old\nmonths: 2\nsamples: {n: 2}\nkeep: {metrics: [net_12m]}\nchunk: 2\n",
+          "old": DIRECTORY, "old/chunks": DIRECTORY, "old/manifest.json": '{"format": "netcdf", "name": "old", "chunk": 2}', "old/chunks/chunk-000000.nc": b"CDF"},
+         writes=True),
     # --- Ctrl-C during a long command: a short message and status 130 ---
     Case("interrupt-run", RUN, ("interrupted",), status=130, interrupt=True),
     Case("interrupt-compare", ("compare", "baseline", "--months", "2"), ("interrupted",), status=130, interrupt=True),

@@ -55,7 +55,8 @@ def spec(tmp_path):
 
 def test_dask_workers_run_the_engine_on_one_thread_each_by_default(tmp_path, spec, cluster, engine_threads):
     sweep(spec, tmp_path / "store", backend="dask", scheduler=cluster, progress=False)
-    assert len(engine_threads) == len(SweepSpec.load(spec).chunks())  # every chunk went through the kernel
+    parts = sum(len(chunk.parts) for chunk in SweepSpec.load(spec).chunks())
+    assert len(engine_threads) == parts  # every part of every chunk (its runs of one scenario) went through the engine
     assert set(engine_threads) == {1}
 
 
@@ -66,10 +67,10 @@ def test_dask_workers_run_the_engine_on_the_threads_asked_for(tmp_path, spec, cl
 
 
 def test_inline_runs_the_engine_on_all_of_numbas_threads_unless_told(tmp_path, spec, engine_threads):
-    chunks = len(SweepSpec.load(spec).chunks())
+    parts = sum(len(chunk.parts) for chunk in SweepSpec.load(spec).chunks())
     sweep(spec, tmp_path / "all", progress=False)
     sweep(spec, tmp_path / "one", threads=1, progress=False)
-    assert engine_threads == [numba.get_num_threads()] * chunks + [1] * chunks
+    assert engine_threads == [numba.get_num_threads()] * parts + [1] * parts
 
 
 @pytest.mark.parametrize("threads", [0, 1.5])

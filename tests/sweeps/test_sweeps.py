@@ -26,7 +26,7 @@ from model.errors import InputError
 from model.inputs.parameters import ParameterSet, load_params
 from model.inputs.provenance import OutOfRangeWarning
 from model.sweeps.spec import METRICS, SpecFile, SweepSpec, grid_origin
-from model.sweeps.store import CHUNKS, StoreWarning, open_store
+from model.sweeps.store import DATA, RECORDS, StoreWarning, open_store, store_parameters
 from model.sweeps.run import sweep
 
 from ..conftest import baseline_params
@@ -62,21 +62,28 @@ def load(store: Path, complete: bool = True) -> xr.Dataset:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> xr.Dataset:
+def reference_store(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("reference")
     sweep(write_spec(folder), folder / "store", progress=False)
-    return load(folder / "store")
+    return folder / "store"
 
 
-def test_a_sweep_covers_every_run_with_its_experiment(reference):
+@pytest.fixture(scope="module")
+def reference(reference_store) -> xr.Dataset:
+    return load(reference_store)
+
+
+def test_a_sweep_covers_every_run_with_its_experiment(reference_store, reference):
     assert reference.sizes["run"] == 2 * 6 * 10
     assert list(np.unique(reference.scenario.values)) == ["baseline", "high_intensity"]
-    casualties = reference.experiments.sel(parameter="casualties.monthly", drop=True)
+    experiments = store_parameters(reference_store, reference.run.values)
+    np.testing.assert_array_equal(experiments.scenario.values, reference.scenario.values)
+    casualties = experiments.sel(parameter="casualties.monthly", drop=True)
     assert set(np.unique(casualties.values)) == set(CASUALTIES)
-    assert str(reference.parameter_unit.sel(parameter="volunteer.signups").values) == "person / month"
-    assert "desertion.rate" in reference.parameter.values  # sampled parameters are recorded too
+    assert str(experiments.parameter_unit.sel(parameter="volunteer.signups").values) == "person / month"
+    assert "desertion.rate" in experiments.parameter.values  # sampled parameters are recorded too
     # Common random numbers: the same 10 samples at every grid point, drawn anew for each scenario.
-    assert len(np.unique(reference.experiments.sel(parameter="desertion.rate"))) == 2 * 10
+    assert len(np.unique(experiments.sel(parameter="desertion.rate"))) == 2 * 10
     # Higher casualties, everything else equal (common samples), never leave a larger front.
     low = reference.where(casualties == CASUALTIES[0], drop=True)
     high = reference.where(casualties == CASUALTIES[1], drop=True)
@@ -84,9 +91,11 @@ def test_a_sweep_covers_every_run_with_its_experiment(reference):
 
 
 @pytest.mark.parametrize("chunk", [7, 1000])
-def test_chunk_size_does_not_change_the_numbers(tmp_path, reference, chunk):
+def test_chunk_size_does_not_change_the_numbers(tmp_path, reference_store, reference, chunk):
     sweep(write_spec(tmp_path, chunk=chunk), tmp_path / "store", progress=False)
     xr.testing.assert_identical(load(tmp_path / "store").drop_attrs(), reference.drop_attrs())
+    runs = np.arange(reference.sizes["run"])
+    xr.testing.assert_identical(store_parameters(tmp_path / "store", runs), store_parameters(reference_store, runs))
 
 
 @pytest.mark.parametrize("method", ["random", "lhs"])
@@ -109,11 +118,11 @@ def test_a_killed_sweep_leaves_a_readable_store_and_resumes_to_the_same_result(t
     command = [sys.executable, "-m", "model.cli", "sweep", str(spec), "--out", str(store), "--no-progress"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while len(list((store / CHUNKS).glob("chunk-*.json"))) < 3 and time.monotonic() < deadline:
+    while len(list((store / RECORDS).glob("chunk-*.json"))) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    finished = len(list((store / CHUNKS).glob("chunk-*.json")))  # a chunk is finished once it has its record
+    finished = len(list((store / RECORDS).glob("chunk-*.json")))  # a chunk is finished once it has its record
     total = len(SweepSpec.load(spec).chunks())
     assert 3 <= finished < total, "the sweep must be killed part-way for this test to mean anything"
     partial = load(store, complete=False)  # readable as it is
@@ -123,7 +132,8 @@ def test_a_killed_sweep_leaves_a_readable_store_and_resumes_to_the_same_result(t
     assert main(["sweep", str(spec), "--out", str(store), "--resume", "--no-progress"]) == 0
     sweep(spec, tmp_path / "uninterrupted", progress=False)
     xr.testing.assert_identical(load(store).drop_attrs(), load(tmp_path / "uninterrupted").drop_attrs())
-    assert not [p for p in (store / CHUNKS).iterdir() if not p.name.startswith("chunk-")]
+    assert not [p for p in (store / RECORDS).iterdir() if not p.name.startswith("chunk-") and p.name != "group.json"]
+    assert not list((store / DATA).rglob("*.partial"))
 
 
 def _assert_labelled(ds: xr.Dataset) -> None:
@@ -138,18 +148,25 @@ def _assert_labelled(ds: xr.Dataset) -> None:
             assert variable.attrs["drivers"], name
 
 
-def test_a_finished_store_and_its_chunks_keep_their_labels(small):
+def test_a_finished_store_and_its_group_keep_their_labels(small, tmp_path):
     spec, store, _ = small
-    with xr.open_dataset(store / CHUNKS / "chunk-000000.nc") as chunk:
-        _assert_labelled(chunk)
-        assert "chunk 0" in chunk.attrs["history"]
+    with xr.open_zarr(store / DATA, consolidated=True) as group:  # the Zarr group as any reader sees it
+        _assert_labelled(group)
+        assert spec.name in group.attrs["history"]
     with open_store(store) as ds:
         _assert_labelled(ds)
         assert ds.attrs["history"].splitlines()[0].endswith("4 of 4 chunks along run")
-        assert set(SMALL["grid"]) | {"desertion.rate"} <= set(ds.parameter.values)
-        # Columns of different units: the table's unit is "1", each column's unit is in parameter_unit.
-        assert ds.experiments.attrs["units"] == "1" and "parameter_unit" in ds.experiments.attrs["comment"]
-        assert str(ds.parameter_unit.sel(parameter="desertion.rate").values) == load_params()["desertion.rate"].unit
+    # Columns of different units: the table's unit is "1", each column's unit is in parameter_unit; so too
+    # in the float32 table a store keeps when asked.
+    experiments = store_parameters(store, [0, 19])
+    assert set(SMALL["grid"]) | {"desertion.rate"} <= set(experiments.parameter.values)
+    sweep(SweepSpec.load(spec, keep_parameters=True), tmp_path / "kept", progress=False)
+    with open_store(tmp_path / "kept") as kept:
+        _assert_labelled(kept)
+        for table in (experiments, kept.experiments):
+            assert table.attrs["units"] == "1" and "parameter_unit" in table.attrs["comment"]
+            unit = table.parameter_unit.sel(parameter="desertion.rate").values
+            assert str(unit) == load_params()["desertion.rate"].unit
 
 
 def test_grid_values_are_overrides_warned_once_per_sweep_and_samples_are_draws(tmp_path):
@@ -166,7 +183,7 @@ def test_grid_values_are_overrides_warned_once_per_sweep_and_samples_are_draws(t
     assert all(line.startswith(f"{grid_origin(spec.where)}: {key}: ") for line in lines)
     with warnings.catch_warnings():
         warnings.simplefilter("error", OutOfRangeWarning)
-        for chunk in spec.chunks():
+        for chunk in [part for c in spec.chunks() for part in c.parts]:
             batch, _ = spec.chunk_params(chunk)
             assert list(batch.overrides) == [key]  # the sampled keys do not change the scenario
             assert batch[key].override.kind == "override" and batch[key].override.where == grid_origin(spec.where)
@@ -269,40 +286,57 @@ def test_the_sweep_digest_covers_the_parameters_and_the_model_version(tmp_path, 
         sweep(small[0], store, resume=True, progress=False)
 
 
+def _files(store: Path, index: int) -> list[Path]:
+    """The files of chunk ``index`` in the store's Zarr group (one per variable)."""
+    return sorted((store / DATA).glob(f"*/c/{index}")) + sorted((store / DATA).glob(f"*/c/0/{index}"))
+
+
 def _truncate(store: Path) -> None:
-    path = store / CHUNKS / "chunk-000001.nc"
+    path = _files(store, 1)[0]
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
 def _flip_a_byte(store: Path) -> None:
-    path = store / CHUNKS / "chunk-000001.nc"
+    path = _files(store, 1)[-1]
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
 
 
-def _swap(store: Path, suffixes: tuple[str, ...]) -> None:
-    for suffix in suffixes:
-        a, b = store / CHUNKS / f"chunk-000001{suffix}", store / CHUNKS / f"chunk-000002{suffix}"
-        a.rename(store / "tmp")
-        b.rename(a)
-        (store / "tmp").rename(b)
+def _swap_pair(a: Path, b: Path) -> None:
+    tmp = a.with_name("tmp")
+    a.rename(tmp)
+    b.rename(a)
+    tmp.rename(b)
+
+
+def _swap(store: Path, records: bool) -> None:
+    for a, b in zip(_files(store, 1), _files(store, 2)):
+        _swap_pair(a, b)
+    if records:
+        _swap_pair(store / RECORDS / "chunk-000001.json", store / RECORDS / "chunk-000002.json")
 
 
 def _foreign(store: Path) -> None:
     other = store.parent / "other"
     sweep(write_spec(store.parent, seed=99, **SMALL), other, progress=False)
-    for suffix in (".nc", ".json"):
-        shutil.copy(other / CHUNKS / f"chunk-000001{suffix}", store / CHUNKS / f"chunk-000001{suffix}")
+    for path in _files(other, 1) + [other / RECORDS / "chunk-000001.json"]:
+        shutil.copy(path, store / path.relative_to(other))
+
+
+def _metadata(store: Path) -> None:
+    path = store / DATA / "zarr.json"  # the consolidated metadata: every variable's shape, codecs and labels
+    path.write_text(path.read_text().replace('"chunk_shape"', '"chunk_shape" ', 1))
 
 
 DAMAGE = {
     "truncated": _truncate,
     "corrupted": _flip_a_byte,
-    "swapped files": lambda store: _swap(store, (".nc",)),
-    "swapped files and records": lambda store: _swap(store, (".nc", ".json")),
+    "swapped files": lambda store: _swap(store, records=False),
+    "swapped files and records": lambda store: _swap(store, records=True),
     "foreign": _foreign,
-    "record lost its file": lambda store: (store / CHUNKS / "chunk-000001.nc").unlink(),
+    "record lost its file": lambda store: _files(store, 1)[0].unlink(),
+    "record lost": lambda store: (store / RECORDS / "chunk-000001.json").write_text("{}"),
 }
 
 
@@ -311,7 +345,7 @@ def test_a_damaged_chunk_is_refused_by_open_store_and_recomputed_by_resume(tmp_p
     store = copy_store(small, tmp_path)
     DAMAGE[damage](store)
     for complete in (True, False):
-        with pytest.raises(InputError, match="chunk-00000[12].nc") as error:
+        with pytest.raises(InputError, match="chunk-00000[12].json") as error:
             open_store(store, complete=complete)
         assert "\n" not in str(error.value)
     with pytest.warns(StoreWarning, match="recomputing it"):
@@ -319,12 +353,24 @@ def test_a_damaged_chunk_is_refused_by_open_store_and_recomputed_by_resume(tmp_p
     xr.testing.assert_identical(repaired.drop_attrs(), small[2].drop_attrs())
 
 
+def test_damaged_metadata_is_refused_by_open_store_and_resume_recomputes_the_store(tmp_path, small):
+    store = copy_store(small, tmp_path)
+    _metadata(store)
+    with pytest.raises(InputError, match="group.json.*runs.zarr/zarr.json") as error:
+        open_store(store)
+    assert "\n" not in str(error.value)
+    with pytest.warns(StoreWarning, match="recomputing every chunk"):
+        repaired = resume(small[0], store)
+    xr.testing.assert_identical(repaired.drop_attrs(), small[2].drop_attrs())
+
+
 def test_leftovers_of_a_kill_are_removed_on_resume(tmp_path, small):
     store = copy_store(small, tmp_path)
     for index in (2, 3):
-        (store / CHUNKS / f"chunk-00000{index}.json").unlink()  # killed before its record was written: unfinished
-    (store / CHUNKS / "chunk-000003.nc").unlink()
-    leftovers = [store / CHUNKS / ".chunk-000003.nc.x1y2.part", store / ".manifest.json.a1b2.part"]
+        (store / RECORDS / f"chunk-00000{index}.json").unlink()  # killed before its record was written: unfinished
+    _files(store, 3)[0].unlink()
+    leftovers = [store / DATA / "net_12m" / "c" / "3.1a2b3c.partial", store / ".manifest.json.a1b2.part",
+                 store / RECORDS / ".chunk-000003.json.x1y2.part"]
     for path in leftovers:
         path.write_bytes(b"half a file")
     assert load(store, complete=False).sizes["run"] == 10  # unfinished chunks are not read
@@ -339,7 +385,8 @@ def test_a_store_without_its_manifest_is_refused_with_what_to_do_or_started_afre
         sweep(small[0], store, resume=True, progress=False)
     with pytest.raises(InputError, match="manifest.json"):
         open_store(store)
-    shutil.rmtree(store / CHUNKS)  # stopped before the manifest was written: the spec only
+    shutil.rmtree(store / RECORDS)  # stopped before the manifest was written: the spec only
+    shutil.rmtree(store / DATA)
     with pytest.raises(InputError, match="add --resume to start it afresh"):
         sweep(small[0], store, progress=False)
     xr.testing.assert_identical(resume(small[0], store).drop_attrs(), small[2].drop_attrs())
@@ -384,46 +431,56 @@ def test_a_sweep_refused_by_its_first_chunk_leaves_no_store(tmp_path, monkeypatc
     assert not (tmp_path / "store").exists()
 
 
-def _interrupt_at_third(target):
+def _interrupt_at(call: int, target):
     calls = []
 
     def interrupted(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == call:
             raise KeyboardInterrupt
         return target(*args, **kwargs)
 
     return interrupted
 
 
-def _half_written(ds, path):  # Ctrl-C while the in-flight chunk's file is half written
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(b"CDF half a chunk")
-        raise KeyboardInterrupt
+def _half_written(store, chunk, ds):  # Ctrl-C while the in-flight chunk's region is half written
+    first = next(iter(ds.data_vars))
+    ds[[first]].to_zarr(store / DATA, region={"run": slice(chunk.first, chunk.first + chunk.size)}, mode="r+")
+    (store / DATA / first / "c" / f"{chunk.index}.3f2a.partial").write_bytes(b"half a chunk")  # as zarr names one
+    raise KeyboardInterrupt
 
-    return model.results.io.atomic_write(path, write)
 
-
-@pytest.mark.parametrize("where", ["run_chunk", "writing the chunk file", "between the file and its record"])
+@pytest.mark.parametrize("where", ["run_chunk", "writing the chunk's region", "between the region and its record"])
 def test_ctrl_c_anywhere_leaves_the_store_resumable(tmp_path, monkeypatch, small, where):
     spec, store = small[0], tmp_path / "store"
     with monkeypatch.context() as patch:
         if where == "run_chunk":
-            patch.setattr(model.sweeps.run, "run_chunk", _interrupt_at_third(model.sweeps.run.run_chunk))
-        elif where == "writing the chunk file":
-            patch.setattr(model.sweeps.store, "write_netcdf",
-                          _interrupt_at_third(lambda ds, path: (_half_written if path.name.endswith("02.nc")
-                                                                else model.results.io.write_netcdf)(ds, path)))
-        else:
-            patch.setattr(model.sweeps.store, "_sha256", _interrupt_at_third(model.sweeps.store._sha256))
+            patch.setattr(model.sweeps.run, "run_chunk", _interrupt_at(3, model.sweeps.run.run_chunk))
+        elif where == "writing the chunk's region":
+            patch.setattr(model.sweeps.store, "_write_region",
+                          _in_turn(model.sweeps.store._write_region, _half_written, 3))
+        else:  # the group's record, then chunks 0 and 1; Ctrl-C as chunk 2's is written
+            patch.setattr(model.sweeps.store, "_write_record", _interrupt_at(4, model.sweeps.store._write_record))
         with pytest.raises(KeyboardInterrupt):
             sweep(spec, store, progress=False)
     assert load(store, complete=False).sizes["run"] == 10  # the two chunks finished before Ctrl-C
     with pytest.raises(InputError, match="finished chunks"):
         open_store(store)
     xr.testing.assert_identical(resume(spec, store).drop_attrs(), small[2].drop_attrs())
-    assert sorted(p.name for p in (store / CHUNKS).iterdir()) == [f"chunk-{i:06d}.{e}" for i in range(4)
-                                                                    for e in ("json", "nc")]
+    assert sorted(p.name for p in (store / RECORDS).iterdir()) == [f"chunk-{i:06d}.json" for i in range(4)] + [
+        "group.json"]
+    assert not list((store / DATA).rglob("*.partial"))
+
+
+def _in_turn(first, then, call: int):
+    """``first`` for the calls before ``call``, ``then`` from it on."""
+    calls = []
+
+    def either(*args, **kwargs):
+        calls.append(1)
+        return (first if len(calls) < call else then)(*args, **kwargs)
+
+    return either
 
 
 def test_a_sweep_without_samples_runs_the_median_casualty_path_and_with_samples_each_sample_its_own(
@@ -437,11 +494,11 @@ def test_a_sweep_without_samples_runs_the_median_casualty_path_and_with_samples_
     grid = {"volunteer.signups": [signups.low, signups.high]}
     alone = SweepSpec.validated(SpecFile(name="fitted", scenarios=["fitted"], months=2, grid=grid,
                                          samples={"n": 1}))
-    batch, _ = alone.chunk_params(alone.chunks()[0])
+    batch, _ = alone.chunk_params(alone.chunks()[0].parts[0])
     assert batch.stream is None
     drawn = SweepSpec.validated(SpecFile(name="fitted", scenarios=["fitted"], months=2, grid=grid,
                                          samples={"n": 3, "vary": ["desertion.rate"]}))
-    batch, table = drawn.chunk_params(drawn.chunks()[0])
+    batch, table = drawn.chunk_params(drawn.chunks()[0].parts[0])
     np.testing.assert_array_equal(batch.stream.index, table["sample"].astype(int))
 
 
@@ -455,9 +512,95 @@ def test_a_sweep_draws_calibrated_keys_from_the_posterior_unless_it_asks_for_the
     (tmp_path / "prior.yaml").write_text(text + "prior: true\n")
     posterior, prior = SweepSpec.load(tmp_path / "posterior.yaml"), SweepSpec.load(tmp_path / "prior.yaml")
     draws = load_posterior().draws
-    batch, table = posterior.chunk_params(posterior.chunks()[0])
+    batch, table = posterior.chunk_params(posterior.chunks()[0].parts[0])
     key = posterior.params(0).posterior_keys[0]
     assert np.isin(table[key], draws[key].to_numpy()).all() and batch[key].override.kind == "posterior"
-    batch, table = prior.chunk_params(prior.chunks()[0])
+    batch, table = prior.chunk_params(prior.chunks()[0].parts[0])
     assert not np.isin(table[key], draws[key].to_numpy()).any() and batch[key].override.kind == "sample"
     assert posterior.digest != prior.digest and "prior" not in posterior.identity["spec"]
+
+
+# -- what the store keeps: metrics as headline computes them, parameters regenerated exactly ----------------------
+
+
+def test_metrics_are_headlines_bit_for_bit_whatever_the_number_of_runs(reference_store):
+    from model.results.simulate import simulate
+    from model.results.summary import headline
+    from model.sweeps.metrics import compute, reads
+
+    spec = SweepSpec.load(reference_store / "spec.yaml")
+    names = list(METRICS)
+    for runs in (np.arange(0, 40), np.arange(7, 8)):  # a batch, and a chunk's last part of one run
+        batch, _ = spec.run_params(0, runs)
+        ds = simulate(batch, months=spec.spec.months, dt=spec.spec.dt, start=spec.spec.start,
+                      variables=reads(names))
+        expected = headline(ds.isel(run=[0, 0]) if runs.size == 1 else ds)  # headline over a batch of runs
+        got = compute(names, {k: ds[k].transpose("time", ..., "run").values for k in reads(names)})
+        for name in names:
+            np.testing.assert_array_equal(got[name], expected[name].values[:runs.size], err_msg=name)
+
+
+def test_store_parameters_are_the_values_the_sweep_ran_bit_for_bit(tmp_path, monkeypatch):
+    """Every run's values as simulate received them, chunk by chunk (chunks across the scenario boundary
+    included), against the values regenerated from the store for all runs and for a shuffled selection."""
+    ran = []
+    simulate = model.sweeps.run.simulate_arrays
+
+    def recording(batch, **kwargs):
+        ran.append(batch)
+        return simulate(batch, **kwargs)
+
+    monkeypatch.setattr(model.sweeps.run, "simulate_arrays", recording)
+    for method in ("sobol", "random", "lhs"):
+        ran.clear()
+        store = tmp_path / method
+        sweep(write_spec(tmp_path, chunk=7, samples={"n": 10, "method": method}), store, progress=False)
+        table = store_parameters(store, slice(None))
+        keys = [str(k) for k in table.parameter.values[2:]]
+        for key in keys:
+            values = np.concatenate([np.broadcast_to(b.value(key), (b.batch_size,)) for b in ran])
+            np.testing.assert_array_equal(table.sel(parameter=key).values, values, err_msg=f"{method} {key}")
+        runs = np.random.default_rng(0).permutation(table.sizes["run"])[:25]
+        xr.testing.assert_identical(store_parameters(store, runs), table.isel(run=runs))
+    n, grid = 10, table.sel(parameter="grid_point").values
+    np.testing.assert_array_equal(table.sel(parameter="sample").values, np.arange(table.sizes["run"]) % n)
+    np.testing.assert_array_equal(grid, np.arange(table.sizes["run"]) % 60 // n)
+
+
+def test_parameters_kept_on_request_are_the_exact_values_in_float32(tmp_path, small):
+    spec, store = small[0], tmp_path / "kept"
+    assert main(["sweep", str(spec), "--out", str(store), "--keep-parameters", "--no-progress"]) == 0
+    exact = store_parameters(store, slice(None))
+    with open_store(store) as ds:
+        kept = ds.experiments.load()
+    assert kept.dtype == np.float32 and list(kept.parameter.values) == list(exact.parameter.values[2:])
+    np.testing.assert_array_equal(kept.values, exact.values[:, 2:].astype(np.float32))
+    xr.testing.assert_identical(load(store).drop_vars(["experiments", "parameter", "parameter_unit"]).drop_attrs(),
+                                small[2].drop_attrs())  # the same runs, the same numbers
+    with pytest.raises(InputError, match="expected the spec this store was made with"):
+        sweep(spec, store, resume=True, progress=False)  # keeping the parameters is part of the sweep
+
+
+def test_parameters_are_refused_for_runs_outside_the_store_or_a_registry_changed_since(tmp_path, small,
+                                                                                       monkeypatch):
+    with pytest.raises(InputError, match=r"^store_parameters: runs: expected run numbers from 0 to 19"):
+        store_parameters(small[1], [0, 20])
+    with pytest.raises(InputError, match="runs"):
+        store_parameters(small[1], [0.5])
+    digest = ParameterSet.digest
+    monkeypatch.setattr(ParameterSet, "digest", lambda self: "edited-" + digest(self))
+    with pytest.raises(InputError, match="sweep_digest: expected the registry, scenarios and model version"):
+        store_parameters(small[1], [0])
+
+
+def test_five_metrics_take_at_most_60_bytes_a_run(tmp_path):
+    """The issue's target (10,000,000 runs under 0.6 GB), on 20,000 runs of the benchmark's spec."""
+    spec = yaml.safe_load((ROOT / "benchmarks" / "specs" / "large_metrics.yaml").read_text())
+    spec.update(months=12, samples={"n": 2000, "method": "sobol"}, chunk=10_000)
+    path = tmp_path / "large.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutOfRangeWarning)
+        sweep(path, tmp_path / "store", progress=False)
+    size = sum(p.stat().st_size for p in (tmp_path / "store").rglob("*") if p.is_file())
+    assert len(spec["keep"]["metrics"]) == 5 and size / 20_000 <= 60, size / 20_000
