@@ -10,12 +10,13 @@ The spec is benchmarks/specs/large_metrics.yaml (five metrics) with its sample c
 
 * the sweep: ``model.sweeps.sweep`` into a new store, end to end (sampling, parameter checks, the runs,
   the metrics, compression, writing and checksums);
-* the engine on the same runs: ``model.simulate`` over each chunk's parameter batch (built beforehand, not
+* the engine on the same runs: the lean path (``model.results.lean.simulate_arrays``: the model's checks, the
+  compiled integration and its arrays, no dataset) over each chunk's parameter batch (built beforehand, not
   timed) keeping the outputs the metrics read: what the engine costs for these runs, nothing else.
 
 ``sweep/engine`` is the ratio of their throughputs, measured in the same process, the engine once before
 the sweep and once after (the mean of the two: these machines' load drifts within a run); the target is
-at least 0.70. ``in sweep`` is the share of the sweep's own time spent in ``model.simulate`` (timed inside
+at least 0.70. ``in sweep`` is the share of the sweep's own time spent in the lean path (timed inside
 it), the same ratio free of that drift. ``bytes/run`` is the whole store on
 disk over the runs (target at most 60 for five metrics). ``peak MiB`` is the process's peak resident
 memory over the sweep and the engine pass before it (both chunk by chunk), ``worker MiB`` the largest worker's for
@@ -46,8 +47,8 @@ def _parts(chunk):
 
 
 def engine_seconds(spec) -> float:
-    """Seconds ``model.simulate`` takes over every chunk of ``spec``, its parameter batches built untimed."""
-    from model.results.simulate import simulate
+    """Seconds the engine (the lean path) takes over every chunk of ``spec``, its parameter batches built untimed."""
+    from model.results.lean import simulate_arrays as simulate
 
     seconds = 0.0
     for chunk in spec.chunks():
@@ -61,7 +62,7 @@ def engine_seconds(spec) -> float:
 
 def child(spec_path: str, backend: str, workers: int, keep_parameters: bool) -> dict:
     import model.sweeps.run
-    from model.results.simulate import simulate
+    from model.results.lean import simulate_arrays as simulate
     from model.sweeps.run import sweep
     from model.sweeps.spec import SweepSpec
 
@@ -70,7 +71,7 @@ def child(spec_path: str, backend: str, workers: int, keep_parameters: bool) -> 
     warm, _ = spec.chunk_params(_parts(spec.chunks(1000)[0])[0])
     simulate(warm, months=spec.spec.months, dt=spec.spec.dt, start=spec.spec.start, variables=METRIC_INPUTS)
     before = engine_seconds(spec)
-    inside = _timing(model.sweeps.run, "simulate")
+    inside = _timing(model.sweeps.run, "simulate_arrays")
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         sweep(spec, Path(folder) / "store", backend=backend, workers=workers, progress=False)
