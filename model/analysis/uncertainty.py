@@ -27,11 +27,11 @@ from ..results.summary import headline
 PERCENTILES = (5, 25, 50, 75, 95)
 
 #: What a Monte Carlo keeps unless asked for more: the headline outputs, the two levels of force, where the
-#: people come from and what the war costs, by source where the source is the question (the war zone, recruitment,
-#: the pools that run dry) and summed elsewhere. Every output is kept for each run, so keeping all 64 (by source:
-#: about 400 numbers per run and month) costs 15 times the memory and twice the time; pass ``variables`` for
-#: others (``list(model.OUTPUTS)`` for all).
-MONTE_CARLO_OUTPUTS = ("front_total", "inflow", "losses", "net", "armed_forces", "front", "recruitment", "pool",
+#: recruits come from and where the war zone's people came from (by source), the losses summed by definition, and
+#: the shortfall (constraints are reported). Every output is kept for each run and month, so keeping all 64 (by
+#: source: about 400 numbers per run and month) takes ten times the memory of these; pass ``variables`` for others
+#: (the pools by source, ``"pool"``, to see one run dry; ``list(model.results.outputs.OUTPUTS)`` for all).
+MONTE_CARLO_OUTPUTS = ("front_total", "inflow", "losses", "net", "armed_forces", "front", "recruitment",
                        "casualties_total", "killed", "irrecoverable_losses", "deaths", "shortfall")
 
 
