@@ -52,8 +52,9 @@ from .methods import METHODS
 from .observe import observe_by_source, observe_total
 
 #: Runs advanced together by one thread: enough for the compiler to vectorize and to spread the cost of each loop's
-#: set-up, small enough for a block's working arrays (about 1 MB) to stay in a core's cache (256 ran 10-20% faster
-#: than 128 and than 512 on the 2 MB caches of the machines this was tuned on; ``benchmarks/bench_block.py``).
+#: set-up over many runs, few enough for a block's working arrays (about 1 MB) to stay near the core. On the
+#: machine this was tuned on, 256 ran 20% faster than 128 and as fast as 512 or 1,024 (``benchmarks/bench_block.py``);
+#: a batch of at most one block runs on the calling thread alone.
 BLOCK = 256
 
 
@@ -198,7 +199,8 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
     method : str
         A key of :data:`model.engine.methods.METHODS` (``"euler"``, ``"rk4"``).
     threads : int, optional
-        Threads to use (default: numba's, all cores).
+        Threads to use (default: numba's thread count in the calling thread, all cores unless
+        ``NUMBA_NUM_THREADS`` or :func:`numba.set_num_threads` says otherwise; see :func:`in_parallel`).
     """
     plan, chosen = system.plan, METHODS[method]
     n, n_subscript = state0.shape[-1], state0.shape[1]
