@@ -255,8 +255,14 @@ def in_parallel(work, n_blocks: int, threads: int | None = None) -> None:
         return
     bounds = np.linspace(0, n_blocks, min(n_blocks, _RANGES_PER_THREAD * threads) + 1).round().astype(int)
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        for done in [pool.submit(work, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]:
-            done.result()
+        ranges = [pool.submit(work, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        try:
+            for done in ranges:
+                done.result()
+        except BaseException:  # an error, or Ctrl-C: the ranges not yet started are dropped, not run
+            for waiting in ranges:
+                waiting.cancel()
+            raise
 
 
 #: Ranges of blocks per thread: enough to even out the threads' finishing times, few enough to cost nothing.
