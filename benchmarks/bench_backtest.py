@@ -48,7 +48,7 @@ def main() -> None:
     print(f"{'  casualty record':<40} {seconds:8.3f} s {seconds / forecast:6.1f} x")
     print(f"{'one hindcast of the runs (reference)':<40} {hindcast:8.3f} s    1.0 x")
     for name in ("recruitment_independent", "force_in_ukraine_ua"):
-        seconds = best(lambda: model.backtest(name, n=args.n), args.repeats)
+        seconds = best(lambda name=name: model.backtest(name, n=args.n), args.repeats)
         print(f"{'  ' + name:<40} {seconds:8.3f} s {seconds / hindcast:6.1f} x")
     print(f"{'first call (imports, jit, prior sample)':<40} {first:8.3f} s")
 

@@ -2,9 +2,10 @@
 
 What a careful analyst would write first, with no compilation: every rate of
 ``model/dynamics/description.py`` for all runs at once (arrays shaped ``(source, run)``), an explicit Euler
-step, the monthly totals of the four headline outputs. It reads the coefficients :func:`model.dynamics.equations.prepare`
-lays out, so both implementations start from the same numbers; it has no limiter (no stock of the baseline runs
-dry), so it agrees with the engine where no constraint binds, which :func:`check` verifies before any timing.
+step, the monthly totals of the four headline outputs. It reads the coefficients that
+:func:`model.dynamics.equations.prepare` lays out, so both implementations start from the same numbers; it
+has no limiter (no stock of the baseline runs dry), so it agrees with the engine where no constraint binds,
+which ``bench_reference.py`` checks before any timing.
 """
 
 from __future__ import annotations

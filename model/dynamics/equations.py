@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numba import njit
 
-from ..core.structure import (CONSCRIPT, DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, STRUCTURE, WAR_ZONE,
-                              flows_into, flows_out_of)
+from ..core.structure import (DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, STRUCTURE, flows_into,
+                              flows_out_of)
 from ..engine.contract import FACTORS, KERNEL, RATES, Coefficients, System
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
@@ -382,15 +382,13 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
     for first in range(0, n, _EVALUATION_BLOCK):  # blocks whose arrays stay in the cache
         runs = slice(first, min(first + _EVALUATION_BLOCK, n))
         whole = runs.stop - runs.start == n
-
-        def block(array: np.ndarray) -> np.ndarray:
-            return np.ascontiguousarray(array if whole or array.shape[-1] != n else array[..., runs], dtype=float)
-
         block_rates, block_unallocated = (rates, unallocated) if whole else (np.zeros(rates[..., runs].shape),
                                                                              np.empty(runs.stop - runs.start))
-        flow_rates(block(states), block(trends), int(step), float(inputs.dt), block(inputs.per_run),
-                   block(inputs.per_subscript), schedules, block(inputs.series), int(inputs.mode), block_rates,
-                   block_unallocated)
+        states_, trends_, per_run, per_subscript, series = (
+            np.ascontiguousarray(a if whole or a.shape[-1] != n else a[..., runs], dtype=float)
+            for a in (states, trends, inputs.per_run, inputs.per_subscript, inputs.series))
+        flow_rates(states_, trends_, int(step), float(inputs.dt), per_run, per_subscript, schedules, series,
+                   int(inputs.mode), block_rates, block_unallocated)
         if not whole:
             rates[..., runs], unallocated[runs] = block_rates, block_unallocated
     for k, flow in enumerate(STRUCTURE.flows):  # cells outside a flow's own sources: zero

@@ -450,7 +450,8 @@ def store_parameters(store: str | Path, runs) -> xr.DataArray:
         raise InputError("store_parameters", "runs", f"expected run numbers from 0 to {manifest.runs - 1:,}")
     spec = _stored_spec(store, manifest)
     keys = numeric_keys(spec.params(0))
-    limits.memory(2.0 * runs.size * (len(keys) + 2), "store_parameters", "runs", f"the parameters of {runs.size:,} runs")
+    limits.memory(2.0 * runs.size * (len(keys) + 2), "store_parameters", "runs",
+                  f"the parameters of {runs.size:,} runs")
     table = np.empty((runs.size, len(keys) + 2))
     per = manifest.runs_per_scenario
     for first in range(0, runs.size, manifest.chunk):  # a chunk's worth of runs at a time, as the sweep ran them
