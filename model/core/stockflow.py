@@ -159,10 +159,11 @@ def limit_order(flows: Sequence[Flow], stocks: Sequence[str]) -> tuple[str, ...]
     """
     feeders = {s: {f.origin for f in flows if f.target == s and f.origin is not None and not f.demand}
                for s in stocks}
+    drained_on_demand = {f.origin for f in flows if f.demand}
     order: list[str] = []
     while len(order) < len(stocks):
         remaining = [s for s in stocks if s not in order]
         ready = [s for s in remaining if feeders[s] <= set(order)]
-        demanded = [s for s in remaining if any(f.origin == s and f.demand for f in flows)]
+        demanded = [s for s in remaining if s in drained_on_demand]
         order.append((ready or demanded or remaining)[0])
     return tuple(order)

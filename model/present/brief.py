@@ -23,7 +23,7 @@ from .plots import caption, comparison_figure, decomposition_figure, fan_chart, 
 from ..results.decomposition import by_kind, decomposition, level_name
 from ..results.simulate import simulate
 from ..analysis.sensitivity import ranking
-from ..results.summary import headline, month_of, pool_exhaustion
+from ..results.summary import flows_over, headline, month_of, pool_exhaustion
 from ..analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles
 
 if TYPE_CHECKING:
@@ -237,7 +237,7 @@ def measured(ds: xr.Dataset, measure: Measure) -> xr.DataArray:
     """``measure`` read off a run or a batch of runs (one value per run)."""
     values = ds[measure.output]
     if measure.when == "total":
-        return values.isel(time=slice(0, ds.sizes["time"] - 1)).sum("time")
+        return flows_over(values, ds.sizes["time"] - 1)
     return values.isel(time=0 if measure.when == "start" else -1)
 
 

@@ -377,7 +377,7 @@ _PLACE_LABELS = {"rear": "units outside the war zone", "absent": "absence withou
 _RECRUIT_LABELS = {"conscript": "conscripts who signed a contract"}
 #: Other parts of a decomposition named for people.
 _PART_LABELS = {"call up": "conscripts called up", "emergency deployment": "conscripts sent in an emergency",
-                "conversion": "conscripts signing a contract", "end of service or term": "end of service or term"}
+                "conversion": "conscripts signing a contract"}
 
 
 def part_label(label: str) -> str:

@@ -27,7 +27,6 @@ from .._version import __version__
 from . import cf
 from ..dynamics.casualty_paths import describe as describe_casualties
 from ..core.lineage import expand_keys
-from .lean import Selection  # noqa: F401 (re-exported)
 from .outputs import FALLBACKS, NEEDS, OUTPUTS, Output  # noqa: F401 (re-exported)
 from ..inputs.parameters import ParameterSet, overrides_attr
 from ..core.structure import SOURCES, STOCKS
@@ -69,8 +68,9 @@ def to_dataset(arrays: dict[str, np.ndarray], params: ParameterSet, *, start: st
     """Assemble the :class:`xarray.Dataset` that :func:`model.simulate` returns from the lean path's ``arrays``."""
     ds = labelled(arrays, start=start, batched=batched)
     months = ds.sizes["time"] - 1
+    keys = tuple(params)
     for name in arrays:
-        ds.variables[name].attrs.update(_attrs(name, params))
+        ds.variables[name].attrs.update(output_attrs(name, keys))
     ds["source"].attrs["long_name"] = "recruitment source"
     ds["time"].attrs["long_name"] = "month"
     ds.attrs.update(_global_attrs(params, start=start, months=months, dt=dt, method=method))
@@ -79,14 +79,11 @@ def to_dataset(arrays: dict[str, np.ndarray], params: ParameterSet, *, start: st
     return ds
 
 
-def _attrs(name: str, params: ParameterSet) -> dict[str, str]:
-    return dict(_variable_attrs(name, tuple(params)))
-
-
 @lru_cache(maxsize=1024)
-def _variable_attrs(name: str, keys: tuple[str, ...]) -> dict[str, str]:
-    """Output ``name``'s attributes for a registry of ``keys``: the same for every run, so worked out once (matching
-    the drivers against the keys is most of the cost of labelling a small run). Callers copy the result."""
+def output_attrs(name: str, keys: tuple[str, ...]) -> dict[str, str]:
+    """Output ``name``'s attributes for a registry of ``keys`` (``tuple(params)``): the same for every run, so worked
+    out once (matching the drivers against the keys is most of the cost of labelling a small run). The dict is
+    shared: callers copy it (``attrs.update`` does)."""
     meta = OUTPUTS[name]
     return cf.variable_attrs(meta.long_name, meta.description, meta.units, expand_keys(meta.drivers, keys),
                              meta.cell_method)

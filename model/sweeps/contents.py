@@ -22,7 +22,7 @@ import xarray as xr
 from ..core.lineage import expand_keys
 from ..inputs.parameters import ParameterSet
 from ..results import cf
-from ..results.outputs import OUTPUTS
+from ..results.dataset import output_attrs
 from .metrics import METRICS
 from .spec import SweepSpec
 
@@ -86,10 +86,7 @@ def template(spec: SweepSpec) -> xr.Dataset:
                            "not in the units attribute; float32 keeps about 7 significant digits: "
                            "model.sweeps.store_parameters(store, runs) gives the exact values"})
         else:
-            output = OUTPUTS[name]
-            attrs = cf.variable_attrs(output.long_name, output.description, output.units,
-                                      expand_keys(output.drivers, params), output.cell_method)
-            ds[name] = (dimensions, lazy((months + 1, runs), float), attrs)
+            ds[name] = (dimensions, lazy((months + 1, runs), float), dict(output_attrs(name, tuple(params))))
     cf.add_history(ds.attrs, f"model.sweeps.sweep(SweepSpec.load({spec.where!r}), STORE): {runs:,} runs in "
                              f"{len(spec.chunks()):,} chunks of {chunk:,}")
     if spec.spec.keep.series:

@@ -57,17 +57,18 @@ def run_chunk(spec: SweepSpec, chunk: Chunk, threads: int | None = None) -> Chun
     """
     keep = spec.spec.keep
     variables = list(dict.fromkeys(reads(keep.metrics) + keep.series))
+    keys = numeric_keys(spec.params(0)) if keep.parameters else []
     parts = []
     for part in chunk.parts:
         batch, _ = spec.chunk_params(part)
         arrays = simulate_arrays(batch, months=spec.spec.months, dt=spec.spec.dt, start=spec.spec.start,
                                  variables=variables, threads=threads)
         outputs = {name: np.broadcast_to(arrays[name], arrays[name].shape[:-1] + (part.size,)) for name in variables}
-        values = compute(keep.metrics, {name: outputs[name] for name in reads(keep.metrics)})
+        values = compute(keep.metrics, outputs)
         values.update({name: outputs[name] for name in keep.series})
         if keep.parameters:
             values[EXPERIMENTS] = np.stack([np.broadcast_to(batch.value(k), (part.size,))
-                                            for k in numeric_keys(spec.params(0))]).astype(np.float32)
+                                            for k in keys]).astype(np.float32)
         parts.append(values)
     if len(parts) == 1:
         return parts[0]
