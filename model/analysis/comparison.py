@@ -42,17 +42,18 @@ def compare(names: Sequence[ParameterSet | str] | None = None, months: int = DEF
 
     ``names`` holds scenario names (or overlay paths) or parameter sets, each
     scenario once; ``months``, ``dt``, ``start`` and ``integrator`` are
-    :func:`model.simulate`'s. Each scenario's description, parameter digest,
+    :func:`model.simulate`'s. Each scenario's title, description, parameter digest,
     changed keys and parameter set (JSON) are coordinates along ``scenario``;
     every variable keeps its units and labels; the registry's provenance is in
     the attrs.
     """
     scenarios = scenario_sets(names)
-    runs, descriptions, digests, changes, snapshots = [], [], [], [], []
+    runs, titles, descriptions, digests, changes, snapshots = [], [], [], [], [], []
     baseline = load_params(BASELINE)
     for params in scenarios:
         ds = simulate(params, months=months, dt=dt, start=start, integrator=integrator)
         runs.append(ds)
+        titles.append(params.heading)
         descriptions.append(params.description)
         digests.append(params.digest())
         snapshots.append(snapshot.dumps(params))
@@ -61,7 +62,7 @@ def compare(names: Sequence[ParameterSet | str] | None = None, months: int = DEF
     # "override": every variable's attrs (units, labels, drivers: the same in every run) from the first run.
     names = [params.scenario for params in scenarios]  # a scenario given as a file is labelled by its name
     combined = xr.concat(runs, dim=pd.Index(names, name="scenario"), combine_attrs="override")
-    combined = combined.assign_coords(description=("scenario", descriptions),
+    combined = combined.assign_coords(title=("scenario", titles), description=("scenario", descriptions),
                                       parameters_digest=("scenario", digests),
                                       changed_parameters=("scenario", changes),
                                       parameter_set=("scenario", snapshots))
@@ -70,6 +71,7 @@ def compare(names: Sequence[ParameterSet | str] | None = None, months: int = DEF
     # and `manpower params --scenario NAME` shows them with their reasons.
     combined.attrs.update({**runs[0].attrs, "title": "manpower-model: scenarios compared",
                            "scenario": ", ".join(names), "parameters_digest": ", ".join(digests),
+                           "scenario_title": "; ".join(titles),
                            "scenario_description": "; ".join(f"{n}: {d}" for n, d in zip(names, descriptions)),
                            "history": cf.history_line(f"model.compare({names!r}, months={months}, dt={dt}, "
                                                       f"start={start!r}, integrator={integrator!r})")})

@@ -39,6 +39,9 @@ from ..core.structure import POOLED
 from .units import conversion_factor, registry as unit_registry
 from ..core.defaults import BASELINE  # noqa: F401 (re-exported)
 
+#: The baseline's title when no ``baseline.yaml`` overlay names it.
+BASELINE_TITLE = "Baseline: the late-2024 status quo"
+
 
 #: How the ``where`` of :meth:`ParameterSet.with_values` reads in provenance, for the usual callers.
 OVERRIDE_ORIGINS = {
@@ -82,6 +85,8 @@ class ParameterSet(Mapping[str, Parameter]):
     #: What the posterior the calibrated values came from says of itself (kept by a snapshot, which holds the
     #: posterior's central values but not its draws).
     posterior_label: str | None = None
+    #: The scenario's title for people (the overlay's ``title``); :attr:`heading` falls back to the name.
+    title: str = ""
 
     def __getitem__(self, key: str) -> Parameter:
         return self.parameters[key]
@@ -126,6 +131,11 @@ class ParameterSet(Mapping[str, Parameter]):
     def label(self) -> str:
         """The scenario's name, or what overrode it: ``"baseline with overrides (casualties.monthly=50000)"``."""
         return run_label(self.scenario, [o.describe(k) for k, o in self.overrides.items()])
+
+    @property
+    def heading(self) -> str:
+        """The scenario as people call it: its title, else its name (an overlay without a ``title``)."""
+        return self.title or self.scenario
 
     @property
     def file_stem(self) -> str:
@@ -422,7 +432,8 @@ def _load_scenario(root: Path | None, name: str, seen: tuple[str, ...]) -> Param
     scenario_path = locate(f"{SCENARIO_FOLDER}/{name}.yaml", root)
     if name == BASELINE and not scenario_path.exists():
         parameters, evidence = load_registry(registry_path)
-        return ParameterSet(parameters, evidence, BASELINE, "Late-2024 status quo", (display(registry_path),))
+        return ParameterSet(parameters, evidence, BASELINE, "Late-2024 status quo", (display(registry_path),),
+                            title=BASELINE_TITLE)
     if not scenario_path.exists():
         known = ", ".join(scenario_names(root))
         raise InputError(display(scenario_path), "scenario", f"no such scenario {name!r}; expected one of {known}")
@@ -444,7 +455,8 @@ def _apply_overlay(root: Path | None, path: Path, seen: tuple[str, ...]) -> Para
     else:
         base = _load_scenario(root, overlay.based_on, seen + (name,))
     parameters = merge_overlay(base.parameters, overlay, where)
-    return ParameterSet(parameters, base.evidence, name, overlay.description, base.files + (where,))
+    return ParameterSet(parameters, base.evidence, name, overlay.description, base.files + (where,),
+                        title=overlay.title or "")
 
 
 def load_overlay(path: str | Path, folder: str | Path | None = None) -> ParameterSet:

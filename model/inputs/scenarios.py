@@ -3,6 +3,7 @@
 A scenario file in ``params/scenarios/NAME.yaml``::
 
     name: high_intensity
+    title: Higher-intensity war     # optional: the scenario's name for people (figures, tables, the brief)
     description: November 2024's casualty level becomes the norm and keeps rising
     based_on: baseline            # or another scenario; overlays compose
     set:
@@ -55,6 +56,8 @@ class OverlayEntry(Strict):
 
 class ScenarioFile(Strict):
     name: str
+    #: A short title for people (a few words); figures and the brief fall back to ``name`` without one.
+    title: str | None = None
     description: str
     based_on: str = "baseline"
     set: dict[str, OverlayEntry] = Field(default_factory=dict)

@@ -35,7 +35,8 @@ def dumps(params: ParameterSet) -> str:
             parameters[key]["override"] = {"value": _plain(o.value), "unit": o.unit, "where": o.where,
                                            "replaced": _plain(o.replaced), "replaced_from": o.replaced_from,
                                            "kind": o.kind}
-    return json.dumps({"scenario": params.scenario, "description": params.description, "files": list(params.files),
+    return json.dumps({"scenario": params.scenario, "title": params.title, "description": params.description,
+                       "files": list(params.files),
                        "parameters": parameters, "baseline_level": params.baseline_level, "folder": params.folder,
                        "prior": params.prior, "posterior_label": params.posterior_label,
                        "posterior_keys": list(params.posterior_keys),
@@ -69,4 +70,4 @@ def loads(text: str) -> ParameterSet:
                         tuple(document["files"]), folder=document.get("folder"),
                         baseline_level=document.get("baseline_level"), prior=bool(document.get("prior", False)),
                         posterior_keys=tuple(document.get("posterior_keys", ())),
-                        posterior_label=document.get("posterior_label"))
+                        posterior_label=document.get("posterior_label"), title=document.get("title", ""))

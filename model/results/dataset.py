@@ -99,6 +99,7 @@ def _global_attrs(params: ParameterSet, *, start: str, months: int, dt: float, m
         "history": cf.history_line(call),
         "title": f"manpower-model projection: {params.label}",
         "scenario": params.scenario,
+        "scenario_title": params.heading,
         "scenario_description": params.description,
         "overrides": overrides_attr(params),
         "start": start,

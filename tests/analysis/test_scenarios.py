@@ -30,6 +30,17 @@ def test_every_required_scenario_exists_and_validates():
     for name in names:
         params = load_params(name)
         assert params.scenario == name and params.description
+        # A short title for people, distinct from every other scenario's.
+        assert params.title and params.heading == params.title and len(params.title) <= 45
+    titles = [load_params(name).title for name in names]
+    assert len(set(titles)) == len(titles)
+
+
+def test_an_overlay_without_a_title_is_headed_by_its_name(params_copy):
+    path = params_copy / "scenarios" / "untitled.yaml"
+    path.write_text("name: untitled\ndescription: no title given\nset: {}\n")
+    params = load_params("untitled", folder=params_copy)
+    assert params.title == "" and params.heading == "untitled"
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED - {"baseline"}))
@@ -132,6 +143,7 @@ def test_an_unreachable_break_even_is_reported_not_invented(baseline):
 def test_compare_stacks_scenarios_and_tabulates_them():
     ds = compare(["baseline", "high_intensity", "dprk_surge"], months=24)
     assert list(ds.scenario.values) == ["baseline", "high_intensity", "dprk_surge"]
+    assert list(ds.title.values) == [load_params(n).heading for n in ds.scenario.values]
     assert ds.front.dims == ("scenario", "time", "source")
     assert "dprk.tranches" in str(ds.changed_parameters.sel(scenario="dprk_surge").values)
     table = comparison_table(ds)
