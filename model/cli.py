@@ -343,7 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--seed", type=_whole, default=0, help="seed of the samples (default 0)")
     brief.add_argument("--sobol-n", type=_whole, default=256, help="SALib base sample size, a power of 2 (default 256)")
     horizon_options(brief)
-    brief.add_argument("--out", default="results/brief.html", help="HTML file (default results/brief.html)")
+    brief.add_argument("--out", default="results/brief.html", help="HTML file, or a PDF laid out on A4 when it ends "
+                       "in .pdf (needs the extra pdf) (default results/brief.html)")
     prior_option(brief)
     brief.set_defaults(handler=cmd_report)
     return parser

@@ -125,11 +125,16 @@ def test_the_dask_backend_without_the_cluster_extra_is_refused_naming_the_option
     assert sorted(tmp_path.rglob("*")) == before, "nothing is written"
 
 
-def test_the_cluster_extra_holds_dask_distributed_and_the_test_extra_asks_for_it():
+def test_the_cluster_and_pdf_extras_hold_their_libraries_and_the_test_extra_asks_for_them():
+    import re
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
     assert any(req.startswith("dask[distributed]") for req in extras["cluster"])
-    assert not any("distributed" in req for req in project["dependencies"])
-    assert f"{project['name']}[cluster]" in extras["test"]
+    assert any(req.startswith("weasyprint") for req in extras["pdf"])
+    assert not any(re.match("distributed|weasyprint", req) or "[distributed]" in req
+                   for req in project["dependencies"])
+    asked = {extra for req in extras["test"] if req.startswith(project["name"] + "[")
+             for extra in req[len(project["name"]) + 1:-1].split(",")}
+    assert {"cluster", "pdf"} <= asked

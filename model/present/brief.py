@@ -16,33 +16,29 @@ import pandas as pd
 import xarray as xr
 
 from .._version import __version__
-from . import page
+from ..analysis.sensitivity import ranking
 from ..inputs.parameters import BASELINE, load_params
 from ..inputs.registry import Parameter
-from .plots import caption, comparison_figure, decomposition_figure, fan_chart, sensitivity_chart
+from ..inputs.start import data_end
 from ..results.decomposition import by_kind, decomposition, level_name
 from ..results.simulate import simulate
-from ..analysis.sensitivity import ranking
-from ..results.summary import flows_over, headline, month_of, pool_exhaustion
-from ..analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles
+from ..results.summary import flows_over
+from . import answer, page
+from .plots import comparison_figure, decomposition_figure, fan_chart, sensitivity_chart
+from .wording import SIGNIFICANT, about, months_label, parameter_label, thousands
 
 if TYPE_CHECKING:
     from .report import Findings
 
-#: Parameters listed in the sensitivity table and chart.
+#: Parameters listed in the sensitivity table and chart of the appendix, and in the brief's table.
 TOP = 10
+BRIEF_TOP = 5
 #: The output whose Sobol ranking the table shows: the net balance over the horizon (persons).
 RANKED_OUTPUT = "net_horizon"
 #: The Sobol chart in two figures of two outputs each, so that its labels stay legible on the page.
 CHARTED = ((("net_12m", "net_horizon"), "net balance over 12 months and over the horizon (persons)"),
            (("front_end", "first_deficit_month"), "front strength at the horizon (persons) and months to the first "
                                                   "deficit (horizon + 1 if none)"))
-#: Below this share of runs, a pool that lasts at the central values is not flagged as at risk.
-NOTABLE_SHARE = 0.05
-
-#: Significant figures of the reference scenario's account: its inputs (casualty levels, loss ratios, force sizes,
-#: payments) are known to a tenth or worse, so a third figure would claim more than the evidence holds.
-SIGNIFICANT = 2
 #: Force levels, better pinned down (the starting force is calibrated to the record), take a third figure so that
 #: a change over the horizon shows.
 LEVEL_DIGITS = 3
@@ -57,125 +53,29 @@ def render(f: Findings) -> str:
     reference = f.params[s.reference]
     entries = [_entry(key, row, reference[key]) for key, row in reference.table().iterrows()]
     central = simulate(reference, months=s.months, dt=s.dt, start=s.start)  # its own attrs and labels
+    record_end = data_end(reference.folder)
     return page.render(
         "brief.html", settings=s, horizon=f.horizon, question=QUESTION, stamp_text=_stamp(f), command=s.command(),
-        overall=_overall(f), comparison=_comparison_rows(f), digests={n: p.digest() for n, p in f.params.items()},
-        scenarios=[{"name": name, "description": f.params[name].description,
-                    "sentences": _scenario_sentences(f, name)} for name in s.names],
+        created=f"{f.created:%d %B %Y}", record_end=record_end, data_note=answer.data_note(f, record_end),
+        bottom_line=answer.bottom_line(f), scenario_rows=answer.scenario_rows(f), sampled_from=_sampled_from(f),
+        end_month=months_label(f.comparison)[-1], reference_title=reference.heading,
+        comparison=_comparison_groups(f), digests={n: p.digest() for n, p in f.params.items()},
         account=_account(f, central), figures=_figures(f, central), sobol=_sensitivity(f), entries=entries,
         assumed=[e for e in entries if e.assumed], changes=_changes(f))
 
 
+def _sampled_from(f: Findings) -> str:
+    """Where the runs' uncertain parameters come from, as the scenario table's note says it."""
+    if "posterior" in f.runs[f.settings.reference].attrs.get("parameters_from", ""):
+        return "from the posterior calibrated to the record (the registry's ranges where it has none)"
+    return "from the registry's plausible ranges alone, not calibrated to the record"
+
+
 def _stamp(f: Findings) -> str:
     s = f.settings
-    digests = ", ".join(f"{name} {p.digest()}" for name, p in f.params.items())
-    return (f"manpower-model {__version__} · parameters digest {f.params[s.reference].digest()} ({s.reference}; by "
-            f"scenario: {digests}) · seed {s.seed} · {s.n:,} Monte Carlo runs per scenario · Sobol N {s.sobol_n} · "
-            f"{s.months} months from {s.start}, dt {s.dt:g} · created {f.created:%Y-%m-%d %H:%M} UTC")
-
-
-# --- 1. The question and the answer -------------------------------------------------------------------------
-
-
-def _bottom_line(f: Findings) -> str:
-    """The reference scenario's answer from its Monte Carlo runs (median and 90% band), and what the bands assume."""
-    name = f.settings.reference
-    runs = f.runs[name]
-    net = headline(runs)["net_horizon"].values
-    low, mid, high = np.nanpercentile(net, [5, 50, 95])
-    below = float(front_below(runs).isel(time=-1))
-    source = "the posterior calibrated to the record" if "posterior" in runs.attrs.get("parameters_from", "") \
-        else "the registry's ranges alone (not calibrated to the record)"
-    return (f"In the {name} scenario, over {f.horizon} months from {f.settings.start}, recruitment minus permanent "
-            f"losses is {mid:+,.0f} persons (median of {runs.sizes['run']:,} runs; 90% of runs between {low:+,.0f} "
-            f"and {high:+,.0f}), and in {below:.0%} of runs the force ends below its own starting strength. These "
-            f"bands draw the parameters from {source} and the casualties from the process fitted to the monthly "
-            "record; they assume no ceasefire and no new mobilization unless a scenario says so.")
-
-
-def _overall(f: Findings) -> str:
-    """The bottom line, then two or three sentences across all scenarios."""
-    net = f.table["net balance"]
-    short = [str(n) for n in net.index if net[n] < 0]
-    held = [str(n) for n in net.index if net[n] >= 0]
-    text = _bottom_line(f) + " "
-    text += (f"At the central values (one run per scenario), recruitment falls short of permanent losses over the "
-             f"{f.horizon} months in {len(short)} of {len(net)} scenarios"
-             + (f" ({', '.join(short)})" if short else "") + ". ")
-    if held:
-        text += f"It keeps up in {', '.join(held)}. "
-    months = f.table["first deficit month"]
-    dated = months[months != "none"]
-    if len(dated):
-        first = dated.sort_values().index[0]
-        text += (f"The earliest month in which losses exceed recruitment is {dated[first]} ({first}). ")
-    else:
-        text += "In no scenario do losses exceed recruitment in any month at the central values. "
-    shares = pd.Series({name: deficit_share(ds) for name, ds in f.runs.items()})
-    if len(shares) > 1:
-        text += (f"The share of Monte Carlo runs with at least one month of deficit ranges from "
-                 f"{shares.min():.0%} ({shares.idxmin()}) to {shares.max():.0%} ({shares.idxmax()}).")
-    else:
-        text += f"{shares.iloc[0]:.0%} of Monte Carlo runs have at least one month of deficit."
-    return text
-
-
-def _scenario_sentences(f: Findings, name: str) -> list[str]:
-    """Three to five sentences from one scenario's numbers: net balance, front, deficit, pools, shortfall."""
-    central = headline(f.comparison.sel(scenario=name))
-    sentences = [
-        _net_sentence(f, name, central),
-        _front_sentence(f, name, central),
-        _deficit_sentence(f, name),
-        _pool_sentence(f, name),
-    ]
-    shortfall = float(central["shortfall"])
-    if shortfall > 0:
-        sentences.append(f"At the central values {shortfall:,.0f} persons of casualty or mobilization demand "
-                         "found no one to fall on: a stock ran dry.")
-    return sentences
-
-
-def _net_sentence(f: Findings, name: str, central: dict[str, xr.DataArray]) -> str:
-    """Net balance over the first year and over the horizon (when longer), central and 5-95% of runs."""
-    spread = percentiles(f.runs[name])
-    periods = [("net_12m", "net balance, first 12 months", f"the first {min(12, f.horizon)} months")]
-    if f.horizon > 12:
-        periods.append(("net_horizon", f"net balance, {f.horizon} months", f"all {f.horizon} months"))
-    parts = [f"{spread.loc[row, 'p50']:+,.0f} persons over {label} (median of runs; 90% of runs "
-             f"{spread.loc[row, 'p5']:+,.0f} to {spread.loc[row, 'p95']:+,.0f}; {float(central[key]):+,.0f} at the "
-             "central values)" for key, row, label in periods]
-    return f"The net balance is {' and '.join(parts)}."
-
-
-def _front_sentence(f: Findings, name: str, central: dict[str, xr.DataArray]) -> str:
-    below = float(front_below(f.runs[name]).isel(time=-1))
-    return (f"Front strength goes from {float(central['front_start']):,.0f} to {float(central['front_end']):,.0f} "
-            f"persons at the central values; in {below:.0%} of runs it ends below that run's own starting strength.")
-
-
-def _deficit_sentence(f: Findings, name: str) -> str:
-    mc = f.runs[name]
-    first = f.table.loc[name, "first deficit month"]
-    when = f"first in {first}" if first != "none" else "in no month within the horizon"
-    by_month = deficit_probability(mc)
-    return (f"At the central values losses exceed recruitment {when}; {deficit_share(mc):.0%} of runs have at least "
-            f"one such month, and {float(by_month.isel(time=-1)):.0%} are in deficit in the last month "
-            f"({month_of(mc, by_month.sizes['time'] - 1)}).")
-
-
-def _pool_sentence(f: Findings, name: str) -> str:
-    """Which finite pools run dry at the central values, and how often they do over the runs."""
-    row = f.table.loc[name]
-    share_dry = (~np.isnan(pool_exhaustion(f.runs[name]))).mean("run").to_series()
-    dry = [f"the {s} pool runs dry in {row[f'{s} pool dry']} (within the horizon in {share_dry[s]:.0%} of runs)"
-           for s in share_dry.index if row[f"{s} pool dry"] != "none"]
-    lasting = [s for s in share_dry.index if row[f"{s} pool dry"] == "none"]
-    at_risk = [f"the {s} pool in {share_dry[s]:.0%}" for s in lasting if share_dry[s] >= NOTABLE_SHARE]
-    text = "; ".join(dry) + "; other pools last the horizon" if dry else "No finite pool runs dry at the central values"
-    if at_risk:
-        text += f", but over the runs {', '.join(at_risk)} run dry within it"
-    return text[0].upper() + text[1:] + "."
+    return (f"manpower-model {__version__} · seed {s.seed} · {s.n:,} Monte Carlo runs per scenario · Sobol N "
+            f"{s.sobol_n} · {s.months} months from {s.start}, dt {s.dt:g} · parameters: "
+            f"{f.runs[s.reference].attrs.get('parameters_from', '')} · created {f.created:%Y-%m-%d %H:%M} UTC")
 
 
 # --- 1b. The reference scenario's account: losses by definition, the cost of recruits, both force levels -------
@@ -214,25 +114,6 @@ ACCOUNT = (
 #: Outputs the account reads from the Monte Carlo runs (:data:`model.present.report.MC_VARIABLES` keeps them).
 ACCOUNT_OUTPUTS = tuple(dict.fromkeys(m.output for m in ACCOUNT))
 
-_SCALES = ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"))
-
-
-def about(value: float, digits: int = SIGNIFICANT) -> str:
-    """``value`` rounded to ``digits`` significant figures, in words a reader takes in at a glance: ``950 billion``,
-    ``1.7 million``, ``660,000``; a dash for a missing value."""
-    if not np.isfinite(value):
-        return "–"
-    if abs(value) < 0.5:  # nothing left at a whole person or rouble (a stock run dry to rounding: no "-0")
-        return "0"
-    rounded = round(value, digits - 1 - int(np.floor(np.log10(abs(value)))))
-    for scale, word in _SCALES:
-        if abs(rounded) >= scale:
-            shown = rounded / scale
-            decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(shown)))))
-            return f"{shown:,.{decimals}f}{word}"
-    return f"{rounded:,.0f}"
-
-
 def measured(ds: xr.Dataset, measure: Measure) -> xr.DataArray:
     """``measure`` read off a run or a batch of runs (one value per run)."""
     values = ds[measure.output]
@@ -250,40 +131,24 @@ def _when(f: Findings, measure: Measure, central: xr.Dataset) -> str:
 def _account(f: Findings, central: xr.Dataset) -> dict[str, object]:
     """The reference scenario's losses by definition, the cost of its recruits and its two force levels: rows of
     a small table (the central run, and the 5th to 95th percentile of the Monte Carlo runs where they hold the
-    output) and a paragraph generated from the same numbers."""
+    output)."""
     runs = f.runs[f.settings.reference]
-    rows, values = [], []
+    rows = []
     for measure in ACCOUNT:
         value = float(measured(central, measure))
         band = np.nanpercentile(measured(runs, measure).values, [5, 95]) if measure.output in runs else None
-        values.append((value, band))
         d = measure.digits
         rows.append([measure.label, _when(f, measure, central), measure.unit, about(value, d),
                      f"{about(band[0], d)} to {about(band[1], d)}" if band is not None else "not sampled"])
-    return {"rows": rows, "digits": SIGNIFICANT, "level_digits": LEVEL_DIGITS,
-            "text": _account_text(f, dict(zip(((m.output, m.when) for m in ACCOUNT), values)))}
+    return {"rows": rows, "digits": SIGNIFICANT, "level_digits": LEVEL_DIGITS}
 
-
-def _account_text(f: Findings, values: dict[tuple[str, str], tuple[float, np.ndarray | None]]) -> str:
-    """Three sentences from the account's numbers (central value, with the runs' 90% band where there is one)."""
-    digits = {(m.output, m.when): m.digits for m in ACCOUNT}
-
-    def said(output: str, when: str = "total", noun: str = "") -> str:
-        value, band = values[(output, when)]
-        d = digits[(output, when)]
-        return f"{about(value, d)}{noun}" + (f" (90% of runs: {about(band[0], d)} to {about(band[1], d)})"
-                                            if band is not None else "")
-
-    return (f"Over the {f.horizon} months, at the central values, the {f.settings.reference} scenario counts about "
-            f"{said('casualties_total', noun=' casualties')} as the Ukrainian General Staff counts them (killed, "
-            f"wounded, captured or missing); of them, about {said('irrecoverable_losses')} are irrecoverable losses "
-            f"in the Russian sense, never returning to service, and about {said('deaths')} are deaths. Signing "
-            f"payments to new contract soldiers cost about {said('recruitment_cost', noun=' roubles')}, and the "
-            f"payment per recruit goes from {said('bonus', 'start', ' roubles')} to {said('bonus', 'end')}. The armed "
-            f"forces go from {said('armed_forces', 'start', ' persons')} to {said('armed_forces', 'end')}, and the "
-            f"group in the war zone from {said('front_total', 'start')} to {said('front_total', 'end')}.")
 
 # --- 2. The comparison table ---------------------------------------------------------------------------------
+
+#: Scenarios side by side in one printed table of the appendix; significant figures of its numbers (three: the
+#: central runs differ in the third figure, and the table is where an analyst reads them off).
+COLUMNS = 7
+TABLE_DIGITS = 3
 
 
 def _unit(column: str, horizon: int) -> tuple[str, str]:
@@ -293,18 +158,28 @@ def _unit(column: str, horizon: int) -> tuple[str, str]:
     if column.endswith(("month", "pool dry")):
         return column, "YYYY-MM"
     if "/month" in column:
-        return column, "persons/month"
+        return column, "thousand persons/month"
     if column.startswith("front"):
-        return column, "persons"
-    return column, f"persons over {horizon} months"
+        return column, "thousand persons"
+    return column, f"thousand persons over {horizon} months"
 
 
 def _number(value: object, column: str) -> str:
+    """A cell: a month as it is, a share to a whole percent, persons in thousands at three significant figures."""
     if isinstance(value, str):
         return value
     if np.isnan(value):
         return "–"
-    return f"{value:.1f}" if column.endswith("%") else f"{value:,.0f}"
+    return f"{value:.0f}" if column.endswith("%") else thousands(value, TABLE_DIGITS)
+
+
+def _comparison_groups(f: Findings) -> list[dict]:
+    """The comparison table in groups of :data:`COLUMNS` scenarios, so that each group fits the width of a page."""
+    names = list(f.table.index)
+    rows = _comparison_rows(f)
+    return [{"titles": [f.params[n].heading for n in names[i:i + COLUMNS]],
+             "rows": [{**row, "cells": row["cells"][i:i + COLUMNS]} for row in rows]}
+            for i in range(0, len(names), COLUMNS)]
 
 
 def _comparison_rows(f: Findings) -> list[dict]:
@@ -322,25 +197,25 @@ WATERFALLS = ("front", "armed_forces")
 
 
 def _figures(f: Findings, central: xr.Dataset) -> dict[str, object]:
-    """The comparison figure, the reference scenario's fan chart and the waterfalls of its force levels at the
-    central values (``central``), embedded, with the end of their captions."""
+    """The lead figure, the comparison figure, the reference scenario's fan chart and the waterfalls of its force
+    levels at the central values (``central``), embedded."""
     mc = f.runs[f.settings.reference]
-    return {"comparison": page.png_data_uri(comparison_figure(f.comparison)),
-            "comparison_caption": _flat(caption(f.comparison)),
+    title = f.params[f.settings.reference].heading
+    return {"lead": page.png_data_uri(fan_chart(mc)),
+            "lead_alt": f"The group in the war zone in the {title} scenario over its runs",
+            "lead_caption": (f"The group in the war zone in the {title} scenario, {f.settings.start} to "
+                             f"{months_label(central)[-1]}: median, 25–75% and 5–95% of {mc.sizes['run']:,} runs; "
+                             "dashed line: the median starting strength."),
+            "comparison": page.png_data_uri(comparison_figure(f.comparison)),
             "decompositions": [_waterfall(central, level) for level in WATERFALLS],
-            "fan": page.png_data_uri(fan_chart(mc)), "fan_runs": mc.sizes["run"],
-            "fan_caption": _flat(caption(mc))}
+            "fan": page.png_data_uri(fan_chart(mc)), "fan_runs": mc.sizes["run"]}
 
 
 def _waterfall(central: xr.Dataset, level: str) -> dict[str, str]:
-    """One force level's waterfall: the figure, the level named for people, the months it spans, its caption."""
+    """One force level's waterfall: the figure, the level named for people, the months it spans."""
     parts = by_kind(decomposition(central, level))
     return {"level": level, "name": level_name(level), "first": parts.attrs["first"], "last": parts.attrs["last"],
-            "src": page.png_data_uri(decomposition_figure(central, parts)), "caption": _flat(caption(central))}
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
+            "src": page.png_data_uri(decomposition_figure(central, parts))}
 
 
 # --- 4. Sensitivity -------------------------------------------------------------------------------------------
@@ -355,7 +230,7 @@ def _interval(value: float, half_width: float) -> str:
 def _registered_range(parameter: Parameter) -> str:
     """The plausible range in the unit the registry gives it in (e.g. per year rather than per month)."""
     e = parameter.entry
-    return f"{e.low:g} to {e.high:g} {e.unit}"
+    return f"{e.low:,.6g} to {e.high:,.6g} {e.unit}"
 
 
 def _sensitivity(f: Findings) -> dict[str, object]:
@@ -366,9 +241,12 @@ def _sensitivity(f: Findings) -> dict[str, object]:
     rows = [[i, key, _interval(r.S1, r.S1_conf), _interval(r.ST, r.ST_conf),
              _registered_range(params[key]), params[key].entry.source]
             for i, (key, r) in enumerate(ranked.iterrows(), start=1)]
+    brief_rows = [[i, parameter_label(params[key].entry.description), f"{max(r.ST, 0.0):.0%}",
+                   _registered_range(params[key]), params[key].entry.source]
+                  for i, (key, r) in enumerate(ranked.head(BRIEF_TOP).iterrows(), start=1)]
     charts = [{"src": page.png_data_uri(sensitivity_chart(result.sel(output=list(outputs)), TOP)), "label": label}
               for outputs, label in CHARTED]
-    return {"rows": rows, "top": TOP, "uncertain": result.sizes["parameter"], "runs": result.attrs["runs"],
+    return {"rows": rows, "brief_rows": brief_rows, "top": TOP, "uncertain": result.sizes["parameter"], "runs": result.attrs["runs"],
             "n": result.attrs["n"], "seed": result.attrs["seed"], "charts": charts}
 
 
@@ -426,5 +304,5 @@ def _changes(f: Findings) -> list[dict]:
         keys = [] if changed == "none" else changed.split(", ")
         rows = [{"key": key, "baseline": Value.of(base[key]), "scenario": Value.of(params[key]),
                  "reason": params[key].entry.note or ""} for key in keys]
-        changes.append({"name": name, "description": params.description, "rows": rows})
+        changes.append({"name": name, "title": params.heading, "description": params.description, "rows": rows})
     return changes

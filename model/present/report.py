@@ -1,16 +1,14 @@
-"""The briefing: one self-contained HTML file for readers who never open a notebook.
+"""The briefing: one self-contained HTML page (or its PDF) for readers who never open a notebook.
 
-:func:`report` runs the requested scenarios (:func:`model.compare`), a Monte
-Carlo sample of each (:func:`model.analysis.uncertainty.uncertainty`, the same seed for
-every scenario) and a Sobol sensitivity analysis of the reference scenario
-(:func:`model.analysis.sensitivity.sensitivity`), then writes, in order: the question
-and a headline answer per scenario generated from those numbers, with the reference scenario's account (losses
-by definition, the cost of signing payments, both force levels, central and 5-95% of runs), the
-comparison table, the comparison figure, the fan chart and the waterfalls of both force levels, the sensitivity
-ranking, the assumptions and what each scenario changes, and an appendix with
-every parameter's provenance; a stamp (version, parameter digests, seed, runs,
-horizon, date, the command that reproduces it) heads and closes the page.
-The page itself, its sections and sentences, is :mod:`model.present.brief`.
+:func:`report` runs the requested scenarios (:func:`model.compare`), a posterior-predictive Monte Carlo sample of
+each (:func:`model.analysis.uncertainty.uncertainty`, the same seed for every scenario) and a Sobol sensitivity
+analysis of the reference scenario (:func:`model.analysis.sensitivity.sensitivity`), then writes the brief: about
+four printed pages that lead with a bottom line (two or three generated sentences with dates and 90% ranges) and
+one figure, the scenarios side by side, the reference scenario's losses, cost and force levels, what drives the
+answer and what the numbers do not say; then the appendix (the full comparison at the central values, further
+figures, the sensitivity in full, what each scenario changes, the assumptions, every parameter's provenance) and
+a colophon (version, parameter digests, seed, runs, the command that reproduces it).
+The page itself, its sections and sentences, is :mod:`model.present.brief` and :mod:`model.present.answer`.
 """
 
 from __future__ import annotations
@@ -30,6 +28,7 @@ from ..inputs import limits
 from ..results.io import atomic_write, check_output
 from ..inputs.parameters import BASELINE, ParameterSet, load_params, scenario_names
 from ..inputs.start import default_start
+from . import pdf
 from .brief import ACCOUNT_OUTPUTS, render
 from ..analysis import sensitivity as sobol
 from ..analysis import uncertainty as monte_carlo
@@ -111,6 +110,8 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
     sobol.check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt, "report",
                      "sobol_n")
     check_output(settings.out, "--out", file=True)
+    if pdf.wants_pdf(settings.out):
+        pdf.check_available()
     return params
 
 
@@ -128,7 +129,8 @@ def gather(settings: Settings) -> Findings:
 def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,
            sobol_n: int = DEFAULT_SOBOL_N, out: str | Path = DEFAULT_OUT, dt: float = DEFAULT_DT,
            start: str | None = DEFAULT_START, prior: bool = False) -> Path:
-    """Write the HTML briefing to ``out`` (atomically) and return its path.
+    """Write the briefing to ``out`` (atomically): a PDF laid out on A4 when ``out`` ends in ``.pdf``
+    (:mod:`model.present.pdf`, the optional extra ``pdf``), else the self-contained HTML page; return its path.
 
     Parameters
     ----------
@@ -144,4 +146,6 @@ def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int 
                         default_start() if start is None else start,
                         Path(out), prior)
     text = render(gather(settings))  # gather checks the settings before any run
+    if pdf.wants_pdf(settings.out):
+        return pdf.write_pdf(text, settings.out)
     return atomic_write(settings.out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
