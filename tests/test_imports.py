@@ -137,4 +137,4 @@ def test_the_cluster_and_pdf_extras_hold_their_libraries_and_the_test_extra_asks
                    for req in project["dependencies"])
     asked = {extra for req in extras["test"] if req.startswith(project["name"] + "[")
              for extra in req[len(project["name"]) + 1:-1].split(",")}
-    assert {"cluster", "pdf"} <= asked
+    assert {"cluster", "pdf", "notebooks"} <= asked
