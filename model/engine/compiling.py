@@ -1,31 +1,94 @@
-"""One line on standard error while numba compiles the kernels, the first time they run on a machine.
+"""The first run on a machine: the kernels compiled in two processes at once, and one line saying so.
 
 numba compiles each kernel once and keeps the machine code in its cache
 (``__pycache__`` next to the module, or ``NUMBA_CACHE_DIR``); later runs load
-it in well under a second. The first run has nothing to load and would sit
-silent for the whole compilation, so :func:`watch` listens to numba's compile
-events: when one lasts longer than :data:`PATIENCE` seconds (a load from the cache
-never does), it says what is happening and about how long it takes, once per
-process.
+it in well under a second. The first run has nothing to load, so :func:`watch`
+listens to numba's compile events:
+
+- when one lasts longer than :data:`PATIENCE` seconds (a load from the cache
+  never does), it says what is happening and about how long it takes, once per
+  process;
+- at the first compilation in a process that has not yet imported the
+  integration kernels (:data:`BACKGROUND`), it starts a second Python process that
+  imports them, so that they compile into the same cache while this process
+  compiles the rate equations (the kernels take each other as first-class
+  functions, so each compiles on its own). The integrator waits for that process
+  (:func:`wait_for_background`) before it defines its kernels, which then load
+  from the cache. On two cores this takes the rate equations' share off the first
+  run's wait. Set ``MANPOWER_BACKGROUND_COMPILE=0`` to compile in one process; a
+  background process that fails or is slow only costs the time it ran: this
+  process then compiles what it lacks itself.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from numba.core import event
 
 #: Seconds a compilation may last before the line is printed; loading every kernel from the cache takes less.
 PATIENCE = 2.0
 #: The compilation's cost, cold minus warm time of ``manpower compare`` (``benchmarks/bench_compile.py``; README).
-EXPECTED = "about 8 s on 2 cores"
+EXPECTED = "about 6 s on 2 cores"
 MESSAGE = (f"manpower: compiling the model's kernels for this machine, once ({EXPECTED}); later runs load them "
            "from numba's cache")
 
 
+#: The modules whose kernels the background process compiles (the integrator imports the method it runs lazily,
+#: so Euler's kernel is named too), and the environment variable that switches it off ("0").
+BACKGROUND = ("model.engine.integrator", "model.engine.euler")
+SWITCH = "MANPOWER_BACKGROUND_COMPILE"
+#: Seconds the integrator waits for the background process before compiling what it lacks itself.
+WAIT = 300.0
+
+_background: subprocess.Popen | None = None
+_started = False
+
+
+def _start_background() -> None:
+    """Start the process that compiles :data:`BACKGROUND`, once per process, unless it is switched off or this
+    process already imports those modules itself."""
+    global _background, _started
+    if _started or os.environ.get(SWITCH) == "0" or BACKGROUND[0] in sys.modules:
+        return
+    _started = True
+    package_root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+    code = "import " + ", ".join(BACKGROUND)
+    try:
+        _background = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       env={**os.environ, SWITCH: "0", "PYTHONPATH": path})
+    except OSError:  # no process to spare: compile here, one after the other
+        return
+    atexit.register(_stop_background)
+
+
+def _stop_background() -> None:
+    if _background is not None and _background.poll() is None:
+        _background.kill()
+
+
+def wait_for_background() -> None:
+    """Wait (at most :data:`WAIT` seconds) for the background compilation, when one runs."""
+    global _background
+    if _background is None:
+        return
+    try:
+        _background.wait(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        _background.kill()
+    _background = None
+
+
 class _Listener(event.Listener):
-    """Starts a timer when the outermost compilation starts and stops it when that compilation ends."""
+    """Starts a timer when the outermost compilation starts and stops it when that compilation ends; the first
+    compilation starts the background process."""
 
     def __init__(self):
         self.depth = 0
@@ -36,6 +99,8 @@ class _Listener(event.Listener):
     def on_start(self, ev):
         with self.lock:
             self.depth += 1
+            if self.depth == 1:
+                _start_background()
             if self.depth == 1 and not self.said:
                 self.timer = threading.Timer(PATIENCE, self._say)
                 self.timer.daemon = True

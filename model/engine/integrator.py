@@ -50,6 +50,11 @@ from .lanes import accumulate, drain, fill, transfer
 from .limiter import limit
 from .methods import METHODS
 from .observe import observe_by_source, observe_total
+from .compiling import wait_for_background
+
+# On a first run, another process may be compiling this module's kernels into the cache (model.engine.compiling):
+# waiting for it here, before the decorators below compile or load them, lets them load.
+wait_for_background()
 
 #: Runs advanced together by one thread: enough for the compiler to vectorize and to spread the cost of each loop's
 #: set-up over many runs, few enough for a block's working arrays (about 1 MB) to stay near the core. On the
