@@ -1,0 +1,130 @@
+"""Names for people: what a figure prints instead of code ids, registry keys and eight-digit numbers.
+
+One place for every label a figure shows, so a legend never reads ``dprk_surge`` or
+``casualties.killed_fraction``:
+
+- :func:`scenario_title`: a scenario's ``title:`` from its file in ``params/scenarios``
+  (:func:`model.inputs.scenarios.scenario_title`), or its name with spaces;
+- :func:`parameter_label`: a parameter's registry description up to its first clause
+  (the registry has no separate short label; its descriptions open with one);
+- :data:`SOURCE_LABELS`, :data:`OUTPUT_LABELS`: recruitment sources and sensitivity outputs;
+- :func:`source_names`: the reporters behind a run's parameters, each once;
+- :func:`approximately`: a number rounded to the precision a title can claim.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from ..inputs.provenance import PRIOR_OF
+from ..inputs.scenarios import scenario_title as _file_title
+
+#: Recruitment sources named for people.
+SOURCE_LABELS = {"volunteer": "contract volunteers", "mobilized": "mobilized reservists", "prisoner": "prisoners",
+                 "migrant": "pressed migrants", "foreign": "foreign recruits", "dprk": "North Korean contingent",
+                 "conscript": "conscripts"}
+
+#: Outputs of :func:`model.analysis.sensitivity.sensitivity` named for people, with their unit as a chart shows it
+#: (persons are charted in thousands).
+OUTPUT_LABELS = {"net_12m": ("Net balance over the first 12 months", "thousand persons"),
+                 "net_horizon": ("Net balance over the horizon", "thousand persons"),
+                 "front_end": ("Group in the war zone at the horizon", "thousand persons"),
+                 "first_deficit_month": ("Months to the first month of deficit", "months")}
+
+#: The seed article every figure's sources end with.
+SEED_ANALYSIS = "Atlantic Council UkraineAlert (Dec 2024)"
+
+#: Reporters written in more than one way in the registry, as a footer names them.
+_SAME_REPORTER = {"Vazhnye Istorii": "Important Stories", "IStories": "Important Stories",
+                  "Presidential decrees": "Presidential decree", "UGS": "Ukrainian General Staff"}
+
+
+def scenario_title(name: str) -> str:
+    """A scenario's title for people: ``dprk_surge`` -> ``More North Korean troops``.
+
+    Read from the ``title:`` of ``params/scenarios/NAME.yaml``; a scenario without one (or given as a file
+    elsewhere, or with ``+overrides`` in its name) is its name with spaces for underscores, capitalised.
+    """
+    base, plus, rest = str(name).partition("+")
+    title = _file_title(base) or base.replace("_", " ").capitalize()
+    return f"{title} (with overrides)" if plus else title
+
+
+def run_title(attrs: Mapping) -> str:
+    """The title of the run a dataset holds (its ``scenario`` attribute), saying when overrides changed it."""
+    title = scenario_title(str(attrs.get("scenario", "")))
+    overrides = json.loads(attrs.get("overrides") or "[]")
+    return f"{title}, {len(overrides)} value(s) overridden" if overrides else title
+
+
+@cache
+def _descriptions() -> dict[str, str]:
+    from ..inputs.paths import REGISTRY_FILE, locate
+    from ..inputs.registry import load_registry
+
+    parameters, _ = load_registry(locate(REGISTRY_FILE, None))
+    return {key: " ".join(str(p.entry.description or "").split()) for key, p in parameters.items()}
+
+
+#: Where a registry description's first clause ends: a semicolon, a colon, a comma or a full stop.
+_CLAUSE_END = re.compile(r"; |: |, |\. |\.$")
+_BRACKETED = re.compile(r" ?\([^()]*\)")
+
+
+def parameter_label(key: str, description: str | None = None) -> str:
+    """A parameter for people: its registry description without brackets, up to its first clause, ``the
+    projection start`` shortened to ``the start`` (``casualties.killed_fraction`` -> ``Share of all casualties who
+    are killed``); the key itself if it has no description."""
+    text = " ".join((description if description is not None else _descriptions().get(key, "")).split())
+    while _BRACKETED.search(text):
+        text = _BRACKETED.sub("", text)
+    label = _CLAUSE_END.split(text, maxsplit=1)[0].strip().replace("the projection start", "the start")
+    return label or key
+
+
+def source_names(parameters_json: str) -> list[str]:
+    """The reporters behind a run's parameters (its ``parameters`` attribute, JSON), each once, sorted.
+
+    Overridden values and modelling assumptions name no reporter; a calibrated value names its prior's. Lists in
+    one source (``NATO; US officials``, ``Mediazona and Meduza``) are split, dates and brackets dropped, and
+    reporters the registry spells two ways (:data:`_SAME_REPORTER`) merged.
+    """
+    table = pd.DataFrame(json.loads(parameters_json))
+    registered = table.source.str.split(PRIOR_OF).str[-1]
+    kept = registered[(registered != "assumption") & ~table.source.str.startswith("override: ")]
+    names = set()
+    for source in kept:
+        cited = re.split(r" via | [(]", str(source))[0]
+        for part in re.split(r";|, | and ", cited):
+            part = re.sub(r" of \d{1,2} \w+ \d{4}$", "", part.strip(" ,;"))
+            if part:
+                names.add(_SAME_REPORTER.get(part, part))
+    return sorted(names)
+
+
+def assumed_share(parameters_json: str) -> tuple[int, int]:
+    """How many of a run's parameters are modelling assumptions, and how many it has."""
+    table = pd.DataFrame(json.loads(parameters_json))
+    registered = table.source.str.split(PRIOR_OF).str[-1]
+    return int((registered == "assumption").sum()), len(table)
+
+
+def approximately(value: float, digits: int = 2) -> str:
+    """``value`` to ``digits`` significant figures with its sign, for a title: 150,203 -> ``+150,000``."""
+    if not np.isfinite(value) or value == 0:
+        return "0" if value == 0 else "n/a"
+    magnitude = int(np.floor(np.log10(abs(value))))
+    rounded = round(value, digits - 1 - magnitude)
+    return f"{rounded:+,.0f}" if magnitude >= digits - 1 else f"{rounded:+,.{digits - 1 - magnitude}f}"
+
+
+def joined(names: Iterable[str]) -> str:
+    """``a, b and c``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
