@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from ..inputs.labels import first_clause
 from ..inputs.provenance import PRIOR_OF
 from ..inputs.scenarios import scenario_title as _file_title
 
@@ -72,20 +74,25 @@ def _descriptions() -> dict[str, str]:
     return {key: " ".join(str(p.entry.description or "").split()) for key, p in parameters.items()}
 
 
-#: Where a registry description's first clause ends: a semicolon, a colon, a comma or a full stop.
-_CLAUSE_END = re.compile(r"; |: |, |\. |\.$")
-_BRACKETED = re.compile(r" ?\([^()]*\)")
-
-
 def parameter_label(key: str, description: str | None = None) -> str:
-    """A parameter for people: its registry description without brackets, up to its first clause, ``the
-    projection start`` shortened to ``the start`` (``casualties.killed_fraction`` -> ``Share of all casualties who
-    are killed``); the key itself if it has no description."""
-    text = " ".join((description if description is not None else _descriptions().get(key, "")).split())
-    while _BRACKETED.search(text):
-        text = _BRACKETED.sub("", text)
-    label = _CLAUSE_END.split(text, maxsplit=1)[0].strip().replace("the projection start", "the start")
-    return label or key
+    """A parameter for people: the first clause of its registry description
+    (:func:`model.inputs.labels.first_clause`: ``casualties.killed_fraction`` -> ``Share of all casualties who are
+    killed``); the key itself if it has no description."""
+    return first_clause(description if description is not None else _descriptions().get(key, ""), key)
+
+
+#: Characters per line of a parameter's label beside its bar, and lines at most.
+LABEL_WIDTH, LABEL_LINES = 46, 2
+
+
+def bar_label(key: str) -> str:
+    """A parameter's label beside a bar: :func:`parameter_label` wrapped, at most :data:`LABEL_LINES` lines (cut
+    with an ellipsis)."""
+    lines = textwrap.wrap(parameter_label(key), LABEL_WIDTH)
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES]
+        lines[-1] = lines[-1][:LABEL_WIDTH - 1].rstrip() + "…"
+    return "\n".join(lines)
 
 
 def source_names(parameters_json: str) -> list[str]:

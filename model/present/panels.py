@@ -21,7 +21,9 @@ import xarray as xr
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .plots import date_axis, caption
+from . import style
+from .labels import SEED_ANALYSIS, assumed_share, scenario_title, source_names
+from .plots import date_axis
 from ..results.summary import first_deficit_month, flows_over
 
 BAND = (5, 50, 95)
@@ -30,7 +32,7 @@ DPI = 90
 #: Artists that change on every update; Panels.image draws the rest only when the scenario or an axis changes.
 DYNAMIC = ("front_band", "inflow_band", "losses_band", "front_median", "inflow_median", "losses_median",
            "headline", "levers")
-_BLUE, _ORANGE = "#0072B2", "#E69F00"
+_BLUE, _ORANGE = style.BLUE, style.ORANGE
 BAND_STYLE = {
     "front_band": {"color": _BLUE, "alpha": 0.25, "label": "5–95% of runs:\nthe uncertainty\nthe levers leave"},
     "inflow_band": {"color": _ORANGE, "alpha": 0.25, "label": "inflow, 5–95% of runs"},
@@ -41,7 +43,7 @@ LINE_STYLE = {
     "front_reference": {"color": "grey", "linestyle": "--", "linewidth": 1.3,
                         "label": "median at the scenario's\nown lever values"},
     "inflow_median": {"color": _ORANGE, "linewidth": 2.2, "label": "recruitment inflow, median"},
-    "losses_median": {"color": "black", "linewidth": 2.2,
+    "losses_median": {"color": "black", "linestyle": "--", "linewidth": 2.2,
                       "label": "permanent losses, median\n(killed, captured, discharged\nas unfit, deserted)"},
 }
 
@@ -122,11 +124,15 @@ class Panels:
             self.frame = None
             self._drawn_scenario = scenario
             a["front_reference"].set_ydata(reference)
-            a["title"].set_text(f"Explorer, scenario '{scenario}': {ds.sizes['run']:,} Monte Carlo runs, "
+            a["title"].set_text(f"Explorer, {scenario_title(scenario)}: {ds.sizes['run']:,} Monte Carlo runs, "
                                 f"levers fixed at the slider values")
-            a["caption"].set_text(caption(ds.assign_attrs(parameters_digest="(see the line above)"),
-                                          f"Every uncertain parameter but the levers is sampled over its registry "
-                                          f"range (Latin hypercube, seed {self.seed})."))
+            assumed, total = assumed_share(ds.attrs["parameters"])
+            a["caption"].set_text(style.footer_text(
+                self.figure.get_figwidth() - 0.2, a["caption"].get_fontsize(),
+                [SEED_ANALYSIS, *source_names(ds.attrs["parameters"])],
+                f"{assumed} of {total} parameters are modelling assumptions; every uncertain parameter but the levers "
+                "is sampled over its registry range (Latin hypercube)."))
+        style.attach_metadata(self.figure, ds.attrs, seed=self.seed)  # the levers' digest: it changes with them
         a["headline"].set_text(headline)
         a["levers"].set_text(levers)
 

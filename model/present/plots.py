@@ -22,8 +22,8 @@ import xarray as xr
 from ..inputs.provenance import CALIBRATED
 from ..results.decomposition import level_name
 from . import style
-from .labels import (OUTPUT_LABELS, SEED_ANALYSIS, SOURCE_LABELS, approximately, assumed_share, parameter_label,
-                     run_title, scenario_title, source_names)
+from .labels import (OUTPUT_LABELS, SEED_ANALYSIS, SOURCE_LABELS, approximately, assumed_share, bar_label, run_title,
+                     scenario_title, source_names)
 from .style import A4, SLIDE, SOURCE_STYLE, styled
 
 __all__ = ["SOURCE_LABELS", "SOURCE_STYLE", "caption", "comparison_figure", "calibration_figure", "date_axis",
@@ -55,7 +55,7 @@ def footer(fig: plt.Figure, ds: xr.Dataset, note: str = "") -> float:
     its settings and digests go into the PNG's metadata (:func:`model.present.style.attach_metadata`)."""
     assumed, total = assumed_share(ds.attrs["parameters"])
     style.attach_metadata(fig, ds.attrs)
-    return style.footer(fig, [*source_names(ds.attrs["parameters"]), f"seed analysis {SEED_ANALYSIS}"],
+    return style.footer(fig, [SEED_ANALYSIS, *source_names(ds.attrs["parameters"])],
                         f"{assumed} of {total} parameters are modelling assumptions. {note}".strip())
 
 
@@ -290,19 +290,6 @@ def fan_chart(ds: xr.Dataset, threshold: float | None = None) -> plt.Figure:
     return fig
 
 
-#: Characters per line of a parameter's label beside its bar, and lines at most.
-LABEL_WIDTH, LABEL_LINES = 46, 2
-
-
-def _bar_label(key: str) -> str:
-    """A parameter's label for a bar chart: wrapped, at most :data:`LABEL_LINES` lines (cut with an ellipsis)."""
-    lines = textwrap.wrap(parameter_label(key), LABEL_WIDTH)
-    if len(lines) > LABEL_LINES:
-        lines = lines[:LABEL_LINES]
-        lines[-1] = lines[-1][:LABEL_WIDTH - 1].rstrip() + "…"
-    return "\n".join(lines)
-
-
 @styled(A4)
 def sensitivity_chart(result: xr.Dataset, top: int = 15) -> plt.Figure:
     """What drives each output, one panel under the other (an A4 page's width; its height follows the bars):
@@ -333,7 +320,7 @@ def sensitivity_chart(result: xr.Dataset, top: int = 15) -> plt.Figure:
             ax.set_xlabel(f"mean absolute effect on the output ({unit})")
             if scale > 1:
                 thousands(ax, "x")
-        ax.set_yticks(y, [_bar_label(str(k)) for k in table.index], fontsize=A4.font - 1.5)
+        ax.set_yticks(y, [bar_label(str(k)) for k in table.index], fontsize=A4.font - 1.5)
         ax.set_ylim(-0.6, len(table) - 0.4)
         ax.set_title(name, loc="left", fontweight="bold")
         ax.grid(axis="y", visible=False)

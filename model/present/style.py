@@ -24,9 +24,11 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
-from cycler import cycler
 
 from .._version import __version__
 from ..results.io import FIGURE_METADATA
@@ -38,11 +40,21 @@ GREY = "#999999"
 #: Text that is not the point of a figure (footers, notes).
 QUIET = "#444444"
 
-#: Line colours in the order series take them (yellow left out: too faint for a line on white).
-COLOURS = (BLACK, BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY_BLUE)
-#: Line styles and markers in the order series take them: any two of the first 14 series differ by marker, and
-#: consecutive ones by line style too, whatever their colours look like in grey.
-LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1.5)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)))
+#: The style file every figure is drawn with (colours, line styles, fonts relative to the body size, no axis
+#: offsets); at the package's root, so the calibration report below this layer reads it too.
+STYLE_FILE = Path(__file__).resolve().parents[1] / "manpower.mplstyle"
+
+
+@cache
+def _style_file() -> dict:
+    return dict(matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False))
+
+
+#: Line colours and styles in the order series take them (the style file's cycle; yellow left out: too faint for
+#: a line on white). Markers (:data:`MARKERS`): any two of the first 14 series differ by marker, and consecutive
+#: ones by line style too, whatever their colours look like in grey.
+COLOURS = tuple(_style_file()["axes.prop_cycle"].by_key()["color"])
+LINESTYLES = tuple(_style_file()["axes.prop_cycle"].by_key()["linestyle"])
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d", "8")
 
 #: Colour and hatch per recruitment source: readable in colour, for colour-blind readers and in black and white.
@@ -70,7 +82,7 @@ class Medium:
         return (self.size[0], inches)
 
 
-SLIDE = Medium("slide", (13.33, 7.5), 14.0)
+SLIDE = Medium("slide", (13.33, 7.5), 13.5)
 A4 = Medium("A4 portrait", (7.5, 10.0), 9.0)
 HALF_A4 = Medium("half an A4 page", (7.5, 4.8), 9.0)
 
@@ -79,21 +91,10 @@ FOOTER_LINES = 2
 
 
 def rc(medium: Medium) -> dict:
-    """matplotlib settings for ``medium``: font sizes relative to its body text, no offset or scientific tick
-    labels (they printed over axis labels), light grids, the colour and line-style cycle."""
-    base = medium.font
-    return {
-        "figure.figsize": medium.size, "figure.dpi": 100, "savefig.dpi": 150, "figure.facecolor": "white",
-        "font.family": "DejaVu Sans", "font.size": base,
-        "axes.titlesize": base + 1, "axes.labelsize": base, "figure.titlesize": base + 4,
-        "xtick.labelsize": base - 1.5, "ytick.labelsize": base - 1.5, "legend.fontsize": base - 2,
-        "legend.title_fontsize": base - 1, "legend.framealpha": 0.9,
-        "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
-        "grid.linewidth": 0.6, "axes.axisbelow": True,
-        "axes.formatter.useoffset": False, "axes.formatter.limits": (-9, 12),
-        "axes.prop_cycle": cycler(color=list(COLOURS)) + cycler(linestyle=list(LINESTYLES)),
-        "lines.linewidth": 2.0, "lines.markersize": 6, "hatch.linewidth": 0.8,
-    }
+    """matplotlib settings for ``medium``: the style file (:data:`STYLE_FILE`: fonts relative to the body text, no
+    offset or scientific tick labels, light grids, the colour and line-style cycle) with the medium's figure size
+    and body text."""
+    return {**_style_file(), "figure.figsize": medium.size, "font.size": medium.font}
 
 
 @contextmanager
