@@ -59,10 +59,11 @@ def scenario_title(name: str) -> str:
 
 
 def run_title(attrs: Mapping) -> str:
-    """The title of the run a dataset holds (its ``scenario`` attribute), saying when overrides changed it."""
+    """The title of the run a dataset holds (its ``scenario`` attribute), saying how many values overrides changed
+    (which ones and to what: the ``overrides`` attribute, which figures carry in their PNG metadata)."""
     title = scenario_title(str(attrs.get("scenario", "")))
-    overrides = json.loads(attrs.get("overrides") or "[]")
-    return f"{title}, {len(overrides)} value(s) overridden" if overrides else title
+    count = len(json.loads(attrs.get("overrides") or "[]"))
+    return f"{title}, {count} value{'s' if count > 1 else ''} overridden" if count else title
 
 
 @cache

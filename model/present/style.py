@@ -118,10 +118,13 @@ def styled(medium: Medium) -> Callable:
 
 def scenario_styles(names: Iterable[str], reference: str = "baseline") -> dict[str, dict]:
     """Colour, line style and marker per scenario (keyword arguments of ``Axes.plot``), ``reference`` first (black,
-    solid, circles) wherever it stands, the others in order."""
+    solid, circles) wherever it stands, the others in order; among the first 49 no two share colour and line style,
+    among the first 14 no two share a marker."""
     names = list(names)
     ordered = sorted(names, key=lambda name: name != reference)
-    return {name: {"color": COLOURS[i % len(COLOURS)], "linestyle": LINESTYLES[i % len(LINESTYLES)],
+    # Each round through the colours shifts the line styles by one, so no colour comes back with its style.
+    return {name: {"color": COLOURS[i % len(COLOURS)],
+                   "linestyle": LINESTYLES[(i + i // len(COLOURS)) % len(LINESTYLES)],
                    "marker": MARKERS[i % len(MARKERS)]} for i, name in enumerate(ordered)}
 
 
@@ -164,7 +167,7 @@ def footer(fig: plt.Figure, sources: Iterable[str], note: str = "") -> float:
 
     With a constrained layout the axes are kept above it.
     """
-    fontsize = plt.rcParams["font.size"] * 0.72
+    fontsize = plt.rcParams["font.size"] * 0.8  # about 5.5 pt when a slide figure is printed at A4 width
     text = footer_text(fig.get_figwidth() - 0.2, fontsize, sources, note)
     fig.text(0.01, 0.008, text, fontsize=fontsize, color=QUIET, ha="left", va="bottom", gid="footer")
     height = (0.1 + (text.count("\n") + 1) * 1.25 * fontsize / 72) / fig.get_figheight()

@@ -283,9 +283,9 @@ def _tornado(keys: list[str], net: np.ndarray, base: float, months: int, top: in
 #: Seeds of the paths over which the backtest's verdicts are checked for Monte Carlo noise.
 NOISE_SEEDS = (0, 1, 2, 3, 4)
 #: How each forecaster of a backtest is drawn: colour, line style, label for people.
-FORECASTER_STYLE = {"process": ("#0072B2", "-", "fitted process, median"),
-                    "persistence": ("#D55E00", "--", "persistence (last month held), median"),
-                    "trailing_mean": ("#009E73", ":", "trailing 12-month mean, median")}
+FORECASTER_STYLE = {"process": (style.BLUE, "-", "fitted process, median"),
+                    "persistence": (style.VERMILLION, "--", "persistence (last month held), median"),
+                    "trailing_mean": (style.GREEN, ":", "trailing 12-month mean, median")}
 
 
 def forecast_skill(seed: int = 0) -> tuple[Backtest, pd.DataFrame, plt.Figure]:
@@ -318,14 +318,14 @@ def backtest_figure(result: Backtest) -> plt.Figure:
         ax.axvline(origin.to_timestamp(), color="grey", linewidth=0.8, linestyle="-.", label="forecast origin")
         at = forecasts[forecasts["origin"] == origin]
         for forecaster, own in at.groupby("forecaster", sort=False):
-            colour, style, label = FORECASTER_STYLE.get(forecaster, ("grey", "-", forecaster))
+            colour, dashes, label = FORECASTER_STYLE.get(forecaster, ("grey", "-", forecaster))
             when = pd.PeriodIndex(own["month"]).to_timestamp()
             if forecaster == subject:
                 ax.fill_between(when, own["q05"] / 1e3, own["q95"] / 1e3, color=colour, alpha=0.15, linewidth=0,
                                 label="fitted process, 90% band")
                 ax.fill_between(when, own["q25"] / 1e3, own["q75"] / 1e3, color=colour, alpha=0.3, linewidth=0,
                                 label="fitted process, 50% band")
-            ax.plot(when, own["q50"] / 1e3, color=colour, linestyle=style, linewidth=1.6, label=label)
+            ax.plot(when, own["q50"] / 1e3, color=colour, linestyle=dashes, linewidth=1.6, label=label)
         ax.set_title(f"Forecast from the data through {origin}", fontsize=SLIDE.font - 2)
         locator = mdates.MonthLocator(bymonth=(1,))
         ax.xaxis.set_major_locator(locator)

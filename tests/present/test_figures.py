@@ -127,6 +127,7 @@ def test_scenario_styles_differ_in_grey_by_marker_and_the_baseline_is_black_and_
     styles = style.scenario_styles(names)
     assert styles["baseline"] == {"color": style.BLACK, "linestyle": "-", "marker": "o"}
     assert len({s["marker"] for s in styles.values()}) == len(names)  # any two differ without colour
+    assert len({(s["color"], str(s["linestyle"])) for s in styles.values()}) == len(names)  # and without markers
     ordered = list(styles.values())
     assert all(a["linestyle"] != b["linestyle"] for a, b in zip(ordered, ordered[1:]))
 
