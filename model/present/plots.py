@@ -379,7 +379,7 @@ def calibration_figure(calibration) -> plt.Figure:
                    [t.observed / 1e3 for t in ceilings] + [ceilings[-1].observed / 1e3], where="post",
                    color="black", linestyle=":", label="authorized strength (decrees; a ceiling)")
     force.set(title="Force levels", ylabel="thousand persons")
-    force.set_ylim(0, 1.55 * max(float(ds.armed_forces.max()), *(t.observed for t in ceilings)) / 1e3)  # legend room
+    force.set_ylim(0, 2.0 * max(float(ds.armed_forces.max()), *(t.observed for t in ceilings)) / 1e3)  # legend room
     recruits.plot(dates[:-1], flows.recruitment.sum("source") / 1e3, color=style.BLUE, label="model: recruitment")
     recruits.plot(dates[:-1], flows.recruitment.sel(source="volunteer") / 1e3, color=style.BLUE, linestyle="--",
                   label="model: volunteer sign-ups")
@@ -390,6 +390,7 @@ def calibration_figure(calibration) -> plt.Figure:
                         color="black", linestyle=":",
                         label=f"contracts claimed in {year}, per month (claim by a party)")
     recruits.set(title="Recruitment per month", ylabel="thousand persons per month")
+    recruits.set_ylim(0, recruits.get_ylim()[1] * 1.05)  # the legend below the lines
     total = np.concatenate([[0.0], np.cumsum(flows.killed.sum("source").values)]) / 1e3
     killed.plot(dates, total, color=style.VERMILLION, label=f"model: killed since {dates[0]:%b %Y}")
     for series, marker, label in (("probate_dead_estimate", "s", "probate estimate"),
@@ -408,7 +409,7 @@ def calibration_figure(calibration) -> plt.Figure:
         ax.set_xlim(dates[0], dates[-1])
         date_axis(ax)
         thousands(ax)
-        ax.legend(fontsize=SLIDE.font - 4, loc="best")
+        ax.legend(fontsize=SLIDE.font - 5, loc="lower left" if ax is recruits else "best")
     fig.suptitle(f"Hindcast {calibration.start} to {calibration.through} fitted to the public record")
     fitted = {f"fitted {k}": f"{r.value:.4g}" for k, r in calibration.fitted.iterrows()}
     style.attach_metadata(fig, weighted_ssr=f"{2 * calibration.cost:.3f}", **fitted)
