@@ -39,8 +39,9 @@ OUTPUT_LABELS = {"net_12m": ("Net balance over the first 12 months", "thousand p
                  "front_end": ("Group in the war zone at the horizon", "thousand persons"),
                  "first_deficit_month": ("Months to the first month of deficit", "months")}
 
-#: The seed article every figure's sources end with.
-SEED_ANALYSIS = "Atlantic Council UkraineAlert (Dec 2024)"
+#: The seed article, which every caption and footer names first (and :func:`source_names` leaves out).
+SEED_REPORTER = "Atlantic Council UkraineAlert"
+SEED_ANALYSIS = f"{SEED_REPORTER} (Dec 2024)"
 
 #: Reporters written in more than one way in the registry, as a footer names them.
 _SAME_REPORTER = {"Vazhnye Istorii": "Important Stories", "IStories": "Important Stories",
@@ -100,8 +101,9 @@ def source_names(parameters_json: str) -> list[str]:
     """The reporters behind a run's parameters (its ``parameters`` attribute, JSON), each once, sorted.
 
     Overridden values and modelling assumptions name no reporter; a calibrated value names its prior's. Lists in
-    one source (``NATO; US officials``, ``Mediazona and Meduza``) are split, dates and brackets dropped, and
-    reporters the registry spells two ways (:data:`_SAME_REPORTER`) merged.
+    one source (``NATO; US officials``, ``Mediazona and Meduza``) are split, dates and brackets dropped,
+    reporters the registry spells two ways (:data:`_SAME_REPORTER`) merged, and the seed article's reporter
+    (:data:`SEED_REPORTER`, named on its own) left out.
     """
     table = pd.DataFrame(json.loads(parameters_json))
     registered = table.source.str.split(PRIOR_OF).str[-1]
@@ -111,7 +113,7 @@ def source_names(parameters_json: str) -> list[str]:
         cited = re.split(r" via | [(]", str(source))[0]
         for part in re.split(r";|, | and ", cited):
             part = re.sub(r" of \d{1,2} \w+ \d{4}$", "", part.strip(" ,;"))
-            if part:
+            if part and part != SEED_REPORTER:
                 names.add(_SAME_REPORTER.get(part, part))
     return sorted(names)
 

@@ -22,8 +22,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import style
-from .labels import SEED_ANALYSIS, assumed_share, scenario_title, source_names
-from .plots import date_axis
+from .labels import SEED_ANALYSIS, approximately, assumed_share, scenario_title, source_names
+from .plots import date_axis, thousands
 from ..results.summary import first_deficit_month, flows_over
 
 BAND = (5, 50, 95)
@@ -81,6 +81,7 @@ class Panels:
         flows.set_title("Monthly recruitment inflow vs permanent losses (inflow below losses: the force shrinks)")
         for ax in (front, flows):
             ax.grid(alpha=0.3)
+            thousands(ax)
             # Beside the axes, so the moving curves never run over it; the figure's, so image() draws it
             # only with the frame.
             fig.legend(*ax.get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
@@ -170,15 +171,16 @@ class Panels:
 
 
 def headline_text(ds: xr.Dataset) -> str:
-    """Two lines: net balance over 12 months (median and 5–95% of runs); first deficit month (median of runs)."""
+    """Two lines: net balance over 12 months (median and 5–95% of runs, two significant figures: no false
+    precision); first deficit month (median of runs)."""
     year = min(12, ds.sizes["time"] - 1)
-    p5, p50, p95 = np.round(np.percentile(flows_over(ds, year).net.values, BAND), -2)  # no false precision
+    p5, p50, p95 = (approximately(v) for v in np.percentile(flows_over(ds, year).net.values, BAND))  # 2 digits
     first = first_deficit_month(ds).values
     share = float(np.mean(~np.isnan(first)))
     middle = np.percentile(np.where(np.isnan(first), np.inf, first), 50, method="lower")
     when = (f"none within {ds.sizes['time'] - 1} months" if np.isinf(middle)
             else f"{pd.Timestamp(ds.time.values[int(middle)]):%b %Y}")
-    return (f"Net balance over {year} months: {p50:+,.0f} persons (median; 5–95% of runs {p5:+,.0f} to {p95:+,.0f})"
+    return (f"Net balance over {year} months: {p50} persons (median; 5–95% of runs {p5} to {p95})"
             f"\nFirst deficit month: {when} (median of runs); {share:.0%} of runs have one")
 
 

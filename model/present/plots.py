@@ -9,6 +9,7 @@ page beside the figure.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Mapping
 
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..inputs.parameters import label_from_attrs
 from ..inputs.provenance import CALIBRATED
 from ..results.decomposition import level_name
 from . import style
@@ -33,17 +35,19 @@ __all__ = ["SOURCE_LABELS", "SOURCE_STYLE", "caption", "comparison_figure", "cal
 
 def caption(ds: xr.Dataset, extra: str = "") -> str:
     """Sources and run settings of a figure, for the text beside it (a page's caption; the figure's own footer is
-    shorter, :func:`footer`): each reporter once, the run's settings and parameter digests."""
-    import json
-
+    shorter, :func:`footer`): the scenario's title and any overrides, each reporter once, the run's settings and
+    parameter digests."""
+    scenario = str(ds.attrs.get("scenario", ""))
     table = pd.DataFrame(json.loads(ds.attrs["parameters"]))
     overridden = table.source.str.startswith("override: ")
     calibrated = table.source.str.startswith(CALIBRATED)
     assumed, total = assumed_share(ds.attrs["parameters"])
-    text = (f"Scenario {run_title(ds.attrs)}; start {ds.attrs['start']}, dt {ds.attrs['dt_months']} month "
-            f"({ds.attrs['method']}); parameter digests {ds.attrs['parameters_digest']}, manpower-model "
-            f"{ds.attrs['model_version']}. Flows are totals per month; stocks at the start of each month. "
-            f"Sources: {', '.join(source_names(ds.attrs['parameters']))}; seed analysis: {SEED_ANALYSIS}. "
+    overrides = label_from_attrs(ds.attrs).removeprefix(scenario)  # " with overrides (key=value, ...)" or ""
+    text = (f"Scenario {scenario_title(scenario)}{overrides}; start {ds.attrs['start']}, "
+            f"dt {ds.attrs['dt_months']} month ({ds.attrs['method']}); parameter digests "
+            f"{ds.attrs['parameters_digest']}, manpower-model {ds.attrs['model_version']}. Flows are totals per "
+            "month; stocks at the start of each month. "
+            f"Sources: seed analysis {SEED_ANALYSIS}; {', '.join(source_names(ds.attrs['parameters']))}. "
             f"{assumed} of {total} parameters are modelling assumptions"
             f"{f'; {int(calibrated.sum())} take values calibrated to the record' if calibrated.any() else ''}"
             f"{f', {int(overridden.sum())} overridden' if overridden.any() else ''} (run `manpower params`). {extra}")
