@@ -21,10 +21,11 @@ import pandas as pd
 from ..analysis.uncertainty import uncertainty
 from ..results.summary import headline
 from ..errors import InputError
+from ..inputs.labels import first_clause
 from ..inputs.markdown import markdown_table
 from ..inputs.parameters import load_params
 from ..inputs.posterior import load_posterior
-from ..results.io import atomic_write, save_figure
+from ..results.io import FIGURE_METADATA, atomic_write, save_figure
 from .posterior import Posterior, calibrate_posterior
 from .structure import structure_evidence
 
@@ -186,51 +187,88 @@ def markdown(posterior: Posterior, bands: pd.DataFrame, ensemble: tuple[pd.DataF
         f"\n![The calibration: parameters the record informed, and the record against the posterior]({FIGURE})\n")
 
 
+#: The figures' style file, read as a file: model/present/style.py, which applies it to the other figures, is in
+#: the presentation layer above this one.
+STYLE_FILE = Path(__file__).resolve().parents[1] / "manpower.mplstyle"
+
+
+def _label(description: str, width: int) -> str:
+    """A description's first clause (:func:`model.inputs.labels.first_clause`), at most ``width`` characters."""
+    import textwrap
+
+    return textwrap.shorten(first_clause(description), width, placeholder="…")
+
+
+def _colours() -> list[str]:
+    """The style file's line colours: black, blue, vermillion, green, orange, purple, sky blue."""
+    return matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False)["axes.prop_cycle"].by_key()["color"]
+
+
 def figure(posterior: Posterior):
     """Prior and posterior 90% intervals of the informed parameters (scaled to the prior's), and the record
-    against the posterior's model values."""
+    against the posterior's model values; drawn in the figures' style (a 16:9 slide), parameters and series named
+    by their descriptions, the run's settings in the PNG's metadata."""
+    import textwrap
+
     import matplotlib.pyplot as plt
+
+    from ..inputs.observed import load_observed
+
+    params = load_params("baseline", prior=True)
+    series = {name: _label(s.meta.description, 48) for name, s in load_observed().items()}
+    blue = _colours()[1]
 
     summary = posterior.summary.sort_values("pinned", ascending=False)
     informed = summary[summary.pinned >= INFORMED]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 6.5), gridspec_kw={"width_ratios": [1, 1.2]})
+    with plt.style.context(STYLE_FILE):
+        fig, (left, right) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]}, layout="constrained")
 
-    def scale(value: float, row: pd.Series) -> float:
-        return (value - row.prior_low) / (row.prior_high - row.prior_low)
+        def scale(value: float, row: pd.Series) -> float:
+            return (value - row.prior_low) / (row.prior_high - row.prior_low)
 
-    for i, (key, row) in enumerate(informed.iterrows()):
-        left.plot([0, 1], [i + 0.15] * 2, color="0.6", linewidth=4, solid_capstyle="butt",
-                  label="prior 5-95%" if i == 0 else None)
-        left.plot([scale(row.low, row), scale(row.high, row)], [i - 0.15] * 2, color="tab:blue", linewidth=4,
-                  solid_capstyle="butt", label="posterior 5-95%" if i == 0 else None)
-        left.plot(scale(row["median"], row), i - 0.15, "k|", markersize=12)
-    left.set_yticks(range(len(informed)), [f"{k}\n(pinned {p:.2f})" for k, p in informed.pinned.items()], fontsize=8)
-    left.invert_yaxis()
-    left.set_xlabel("position within the prior's 5-95% interval")
-    left.set_title("Parameters the record informed")
-    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)
-    fit = posterior.fit
-    ratio_low, ratio_mid, ratio_high = (fit[c] / fit.observed for c in ("low", "median", "high"))
-    y = np.arange(len(fit))
-    right.hlines(y, ratio_low, ratio_high, color="tab:blue", linewidth=3, label="model 5-95% / observed")
-    right.plot(ratio_mid, y, "k|", markersize=10, label="model median / observed")
-    right.axvline(1.0, color="black", linewidth=1, linestyle="--")
-    right.set_yticks(y, [f"{s} {d}{f' ({b})' if b else ''}" for s, d, b in zip(fit.series, fit.dates, fit.bound)],
-                     fontsize=7)
-    right.invert_yaxis()
-    right.set_xscale("log")
-    ticks = [0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 4.0]
-    right.set_xticks(ticks, [f"{t:g}" for t in ticks])
-    right.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    right.set_xlabel("model value / observed value (log scale)\na floor is met right of 1, a ceiling left of 1")
-    right.set_title("The record against the posterior")
-    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(f"Bayesian calibration to the record {posterior.settings['start']} to {posterior.settings['through']}"
-                 f" ({posterior.diagnostics['n_prior']:,} prior runs, effective sample "
-                 f"{posterior.diagnostics['ess']:,.0f})", fontsize=12)
-    fig.text(0.01, 0.01, "Sources: params/observed/series.yaml (UK MoD, Mediazona/BBC, Meduza, US and UK officials, "
-                         "Russian and Ukrainian statements); priors: params/registry.yaml", fontsize=7, color="0.3")
-    fig.tight_layout(rect=(0, 0.03, 1, 0.95))
+        for i, (_, row) in enumerate(informed.iterrows()):
+            left.plot([0, 1], [i + 0.17] * 2, color="0.65", linestyle="-", linewidth=5, solid_capstyle="butt",
+                      label="prior 5–95%" if i == 0 else None)
+            left.plot([scale(row.low, row), scale(row.high, row)], [i - 0.17] * 2, color=blue, linestyle="-",
+                      linewidth=5, solid_capstyle="butt", label="posterior 5–95%" if i == 0 else None)
+            left.plot(scale(row["median"], row), i - 0.17, "k|", markersize=14, markeredgewidth=2,
+                      label="posterior median" if i == 0 else None)
+        names = [textwrap.fill(f"{_label(params[k].entry.description, 48)} ({p:.0%} pinned)", 34)
+                 for k, p in informed.pinned.items()]
+        left.set_yticks(range(len(informed)), names, fontsize="x-small")
+        left.invert_yaxis()
+        left.grid(axis="y", visible=False)
+        left.set_xlabel("position in the prior's 5–95% range")
+        left.set_title("Parameters the record informed")
+        left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False)
+        fit = posterior.fit
+        ratio_low, ratio_mid, ratio_high = (fit[c] / fit.observed for c in ("low", "median", "high"))
+        y = np.arange(len(fit))
+        right.hlines(y, ratio_low, ratio_high, color=blue, linewidth=4, label="model 5–95% / observed")
+        right.plot(ratio_mid, y, "k|", markersize=12, markeredgewidth=2, label="model median / observed")
+        right.axvline(1.0, color="black", linewidth=1, linestyle="--")
+        right.set_yticks(y, [f"{series.get(s, s)}, {d}{f' ({b})' if b else ''}"
+                             for s, d, b in zip(fit.series, fit.dates, fit.bound)], fontsize="xx-small")
+        right.invert_yaxis()
+        right.grid(axis="y", visible=False)
+        right.set_xscale("log")
+        ticks = [0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 4.0]
+        right.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        right.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        right.set_xlabel("model / observed (log scale)\nfloor: met right of 1; ceiling: left of 1")
+        right.set_title("The record against the posterior", loc="right")
+        right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1, frameon=False)
+        fig.suptitle(f"Bayesian calibration to the record, {posterior.settings['start']} to "
+                     f"{posterior.settings['through']}")
+        fig.text(0.01, 0.005, "Sources: UK MoD, Mediazona/BBC, Meduza, US and UK officials, Russian and Ukrainian "
+                              "statements (params/observed/series.yaml); priors: params/registry.yaml.",
+                 fontsize="x-small", color="#444444", va="bottom")
+        fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
+    # What the image carries besides its pixels (model.results.io.save_figure writes it as PNG text chunks).
+    setattr(fig, FIGURE_METADATA, {"prior runs": f"{posterior.diagnostics['n_prior']:,}",
+                        "effective sample": f"{posterior.diagnostics['ess']:,.0f}",
+                        "seed": str(posterior.settings.get("seed", "")), "sampler": str(posterior.settings.get(
+                            "sampler", ""))})
     return fig
 
 

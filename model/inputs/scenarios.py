@@ -27,10 +27,12 @@ from typing import Literal
 from pydantic import Field
 
 from ..errors import InputError
+from .paths import SCENARIO_FOLDER, locate
 from .provenance import Parameter
 from .registry import Event, ParameterEntry, validate_entry
 from .schema import Strict, validated
 from .spec import unknown_parameter
+from .textfiles import read_yaml
 
 
 class OverlayEntry(Strict):
@@ -61,6 +63,20 @@ class ScenarioFile(Strict):
     description: str
     based_on: str = "baseline"
     set: dict[str, OverlayEntry] = Field(default_factory=dict)
+
+
+def scenario_title(name: str, folder: str | None = None) -> str | None:
+    """The ``title:`` of the scenario file ``NAME.yaml`` in the parameter folders, or ``None`` (no such file, no
+    title, or a file that does not parse: loading the scenario is where that is reported)."""
+    path = locate(f"{SCENARIO_FOLDER}/{name}.yaml", folder)
+    if not path.exists():
+        return None
+    try:
+        raw = read_yaml(path)
+    except InputError:
+        return None
+    title = raw.get("title") if isinstance(raw, dict) else None
+    return str(title) if title else None
 
 
 def merge_overlay(base: dict[str, Parameter], overlay: ScenarioFile, where: str) -> dict[str, Parameter]:

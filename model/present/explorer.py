@@ -173,7 +173,7 @@ class Explorer:
                  for lever in LEVERS if not np.isclose(self.values[lever.name], defaults[lever.name])]
         text = (f"Levers moved from the scenario's values: {'; '.join(moved)}." if moved
                 else "Levers at the scenario's values.")
-        return "\n".join(textwrap.wrap(f"{text} Parameter digest {ds.attrs['parameters_digest']}.", 190))
+        return "\n".join(textwrap.wrap(text, 190))  # the digest goes with the figure (Panels.draw), not in it
 
     # ---- widgets ---------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ import matplotlib.pyplot as plt
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..results.io import png_metadata
+
 #: Figure resolution in the page (dots per inch): sharp on screen and in print, a few hundred kB a figure.
 DPI = 110
 #: Break opportunity: where a long word may wrap in a narrow column.
@@ -24,10 +26,11 @@ WBR = Markup("<wbr>")
 
 
 def png_data_uri(fig: plt.Figure, dpi: int = DPI) -> str:
-    """A matplotlib figure as a ``data:image/png;base64,...`` URI; the figure is closed."""
+    """A matplotlib figure as a ``data:image/png;base64,...`` URI, its settings and digests in the PNG's text chunks
+    (:func:`model.results.io.png_metadata`); the figure is closed."""
     buffer = io.BytesIO()
     try:
-        fig.savefig(buffer, format="png", dpi=dpi)
+        fig.savefig(buffer, format="png", dpi=dpi, metadata=png_metadata(fig))
     finally:
         plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

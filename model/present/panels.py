@@ -21,7 +21,9 @@ import xarray as xr
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .plots import date_axis, caption
+from . import style
+from .labels import SEED_ANALYSIS, approximately, assumed_share, scenario_title, source_names
+from .plots import date_axis, thousands
 from ..results.summary import first_deficit_month, flows_over
 
 BAND = (5, 50, 95)
@@ -30,7 +32,7 @@ DPI = 90
 #: Artists that change on every update; Panels.image draws the rest only when the scenario or an axis changes.
 DYNAMIC = ("front_band", "inflow_band", "losses_band", "front_median", "inflow_median", "losses_median",
            "headline", "levers")
-_BLUE, _ORANGE = "#0072B2", "#E69F00"
+_BLUE, _ORANGE = style.BLUE, style.ORANGE
 BAND_STYLE = {
     "front_band": {"color": _BLUE, "alpha": 0.25, "label": "5–95% of runs:\nthe uncertainty\nthe levers leave"},
     "inflow_band": {"color": _ORANGE, "alpha": 0.25, "label": "inflow, 5–95% of runs"},
@@ -41,7 +43,7 @@ LINE_STYLE = {
     "front_reference": {"color": "grey", "linestyle": "--", "linewidth": 1.3,
                         "label": "median at the scenario's\nown lever values"},
     "inflow_median": {"color": _ORANGE, "linewidth": 2.2, "label": "recruitment inflow, median"},
-    "losses_median": {"color": "black", "linewidth": 2.2,
+    "losses_median": {"color": "black", "linestyle": "--", "linewidth": 2.2,
                       "label": "permanent losses, median\n(killed, captured, discharged\nas unfit, deserted)"},
 }
 
@@ -79,6 +81,7 @@ class Panels:
         flows.set_title("Monthly recruitment inflow vs permanent losses (inflow below losses: the force shrinks)")
         for ax in (front, flows):
             ax.grid(alpha=0.3)
+            thousands(ax)
             # Beside the axes, so the moving curves never run over it; the figure's, so image() draws it
             # only with the frame.
             fig.legend(*ax.get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
@@ -122,11 +125,15 @@ class Panels:
             self.frame = None
             self._drawn_scenario = scenario
             a["front_reference"].set_ydata(reference)
-            a["title"].set_text(f"Explorer, scenario '{scenario}': {ds.sizes['run']:,} Monte Carlo runs, "
+            a["title"].set_text(f"Explorer, {scenario_title(scenario)}: {ds.sizes['run']:,} Monte Carlo runs, "
                                 f"levers fixed at the slider values")
-            a["caption"].set_text(caption(ds.assign_attrs(parameters_digest="(see the line above)"),
-                                          f"Every uncertain parameter but the levers is sampled over its registry "
-                                          f"range (Latin hypercube, seed {self.seed})."))
+            assumed, total = assumed_share(ds.attrs["parameters"])
+            a["caption"].set_text(style.footer_text(
+                self.figure.get_figwidth() - 0.2, a["caption"].get_fontsize(),
+                [SEED_ANALYSIS, *source_names(ds.attrs["parameters"])],
+                f"{assumed} of {total} parameters are modelling assumptions; every uncertain parameter but the levers "
+                "is sampled over its registry range (Latin hypercube)."))
+        style.attach_metadata(self.figure, ds.attrs, seed=self.seed)  # the levers' digest: it changes with them
         a["headline"].set_text(headline)
         a["levers"].set_text(levers)
 
@@ -164,15 +171,16 @@ class Panels:
 
 
 def headline_text(ds: xr.Dataset) -> str:
-    """Two lines: net balance over 12 months (median and 5–95% of runs); first deficit month (median of runs)."""
+    """Two lines: net balance over 12 months (median and 5–95% of runs, two significant figures: no false
+    precision); first deficit month (median of runs)."""
     year = min(12, ds.sizes["time"] - 1)
-    p5, p50, p95 = np.round(np.percentile(flows_over(ds, year).net.values, BAND), -2)  # no false precision
+    p5, p50, p95 = (approximately(v) for v in np.percentile(flows_over(ds, year).net.values, BAND))  # 2 digits
     first = first_deficit_month(ds).values
     share = float(np.mean(~np.isnan(first)))
     middle = np.percentile(np.where(np.isnan(first), np.inf, first), 50, method="lower")
     when = (f"none within {ds.sizes['time'] - 1} months" if np.isinf(middle)
             else f"{pd.Timestamp(ds.time.values[int(middle)]):%b %Y}")
-    return (f"Net balance over {year} months: {p50:+,.0f} persons (median; 5–95% of runs {p5:+,.0f} to {p95:+,.0f})"
+    return (f"Net balance over {year} months: {p50} persons (median; 5–95% of runs {p5} to {p95})"
             f"\nFirst deficit month: {when} (median of runs); {share:.0%} of runs have one")
 
 

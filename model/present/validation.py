@@ -36,7 +36,10 @@ from ..results.io import atomic_write, check_output, save_figure
 from ..inputs.markdown import markdown_table
 from ..inputs.parameters import ParameterSet, load_params
 from ..inputs.start import default_start
-from .plots import calibration_figure
+from . import style
+from .labels import bar_label
+from .plots import calibration_figure, date_axis, thousands
+from .style import A4, SLIDE, styled
 from ..analysis.sampling import sample, uncertain_keys
 from ..results.simulate import DEFAULT_DT, simulate
 from ..core.structure import FLOWS, POOLED
@@ -113,9 +116,10 @@ def dimensional_consistency(params: ParameterSet) -> pd.DataFrame:
                          "to": [f.target for f in FLOWS], "evaluated unit": list(units.values())})
 
 
+@styled(SLIDE)
 def extreme_conditions(params: ParameterSet, months: int = 36) -> tuple[pd.DataFrame, plt.Figure]:
     """Every extreme case: lowest stock, worst mass-balance residual, shortfall, front at the horizon."""
-    rows, fig = [], plt.figure(figsize=(10, 5.5))
+    rows, fig = [], plt.figure(layout="constrained")
     ax = fig.gca()
     base = simulate(params, months=months)
     for name, case in EXTREMES.items():
@@ -127,11 +131,13 @@ def extreme_conditions(params: ParameterSet, months: int = 36) -> tuple[pd.DataF
                      "shortfall (persons)": float(ds.shortfall.sum()),
                      "front at start": front[0], "front at horizon": front[-1]})
         ax.plot(pd.DatetimeIndex(ds.time.values), front / 1e3, label=name)
-    ax.set(title="Extreme conditions: front strength", ylabel="thousand persons", xlabel="month")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    fig.suptitle("Extreme conditions: the group in the war zone")
+    ax.set(ylabel="thousand persons, start of month")
+    date_axis(ax)
+    thousands(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     _caption(fig, f"Baseline parameters with the overrides of model/present/validation.py EXTREMES; {months} months "
-                  f"from {ds.attrs['start']}, dt 0.25 month (Euler).")
+                  f"from {pd.Timestamp(ds.attrs['start']):%b %Y}, dt 0.25 month (Euler).")
     return pd.DataFrame(rows), fig
 
 
@@ -150,6 +156,7 @@ def integration_cases(params: ParameterSet) -> dict[str, dict]:
             "a pool runs dry": {"mobilization.waves": [{"start": "2025-03", "size": 2 * pool, "months": 3}]}}
 
 
+@styled(SLIDE)
 def integration_error(params: ParameterSet, months: int = 36) -> tuple[pd.DataFrame, plt.Figure]:
     """Largest relative error of the front strength and of the horizon's net balance, by case, method and step.
 
@@ -179,22 +186,23 @@ def integration_error(params: ParameterSet, months: int = 36) -> tuple[pd.DataFr
                              "fallback steps": int(ds.attrs["integrator_fallback_steps"])})
                 previous = front
     table = pd.DataFrame(rows)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 5), sharey=True)
+    fig, axes = plt.subplots(1, 2, sharey=True, layout="constrained")
     for ax, (case, by_case) in zip(axes, table.groupby("case", sort=False)):
         for (method, group), marker in zip(by_case.groupby("method", sort=False), ("o", "s")):
-            ax.loglog(group["dt (months)"], group["front error"], marker=marker, label=f"{method}: front strength")
-            ax.loglog(group["dt (months)"], group["net error"], marker=marker, linestyle="--",
-                      label=f"{method}: net balance")
-        ax.set(title=case, xlabel="step dt (months)")
+            colour = style.BLUE if method == "euler" else style.VERMILLION
+            ax.loglog(group["dt (months)"], group["front error"], marker=marker, color=colour, linestyle="-",
+                      label=f"{method.upper() if method == 'rk4' else method.capitalize()}: front strength")
+            ax.loglog(group["dt (months)"], group["net error"], marker=marker, color=colour, linestyle="--",
+                      label=f"{method.upper() if method == 'rk4' else method.capitalize()}: net balance")
+        ax.set(title=case.capitalize(), xlabel="step dt (months)")
         ax.set_xticks(STEPS[1:], [f"{dt:g}" for dt in STEPS[1:]])
         ax.minorticks_off()
-        ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel("largest relative error")
-    axes[0].legend(fontsize=8)
+    axes[0].legend(loc="lower right")
     fig.suptitle("Integration error against RK4 at dt = 1/64 month")
     _caption(fig, f"Baseline, and the baseline with a mobilization wave twice its pool; {months} months from "
-                  f"{default_start()}. Front: the largest relative error over the months; net: relative error of the "
-                  "horizon's total.")
+                  f"{pd.Timestamp(default_start()):%b %Y}. Front: the largest relative error over the months; net: "
+                  "relative error of the horizon's total.")
     return table, fig
 
 
@@ -251,28 +259,33 @@ def conclusion_flips(params: ParameterSet, months: int = 36, n: int = 2000, seed
     return flips, shares, _tornado(keys, net, float(flows_over(base, months).net) / 1e3, months)
 
 
+@styled(A4)
 def _tornado(keys: list[str], net: np.ndarray, base: float, months: int, top: int = 15) -> plt.Figure:
     order = np.argsort(np.abs(net - base).max(axis=1))[::-1][:top][::-1]
-    fig, ax = plt.subplots(figsize=(9, 6))
+    fig, ax = plt.subplots(figsize=A4.height(0.42 * len(order) + 2.8), layout="constrained")
     y = np.arange(len(order))
-    ax.barh(y, net[order, 0] - base, left=base, color="#0072B2", label="parameter at the low end of its range")
-    ax.barh(y, net[order, 1] - base, left=base, color="#D55E00", alpha=0.7, label="at the high end")
-    ax.axvline(base, color="black", linewidth=1, label=f"baseline: {base:,.0f} thousand")
-    ax.axvline(0, color="grey", linestyle=":", label="break-even")
-    ax.set_yticks(y, [keys[i] for i in order], fontsize=8)
-    ax.set(title=f"Net balance over {months} months, one parameter at a time", xlabel="thousand persons")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
-    _caption(fig, "Each bar moves one parameter to the end of its plausible range (params/registry.yaml), "
-                  "the others at their values; the largest 15 effects.")
+    ax.barh(y, net[order, 0] - base, left=base, color=style.BLUE, label="parameter at the low end of its range")
+    ax.barh(y, net[order, 1] - base, left=base, color=style.VERMILLION, hatch="//", edgecolor="white",
+            label="at the high end")
+    ax.axvline(base, color="black", linewidth=1.2, label=f"baseline, about {round(base, -1):,.0f} thousand")
+    ax.axvline(0, color="black", linestyle=":", label="break-even")
+    ax.set_yticks(y, [bar_label(keys[i]) for i in order], fontsize=A4.font - 1.5)
+    ax.grid(axis="y", visible=False)
+    thousands(ax, "x")
+    fig.suptitle(f"Net balance over {months} months, one parameter at a time")
+    ax.set_xlabel("thousand persons")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
+    _caption(fig, f"Each bar moves one parameter to the end of its plausible range (params/registry.yaml), "
+                  f"the others at their values; the largest {len(order)} effects.")
     return fig
 
 
 #: Seeds of the paths over which the backtest's verdicts are checked for Monte Carlo noise.
 NOISE_SEEDS = (0, 1, 2, 3, 4)
 #: How each forecaster of a backtest is drawn: colour, line style, label for people.
-FORECASTER_STYLE = {"process": ("#0072B2", "-", "fitted process, median"),
-                    "persistence": ("#D55E00", "--", "persistence (last month held), median"),
-                    "trailing_mean": ("#009E73", ":", "trailing 12-month mean, median")}
+FORECASTER_STYLE = {"process": (style.BLUE, "-", "fitted process, median"),
+                    "persistence": (style.VERMILLION, "--", "persistence (last month held), median"),
+                    "trailing_mean": (style.GREEN, ":", "trailing 12-month mean, median")}
 
 
 def forecast_skill(seed: int = 0) -> tuple[Backtest, pd.DataFrame, plt.Figure]:
@@ -287,6 +300,7 @@ def forecast_skill(seed: int = 0) -> tuple[Backtest, pd.DataFrame, plt.Figure]:
     return result, noise, backtest_figure(result)
 
 
+@styled(SLIDE)
 def backtest_figure(result: Backtest) -> plt.Figure:
     """Forecast fans (median, 50% and 90% bands of the series' subject, medians of its benchmarks) at each origin
     over the record of the first series, one panel per origin; fans shown where the record reaches."""
@@ -296,49 +310,51 @@ def backtest_figure(result: Backtest) -> plt.Figure:
     forecasts = result.forecasts[(result.forecasts["series"] == name) & (result.forecasts["month"] <= history.index[-1])]
     columns = 3
     rows = -(-len(result.origins) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(13, 3.6 * rows + 0.8), sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=SLIDE.height(max(SLIDE.size[1], 3.3 * rows + 1.2)), sharex=True,
+                             sharey=True, squeeze=False, layout="constrained")
     dates = history.index.to_timestamp()
     for ax, origin in zip(axes.flat, result.origins):
         ax.plot(dates, history.to_numpy() / 1e3, color="black", linewidth=1.2, label="recorded")
         ax.axvline(origin.to_timestamp(), color="grey", linewidth=0.8, linestyle="-.", label="forecast origin")
         at = forecasts[forecasts["origin"] == origin]
         for forecaster, own in at.groupby("forecaster", sort=False):
-            colour, style, label = FORECASTER_STYLE.get(forecaster, ("grey", "-", forecaster))
+            colour, dashes, label = FORECASTER_STYLE.get(forecaster, ("grey", "-", forecaster))
             when = pd.PeriodIndex(own["month"]).to_timestamp()
             if forecaster == subject:
                 ax.fill_between(when, own["q05"] / 1e3, own["q95"] / 1e3, color=colour, alpha=0.15, linewidth=0,
                                 label="fitted process, 90% band")
                 ax.fill_between(when, own["q25"] / 1e3, own["q75"] / 1e3, color=colour, alpha=0.3, linewidth=0,
                                 label="fitted process, 50% band")
-            ax.plot(when, own["q50"] / 1e3, color=colour, linestyle=style, linewidth=1.6, label=label)
-        ax.set_title(f"Forecast made with the data through {origin}", fontsize=10)
-        locator = mdates.MonthLocator(bymonth=(1, 7))
+            ax.plot(when, own["q50"] / 1e3, color=colour, linestyle=dashes, linewidth=1.6, label=label)
+        ax.set_title(f"Forecast from the data through {origin}", fontsize=SLIDE.font - 2)
+        locator = mdates.MonthLocator(bymonth=(1,))
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.grid(alpha=0.3)
     for ax in axes.flat[len(result.origins):]:
         ax.axis("off")
     for ax in axes[:, 0]:
-        ax.set_ylabel("thousand persons per month")
+        ax.set_ylabel("thousand per month")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     spare = axes.flat[-1] if len(result.origins) < axes.size else None
     if spare is not None:
-        spare.legend(handles, labels, loc="center", fontsize=9, frameon=False)
+        spare.legend(handles, labels, loc="center", frameon=False)
     else:
-        fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8)
+        fig.legend(handles, labels, loc="outside right center", frameon=False)
     fig.suptitle(f"{result.settings['labels'][name]} per month: forecasts at each origin against the record")
     process = result.settings["notes"][name].split(",")[0].removeprefix("process: ").replace("_", " ")
-    _caption(fig, f"Fitted process: {process}. "
-                  "Source: UK Ministry of Defence monthly infographic (January 2025), relaying the Ukrainian General "
-                  "Staff's counts. Each forecast fitted on the months published by its origin only "
-                  f"({result.settings['publication'][name]}); {result.settings['n']:,} paths, seed "
-                  f"{result.settings['seed']}; shown up to the record's last month.")
+    style.attach_metadata(fig, seed=result.settings["seed"], paths=result.settings["n"],
+                          publication=result.settings["publication"][name])
+    _caption(fig, f"Fitted process: {process}. Each forecast fitted on the months published by its origin only; "
+                  f"{result.settings['n']:,} paths; shown up to the record's last month.",
+             ("UK Ministry of Defence monthly infographic (Jan 2025), relaying the Ukrainian General Staff's counts",))
     return fig
 
 
-def _caption(fig: plt.Figure, text: str) -> None:
-    fig.text(0.01, 0.005, f"{text} manpower-model {__version__}.", fontsize=7, ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+def _caption(fig: plt.Figure, text: str, sources: tuple[str, ...] = ()) -> None:
+    """The figure's footer (:func:`model.present.style.footer`): ``sources`` and ``text``; the version goes into
+    the PNG's metadata."""
+    style.attach_metadata(fig, report="docs/VALIDATION.md (manpower validate)")
+    style.footer(fig, sources, text)
 
 
 def _table(frame: pd.DataFrame, floats: str = "{:.3g}") -> str:

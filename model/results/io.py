@@ -77,9 +77,27 @@ def write_netcdf(ds: xr.Dataset, path: Path, command: str | None = None) -> Path
     return atomic_write(path, lambda tmp: ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding))
 
 
-def save_figure(fig, path: Path, dpi: int = 150) -> Path:
-    """Save a matplotlib figure as PNG, atomically."""
-    return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
+#: The attribute of a matplotlib figure holding what its PNG's text chunks carry (``{key: text}``), set by
+#: :func:`model.present.style.attach_metadata`: digests and seeds travel with the image, not in it.
+FIGURE_METADATA = "png_metadata"
+
+
+def png_metadata(fig, command: str | None = None) -> dict[str, str]:
+    """The PNG text chunks of ``fig``: what it carries (:data:`FIGURE_METADATA`), its title and ``command``."""
+    metadata = dict(getattr(fig, FIGURE_METADATA, {}))
+    title = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
+    if title and "Title" not in metadata:
+        metadata["Title"] = " ".join(title.split())
+    if command:
+        metadata["Command"] = command
+    return metadata
+
+
+def save_figure(fig, path: Path, dpi: int = 150, command: str | None = None) -> Path:
+    """Save a matplotlib figure as PNG, atomically, with its :func:`png_metadata` (``command``: the command line
+    that made it) as text chunks."""
+    metadata = png_metadata(fig, command)
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png", metadata=metadata))
 
 
 def check_output(path: str | Path, where: str, file: bool = False) -> Path:

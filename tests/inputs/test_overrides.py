@@ -144,11 +144,12 @@ def test_an_unknown_kind_of_override_is_rejected(baseline):
         baseline.with_values({KEY: _inside(baseline)}, kind="guess")
 
 
-def test_the_figure_title_says_the_run_was_overridden(baseline):
+def test_the_figure_title_says_the_run_was_overridden_and_its_metadata_says_how(baseline):
     figure = run_figure(simulate(baseline.with_values({KEY: _inside(baseline)}), months=2))
     title = " ".join(figure._suptitle.get_text().split())
     plt.close(figure)
-    assert f"'{baseline.scenario}' with overrides ({KEY}={_inside(baseline):g})" in title
+    assert title.startswith("Baseline, 1 value overridden")
+    assert f"{KEY}={_inside(baseline):g}" in figure.png_metadata["overrides"]
 
 
 def test_a_long_schedule_is_summarised_in_the_label(baseline):

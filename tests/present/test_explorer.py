@@ -17,6 +17,7 @@ import model
 from model.errors import InputError
 from model.present.explorer import Explorer
 from model.present.levers import BY_NAME, LEVERS, WIDEN
+from model.present import style
 from model.present.panels import spread
 from model.inputs.provenance import OutOfRangeWarning
 from model.inputs.units import conversion_factor
@@ -156,7 +157,7 @@ def test_figure_has_title_units_legend_headline_and_source_caption(explorer):
     top = highest("casualties.monthly")
     figure = explorer.update(casualties_monthly=top, dprk_tranches=20_000)
     texts = [t.get_text() for t in figure.texts]
-    assert "scenario 'baseline'" in figure._suptitle.get_text()
+    assert "Baseline" in figure._suptitle.get_text()  # the scenario's title, not its file name
     front, flows = figure.axes
     assert front.get_title() and flows.get_title()
     assert front.get_ylabel() == "thousand persons" and flows.get_ylabel() == "thousand persons per month"
@@ -165,7 +166,9 @@ def test_figure_has_title_units_legend_headline_and_source_caption(explorer):
         labels = [t.get_text() for t in legend.get_texts()]
         assert any("median" in label for label in labels) and any("5–95%" in label for label in labels)
     assert any(t.startswith("Net balance over 12 months") and "First deficit month" in t for t in texts)
-    assert any("Sources:" in t and "Atlantic Council" in t and "digest" in t for t in texts)
+    assert any("Sources:" in t and "Atlantic Council" in t and t.count("\n") < style.FOOTER_LINES for t in texts)
+    assert not any(re.search(r"\b[0-9a-f]{12}\b", t) for t in texts)  # digests go with the file, not in the picture
+    assert re.fullmatch(r"[0-9a-f]{12}", figure.png_metadata["parameters_digest"])
     levers = next(t for t in texts if t.startswith("Levers moved"))
     readout = explorer.ranges["casualties_monthly"].readout_format
     assert f"casualties.monthly {top:{readout}}" in levers and "dprk.tranches 20,000" in levers
