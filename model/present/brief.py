@@ -25,7 +25,8 @@ from ..results.simulate import simulate
 from ..results.summary import flows_over
 from . import answer, page
 from .plots import comparison_figure, decomposition_figure, fan_chart, sensitivity_chart
-from .wording import SIGNIFICANT, about, months_label, parameter_label, thousands
+from .labels import parameter_label
+from .wording import SIGNIFICANT, about, month_name, months_label, thousands
 
 if TYPE_CHECKING:
     from .report import Findings
@@ -203,10 +204,10 @@ def _figures(f: Findings, central: xr.Dataset) -> dict[str, object]:
     title = f.params[f.settings.reference].heading
     return {"lead": page.png_data_uri(fan_chart(mc)),
             "lead_alt": f"The group in the war zone in the {title} scenario over its runs",
-            "lead_caption": (f"The group in the war zone in the {title} scenario, {f.settings.start} to "
-                             f"{months_label(central)[-1]}: median, 25–75% and 5–95% of {mc.sizes['run']:,} runs; "
-                             "dashed line: the median starting strength."),
-            "comparison": page.png_data_uri(comparison_figure(f.comparison)),
+            "lead_caption": (f"‘{title}’, {month_name(f.settings.start)} to {month_name(months_label(central)[-1])}: "
+                             "the group in the war zone (left) and the monthly net balance (right); median, 25–75% "
+                             f"and 5–95% of {mc.sizes['run']:,} runs; dashed line: the median starting strength."),
+            "comparison": page.png_data_uri(comparison_figure(f.comparison, uncertainty=f.runs)),
             "decompositions": [_waterfall(central, level) for level in WATERFALLS],
             "fan": page.png_data_uri(fan_chart(mc)), "fan_runs": mc.sizes["run"]}
 
@@ -241,13 +242,13 @@ def _sensitivity(f: Findings) -> dict[str, object]:
     rows = [[i, key, _interval(r.S1, r.S1_conf), _interval(r.ST, r.ST_conf),
              _registered_range(params[key]), params[key].entry.source]
             for i, (key, r) in enumerate(ranked.iterrows(), start=1)]
-    brief_rows = [[i, parameter_label(params[key].entry.description), f"{max(r.ST, 0.0):.0%}",
+    brief_rows = [[i, parameter_label(key, params[key].entry.description), f"{max(r.ST, 0.0):.0%}",
                    _registered_range(params[key]), params[key].entry.source]
                   for i, (key, r) in enumerate(ranked.head(BRIEF_TOP).iterrows(), start=1)]
     charts = [{"src": page.png_data_uri(sensitivity_chart(result.sel(output=list(outputs)), TOP)), "label": label}
               for outputs, label in CHARTED]
-    return {"rows": rows, "brief_rows": brief_rows, "top": TOP, "uncertain": result.sizes["parameter"], "runs": result.attrs["runs"],
-            "n": result.attrs["n"], "seed": result.attrs["seed"], "charts": charts}
+    return {"rows": rows, "brief_rows": brief_rows, "top": TOP, "uncertain": result.sizes["parameter"],
+            "runs": result.attrs["runs"], "n": result.attrs["n"], "seed": result.attrs["seed"], "charts": charts}
 
 
 # --- 5. Assumptions, scenarios and the appendix ----------------------------------------------------------------

@@ -7,7 +7,6 @@ is the typographic minus; shares are whole percentages.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -89,17 +88,3 @@ def months_label(ds: xr.Dataset) -> list[str]:
     """The dataset's months as ``YYYY-MM``."""
     return list(pd.DatetimeIndex(ds.time.values).strftime("%Y-%m"))
 
-
-def parameter_label(description: str, width: int = 90) -> str:
-    """A registry description cut to a label: its first clause (before a semicolon or colon), without the
-    parentheses that give examples and units, at most ``width`` characters."""
-    clause = re.split(r";|: ", description.strip(), maxsplit=1)[0]
-    while True:  # nested parentheses, innermost first
-        stripped = re.sub(r"\s*\([^()]*\)", "", clause)
-        if stripped == clause:
-            break
-        clause = stripped
-    clause = " ".join(clause.split()).rstrip(".")
-    if len(clause) <= width:
-        return clause
-    return clause[:width - 1].rsplit(" ", 1)[0] + "…"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.present.wording import MINUS, about, band, month_name, parameter_label, rounded, share, thousands
+from model.present.wording import MINUS, band, month_name, rounded, share, thousands
 
 
 @pytest.mark.parametrize("value, signed, shown", [
@@ -42,11 +42,3 @@ def test_a_band_says_both_ends_in_the_same_wording():
 def test_months_read_as_words():
     assert month_name("2025-09") == "September 2025"
 
-
-def test_a_parameter_label_is_the_first_clause_without_parentheses():
-    text = ("Russian casualties (killed, wounded (incl. light), captured or missing) per month at the projection "
-            "start (persons per month); see casualties.recorded.")
-    assert parameter_label(text) == "Russian casualties per month at the projection start"
-    long = "word " * 40
-    label = parameter_label(long, width=30)
-    assert len(label) <= 30 and label.endswith("…")
