@@ -1,0 +1,89 @@
+"""``manpower discover``: scenario discovery (PRIM) over a Monte Carlo of a scenario or over a sweep store."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import InputError
+
+
+def check_discover(args: argparse.Namespace) -> None:
+    """``discover``'s own options, before any run: the outcome's form, the threshold a density (0 to 1], the
+    store an existing sweep store, a deficit's month within the Monte Carlo's horizon."""
+    from ..analysis.outcomes import parse_outcome
+
+    if not 0.0 < args.threshold <= 1.0:
+        raise InputError("--threshold", f"{args.threshold:g}", "expected a density above 0 and at most 1, e.g. 0.8")
+    outcome = parse_outcome(args.outcome, "--outcome")
+    if args.sweep is not None:
+        _sweep_settings(Path(args.sweep))
+    elif outcome.before is not None:
+        from ..analysis.outcomes import check_within
+        from ..inputs.start import default_start
+
+        start = args.start or default_start()
+        check_within(start, args.months, outcome.before, outcome.text, "--outcome")
+
+
+def _sweep_settings(store: Path) -> dict:
+    """The start month and horizon of a sweep store (its spec.yaml); refused naming ``--sweep`` if it is none."""
+    from ..inputs.textfiles import load_yaml
+    from ..sweeps.store import MANIFEST, SPEC
+
+    if not (store / MANIFEST).is_file() or not (store / SPEC).is_file():
+        raise InputError("--sweep", str(store), f"expected a sweep store (a folder with {MANIFEST} and {SPEC}, made "
+                         "by `manpower sweep`)")
+    spec = load_yaml((store / SPEC).read_text(encoding="utf-8")) or {}
+    return {"start": spec.get("start"), "months": spec.get("months")}
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from ..analysis.discovery import discover
+    from ..analysis.outcomes import parse_outcome
+    from ..present.discovery import trajectory_figure
+    from ..results.io import atomic_write, save_figure
+
+    outcome = parse_outcome(args.outcome, "--outcome")
+    if args.sweep is not None:
+        result, parameters, name = _sweep_result(Path(args.sweep))
+    else:
+        result, parameters, name = _monte_carlo(args, outcome.outputs)
+    found = discover(result, outcome, threshold=args.threshold, parameters=parameters, boxes=args.boxes)
+    print(found.summary())
+    out = Path(args.out)
+    stem = f"discover_{name}_{_file_word(outcome.text)}"
+    csv = atomic_write(out / f"{stem}.csv", lambda tmp: found.to_dataframe().to_csv(tmp, index=False))
+    figure = save_figure(trajectory_figure(found), out / f"{stem}.png")
+    print(f"\nWrote {csv} (boxes) and {figure} (peeling trajectories)")
+    return 0
+
+
+def _monte_carlo(args: argparse.Namespace, outputs: tuple[str, ...]):
+    from ..analysis.uncertainty import MONTE_CARLO_OUTPUTS, uncertainty
+    from ..inputs.parameters import load_params
+
+    params = load_params(args.scenario, prior=args.prior)
+    ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method, dt=args.dt,
+                     start=args.start, variables=tuple(dict.fromkeys(MONTE_CARLO_OUTPUTS + outputs)))
+    print(f"Scenario {params.scenario}: {args.n:,} runs ({args.method}, seed {args.seed}), {args.months} months "
+          f"from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n")
+    return ds, None, params.file_stem
+
+
+def _sweep_result(store: Path):
+    from ..sweeps import open_store, store_parameters
+
+    settings = _sweep_settings(store)
+    ds = open_store(store).load()
+    ds.attrs.update({key: value for key, value in settings.items() if value is not None})
+    parameters = None if "experiments" in ds else store_parameters(store, ds.run.values)
+    print(f"Sweep {ds.attrs['sweep']}: {ds.sizes['run']:,} runs\n")
+    return ds, parameters, f"sweep-{ds.attrs['sweep']}"
+
+
+def _file_word(text: str) -> str:
+    """An outcome's text as part of a file name: ``deficit_before-2026-06``, ``net_horizon-lt-0``."""
+    for sign, word in (("<=", "-le-"), (">=", "-ge-"), ("<", "-lt-"), (">", "-gt-"), (":", "-")):
+        text = text.replace(sign, word)
+    return "".join(c for c in text if c.isalnum() or c in "-_.")

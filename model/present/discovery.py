@@ -1,0 +1,56 @@
+"""The figure of scenario discovery: each box's peeling trajectory, coverage against density.
+
+It only reads a :class:`model.analysis.discovery.Discovery`; one panel per box, the steps coloured by how
+many parameters they restrict, the threshold as a dashed line and the box kept ringed and labelled.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def trajectory_figure(discovery) -> plt.Figure:
+    """Coverage (share of the runs with the outcome inside the box) against density (share of the runs inside
+    the box with the outcome) along each box's peeling trajectory."""
+    panels = max(1, len(discovery.boxes))
+    fig, axes = plt.subplots(1, panels, figsize=(6.4 * panels, 5.4), squeeze=False)
+    most = max((int(b.trajectory.res_dim.max()) for b in discovery.boxes), default=1)
+    norm = plt.Normalize(0, max(most, 1))
+    for ax, box in zip(axes[0], discovery.boxes):
+        steps = box.trajectory
+        ax.plot(steps.coverage, steps.density, color="0.75", lw=1, zorder=1)
+        points = ax.scatter(steps.coverage, steps.density, c=steps.res_dim, cmap="viridis", norm=norm, s=18,
+                            zorder=2)
+        kept = steps.loc[box.chosen]
+        ax.scatter([kept.coverage], [kept.density], s=180, facecolors="none", edgecolors="#D55E00", lw=2, zorder=3,
+                   label=f"box {box.number} kept: coverage {box.coverage:.2f}, density {box.density:.2f}, "
+                         f"{len(box.restrictions)} restricted")
+        ax.axhline(discovery.threshold, color="#D55E00", ls="--", lw=1,
+                   label=f"density threshold {discovery.threshold:.0%}")
+        ax.axhline(discovery.share, color="0.4", ls=":", lw=1,
+                   label=f"share of all runs with the outcome ({discovery.share:.0%})")
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(max(0.0, min(steps.density.min(), discovery.share) - 0.05), 1.02)
+        ax.set_xlabel("coverage (share of the runs with the outcome inside the box)")
+        ax.set_ylabel("density (share of the runs in the box with the outcome)")
+        ax.set_title(f"Box {box.number}: peeling trajectory", fontsize=11)
+        ax.legend(loc="lower left", fontsize=8)
+        fig.colorbar(points, ax=ax, label="parameters restricted", ticks=_whole_ticks(norm.vmax))
+    if not discovery.boxes:
+        axes[0][0].text(0.5, 0.5, "no box found", ha="center", va="center")
+        axes[0][0].set_axis_off()
+    title = f"Where {discovery.phrase}: scenario discovery (PRIM) over {discovery.runs:,} runs"
+    fig.suptitle("\n".join(textwrap.wrap(title, 90 * panels)), fontsize=12)
+    caption = " ".join(discovery.sentences)
+    fig.text(0.01, 0.01, "\n".join(textwrap.wrap(caption, 120 * panels)), fontsize=8, va="bottom")
+    lines = len(textwrap.wrap(caption, 120 * panels))
+    fig.tight_layout(rect=(0, 0.02 + 0.03 * lines, 1, 0.95))
+    return fig
+
+
+def _whole_ticks(top: float) -> np.ndarray:
+    step = max(1, int(np.ceil(top / 8)))
+    return np.arange(0, int(top) + 1, step)
