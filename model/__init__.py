@@ -63,6 +63,7 @@ _API = {
     "uncertainty": ("model.analysis.uncertainty", "uncertainty"),
     "sensitivity": ("model.analysis.sensitivity", "sensitivity"),
     "breakeven": ("model.analysis.breakeven", "solve"),
+    "discover": ("model.analysis.discovery", "discover"),
     "calibrate": ("model.calibration", "calibrate"),
     "backtest": ("model.calibration.backtest", "backtest"),
     "sweep": ("model.sweeps", "sweep"),
