@@ -251,7 +251,7 @@ def _registry_descriptions() -> dict[str, str]:
     return {key: params[key].entry.description for key in params}
 
 
-def _prim():
+def prim_module():
     """The EMA Workbench's PRIM module (an optional extra), imported without the notices it prints on import
     about other optional packages (ipyparallel, altair) that PRIM does not use."""
     try:
@@ -266,7 +266,7 @@ def _prim():
 
 def _find_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float, boxes: int, peel_alpha: float,
                 mass_min: float, names: Mapping[str, str], phrase: str) -> tuple[Box, ...]:
-    prim = _prim()
+    prim = prim_module()
     found = []
     with warnings.catch_warnings():
         # The Workbench still uses pandas idioms pandas 3 deprecates; they are its to change, not ours.

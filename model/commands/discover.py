@@ -39,11 +39,12 @@ def _sweep_settings(store: Path) -> dict:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from ..analysis.discovery import discover
+    from ..analysis.discovery import discover, prim_module
     from ..analysis.outcomes import parse_outcome
     from ..present.discovery import trajectory_figure
     from ..results.io import atomic_write, save_figure
 
+    prim_module()  # the optional extra, before any run
     outcome = parse_outcome(args.outcome, "--outcome")
     if args.sweep is not None:
         result, parameters, name = _sweep_result(Path(args.sweep))

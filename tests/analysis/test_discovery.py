@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from contextlib import redirect_stdout
 from importlib.util import find_spec
 
@@ -156,3 +157,15 @@ def test_the_command_prints_boxes_and_writes_a_table_and_a_figure(tmp_path):
     assert list(table.columns[:5]) == ["box", "coverage", "density", "mass", "runs"]
     assert ((table.density >= 0) & (table.density <= 1)).all()
     assert (tmp_path / "discover_baseline_front_below_start.png").stat().st_size > 20_000
+
+
+def test_discover_without_the_extra_is_refused_naming_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ema_workbench", None)  # as if the EMA Workbench were not installed
+    monkeypatch.setitem(sys.modules, "ema_workbench.analysis", None)
+    x, y = planted(50, 0.0, seed=4)
+    with pytest.raises(InputError, match=r"^discover: ema_workbench: .*manpower-model\[discover\]"):
+        discover(x, y)
+    assert main(["discover", "--outcome", "front_below_start", "--n", "4", "--months", "2",
+                 "--out", str(tmp_path / "out")]) == 2
+    assert "pip install 'manpower-model[discover]'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
