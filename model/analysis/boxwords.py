@@ -50,10 +50,9 @@ _PLAIN = Reading(1.0, "")
 _PROPER = {"Russian", "North", "Ukrainian", "UK"}
 
 
-def reading(key: str) -> Reading:
-    """How parameter ``key`` is read (a plain number for a key the model does not declare)."""
-    spec = specs.BY_KEY.get(key)
-    return READINGS.get(spec.kind.name, _PLAIN) if spec is not None else _PLAIN
+def reading(kind: specs.Kind | None) -> Reading:
+    """How a parameter of ``kind`` is read (a plain number for ``None``: a column the model does not declare)."""
+    return READINGS.get(kind.name, _PLAIN) if kind is not None else _PLAIN
 
 
 def significant(value: float, figures: int = 2) -> str:
@@ -82,12 +81,12 @@ def label(description: str, key: str) -> str:
     return clause if first in _PROPER or (len(first) > 1 and first.isupper()) else clause[0].lower() + clause[1:]
 
 
-def condition(name: str, key: str, lower: float | None, upper: float | None) -> str:
+def condition(name: str, kind: specs.Kind | None, lower: float | None, upper: float | None) -> str:
     """A box's restriction on one parameter in words: 'X is above 20% a year', 'between 0.2 and 0.3', 'below'.
 
-    ``lower`` and ``upper`` are in the canonical unit; ``None`` for a side the box leaves open.
+    ``lower`` and ``upper`` are in the canonical unit of ``kind``; ``None`` for a side the box leaves open.
     """
-    shown = reading(key)
+    shown = reading(kind)
     if lower is not None and upper is not None:
         return f"{name} is between {shown.text(lower)} and {shown.text(upper)}"
     if lower is not None:

@@ -41,7 +41,11 @@ import xarray as xr
 from ..core.defaults import BASELINE
 from ..errors import InputError
 from ..inputs import limits
+from ..inputs import spec as specs
+from ..inputs.parameters import ParameterSet
 from . import boxwords
+from .arguments import as_params
+from .casualty_dimensions import DIMENSIONS, casualty_path_dimensions
 from .outcomes import Outcome, parse_outcome
 
 #: Columns of a sweep's experiments table that number runs rather than describe them.
@@ -58,6 +62,8 @@ class Restriction:
 
     key: str
     label: str
+    #: The kind of quantity (its canonical unit and how it reads); ``None`` for a column the model does not declare.
+    kind: specs.Kind | None
     lower: float | None
     upper: float | None
     #: The larger quasi-p value of the restricted sides: the chance that a box this dense arises by restricting
@@ -67,7 +73,7 @@ class Restriction:
     @property
     def text(self) -> str:
         """The restriction in words, two significant figures, in the unit a reader expects."""
-        return boxwords.condition(self.label, self.key, self.lower, self.upper)
+        return boxwords.condition(self.label, self.kind, self.lower, self.upper)
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,8 @@ class Discovery:
 
 def discover(result: xr.Dataset | pd.DataFrame, outcome: str | Outcome | np.ndarray, threshold: float = 0.8,
              parameters: xr.DataArray | pd.DataFrame | None = None, boxes: int = 2, peel_alpha: float = 0.05,
-             mass_min: float = 0.05, labels: Mapping[str, str] | None = None) -> Discovery:
+             mass_min: float = 0.05, labels: Mapping[str, str] | None = None,
+             params: ParameterSet | str | None = None) -> Discovery:
     """Find the boxes of parameter space in which ``outcome`` happens.
 
     Parameters
@@ -166,6 +173,9 @@ def discover(result: xr.Dataset | pd.DataFrame, outcome: str | Outcome | np.ndar
         PRIM's share of runs peeled per step, and the smallest share of all runs a box may hold.
     labels : mapping, optional
         Labels of the dimensions for sentences (default: from the registry's descriptions; else the column name).
+    params : ParameterSet or str, optional
+        The scenario a Monte Carlo ``result`` ran: with it, each run's casualty path under the fitted casualty
+        process joins the dimensions (:mod:`model.analysis.casualty_dimensions`: its mean level and growth).
 
     Returns
     -------
@@ -178,11 +188,13 @@ def discover(result: xr.Dataset | pd.DataFrame, outcome: str | Outcome | np.ndar
     for name, value in (("peel_alpha", peel_alpha), ("mass_min", mass_min)):
         if not 0.0 < limits.finite(value, "discover", name) < 1.0:
             raise InputError("discover", name, f"expected a share between 0 and 1, got {value:g}")
+    if params is not None and isinstance(result, xr.Dataset) and parameters is None:
+        result = result.assign(casualty_path_dimensions(as_params(params, "discover"), result))
     x = parameter_table(result, parameters)
     if isinstance(outcome, str):
         outcome = parse_outcome(outcome, "discover")
     y, text, phrase = _outcome_values(result, outcome, len(x))
-    names = {key: _label(key, result, labels) for key in x.columns}
+    names = {key: _label(key, labels) for key in x.columns}
     share = float(y.mean()) if y.size else 0.0
     found: tuple[Box, ...] = ()
     if 0.0 < share < 1.0 and len(x.columns):
@@ -235,10 +247,17 @@ def _outcome_values(result, outcome: Outcome | np.ndarray, runs: int) -> tuple[n
     return values, "given", "the outcome happens"
 
 
-def _label(key: str, result, labels: Mapping[str, str] | None) -> str:
+def kind_of(key: str) -> specs.Kind | None:
+    """The kind of quantity of a dimension: a registry parameter's, a casualty-path dimension's, else ``None``."""
+    if key in specs.BY_KEY:
+        return specs.BY_KEY[key].kind
+    return DIMENSIONS[key][0] if key in DIMENSIONS else None
+
+
+def _label(key: str, labels: Mapping[str, str] | None) -> str:
     if labels is not None and key in labels:
         return labels[key]
-    description = _registry_descriptions().get(key)
+    description = _registry_descriptions().get(key) or (DIMENSIONS[key][1] if key in DIMENSIONS else None)
     return boxwords.label(description, key) if description else key
 
 
@@ -316,7 +335,8 @@ def _box(number: int, box, finder, trajectory: pd.DataFrame, step: int, names: M
         if lower is None and upper is None:
             continue
         quasi = [p for p in box.qp[step].get(key, []) if p >= 0]
-        restrictions.append(Restriction(key, names[key], lower, upper, max(quasi) if quasi else float("nan")))
+        restrictions.append(Restriction(key, names[key], kind_of(key), lower, upper,
+                                        max(quasi) if quasi else float("nan")))
     restrictions.sort(key=lambda r: r.quasi_p)
     row = trajectory.loc[step]
     coverage, density, mass = float(row.coverage), float(row.density), float(row.mass)

@@ -47,10 +47,14 @@ def cmd_discover(args: argparse.Namespace) -> int:
     prim_module()  # the optional extra, before any run
     outcome = parse_outcome(args.outcome, "--outcome")
     if args.sweep is not None:
-        result, parameters, name = _sweep_result(Path(args.sweep))
+        result, parameters = sweep_runs(Path(args.sweep))
+        name, params = f"sweep-{result.attrs['sweep']}", None
+        print(f"Sweep {result.attrs['sweep']}: {result.sizes['run']:,} runs\n")
     else:
-        result, parameters, name = _monte_carlo(args, outcome.outputs)
-    found = discover(result, outcome, threshold=args.threshold, parameters=parameters, boxes=args.boxes)
+        result, params = _monte_carlo(args, outcome.outputs)
+        parameters, name = None, params.file_stem
+    found = discover(result, outcome, threshold=args.threshold, parameters=parameters, boxes=args.boxes,
+                     params=params)
     print(found.summary())
     out = Path(args.out)
     stem = f"discover_{name}_{_file_word(outcome.text)}"
@@ -69,18 +73,20 @@ def _monte_carlo(args: argparse.Namespace, outputs: tuple[str, ...]):
                      start=args.start, variables=tuple(dict.fromkeys(MONTE_CARLO_OUTPUTS + outputs)))
     print(f"Scenario {params.scenario}: {args.n:,} runs ({args.method}, seed {args.seed}), {args.months} months "
           f"from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n")
-    return ds, None, params.file_stem
+    return ds, params
 
 
-def _sweep_result(store: Path):
+def sweep_runs(store: str | Path):
+    """A sweep store's runs for :func:`model.analysis.discovery.discover`: the dataset (loaded, with its spec's
+    ``start`` and ``months`` as attributes, which ``deficit_before`` needs with the ``first_deficit_month``
+    metric) and each run's parameters (``None`` when the store kept them as ``experiments``)."""
     from ..sweeps import open_store, store_parameters
 
+    store = Path(store)
     settings = _sweep_settings(store)
     ds = open_store(store).load()
     ds.attrs.update({key: value for key, value in settings.items() if value is not None})
-    parameters = None if "experiments" in ds else store_parameters(store, ds.run.values)
-    print(f"Sweep {ds.attrs['sweep']}: {ds.sizes['run']:,} runs\n")
-    return ds, parameters, f"sweep-{ds.attrs['sweep']}"
+    return ds, None if "experiments" in ds else store_parameters(store, ds.run.values)
 
 
 def _file_word(text: str) -> str:

@@ -11,43 +11,49 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..analysis.discovery import SIGNIFICANT
+
 
 def trajectory_figure(discovery) -> plt.Figure:
     """Coverage (share of the runs with the outcome inside the box) against density (share of the runs inside
     the box with the outcome) along each box's peeling trajectory."""
     panels = max(1, len(discovery.boxes))
-    fig, axes = plt.subplots(1, panels, figsize=(6.4 * panels, 5.4), squeeze=False)
+    fig, axes = plt.subplots(1, panels, figsize=(8.0 * panels, 6.2), squeeze=False)
     most = max((int(b.trajectory.res_dim.max()) for b in discovery.boxes), default=1)
     norm = plt.Normalize(0, max(most, 1))
     for ax, box in zip(axes[0], discovery.boxes):
         steps = box.trajectory
         ax.plot(steps.coverage, steps.density, color="0.75", lw=1, zorder=1)
-        points = ax.scatter(steps.coverage, steps.density, c=steps.res_dim, cmap="viridis", norm=norm, s=18,
-                            zorder=2)
+        significant = (steps.quasi_p <= SIGNIFICANT) | (steps.res_dim == 0)  # the first box restricts nothing
+        points = ax.scatter(steps.coverage[significant], steps.density[significant], c=steps.res_dim[significant],
+                            cmap="viridis", norm=norm, s=22, zorder=2, label="every restriction significant")
+        ax.scatter(steps.coverage[~significant], steps.density[~significant], c=steps.res_dim[~significant],
+                   cmap="viridis", norm=norm, s=22, marker="x", alpha=0.6, zorder=2,
+                   label=f"some restriction may be chance (quasi-p > {SIGNIFICANT:g})")
         kept = steps.loc[box.chosen]
-        ax.scatter([kept.coverage], [kept.density], s=180, facecolors="none", edgecolors="#D55E00", lw=2, zorder=3,
+        short = "" if box.density >= discovery.threshold else ", below the threshold"
+        ax.scatter([kept.coverage], [kept.density], s=200, facecolors="none", edgecolors="#D55E00", lw=2, zorder=3,
                    label=f"box {box.number} kept: coverage {box.coverage:.2f}, density {box.density:.2f}, "
-                         f"{len(box.restrictions)} restricted")
+                         f"{len(box.restrictions)} restricted{short}")
         ax.axhline(discovery.threshold, color="#D55E00", ls="--", lw=1,
                    label=f"density threshold {discovery.threshold:.0%}")
         ax.axhline(discovery.share, color="0.4", ls=":", lw=1,
                    label=f"share of all runs with the outcome ({discovery.share:.0%})")
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(max(0.0, min(steps.density.min(), discovery.share) - 0.05), 1.02)
-        ax.set_xlabel("coverage (share of the runs with the outcome inside the box)")
+        ax.set_xlabel("coverage (share of the runs with the outcome that are inside the box)")
         ax.set_ylabel("density (share of the runs in the box with the outcome)")
-        ax.set_title(f"Box {box.number}: peeling trajectory", fontsize=11)
+        ax.set_title(f"Box {box.number}: peeling trajectory, one point per step", fontsize=11)
         ax.legend(loc="lower left", fontsize=8)
         fig.colorbar(points, ax=ax, label="parameters restricted", ticks=_whole_ticks(norm.vmax))
     if not discovery.boxes:
         axes[0][0].text(0.5, 0.5, "no box found", ha="center", va="center")
         axes[0][0].set_axis_off()
     title = f"Where {discovery.phrase}: scenario discovery (PRIM) over {discovery.runs:,} runs"
-    fig.suptitle("\n".join(textwrap.wrap(title, 90 * panels)), fontsize=12)
-    caption = " ".join(discovery.sentences)
-    fig.text(0.01, 0.01, "\n".join(textwrap.wrap(caption, 120 * panels)), fontsize=8, va="bottom")
-    lines = len(textwrap.wrap(caption, 120 * panels))
-    fig.tight_layout(rect=(0, 0.02 + 0.03 * lines, 1, 0.95))
+    fig.suptitle("\n".join(textwrap.wrap(title, 80 * panels)), fontsize=12)
+    caption = "\n".join(textwrap.wrap(" ".join(discovery.sentences), 125 * panels))
+    fig.text(0.01, 0.01, caption, fontsize=8, va="bottom")
+    fig.tight_layout(rect=(0, 0.02 + 0.025 * (caption.count("\n") + 1), 1, 0.93))
     return fig
 
 
