@@ -33,7 +33,7 @@ from .sampling import sample, uncertain_keys
 _ENDS = 3
 #: The dimensions: key -> (kind, description, as the registry's descriptions read).
 DIMENSIONS: dict[str, tuple[specs.Kind, str]] = {
-    "casualty_path.level": (specs.FLOW, "Mean monthly casualties over the horizon (the exogenous level on the "
+    "casualty_path.level": (specs.FLOW, "Mean of monthly casualties over the horizon (the exogenous level on the "
                                         "run's path of the fitted casualty process, persons per month)."),
     "casualty_path.growth": (specs.GROWTH, "Growth of monthly casualties over the horizon (of the exogenous level "
                                            "on the run's path of the fitted casualty process, continuous rate per "
