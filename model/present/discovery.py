@@ -16,7 +16,8 @@ from ..analysis.discovery import SIGNIFICANT
 
 def trajectory_figure(discovery) -> plt.Figure:
     """Coverage (share of the runs with the outcome inside the box) against density (share of the runs inside
-    the box with the outcome) along each box's peeling trajectory."""
+    the box with the outcome) along each box's peeling trajectory; a box after the first is peeled from the runs
+    the boxes before it left, so its trajectory starts at their share."""
     panels = max(1, len(discovery.boxes))
     fig, axes = plt.subplots(1, panels, figsize=(8.0 * panels, 6.2), squeeze=False)
     most = max((int(b.trajectory.res_dim.max()) for b in discovery.boxes), default=1)
@@ -37,14 +38,15 @@ def trajectory_figure(discovery) -> plt.Figure:
                          f"{len(box.restrictions)} restricted{short}")
         ax.axhline(discovery.threshold, color="#D55E00", ls="--", lw=1,
                    label=f"density threshold {discovery.threshold:.0%}")
-        ax.axhline(discovery.share, color="0.4", ls=":", lw=1,
-                   label=f"share of all runs with the outcome ({discovery.share:.0%})")
+        start = float(steps.density.iloc[0])  # the share where peeling starts: all runs, or those boxes left
+        ax.axhline(start, color="0.4", ls=":", lw=1, label=f"share of the {'' if box.number == 1 else 'remaining '}"
+                                                           f"runs with the outcome ({start:.0%})")
         ax.set_xlim(-0.02, 1.02)
-        ax.set_ylim(max(0.0, min(steps.density.min(), discovery.share) - 0.05), 1.02)
+        ax.set_ylim(max(0.0, min(steps.density.min(), start) - 0.05), 1.02)
         ax.set_xlabel("coverage (share of the runs with the outcome that are inside the box)")
         ax.set_ylabel("density (share of the runs in the box with the outcome)")
         ax.set_title(f"Box {box.number}: peeling trajectory, one point per step", fontsize=11)
-        ax.legend(loc="lower left", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
         fig.colorbar(points, ax=ax, label="parameters restricted", ticks=_whole_ticks(norm.vmax))
     if not discovery.boxes:
         axes[0][0].text(0.5, 0.5, "no box found", ha="center", va="center")
