@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +57,8 @@ class Outcome:
     _evaluate: Callable[[xr.Dataset, str], np.ndarray]
     #: For ``deficit_before``: the first of the month the deficit must come before.
     before: pd.Timestamp | None = None
+    #: For ``METRIC<VALUE`` and the like: the per-run number compared.
+    metric: str | None = None
 
     def evaluate(self, result: xr.Dataset, where: str = "discover") -> np.ndarray:
         """One boolean per run of ``result`` (a Monte Carlo or a sweep store): does the outcome happen?"""
@@ -64,9 +66,10 @@ class Outcome:
         return values.reshape(-1)
 
 
-def parse_outcome(text: str, where: str = "outcome") -> Outcome:
+def parse_outcome(text: str, where: str = "outcome", labels: Mapping[str, str] | None = None) -> Outcome:
     """The :class:`Outcome` that ``text`` names (see the module's forms); an :class:`InputError` naming ``where``
-    and what was expected otherwise."""
+    and what was expected otherwise. ``labels`` names per-run numbers in words for the phrase (a sweep metric's
+    ``long_name``, say); a number without one is named by itself."""
     text = str(text).strip()
     name, _, argument = text.partition(":")
     if name == "deficit_before":
@@ -85,8 +88,9 @@ def parse_outcome(text: str, where: str = "outcome") -> Outcome:
             value = limits.finite(float(raw), where, text)
         except ValueError:
             raise InputError(where, text, f"expected a number after {sign}, got {raw!r}") from None
-        return Outcome(text, f"{metric} is {_WORDS[sign]} {significant(value, 4)}", (),
-                       lambda ds, at: _compare(ds, metric, sign, value, at))
+        name = (labels or {}).get(metric, metric)
+        return Outcome(text, f"{name} is {_WORDS[sign]} {significant(value, 4)}", (),
+                       lambda ds, at: _compare(ds, metric, sign, value, at), metric=metric)
     raise InputError(where, text, f"expected one of {', '.join(OUTCOME_FORMS)}")
 
 

@@ -11,23 +11,38 @@ from ..errors import InputError
 def check_discover(args: argparse.Namespace) -> None:
     """``discover``'s own options, before any run: the outcome's form, the threshold a density (0 to 1], the
     store an existing sweep store, a deficit's month within the Monte Carlo's horizon."""
-    from ..analysis.outcomes import parse_outcome
-
     if not 0.0 < args.threshold <= 1.0:
         raise InputError("--threshold", f"{args.threshold:g}", "expected a density above 0 and at most 1, e.g. 0.8")
-    outcome = parse_outcome(args.outcome, "--outcome")
+    outcome = _outcome(args)
+    known = None
     if args.sweep is not None:
-        _sweep_settings(Path(args.sweep))
+        known = _sweep_settings(Path(args.sweep))["metrics"]
     elif outcome.before is not None:
         from ..analysis.outcomes import check_within
         from ..inputs.start import default_start
 
         start = args.start or default_start()
         check_within(start, args.months, outcome.before, outcome.text, "--outcome")
+    if outcome.metric is not None:
+        from ..sweeps.metrics import METRICS
+
+        known = list(METRICS) if known is None else known  # a Monte Carlo's per-run numbers: the headline's
+        if outcome.metric not in known:
+            raise InputError("--outcome", outcome.text, f"expected a per-run number of the "
+                             f"{'sweep store' if args.sweep else 'Monte Carlo'}: {', '.join(known) or '(none)'}")
+
+
+def _outcome(args: argparse.Namespace):
+    """The outcome of ``--outcome``, a metric named in words (:data:`model.sweeps.metrics.METRICS`)."""
+    from ..analysis.outcomes import parse_outcome
+    from ..sweeps.metrics import METRICS
+
+    return parse_outcome(args.outcome, "--outcome", {name: m.long_name for name, m in METRICS.items()})
 
 
 def _sweep_settings(store: Path) -> dict:
-    """The start month and horizon of a sweep store (its spec.yaml); refused naming ``--sweep`` if it is none."""
+    """The start month, horizon and per-run metrics of a sweep store (its spec.yaml); refused naming ``--sweep``
+    if it is none."""
     from ..inputs.textfiles import load_yaml
     from ..sweeps.store import MANIFEST, SPEC
 
@@ -35,17 +50,17 @@ def _sweep_settings(store: Path) -> dict:
         raise InputError("--sweep", str(store), f"expected a sweep store (a folder with {MANIFEST} and {SPEC}, made "
                          "by `manpower sweep`)")
     spec = load_yaml((store / SPEC).read_text(encoding="utf-8")) or {}
-    return {"start": spec.get("start"), "months": spec.get("months")}
+    return {"start": spec.get("start"), "months": spec.get("months"),
+            "metrics": list((spec.get("keep") or {}).get("metrics") or [])}
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
     from ..analysis.discovery import discover, prim_module
-    from ..analysis.outcomes import parse_outcome
     from ..present.discovery import trajectory_figure
     from ..results.io import atomic_write, save_figure
 
     prim_module()  # the optional extra, before any run
-    outcome = parse_outcome(args.outcome, "--outcome")
+    outcome = _outcome(args)
     if args.sweep is not None:
         result, parameters = sweep_runs(Path(args.sweep))
         name, params = f"sweep-{result.attrs['sweep']}", None
@@ -85,7 +100,7 @@ def sweep_runs(store: str | Path):
     store = Path(store)
     settings = _sweep_settings(store)
     ds = open_store(store).load()
-    ds.attrs.update({key: value for key, value in settings.items() if value is not None})
+    ds.attrs.update({key: settings[key] for key in ("start", "months") if settings[key] is not None})
     return ds, None if "experiments" in ds else store_parameters(store, ds.run.values)
 
 

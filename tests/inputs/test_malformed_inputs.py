@@ -554,6 +554,8 @@ CASES = [
                                            "--months", "2"), ("--outcome", "SOURCE", "prisoner")),
     Case("discover-outcome-metric-nan", ("discover", "--outcome", "net_horizon<nan", "--n", "4", "--months", "2"),
          ("--outcome", "net_horizon<nan")),
+    Case("discover-outcome-metric-unknown", ("discover", "--outcome", "morale<0.5", "--n", "4", "--months", "2"),
+         ("--outcome", "morale<0.5", "net_horizon")),
     Case("discover-threshold-above-one", ("discover", "--outcome", "front_below_start", "--threshold", "1.5",
                                           "--n", "4", "--months", "2"), ("--threshold", "at most 1")),
     Case("discover-threshold-negative", ("discover", "--outcome", "front_below_start", "--threshold", "-0.2",
