@@ -150,7 +150,7 @@ OPTION_OF = {"n": "n", "seed": "seed", "months": "months", "dt": "dt", "start": 
              "backend": "backend", "lever": "lever", "target": "target", "integrator": "method", "sampler": "method",
              "method": "method", "keys": "params", "through": "through", "name": "save", "sobol_n": "sobol_n",
              "n_prior": "n_prior", "first_origin": "first_origin", "last_origin": "last_origin", "every": "every",
-             "horizons": "horizons"}
+             "horizons": "horizons", "boxes": "boxes"}
 
 
 def as_option(exc: InputError, args: argparse.Namespace | None) -> InputError:

@@ -11,8 +11,12 @@ from ..errors import InputError
 def check_discover(args: argparse.Namespace) -> None:
     """``discover``'s own options, before any run: the outcome's form, the threshold a density (0 to 1], the
     store an existing sweep store, a deficit's month within the Monte Carlo's horizon."""
+    from ..analysis.discovery import MAX_BOXES
+    from ..inputs import limits
+
     if not 0.0 < args.threshold <= 1.0:
         raise InputError("--threshold", f"{args.threshold:g}", "expected a density above 0 and at most 1, e.g. 0.8")
+    limits.whole(args.boxes, "--boxes", str(args.boxes), 1, MAX_BOXES)
     outcome = _outcome(args)
     known = None
     if args.sweep is not None:

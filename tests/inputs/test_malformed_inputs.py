@@ -563,6 +563,8 @@ CASES = [
     Case("discover-threshold-text", ("discover", "--outcome", "front_below_start", "--threshold", "high"),
          ("--threshold", "'high'")),
     Case("discover-boxes-zero", ("discover", "--outcome", "front_below_start", "--boxes", "0"), ("--boxes",)),
+    Case("discover-boxes-many", ("discover", "--outcome", "front_below_start", "--boxes", "50", "--n", "4",
+                                 "--months", "2"), ("--boxes", "50", "20")),
     Case("discover-sweep-missing", ("discover", "--outcome", "front_below_start", "--sweep", "{work}/nonesuch"),
          ("--sweep", "nonesuch", "sweep store")),
     Case("discover-sweep-not-a-store", ("discover", "--outcome", "front_below_start", "--sweep", "{work}"),
