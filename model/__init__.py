@@ -17,7 +17,7 @@ The package is layered; each subpackage imports only from the layers before it i
 6. ``model.dynamics``: the rate equations (one description each, and the compiled kernel the engine calls),
    the initial state, their dimensional check.
 7. ``model.results``: ``simulate`` and the labelled dataset, summaries, conservation checks, files.
-8. ``model.analysis``: sampling, uncertainty, sensitivity, scenario comparison, break-even.
+8. ``model.analysis``: sampling, uncertainty, sensitivity, scenario comparison, break-even, scenario discovery.
 9. ``model.calibration``: the hindcast, least squares, the Bayesian posterior (drawn from the analysis's
    prior sample), backtests.
 10. ``model.sweeps``: large parameter sweeps.
@@ -63,6 +63,7 @@ _API = {
     "uncertainty": ("model.analysis.uncertainty", "uncertainty"),
     "sensitivity": ("model.analysis.sensitivity", "sensitivity"),
     "breakeven": ("model.analysis.breakeven", "solve"),
+    "discover": ("model.analysis.discovery", "discover"),
     "calibrate": ("model.calibration", "calibrate"),
     "backtest": ("model.calibration.backtest", "backtest"),
     "sweep": ("model.sweeps", "sweep"),

@@ -20,6 +20,7 @@ from pathlib import Path
 from ._version import __version__
 from .commands.backtest import cmd_backtest
 from .commands.calibration import cmd_calibrate
+from .commands.discover import check_discover, cmd_discover
 from .commands.documents import cmd_docs, cmd_report, cmd_validate
 from .commands.projections import cmd_breakeven, cmd_compare, cmd_run
 from .commands.provenance import FORMATS, cmd_explain, cmd_params
@@ -96,11 +97,13 @@ def check_arguments(args: argparse.Namespace) -> None:
         limits.month(args.start, "--start", args.start)
     if given("seed") is not None:
         limits.seed(args.seed, "--seed", str(args.seed))
-    for option in ("n", "top", "sobol_n"):
+    for option in ("n", "top", "sobol_n", "boxes"):
         if given(option) is not None:
             limits.whole(given(option), f"--{option.replace('_', '-')}", str(given(option)), 1)
     if given("threshold") is not None:
         limits.finite(args.threshold, "--threshold", f"{args.threshold:g}", minimum=0.0)
+    if args.command == "discover":
+        check_discover(args)
     if given("below") is not None:
         limits.finite(args.below, "--below", f"{args.below:g}", minimum=0.0)
         if given("threshold") is not None:
@@ -136,7 +139,8 @@ def _check_calibrate(args: argparse.Namespace) -> None:
 
 def _check_sizes(args: argparse.Namespace) -> None:
     """The library's own checks of a command's sizes, run before the command writes anything."""
-    checks = {"uncertainty": _check_uncertainty, "sensitivity": _check_sensitivity, "sweep": _check_sweep}
+    checks = {"uncertainty": _check_uncertainty, "sensitivity": _check_sensitivity, "sweep": _check_sweep,
+              "discover": lambda a: a.sweep is not None or _check_uncertainty(a)}
     if args.command in checks:
         checks[args.command](args)
 
@@ -146,7 +150,7 @@ OPTION_OF = {"n": "n", "seed": "seed", "months": "months", "dt": "dt", "start": 
              "backend": "backend", "lever": "lever", "target": "target", "integrator": "method", "sampler": "method",
              "method": "method", "keys": "params", "through": "through", "name": "save", "sobol_n": "sobol_n",
              "n_prior": "n_prior", "first_origin": "first_origin", "last_origin": "last_origin", "every": "every",
-             "horizons": "horizons"}
+             "horizons": "horizons", "boxes": "boxes"}
 
 
 def as_option(exc: InputError, args: argparse.Namespace | None) -> InputError:
@@ -252,6 +256,22 @@ def build_parser() -> argparse.ArgumentParser:
     horizon_options(mc)
     mc.add_argument("--out", default="results", help="output folder (default results/)")
     mc.set_defaults(handler=cmd_uncertainty)
+
+    disc = commands.add_parser("discover", help="scenario discovery (PRIM): the boxes of parameter space in which "
+                               "an outcome happens, over a Monte Carlo or a sweep store")
+    disc.add_argument("--outcome", required=True, help="deficit_before:YYYY-MM, front_below_start, "
+                      "pool_exhausted:SOURCE, or METRIC<VALUE / METRIC>VALUE (e.g. net_horizon<0)")
+    disc.add_argument("--threshold", type=_number, default=0.8, help="density a box must reach, 0 to 1 (default 0.8)")
+    disc.add_argument("--boxes", type=_whole, default=2, help="boxes to look for, one after another (default 2)")
+    disc.add_argument("--sweep", metavar="STORE", help="discover over this sweep store instead of a Monte Carlo")
+    disc.add_argument("--scenario", default=BASELINE, help=SCENARIO_HELP)
+    prior_option(disc)
+    disc.add_argument("--n", type=_whole, default=10_000, help="Monte Carlo runs (default 10,000)")
+    disc.add_argument("--seed", type=_whole, default=0, help="seed of the sample (default 0)")
+    disc.add_argument("--method", default="lhs", choices=SAMPLERS)
+    horizon_options(disc)
+    disc.add_argument("--out", default="results", help="output folder (default results/)")
+    disc.set_defaults(handler=cmd_discover)
 
     sw = commands.add_parser("sweep", help="run a sweep spec in chunks into a resumable store")
     sw.add_argument("spec", help="sweep spec (YAML); see model/sweeps/spec.py and benchmarks/specs/")

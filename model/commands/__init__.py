@@ -1,7 +1,8 @@
 """The ``manpower`` subcommands, one module per job; :mod:`model.cli` parses the command line and calls them.
 
 ``projections`` runs scenarios (``run``, ``compare``, ``breakeven``), ``uncertainty`` samples their ranges
-(``uncertainty``, ``sensitivity``), ``sweep`` runs a sweep spec, ``calibration`` fits the hindcast
+(``uncertainty``, ``sensitivity``), ``sweep`` runs a sweep spec, ``discover`` finds where in
+parameter space an outcome happens (``discover``), ``calibration`` fits the hindcast
 (``calibrate``), ``update`` runs the monthly update (``update``), ``provenance`` shows where numbers come from
 (``params``, ``explain``), ``documents`` writes the generated documents (``validate``, ``docs``, ``report``);
 ``common`` holds what several of them share.

@@ -1,0 +1,115 @@
+"""``manpower discover``: scenario discovery (PRIM) over a Monte Carlo of a scenario or over a sweep store."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import InputError
+
+
+def check_discover(args: argparse.Namespace) -> None:
+    """``discover``'s own options, before any run: the outcome's form, the threshold a density (0 to 1], the
+    store an existing sweep store, a deficit's month within the Monte Carlo's horizon."""
+    from ..analysis.discovery import MAX_BOXES
+    from ..inputs import limits
+
+    if not 0.0 < args.threshold <= 1.0:
+        raise InputError("--threshold", f"{args.threshold:g}", "expected a density above 0 and at most 1, e.g. 0.8")
+    limits.whole(args.boxes, "--boxes", str(args.boxes), 1, MAX_BOXES)
+    outcome = _outcome(args)
+    known = None
+    if args.sweep is not None:
+        known = _sweep_settings(Path(args.sweep))["metrics"]
+    elif outcome.before is not None:
+        from ..analysis.outcomes import check_within
+        from ..inputs.start import default_start
+
+        start = args.start or default_start()
+        check_within(start, args.months, outcome.before, outcome.text, "--outcome")
+    if outcome.metric is not None:
+        from ..sweeps.metrics import METRICS
+
+        known = list(METRICS) if known is None else known  # a Monte Carlo's per-run numbers: the headline's
+        if outcome.metric not in known:
+            raise InputError("--outcome", outcome.text, f"expected a per-run number of the "
+                             f"{'sweep store' if args.sweep else 'Monte Carlo'}: {', '.join(known) or '(none)'}")
+
+
+def _outcome(args: argparse.Namespace):
+    """The outcome of ``--outcome``, a metric named in words (:data:`model.sweeps.metrics.METRICS`)."""
+    from ..analysis.outcomes import parse_outcome
+    from ..sweeps.metrics import METRICS
+
+    return parse_outcome(args.outcome, "--outcome", {name: m.long_name for name, m in METRICS.items()})
+
+
+def _sweep_settings(store: Path) -> dict:
+    """The start month, horizon and per-run metrics of a sweep store (its spec.yaml); refused naming ``--sweep``
+    if it is none."""
+    from ..inputs.textfiles import load_yaml
+    from ..sweeps.store import MANIFEST, SPEC
+
+    if not (store / MANIFEST).is_file() or not (store / SPEC).is_file():
+        raise InputError("--sweep", str(store), f"expected a sweep store (a folder with {MANIFEST} and {SPEC}, made "
+                         "by `manpower sweep`)")
+    spec = load_yaml((store / SPEC).read_text(encoding="utf-8")) or {}
+    return {"start": spec.get("start"), "months": spec.get("months"),
+            "metrics": list((spec.get("keep") or {}).get("metrics") or [])}
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from ..analysis.discovery import discover, prim_module
+    from ..present.discovery import trajectory_figure
+    from ..results.io import atomic_write, save_figure
+
+    prim_module()  # the optional extra, before any run
+    outcome = _outcome(args)
+    if args.sweep is not None:
+        result, parameters = sweep_runs(Path(args.sweep))
+        name, params = f"sweep-{result.attrs['sweep']}", None
+        print(f"Sweep {result.attrs['sweep']}: {result.sizes['run']:,} runs\n")
+    else:
+        result, params = _monte_carlo(args, outcome.outputs)
+        parameters, name = None, params.file_stem
+    found = discover(result, outcome, threshold=args.threshold, parameters=parameters, boxes=args.boxes,
+                     params=params)
+    print(found.summary())
+    out = Path(args.out)
+    stem = f"discover_{name}_{_file_word(outcome.text)}"
+    csv = atomic_write(out / f"{stem}.csv", lambda tmp: found.to_dataframe().to_csv(tmp, index=False))
+    figure = save_figure(trajectory_figure(found), out / f"{stem}.png")
+    print(f"\nWrote {csv} (boxes) and {figure} (peeling trajectories)")
+    return 0
+
+
+def _monte_carlo(args: argparse.Namespace, outputs: tuple[str, ...]):
+    from ..analysis.uncertainty import MONTE_CARLO_OUTPUTS, uncertainty
+    from ..inputs.parameters import load_params
+
+    params = load_params(args.scenario, prior=args.prior)
+    ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method, dt=args.dt,
+                     start=args.start, variables=tuple(dict.fromkeys(MONTE_CARLO_OUTPUTS + outputs)))
+    print(f"Scenario {params.scenario}: {args.n:,} runs ({args.method}, seed {args.seed}), {args.months} months "
+          f"from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n")
+    return ds, params
+
+
+def sweep_runs(store: str | Path):
+    """A sweep store's runs for :func:`model.analysis.discovery.discover`: the dataset (loaded, with its spec's
+    ``start`` and ``months`` as attributes, which ``deficit_before`` needs with the ``first_deficit_month``
+    metric) and each run's parameters (``None`` when the store kept them as ``experiments``)."""
+    from ..sweeps import open_store, store_parameters
+
+    store = Path(store)
+    settings = _sweep_settings(store)
+    ds = open_store(store).load()
+    ds.attrs.update({key: settings[key] for key in ("start", "months") if settings[key] is not None})
+    return ds, None if "experiments" in ds else store_parameters(store, ds.run.values)
+
+
+def _file_word(text: str) -> str:
+    """An outcome's text as part of a file name: ``deficit_before-2026-06``, ``net_horizon-lt-0``."""
+    for sign, word in (("<=", "-le-"), (">=", "-ge-"), ("<", "-lt-"), (">", "-gt-"), (":", "-")):
+        text = text.replace(sign, word)
+    return "".join(c for c in text if c.isalnum() or c in "-_.")
