@@ -151,3 +151,24 @@ def data_note(f: Findings, record_end: str) -> str:
                  "what has been observed since before acting on them")
     return text + "."
 
+
+
+#: A war-zone group below this share of its start at the horizon counts as emptied.
+EMPTIED = 0.01
+
+
+def collapse_note(f: Findings) -> str | None:
+    """What the runs in which casualties outrun the whole war-zone group mean, when there are any (None if not)."""
+    runs = f.runs[f.settings.reference]
+    if "shortfall" not in runs:
+        return None
+    short = float((runs.shortfall.sum(["time", "stock"]) > 0.5).mean())
+    emptied = float((runs.front_total.isel(time=-1) < EMPTIED * runs.front_total.isel(time=0)).mean())
+    if short == 0 and emptied == 0:
+        return None
+    return (f"In {share(short)} of the reference scenario's runs the casualty path outruns the people there are to "
+            f"bear it before the horizon, and in {share(emptied)} the group in the war zone is all but gone by then. "
+            "Casualties in the model follow the fitted path whatever the force's size; the casualties that find no "
+            "one are recorded as a shortfall, not invented. Read these runs as intensities the force cannot "
+            "sustain, not as a forecast that the war zone empties: they are why the lower end of each range reaches "
+            "zero.")

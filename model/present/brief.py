@@ -25,8 +25,10 @@ from ..results.simulate import simulate
 from ..results.summary import flows_over
 from . import answer, page
 from .plots import comparison_figure, decomposition_figure, fan_chart, sensitivity_chart
+from ..analysis import discovery
+from .discovery import trajectory_figure
 from .labels import parameter_label
-from .wording import SIGNIFICANT, about, month_name, months_label, thousands
+from .wording import SIGNIFICANT, about, months_label, share, thousands
 
 if TYPE_CHECKING:
     from .report import Findings
@@ -62,6 +64,7 @@ def render(f: Findings) -> str:
         end_month=months_label(f.comparison)[-1], reference_title=reference.heading,
         comparison=_comparison_groups(f), digests={n: p.digest() for n, p in f.params.items()},
         account=_account(f, central), figures=_figures(f, central), sobol=_sensitivity(f), entries=entries,
+        discovery=_discovery(f), collapse=answer.collapse_note(f),
         assumed=[e for e in entries if e.assumed], changes=_changes(f))
 
 
@@ -198,18 +201,16 @@ WATERFALLS = ("front", "armed_forces")
 
 
 def _figures(f: Findings, central: xr.Dataset) -> dict[str, object]:
-    """The lead figure, the comparison figure, the reference scenario's fan chart and the waterfalls of its force
-    levels at the central values (``central``), embedded."""
+    """The lead figure (the reference scenario's fan chart), the comparison figure and the waterfalls of the
+    reference scenario's force levels at the central values (``central``), embedded."""
     mc = f.runs[f.settings.reference]
     title = f.params[f.settings.reference].heading
     return {"lead": page.png_data_uri(fan_chart(mc)),
             "lead_alt": f"The group in the war zone in the {title} scenario over its runs",
-            "lead_caption": (f"‘{title}’, {month_name(f.settings.start)} to {month_name(months_label(central)[-1])}: "
-                             "the group in the war zone (left) and the monthly net balance (right); median, 25–75% "
-                             f"and 5–95% of {mc.sizes['run']:,} runs; dashed line: the median starting strength."),
+            "lead_caption": (f"‘{title}’: the group in the war zone (left) and the monthly net balance (right); "
+                             f"median, 25–75% and 5–95% of {mc.sizes['run']:,} runs."),
             "comparison": page.png_data_uri(comparison_figure(f.comparison, uncertainty=f.runs)),
-            "decompositions": [_waterfall(central, level) for level in WATERFALLS],
-            "fan": page.png_data_uri(fan_chart(mc)), "fan_runs": mc.sizes["run"]}
+            "decompositions": [_waterfall(central, level) for level in WATERFALLS]}
 
 
 def _waterfall(central: xr.Dataset, level: str) -> dict[str, str]:
@@ -249,6 +250,17 @@ def _sensitivity(f: Findings) -> dict[str, object]:
               for outputs, label in CHARTED]
     return {"rows": rows, "brief_rows": brief_rows, "top": TOP, "uncertain": result.sizes["parameter"],
             "runs": result.attrs["runs"], "n": result.attrs["n"], "seed": result.attrs["seed"], "charts": charts}
+
+
+def _discovery(f: Findings) -> dict[str, object]:
+    """Where in parameter space the reference scenario's force ends below its start (PRIM): the sentences (with
+    each box's coverage and density) and the peeling trajectory, or a note that the extra is missing."""
+    found = f.discovery
+    if found is None:
+        return {"available": False, "install": discovery.EXTRA}
+    return {"available": True, "sentences": found.sentences, "share": share(found.share),
+            "runs": found.runs, "dimensions": len(found.dimensions), "threshold": share(found.threshold),
+            "figure": page.png_data_uri(trajectory_figure(found)) if found.boxes else None}
 
 
 # --- 5. Assumptions, scenarios and the appendix ----------------------------------------------------------------

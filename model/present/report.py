@@ -22,21 +22,25 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from ..analysis.comparison import compare, comparison_table
-from ..errors import InputError
-from ..inputs import limits
-from ..results.io import atomic_write, check_output
-from ..inputs.parameters import BASELINE, ParameterSet, load_params, scenario_names
-from ..inputs.start import default_start
-from . import pdf
-from .brief import ACCOUNT_OUTPUTS, render
+from ..analysis import discovery
 from ..analysis import sensitivity as sobol
 from ..analysis import uncertainty as monte_carlo
+from ..analysis.comparison import compare, comparison_table
+from ..analysis.discovery import Discovery
 from ..analysis.sensitivity import sensitivity
-from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 from ..analysis.uncertainty import uncertainty
+from ..errors import InputError
+from ..inputs import limits
+from ..inputs.parameters import BASELINE, ParameterSet, load_params, scenario_names
+from ..inputs.start import default_start
+from ..results.io import atomic_write, check_output
+from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+from . import pdf
+from .brief import ACCOUNT_OUTPUTS, render
 
 DEFAULT_OUT = Path("results") / "brief.html"
+#: The outcome whose region of parameter space the brief reports (:mod:`model.analysis.outcomes`).
+DISCOVERED = "front_below_start"
 #: Monte Carlo runs per scenario and SALib's base sample size: the whole report takes well under a minute.
 DEFAULT_RUNS = 2000
 DEFAULT_SOBOL_N = 256
@@ -83,6 +87,9 @@ class Findings:
     table: pd.DataFrame
     runs: dict[str, xr.Dataset]
     sensitivity: xr.Dataset
+    #: Where in parameter space the reference scenario's force ends below its start (None: the extra ``discover``
+    #: that brings PRIM is not installed; the brief says so).
+    discovery: Discovery | None = None
     created: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -123,7 +130,18 @@ def gather(settings: Settings) -> Findings:
     runs = {name: uncertainty(params[name], n=settings.n, seed=settings.seed, variables=MC_VARIABLES, **horizon)
             for name in settings.names}
     indices = sensitivity(params[settings.reference], "sobol", n=settings.sobol_n, seed=settings.seed, **horizon)
-    return Findings(settings, params, ds, comparison_table(ds), runs, indices)
+    return Findings(settings, params, ds, comparison_table(ds), runs, indices,
+                    _discovery(runs[settings.reference], params[settings.reference]))
+
+
+def _discovery(runs: xr.Dataset, params: ParameterSet) -> Discovery | None:
+    """PRIM's boxes of the reference scenario's runs in which the war-zone group ends below its start; None when
+    the EMA Workbench is not installed."""
+    try:
+        discovery.prim_module()
+    except InputError:
+        return None
+    return discovery.discover(runs, DISCOVERED, params=params)
 
 
 def report(names: Sequence[str] | None = None, n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,

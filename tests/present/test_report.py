@@ -55,11 +55,12 @@ def test_the_report_is_one_file_that_needs_nothing_from_the_network(brief):
 
 def test_every_figure_is_an_embedded_png(brief):
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', brief)
-    # the lead figure, the war-zone waterfall; in the appendix the comparison, the fan chart, the armed forces'
-    # waterfall and two Sobol charts
-    assert len(images) == 7
+    # the lead figure (fan chart), the war-zone waterfall; in the appendix the comparison, the armed forces'
+    # waterfall, two Sobol charts and, when scenario discovery found a box, its peeling trajectory
+    expected = 6 + ('alt="Peeling trajectory' in brief)
+    assert len(images) == expected
     assert all(base64.b64decode(data)[:8] == PNG for data in images)
-    assert brief.count("<figcaption>") == 7
+    assert brief.count("<figcaption>") == expected
 
 
 def test_both_force_levels_have_a_waterfall(brief):
@@ -136,6 +137,18 @@ def test_the_bottom_line_is_generated_from_the_numbers(brief):
     assert escaped(model.load_params("baseline").heading) in lead
     assert escaped(model.load_params("high_intensity").heading) in brief
     assert "posterior calibrated to the record" in brief
+
+
+def test_the_discovery_section_says_where_the_force_shrinks_or_what_to_install(brief):
+    section = brief[brief.index("Where the force shrinks"):brief.index('id="caveats"')]
+    from model.analysis.discovery import EXTRA
+
+    try:
+        import ema_workbench  # noqa: F401
+    except ImportError:
+        assert escaped(EXTRA) in section
+        return
+    assert "Scenario discovery (PRIM) over the 200 runs" in section and "<li>" in section
 
 
 def test_the_data_end_is_stated_before_the_answer(brief):
