@@ -25,9 +25,8 @@ def format_table(table) -> str:
     benchmark."""
     from ..present.console import PERSONS, SHARE, render
 
-    shown = table.reset_index()
-    kinds = {c: SHARE if str(c).startswith(("cover", "crps_vs")) else PERSONS for c in shown.columns}
-    return render(shown, kinds, index=False)
+    kinds = {c: SHARE if str(c).startswith(("cover", "crps_vs")) else PERSONS for c in table.columns}
+    return render(table, kinds)  # the row labels (series, forecaster, horizon) repeat in each block
 
 
 def verdict_lines(targets) -> list[str]:

@@ -26,9 +26,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     say(f"Hindcast {result.start} to {result.through}, driven by the recorded monthly casualties; "
         f"weighted sum of squared residuals {2 * result.cost:.3g} ({result.message})\n")
     say("Fitted parameters (95% intervals from the Jacobian; at_bound: the optimum is on the range's edge)")
-    print_table(result.fitted.drop(columns=["start"]), "rate")
+    print_table(result.fitted.drop(columns=["start"]))
     say("\nResiduals ((simulated - observed) / sd; a floor counts only when the model is below it)")
-    print_table(result.residuals, "rate", index=False)
+    print_table(result.residuals, {"weighted": "rate"}, index=False)
     out = Path(args.out)
     tables = atomic_write(out / "calibration_fitted.csv", lambda tmp: result.fitted.to_csv(tmp))
     residuals = atomic_write(out / "calibration_residuals.csv", lambda tmp: result.residuals.to_csv(tmp, index=False))

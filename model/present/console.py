@@ -39,6 +39,8 @@ MISSING = "—"
 MAX_TEXT = 44
 #: The widest a column grows to keep its header on at most two lines.
 MAX_HEADER = 22
+#: Columns a multi-level row label leaves for the numbers beside it.
+MIN_COLUMNS = 30
 _GAP = "  "
 
 
@@ -133,6 +135,21 @@ def _column_width(header: str, cells: list[str]) -> int:
     return width
 
 
+def _row_labels(index: pd.Index) -> tuple[list[str], str]:
+    """The row labels as printed, and their header: the levels of a multi-index in aligned columns (leaving
+    :data:`MIN_COLUMNS` for the numbers), a plain label shortened to :data:`MAX_TEXT`."""
+    if index.nlevels == 1:
+        labels = [shortened(v, MAX_TEXT) for v in index]
+        return labels, shortened(index.name or "", MAX_TEXT)
+    levels = [[str(v) for v in index.get_level_values(i)] for i in range(index.nlevels)]
+    names = [str(n or "") for n in index.names]
+    widths = [max(len(x) for x in [*level, name]) for level, name in zip(levels, names)]
+    labels = [_GAP.join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in zip(*levels)]
+    header = _GAP.join(n.ljust(w) for n, w in zip(names, widths)).rstrip()
+    room = WIDTH - MIN_COLUMNS
+    return [x if len(x) <= room else x[:room - 1] + "…" for x in labels], header[:room]
+
+
 def _block(labels: list[str], label_header: str, columns: list[tuple[str, list[str], bool]],
            label_width: int) -> list[str]:
     """One block of a table: the row labels and some columns (header, cells, right-aligned)."""
@@ -159,17 +176,24 @@ def render(frame: pd.DataFrame, kinds: Mapping[str, str] | str | None = None, ax
     """``frame`` as a table of at most ``width`` columns (see the module docstring).
 
     ``kinds`` gives the kind of each column's (``axis="columns"``) or row's (``axis="index"``) numbers; without
-    ``index`` the row labels are left out. Numbers are right-aligned, texts left-aligned.
+    ``index`` the row labels are left out, and the leading text columns (up to three) label the rows instead, so
+    that each block of a split table says which row is which. Numbers are right-aligned, texts left-aligned.
     """
-    shown = formatted(frame, kinds, axis)
     numeric = {label: any(isinstance(v, Real) and not isinstance(v, bool) for v in frame[label])
                for label in frame.columns}
+    if not index and axis == "columns":  # the leading text columns label the rows, in every block
+        lead = []
+        for label in frame.columns:
+            if numeric[label] or len(lead) == 3:
+                break
+            lead.append(label)
+        if lead and len(lead) < len(frame.columns):
+            frame, index = frame.set_index(lead), True
+    shown = formatted(frame, kinds, axis)
     columns = [(str(label), [shortened(c, MAX_TEXT) for c in shown[label]], numeric[label] or axis == "index")
                for label in shown.columns]
     if index:
-        labels = [shortened(" ".join(map(str, v)) if isinstance(v, tuple) else v, MAX_TEXT) for v in frame.index]
-        names = [n for n in frame.index.names if n is not None]
-        label_header = shortened(", ".join(map(str, names)), MAX_TEXT)
+        labels, label_header = _row_labels(frame.index)
     else:
         labels, label_header = [""] * len(frame), ""
     label_width = max([len(x) for x in labels] + [len(label_header)]) if index else 0

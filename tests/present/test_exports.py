@@ -147,3 +147,13 @@ def _has_openpyxl() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("openpyxl") is not None
+
+
+def test_xlsx_without_openpyxl_is_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "openpyxl" else real(name, *a))
+    assert main(["run", "--months", "2", "--out", str(tmp_path / "out"), "--xlsx", str(tmp_path / "r.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "--xlsx" in err and "openpyxl" in err and not (tmp_path / "out").exists()
