@@ -47,6 +47,9 @@ def cmd_scenario_new(args: argparse.Namespace) -> int:
 
     path = (check_overlay_file(args.name, args.out, args.force) if args.out
             else check_scenario_name(args.name, force=args.force, where="scenario new"))
+    if args.based_on.endswith(".yaml") or "/" in args.based_on:
+        raise InputError("--based-on", args.based_on, "expected the name of a scenario of the parameter folder "
+                                                      "(an overlay names the scenario it is based on)")
     values = assignments(args.set)
     reasons = reasons_for(list(values), args.reason)
     base = load_params(args.based_on, prior=True)

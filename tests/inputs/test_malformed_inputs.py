@@ -577,6 +577,8 @@ CASES = [
          {"mine.yaml": "name: mine\ndescription: x\nset: {}\n"}),
     Case("scenario-new-based-on-unknown", NEW + ("--based-on", "nonesuch", "--set", "draw_rate.foreign=0.1",
                                                  "--reason", "r"), ("nonesuch",)),
+    Case("scenario-new-based-on-a-file", NEW + ("--based-on", "{params}/scenarios/dprk_surge.yaml", "--set",
+                                                "draw_rate.foreign=0.1", "--reason", "r"), ("--based-on", "name")),
     Case("scenario-check-unknown-key", ("scenario", "check", "{params}/scenarios/bad.yaml"),
          ("bad.yaml", "casualties.monthy"), overlay("  casualties.monthy: {value: 5, reason: typo}\n")),
     Case("scenario-check-missing-file", ("scenario", "check", "{work}/nonesuch.yaml"), ("nonesuch.yaml",)),
