@@ -24,8 +24,9 @@ from .commands.discover import check_discover, cmd_discover
 from .commands.documents import cmd_docs, cmd_report, cmd_validate
 from .commands.projections import cmd_breakeven, cmd_compare, cmd_run
 from .commands.provenance import FORMATS, cmd_explain, cmd_params
+from .commands.scenario import cmd_scenario_check, cmd_scenario_new
 from .commands.sweep import cmd_sweep
-from .commands.uncertainty import cmd_sensitivity, cmd_uncertainty
+from .commands.uncertainty import KEEP, cmd_sensitivity, cmd_uncertainty
 from .commands.update import cmd_update
 from .core.defaults import (BACKENDS, BASELINE, BREAKEVEN_TARGETS, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START,
                             INTEGRATORS, SAMPLERS, SENSITIVITY_METHODS)
@@ -79,7 +80,7 @@ def _scenario(value: str) -> str:
 
 
 #: Commands whose --out names a file (the others name a folder).
-_FILE_OUT = {"report", "docs", "backtest"}
+_FILE_OUT = {"report", "docs", "backtest", "scenario"}
 
 
 def check_arguments(args: argparse.Namespace) -> None:
@@ -119,6 +120,14 @@ def check_arguments(args: argparse.Namespace) -> None:
     if given("out") is not None:
         from .results.io import check_output
         check_output(args.out, "--out", file=args.command in _FILE_OUT)
+    if given("csv") is not None or given("xlsx") is not None:
+        from .commands.common import check_exports
+        check_exports(args)
+    if given("no_save") and given("keep") is not None:
+        raise InputError("--keep", args.keep, "expected either --no-save (write no NetCDF file or figure) or --keep, "
+                                              "not both")
+    if args.command == "uncertainty" and args.keep is None:
+        args.keep = "all"
 
 
 def _check_calibrate(args: argparse.Namespace) -> None:
@@ -210,6 +219,15 @@ def build_parser() -> argparse.ArgumentParser:
                          help="override a parameter, e.g. casualties.monthly=50000 or "
                               "'casualties.monthly=1600 person/day' (repeatable)")
 
+    def progress_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--no-progress", action="store_true", help="no progress line on standard error (shown "
+                         "only when it is a terminal)")
+
+    def export_options(sub: argparse.ArgumentParser, what: str) -> None:
+        sub.add_argument("--csv", metavar="FILE", help=f"also write {what} as CSV (units in the headers)")
+        sub.add_argument("--xlsx", metavar="FILE", help=f"also write {what} as an Excel workbook, with a sheet "
+                         "'about' (source, version, digest, command)")
+
     def horizon_options(sub: argparse.ArgumentParser, start: bool = True) -> None:
         sub.add_argument("--months", type=_whole, default=DEFAULT_MONTHS, help="horizon in months (default 36)")
         sub.add_argument("--dt", type=_number, default=DEFAULT_DT,
@@ -223,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     horizon_options(run)
     run.add_argument("--method", default="euler", choices=INTEGRATORS)
     run.add_argument("--out", default="results", help="output folder (default results/)")
+    export_options(run, "the run month by month (and, in the workbook, its average monthly balance)")
+    progress_option(run)
     run.set_defaults(handler=cmd_run)
 
     compare = commands.add_parser("compare", help="run scenarios side by side; table, CSV, NetCDF and figure")
@@ -231,6 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--no-breakeven", action="store_true", help="skip the break-even columns")
     prior_option(compare)
     compare.add_argument("--out", default="results", help="output folder (default results/)")
+    export_options(compare, "the comparison table")
+    progress_option(compare)
     compare.set_defaults(handler=cmd_compare)
 
     even = commands.add_parser("breakeven", help="value of a parameter at which the force just holds")
@@ -240,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     even.add_argument("--target", default="front", choices=BREAKEVEN_TARGETS,
                       help="front: front strength at the horizon equals today's (default); "
                            "net: recruitment equals permanent losses over the horizon")
+    progress_option(even)
     even.set_defaults(handler=cmd_breakeven)
 
     mc = commands.add_parser("uncertainty", help="Monte Carlo: draws from the posterior given the record (the "
@@ -255,6 +278,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "below this share of each run's own starting strength (default 1: below where it started)")
     horizon_options(mc)
     mc.add_argument("--out", default="results", help="output folder (default results/)")
+    mc.add_argument("--keep", choices=KEEP, help="all: every run in uncertainty_NAME.nc (the default; about "
+                    "220 MB for 10,000 runs); summary: only the percentiles over runs, month by month, in "
+                    "uncertainty_NAME_summary.nc")
+    mc.add_argument("--no-save", action="store_true", help="write no NetCDF file and no figure (only --csv or "
+                    "--xlsx if given)")
+    export_options(mc, "the percentiles over runs (and, in the workbook, month by month)")
+    progress_option(mc)
     mc.set_defaults(handler=cmd_uncertainty)
 
     disc = commands.add_parser("discover", help="scenario discovery (PRIM): the boxes of parameter space in which "
@@ -283,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--keep-parameters", action="store_true", help="store every run's parameter values too "
                     "(float32, compressed; as keep: {parameters: true}); without it they are regenerated on demand")
     sw.add_argument("--no-progress", action="store_true", help="no progress bar")
+    export_options(sw, "the percentiles of each kept metric over each scenario's runs")
     sw.set_defaults(handler=cmd_sweep)
 
     sens = commands.add_parser("sensitivity", help="global sensitivity (SALib Sobol or Morris) of the key outputs")
@@ -294,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--top", type=_whole, default=10, help="parameters listed per output (default 10)")
     horizon_options(sens)
     sens.add_argument("--out", default="results", help="output folder (default results/)")
+    progress_option(sens)
     sens.set_defaults(handler=cmd_sensitivity)
 
     cal = commands.add_parser("calibrate", help="fit parameters to the public record with a hindcast from 2023")
@@ -310,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--n-prior", type=_whole, help="with --posterior: prior runs (default 200,000)")
     cal.add_argument("--seed", type=_whole, help="with --posterior: seed of the prior sample (default 0)")
     cal.add_argument("--out", default="results", help="output folder (default results/)")
+    progress_option(cal)
     cal.set_defaults(handler=cmd_calibrate)
 
     test = commands.add_parser("backtest", help="forecast skill: rolling-origin backtest of the casualty record "
@@ -321,12 +354,14 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--n", type=_whole, default=2000, help="predictive paths per forecast (default 2,000)")
     test.add_argument("--seed", type=_whole, default=0, help="seed of the paths (default 0)")
     test.add_argument("--out", help="also write the table to this CSV file")
+    progress_option(test)
     test.set_defaults(handler=cmd_backtest)
 
     val = commands.add_parser("validate", help="run the validation tests and write docs/VALIDATION.md with figures")
     val.add_argument("--out", default="docs", help="folder of VALIDATION.md (default docs/)")
     val.add_argument("--n", type=_whole, default=2000, help="Monte Carlo runs for the conclusions (default 2000)")
     val.add_argument("--seed", type=_whole, default=0)
+    progress_option(val)
     val.set_defaults(handler=cmd_validate)
 
     params = commands.add_parser("params", help="print the parameter registry with provenance")
@@ -350,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     upd.add_argument("--seed", type=_whole, default=0, help="seed of the forecast's sample (default 0)")
     horizon_options(upd, start=False)  # the start follows the data
     upd.add_argument("--out", default="results", help="folder of the regenerated comparison (default results/)")
+    progress_option(upd)
     upd.set_defaults(handler=cmd_update)
 
     docs = commands.add_parser("docs", help="write docs/MODEL.md from the model's structure and registry")
@@ -366,7 +402,32 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", default="results/brief.html", help="HTML file, or a PDF laid out on A4 when it ends "
                        "in .pdf (needs the extra pdf) (default results/brief.html)")
     prior_option(brief)
+    progress_option(brief)
     brief.set_defaults(handler=cmd_report)
+
+    scenario = commands.add_parser("scenario", help="write a scenario overlay from changes and their reasons, or "
+                                                    "check one")
+    actions = scenario.add_subparsers(dest="action", required=True)
+    new = actions.add_parser("new", help="write scenarios/NAME.yaml: --set changes on a base scenario, each with "
+                                         "its reason (an assumption in the parameters' provenance)")
+    new.add_argument("name", metavar="NAME", help="the new scenario's name (lower-case letters, digits, _)")
+    new.add_argument("--based-on", default=BASELINE, help="the scenario it changes (default baseline); its "
+                     "changes are kept: the overlay names it as based_on")
+    new.add_argument("--set", action="append", metavar="KEY=VALUE", required=True,
+                     help="a change, e.g. casualties.monthly=50000 or 'casualties.monthly=1600 person/day' "
+                          "(repeatable)")
+    new.add_argument("--reason", action="append", required=True, help="why: one for all the changes, or one "
+                     "per --set in their order (repeatable)")
+    new.add_argument("--description", help="one sentence saying what the scenario is (default: from the changes)")
+    new.add_argument("--out", metavar="FILE", help="write FILE (named NAME.yaml) instead of scenarios/NAME.yaml "
+                     "in the user's parameter folder ($MANPOWER_PARAMS, a checkout's params/, else "
+                     "~/.local/share/manpower-model/params)")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file or shadow a shipped scenario")
+    new.set_defaults(handler=cmd_scenario_new)
+    check = actions.add_parser("check", help="validate an overlay file and list what it changes relative to the "
+                                             "baseline")
+    check.add_argument("file", metavar="FILE", help="the overlay file (.yaml)")
+    check.set_defaults(handler=cmd_scenario_check)
     return parser
 
 

@@ -75,6 +75,9 @@ CASES = {
     "run": (["run", *SHORT], ("SALib", "scipy.optimize"), ("dask", "distributed", "SALib")),
     "uncertainty": (["uncertainty", "--n", "8", *SHORT], ("SALib",), ("dask", "distributed", "SALib")),
     "sensitivity": (["sensitivity", "--n", "8", *SHORT], (), ("dask", "distributed")),
+    "scenario check": (["scenario", "check", str(ROOT / "params" / "scenarios" / "dprk_surge.yaml")],
+                       ("numba", "matplotlib", "SALib", "scipy.optimize", "xarray", "distributed"),
+                       ("dask", "distributed")),
 }
 
 

@@ -16,7 +16,6 @@ rate) as the starting point of a projection from the month after the record.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,14 +25,14 @@ import xarray as xr
 import yaml
 from scipy import optimize, stats
 
-from ..inputs import paths
 from ..errors import InputError
 from .hindcast import CalibrationConfig, configured_through, config_path, hindcast_params, load_config
 from ..results.io import atomic_write
 from ..inputs.paths import display
 from ..inputs.spec import unknown_parameter
 from ..inputs.observed import load_observed
-from ..inputs.parameters import BASELINE, ParameterSet, scenario_names
+from ..inputs.overlays import check_scenario_name
+from ..inputs.parameters import BASELINE, ParameterSet
 from ..inputs.schedules import month_index, month_label
 from ..results.dataset import labelled
 from ..results.simulate import simulate, simulate_arrays
@@ -248,34 +247,6 @@ def overlay(calibration: Calibration, name: str, base: ParameterSet | None = Non
     return {"name": name, "based_on": based_on,
             "description": f"The {based_on} scenario started from the fitted hindcast's state ({fit_note}).",
             "set": changes}
-
-
-def check_scenario_name(name: str, folder: str | Path | None = None, force: bool = False) -> Path:
-    """The file ``--save NAME`` writes: ``scenarios/NAME.yaml`` in ``folder`` (default the user's folder).
-
-    Refuses a name that is not a plain scenario name, and, unless ``force``, a
-    name that is a shipped scenario (``baseline`` included) or whose file
-    exists; a file inside an installed package's data, or a shipped scenario's own
-    file (in a checkout the user folder is the shipped one), is refused even with ``force``.
-    """
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise InputError("save_overlay", "name", f"expected a scenario name: lower-case letters, digits and "
-                                                 f"underscores, got {name!r}")
-    path = (Path(folder) if folder is not None else paths.params_dir()) / paths.SCENARIO_FOLDER / f"{name}.yaml"
-    if paths.is_shipped(path):
-        raise InputError("save_overlay", "name", f"expected a user folder to write to, not the installed package's "
-                         f"data {paths.display(path.parent)} (set {paths.ENV_VAR} to another folder)")
-    shipped = paths.shipped_dir() / paths.SCENARIO_FOLDER / f"{name}.yaml"
-    if shipped.exists() and path.resolve() == shipped.resolve():  # a checkout: its user folder is the shipped one
-        raise InputError("save_overlay", "name", f"expected a name no shipped scenario has: {paths.display(path)} "
-                         f"is one, even with force (or set {paths.ENV_VAR} to a folder of your own)")
-    if not force and name in scenario_names(paths.shipped_dir()):
-        raise InputError("save_overlay", "name", "expected a new name: a shipped scenario has it (force, or "
-                                                 "--force, to shadow it)")
-    if not force and path.exists():
-        raise InputError("save_overlay", "name", f"expected a new name: {paths.display(path)} exists (force, or "
-                                                 f"--force, to overwrite it)")
-    return path
 
 
 def save_overlay(calibration: Calibration, name: str, base: ParameterSet | None = None,

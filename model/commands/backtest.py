@@ -20,17 +20,13 @@ def parse_horizons(text: str) -> list[int]:
 
 
 def format_table(table) -> str:
-    """The backtest's table for a terminal: counts in persons per month with thousands separators, shares and
-    ratios with two decimals."""
-    shown = table.reset_index()
-    for column in shown.columns:
-        if column in ("n",):
-            continue
-        if column.startswith(("cover", "crps_vs")):
-            shown[column] = shown[column].map(lambda v: "—" if v != v else f"{v:.2f}")  # NaN: not its benchmark
-        elif shown[column].dtype.kind == "f":
-            shown[column] = shown[column].map(lambda v: "—" if v != v else f"{v:,.0f}")
-    return shown.to_string(index=False)
+    """The backtest's table for a terminal (:func:`model.present.console.render`): counts in persons per month
+    with thousands separators, coverage shares and CRPS ratios with two decimals, "—" where a ratio has no
+    benchmark."""
+    from ..present.console import PERSONS, SHARE, render
+
+    kinds = {c: SHARE if str(c).startswith(("cover", "crps_vs")) else PERSONS for c in table.columns}
+    return render(table, kinds)  # the row labels (series, forecaster, horizon) repeat in each block
 
 
 def verdict_lines(targets) -> list[str]:
@@ -44,26 +40,27 @@ def verdict_lines(targets) -> list[str]:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from ..calibration.backtest import backtest, write_table
-    from .common import wide_pandas
+    from ..present.console import wrapped
+    from .common import progress, say
 
-    result = backtest(first_origin=args.first_origin, last_origin=args.last_origin, every=args.every,
-                      horizons=parse_horizons(args.horizons), n=args.n, seed=args.seed)
+    with progress(args, "refitting at each origin"):
+        result = backtest(first_origin=args.first_origin, last_origin=args.last_origin, every=args.every,
+                          horizons=parse_horizons(args.horizons), n=args.n, seed=args.seed)
     origins = ", ".join(str(o) for o in result.origins)
-    print(f"Rolling-origin backtest: origins {origins}; each forecaster refitted on the data published by its "
-          f"origin only; {result.settings['n']:,} paths per forecast, seed {result.settings['seed']}.")
+    print(wrapped(f"Rolling-origin backtest: origins {origins}; each forecaster refitted on the data published by "
+                  f"its origin only; {result.settings['n']:,} paths per forecast, seed {result.settings['seed']}."))
     for name, text in result.settings["publication"].items():
-        print(f"Publication dates of {name}: {text}.")
+        print(wrapped(f"Publication dates of {name}: {text}."))
     for name, text in result.settings["notes"].items():
         if text:
-            print(f"Note on {name}: {text}.")
-    print("\nCRPS, bias and band widths in persons per month (lower CRPS is better); cover50/cover90: share of "
-          "recorded months inside the central 50%/90% bands; crps_vs_X: CRPS as a ratio to X's on the same "
-          "points (below 1: better). Horizon 6: six months ahead; 1-6: months 1 to 6 pooled.\n")
-    with wide_pandas():
-        print(format_table(result.table))
+            print(wrapped(f"Note on {name}: {text}."))
+    print(wrapped("\nCRPS, bias and band widths in persons per month (lower CRPS is better); cover50/cover90: share "
+                  "of recorded months inside the central 50%/90% bands; crps_vs_X: CRPS as a ratio to X's on the "
+                  "same points (below 1: better). Horizon 6: six months ahead; 1-6: months 1 to 6 pooled.\n"))
+    print(format_table(result.table))
     met = int(result.targets["met"].sum())
-    print(f"\nTargets (issue 12): {met} of {len(result.targets)} met")
-    print("\n".join(verdict_lines(result.targets)))
+    say(f"\nTargets (issue 12): {met} of {len(result.targets)} met")
+    print(wrapped("\n".join(verdict_lines(result.targets))))
     if args.out:
-        print(f"\nWrote {write_table(result, args.out)}")
+        say(f"\nWrote {write_table(result, args.out)}")
     return 0

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..core.defaults import BASELINE
-from .common import wide_pandas
+from .common import print_table, progress, say
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -21,23 +21,22 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         check_scenario_name(args.save, force=args.force)
         base = load_params(BASELINE)
     keys = [k.strip() for k in args.params.split(",") if k.strip()] if args.params else None
-    result = calibrate(keys=keys, through=args.through)
-    print(f"Hindcast {result.start} to {result.through}, driven by the recorded monthly casualties; "
-          f"weighted sum of squared residuals {2 * result.cost:.3g} ({result.message})\n")
-    with wide_pandas():
-        fitted = result.fitted.drop(columns=["start"])
-        print("Fitted parameters (95% intervals from the Jacobian; at_bound: the optimum is on the range's edge)")
-        print(fitted.to_string(float_format=lambda v: f"{v:.4g}"))
-        print("\nResiduals ((simulated - observed) / sd; a floor counts only when the model is below it)")
-        print(result.residuals.to_string(float_format=lambda v: f"{v:,.2f}", index=False))
+    with progress(args, "fitting the hindcast"):
+        result = calibrate(keys=keys, through=args.through)
+    say(f"Hindcast {result.start} to {result.through}, driven by the recorded monthly casualties; "
+        f"weighted sum of squared residuals {2 * result.cost:.3g} ({result.message})\n")
+    say("Fitted parameters (95% intervals from the Jacobian; at_bound: the optimum is on the range's edge)")
+    print_table(result.fitted.drop(columns=["start"]))
+    say("\nResiduals ((simulated - observed) / sd; a floor counts only when the model is below it)")
+    print_table(result.residuals, {"weighted": "rate"}, index=False)
     out = Path(args.out)
     tables = atomic_write(out / "calibration_fitted.csv", lambda tmp: result.fitted.to_csv(tmp))
     residuals = atomic_write(out / "calibration_residuals.csv", lambda tmp: result.residuals.to_csv(tmp, index=False))
     figure = save_figure(calibration_figure(result), out / "calibration.png")
-    print(f"\nWrote {tables}, {residuals} and {figure}")
+    say(f"\nWrote {tables}, {residuals} and {figure}")
     if args.save:
         path = save_overlay(result, args.save, base, force=args.force)
-        print(f"Wrote {path}: project from the fitted state with `manpower run --scenario {args.save}`")
+        say(f"Wrote {path}: project from the fitted state with `manpower run --scenario {args.save}`")
     return 0
 
 
@@ -50,32 +49,34 @@ def _posterior(args: argparse.Namespace) -> int:
 
     from ..calibration.posterior import N_PRIOR
 
-    result = calibrate_posterior(through=args.through, n_prior=N_PRIOR if args.n_prior is None else args.n_prior,
-                                 seed=0 if args.seed is None else args.seed)
+    with progress(args, "sampling the prior and weighting it by the record"):
+        result = calibrate_posterior(through=args.through,
+                                     n_prior=N_PRIOR if args.n_prior is None else args.n_prior,
+                                     seed=0 if args.seed is None else args.seed)
     d = result.diagnostics
-    print(f"Posterior of {len(result.keys)} parameters given the record {result.settings['start']} to "
-          f"{result.settings['through']}: {result.settings['sampler']}, {d['n_prior']:,} prior runs in "
-          f"{d['seconds']:.1f} s; effective sample {d['ess']:,.0f}, Pareto k {d['pareto_k']:.2f} "
-          f"({'reliable' if d['reliable'] else 'NOT reliable: more prior runs needed'}); "
-          f"{d['rejected']:,} runs could not have produced the record\n")
-    with wide_pandas():
-        summary = result.summary.sort_values("pinned", ascending=False)
-        print("What the record pinned down (pinned: 1 - posterior variance / prior variance; 5%, 50%, 95%)")
-        print(summary.to_string(float_format=lambda v: f"{v:.4g}"))
-        print("\nParties' claims: posterior of each series' multiplicative bias (claimed / model)")
-        print(result.bias.to_string(float_format=lambda v: f"{v:.3f}"))
-        print("\nThe record against the posterior (5%, 50%, 95% of the model's value; a floor is a lower bound, a ceiling an upper bound)")
-        print(result.fit.to_string(float_format=lambda v: f"{v:,.0f}", index=False))
+    say(f"Posterior of {len(result.keys)} parameters given the record {result.settings['start']} to "
+        f"{result.settings['through']}: {result.settings['sampler']}, {d['n_prior']:,} prior runs in "
+        f"{d['seconds']:.1f} s; effective sample {d['ess']:,.0f}, Pareto k {d['pareto_k']:.2f} "
+        f"({'reliable' if d['reliable'] else 'NOT reliable: more prior runs needed'}); "
+        f"{d['rejected']:,} runs could not have produced the record\n")
+    summary = result.summary.sort_values("pinned", ascending=False)
+    say("What the record pinned down (pinned: 1 - posterior variance / prior variance; 5%, 50%, 95%)")
+    print_table(summary, "rate")
+    say("\nParties' claims: posterior of each series' multiplicative bias (claimed / model)")
+    print_table(result.bias, "rate")
+    say("\nThe record against the posterior (5%, 50%, 95% of the model's value; a floor is a lower bound, "
+        "a ceiling an upper bound)")
+    print_table(result.fit, index=False)
     out = Path(args.out)
     table = atomic_write(out / "posterior_summary.csv", lambda tmp: result.summary.to_csv(tmp))
-    print(f"\nWrote {table}.")
+    say(f"\nWrote {table}.")
     if not d["reliable"]:
-        print("The posterior is NOT stored: its diagnostics fail (run again with a larger --n-prior).")
+        say("The posterior is NOT stored: its diagnostics fail (run again with a larger --n-prior).")
         return 1
     if result.settings["through"] != data_end():
-        print(f"The posterior is NOT stored: it is fitted to the record through {result.settings['through']}, but "
-              f"projections start after the record's end ({data_end()}); without --through it is stored.")
+        say(f"The posterior is NOT stored: it is fitted to the record through {result.settings['through']}, but "
+            f"projections start after the record's end ({data_end()}); without --through it is stored.")
         return 0
     stored = write_posterior(result)
-    print(f"{describe_written(stored)}: every command now draws from it (--prior to ignore it)")
+    say(f"{describe_written(stored)}: every command now draws from it (--prior to ignore it)")
     return 0

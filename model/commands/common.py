@@ -1,11 +1,14 @@
-"""What several commands share: ``--set`` overrides, the scenario they apply to, pandas' display width."""
+"""What several commands share: ``--set`` overrides, the scenario they apply to, the progress shown while they
+work, their exports and pandas' display width."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from ..errors import InputError
 
@@ -57,3 +60,75 @@ def wide_pandas():
     import pandas as pd
 
     return pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500)
+
+
+#: Seconds between two refreshes of a progress line.
+TICK = 0.5
+
+
+def progress_disabled(args: argparse.Namespace) -> bool | None:
+    """tqdm's ``disable`` for a command: ``True`` with ``--no-progress``, else ``None`` (shown only when standard
+    error is a terminal, never in a pipe, a log or a test)."""
+    return True if getattr(args, "no_progress", False) else None
+
+
+@contextmanager
+def progress(args: argparse.Namespace, description: str) -> Iterator[None]:
+    """While the block runs, one line on standard error saying what is being done and for how long
+    (``running 13 scenarios: 00:07``), refreshed every :data:`TICK` seconds and cleared at the end: the same
+    tqdm line as the sweep's progress bar, for work that has no count of steps to show."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=None, desc=description, bar_format="{desc}: {elapsed}", leave=False, file=sys.stderr,
+               disable=progress_disabled(args))
+    if bar.disable:
+        yield
+        return
+    done = threading.Event()
+
+    def tick() -> None:
+        while not done.wait(TICK):
+            bar.refresh()
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join()
+        bar.close()
+
+
+def check_exports(args: argparse.Namespace) -> None:
+    """Refuse a bad ``--csv`` or ``--xlsx`` file before any work (see :func:`model.present.exports.check_export`)."""
+    from ..present.exports import check_export
+
+    for option in ("csv", "xlsx"):
+        if getattr(args, option, None) is not None:
+            check_export(getattr(args, option), f"--{option}")
+
+
+def export(args: argparse.Namespace, tables: Callable[[], list], source: str, digest: str) -> list:
+    """Write the ``--csv`` and ``--xlsx`` files asked for (see :mod:`model.present.exports`) of the summary
+    ``tables()`` builds (called only when a file is asked for); their paths."""
+    from ..present.exports import about, write_exports
+
+    if getattr(args, "csv", None) is None and getattr(args, "xlsx", None) is None:
+        return []
+    info = about(source, digest, getattr(args, "command_line", None))
+    return write_exports(tables(), info, csv=getattr(args, "csv", None), xlsx=getattr(args, "xlsx", None))
+
+
+def print_table(frame, kinds=None, axis: str = "columns", index: bool = True) -> None:
+    """A table on standard output, at most 100 columns wide (see :func:`model.present.console.render`)."""
+    from ..present.console import render
+
+    print(render(frame, kinds, axis=axis, index=index))
+
+
+def say(text: str = "") -> None:
+    """Prose on standard output, wrapped to 100 columns (see :func:`model.present.console.wrapped`)."""
+    from ..present.console import wrapped
+
+    print(wrapped(text))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .common import progress, say
+
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..present.validation import write_report
 
-    path = write_report(args.out, n=args.n, seed=args.seed)
-    print(f"Wrote {path} and its figures in {Path(args.out) / 'figures'}")
+    with progress(args, "running the validation tests"):
+        path = write_report(args.out, n=args.n, seed=args.seed)
+    say(f"Wrote {path} and its figures in {Path(args.out) / 'figures'}")
     return 0
 
 
@@ -21,14 +24,15 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     text = model_markdown(load_params())
     path = atomic_write(Path(args.out), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    print(f"Wrote {path}")
+    say(f"Wrote {path}")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from ..present.report import report
 
-    path = report(args.scenarios, n=args.n, seed=args.seed, months=args.months, sobol_n=args.sobol_n, out=args.out,
-                  dt=args.dt, start=args.start, prior=args.prior)
-    print(f"Wrote {path}")
+    with progress(args, "computing the briefing"):
+        path = report(args.scenarios, n=args.n, seed=args.seed, months=args.months, sobol_n=args.sobol_n,
+                      out=args.out, dt=args.dt, start=args.start, prior=args.prior)
+    say(f"Wrote {path}")
     return 0

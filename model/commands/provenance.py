@@ -8,7 +8,7 @@ import json
 import sys
 
 from ..errors import InputError
-from .common import scenario_params, wide_pandas
+from .common import print_table, say, scenario_params
 
 #: Output formats of ``manpower params``.
 FORMATS = ("table", "csv", "json")
@@ -30,15 +30,15 @@ def cmd_params(args: argparse.Namespace) -> int:
         print(json.dumps([_json_record(params[key]) for key in table.index], indent=2, ensure_ascii=False))
     else:
         columns = ["value", "unit", "low", "high", "as_registered", "source", "date"]
-        with wide_pandas():
-            print(table[columns].to_string())
-        print("\nFull provenance (quote, assumption, url): manpower params --format csv | json, "
-              "or manpower explain KEY")
+        print_table(table[columns])
+        say("\nFull provenance (quote, assumption, url): manpower params --format csv | json, "
+            "or manpower explain KEY")
     return 0
 
 
 def _json_record(parameter) -> dict[str, object]:
-    """A parameter's provenance with its value and range as JSON numbers (schedules as lists of events)."""
+    """A parameter's provenance with its value and range as JSON numbers (schedules as lists of events, ``null``
+    for no range), ``party_claim`` as true or false and ``evidence`` as a list of the evidence entries' keys."""
     import numpy as np
 
     value = parameter.value
@@ -46,7 +46,9 @@ def _json_record(parameter) -> dict[str, object]:
         value = [event.model_dump() for event in value]
     elif not isinstance(value, str):
         value = np.asarray(value, dtype=float).tolist()
-    return {**parameter.provenance(), "value": value, "low": parameter.low, "high": parameter.high}
+    row = parameter.provenance()
+    return {**row, "value": value, "low": parameter.low, "high": parameter.high,
+            "party_claim": bool(row["party_claim"]), "evidence": [k for k in row["evidence"].split(", ") if k]}
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -65,21 +67,21 @@ def cmd_explain(args: argparse.Namespace) -> int:
                          f"(outputs: {', '.join(OUTPUTS)})")
     meta = OUTPUTS[name]
     drivers = expand_keys(meta.drivers, params)
-    print(f"{name}: {meta.description} ({cf.CF_UNITS[meta.units][1]}); driven by {len(drivers)} parameters, "
-          "through the flows and stocks it depends on:\n")
+    say(f"{name}: {meta.description} ({cf.CF_UNITS[meta.units][1]}); driven by {len(drivers)} parameters, "
+        "through the flows and stocks it depends on:\n")
     for key in expand_keys(meta.parameters, params):
         _print_provenance(params, key, full=args.full, indent="  ")
     for branch in tree(meta.nodes, params):
         _print_branch(params, branch, depth=1, full=args.full)
     if not args.full:
-        print("\nQuotes, URLs and assumptions: manpower explain NAME --full, or manpower explain KEY")
+        say("\nQuotes, URLs and assumptions: manpower explain NAME --full, or manpower explain KEY")
     return 0
 
 
 def _print_branch(params, branch, depth: int, full: bool) -> None:
     """One flow or stock of an explanation tree, its own parameters, then what it depends on."""
     upstream = "" if branch.keys or branch.children else ": its parameters are listed above"
-    print(f"{'  ' * (depth - 1)}{branch.name} ({branch.kind}){upstream}")
+    say(f"{'  ' * (depth - 1)}{branch.name} ({branch.kind}){upstream}")
     for key in branch.keys:
         _print_provenance(params, key, full=full, indent="  " * depth + "  ")
     for child in branch.children:
@@ -87,13 +89,16 @@ def _print_branch(params, branch, depth: int, full: bool) -> None:
 
 
 def _print_provenance(params, key: str, full: bool, indent: str = "") -> None:
-    """``key = value unit (source)`` on one line; with ``full``, every provenance field under it."""
+    """``key = value unit (source)`` on one line (shortened to fit); with ``full``, every provenance field under
+    it, wrapped."""
+    from ..present.console import WIDTH, shortened
+
     row = params[key].provenance()
     if not full:
-        print(f"{indent}{key} = {row['value']} {row['unit']} ({row['source']})")
+        print(indent + shortened(f"{key} = {row['value']} {row['unit']} ({row['source']})", WIDTH - len(indent)))
         return
-    print(f"{indent}{key} = {row['value']} {row['unit']} (range {row['low'] or '-'} to {row['high'] or '-'})")
+    say(f"{indent}{key} = {row['value']} {row['unit']} (range {row['low'] or '-'} to {row['high'] or '-'})")
     for field in ("description", "source", "replaces", "date", "url", "quote", "assumption", "evidence", "file"):
         if row[field]:
-            print(f"{indent}    {field}: {' '.join(str(row[field]).split())}")
+            say(f"{indent}    {field}: {' '.join(str(row[field]).split())}")
     print()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
 
-from .common import wide_pandas
+from .common import export, print_table, progress
+
+#: What ``uncertainty --keep`` writes besides the figure: every run (``all``, hundreds of MB for 10,000 runs), or
+#: only the percentiles over runs of every output, month by month (``summary``, under a megabyte).
+KEEP = ("all", "summary")
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
@@ -13,54 +18,90 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
     from ..analysis.uncertainty import deficit_probability, deficit_share, front_below, percentiles, uncertainty
     from ..inputs.parameters import load_params
-    from ..present.plots import fan_chart
-    from ..results.io import save_figure, write_netcdf
+    from ..present.console import SHARE, wrapped
+    from ..present.summary_tables import uncertainty_tables
 
     params = load_params(args.scenario, prior=args.prior)  # an unknown scenario fails before sampling
     name = params.scenario  # a scenario given as a file is named by it
-    ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method,
-                     dt=args.dt, start=args.start)
+    with progress(args, f"{args.n:,} runs of {name}"):
+        ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method,
+                         dt=args.dt, start=args.start)
     threshold, share = args.threshold, 1.0 if args.below is None else args.below
     level = (f"{threshold:,.0f}" if threshold is not None
              else "own start" if share == 1 else f"{share:.0%} of own start")
-    print(f"Scenario {name}: {args.n:,} runs ({args.method}, seed {args.seed}), "
-          f"{ds.sizes['time'] - 1} months from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n")
-    with wide_pandas():
-        print(percentiles(ds).to_string(float_format=lambda v: "0" if abs(v) < 0.5 else f"{v:,.0f}"))
-        print(f"\nShare of runs in which losses exceed inflow in some month: {deficit_share(ds):.2f}")
-        deficit = deficit_probability(ds).to_series()
-        below = front_below(ds, threshold, share).to_series()
-        table = pd.DataFrame({"P(losses > inflow)": deficit, f"P(front < {level})": below})
-        table.index = table.index.strftime("%Y-%m")
-        print("\nBy month (share of runs):")
-        print(table.iloc[::3].to_string(float_format=lambda v: f"{v:.2f}"))
-    out = Path(args.out)
-    netcdf = write_netcdf(ds, out / f"uncertainty_{name}.nc", command=args.command_line)
-    figure = save_figure(fan_chart(ds, threshold), out / f"fan_{name}.png")
-    print(f"\nWrote {netcdf} (samples and outputs) and {figure}")
+    print(wrapped(f"Scenario {name}: {args.n:,} runs ({args.method}, seed {args.seed}), "
+                  f"{ds.sizes['time'] - 1} months from {ds.attrs['start']}; parameters: "
+                  f"{ds.attrs['parameters_from']}\n"))
+    print("Percentiles over runs (persons; inflow and losses in persons per month)")
+    print_table(percentiles(ds))
+    print(f"\nShare of runs in which losses exceed inflow in some month: {deficit_share(ds):.2f}")
+    deficit = deficit_probability(ds).to_series()
+    below = front_below(ds, threshold, share).to_series()
+    table = pd.DataFrame({"P(losses > inflow)": deficit, f"P(front < {level})": below})
+    table.index = table.index.strftime("%Y-%m")
+    table.index.name = "month"
+    print("\nBy month (share of runs):")
+    print_table(table.iloc[::3], SHARE)
+    written = [] if args.no_save else _save(args, ds, name, threshold)
+    written += export(args, lambda: uncertainty_tables(ds, threshold, share),
+                      f"manpower uncertainty: scenario {name}, {args.n:,} runs ({args.method}, seed {args.seed})",
+                      params.digest())
+    print(wrapped(f"\nWrote {', '.join(map(str, written))}" if written else "\nWrote nothing (--no-save)"))
     return 0
+
+
+def _save(args: argparse.Namespace, ds, name: str, threshold: float | None) -> list[Path]:
+    """The NetCDF file ``--keep`` asks for (every run, or the percentiles over runs) and the fan chart."""
+    from ..present.plots import fan_chart
+    from ..results.io import save_figure, write_netcdf
+
+    out = Path(args.out)
+    if args.keep == "summary":
+        netcdf = write_netcdf(percentile_summary(ds), out / f"uncertainty_{name}_summary.nc",
+                              command=args.command_line)
+    else:
+        netcdf = write_netcdf(ds, out / f"uncertainty_{name}.nc", command=args.command_line)
+    return [netcdf, save_figure(fan_chart(ds, threshold), out / f"fan_{name}.png")]
+
+
+def percentile_summary(ds):
+    """The percentiles (5, 25, 50, 75, 95) over runs of every variable of a Monte Carlo that has runs, along a
+    ``percentile`` dimension, with the variables' labels: what ``uncertainty --keep summary`` writes."""
+    from ..present.summary_tables import PERCENTILES
+
+    varied = ds[[name for name in ds.data_vars if "run" in ds[name].dims]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the horizon's last month has no flows: all NaN
+        summary = varied.quantile([p / 100 for p in PERCENTILES], dim="run", keep_attrs=True, skipna=True)
+    summary = summary.rename(quantile="percentile").assign_coords(percentile=list(PERCENTILES))
+    summary.percentile.attrs.update(long_name="percentile over runs", units="1")
+    attrs = dict(ds.attrs)
+    attrs["summary"] = f"percentiles over {ds.sizes['run']:,} runs; the runs themselves are not kept (--keep summary)"
+    return summary.assign_attrs(attrs)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from ..analysis.sensitivity import ranking, sensitivity
     from ..inputs.parameters import load_params
+    from ..present.console import RATE, wrapped
     from ..present.plots import sensitivity_chart
     from ..results.io import atomic_write, save_figure
 
     params = load_params(args.scenario, prior=args.prior)  # an unknown scenario fails before sampling
     name = params.scenario
-    result = sensitivity(params, method=args.method, n=args.n, seed=args.seed, months=args.months,
-                         dt=args.dt, start=args.start)
-    print(f"{args.method.capitalize()} sensitivity of scenario {name}: {result.attrs['runs']:,} runs, "
-          f"seed {args.seed}, {result.sizes['parameter']} uncertain parameters\n")
-    with wide_pandas():
-        for output in result.output.values:
-            print(f"{output}: top {args.top}")
-            print(ranking(result, str(output)).head(args.top).to_string(float_format=lambda v: f"{v:.3g}"))
-            print()
+    with progress(args, f"{args.method} sensitivity of {name}"):
+        result = sensitivity(params, method=args.method, n=args.n, seed=args.seed, months=args.months,
+                             dt=args.dt, start=args.start)
+    print(wrapped(f"{args.method.capitalize()} sensitivity of scenario {name}: {result.attrs['runs']:,} runs, "
+                  f"seed {args.seed}, {result.sizes['parameter']} uncertain parameters\n"))
+    for output in result.output.values:
+        print(f"{output}: top {args.top}")
+        print_table(ranking(result, str(output)).head(args.top), RATE)
+        print()
     out = Path(args.out)
     table = result.drop_vars("parameter_unit").to_dataframe()
-    csv = atomic_write(out / f"sensitivity_{name}_{args.method}.csv", lambda tmp: table.to_csv(tmp))
+    csv = atomic_write(out / f"sensitivity_{name}_{args.method}.csv",
+                       lambda tmp: table.to_csv(tmp, float_format="%.4g"))
     figure = save_figure(sensitivity_chart(result, args.top), out / f"sensitivity_{name}_{args.method}.png")
-    print(f"Wrote {csv} and {figure}")
+    print(wrapped(f"Wrote {csv} and {figure}"))
     return 0

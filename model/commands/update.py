@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from ..inputs.paths import display
-from .common import wide_pandas
+from .common import print_table, progress
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -21,12 +21,15 @@ def cmd_update(args: argparse.Namespace) -> int:
               "projection in the month after the data.")
         return 0
     if args.through:
-        checked, path = routine.forecast_as_of(args.through, n=args.n, seed=args.seed, months=args.months, dt=args.dt)
+        with progress(args, f"forecasting as of {args.through}"):
+            checked, path = routine.forecast_as_of(args.through, n=args.n, seed=args.seed, months=args.months,
+                                                   dt=args.dt)
         print(f"Wrote the forecast as of {args.through} (the record runs through {checked.data_end}): "
               f"{display(path)} (kept: never overwritten); the fit, the start and the outputs are unchanged.")
         return 0
-    done = routine.update(out=args.out, n=args.n, seed=args.seed, months=args.months, dt=args.dt,
-                          command=args.command_line)
+    with progress(args, "refitting and regenerating the outputs"):
+        done = routine.update(out=args.out, n=args.n, seed=args.seed, months=args.months, dt=args.dt,
+                              command=args.command_line)
     checked = done.checked
     print(f"Data through {checked.data_end} ({len(checked.months)} months; new since the last fit: "
           f"{', '.join(checked.new_months) or 'none'}); the projection now starts in {done.start}.")
@@ -37,8 +40,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     if done.scores is not None and len(done.scores):
         print("\nEarlier forecasts against the record (casualties per month; interval score: lower is better):")
         table = done.scores.drop(columns=["made"]).set_index(["forecast", "month"])
-        with wide_pandas():
-            print(table.to_string(float_format=lambda v: f"{v:,.0f}"))
+        print_table(table)
         print(f"50% intervals covered {done.scores.cover50.mean():.0%} and 90% intervals "
               f"{done.scores.cover90.mean():.0%} of {len(done.scores)} forecast months")
     return 0

@@ -158,14 +158,16 @@ def load_registry(path: Path) -> tuple[dict[str, Parameter], dict[str, EvidenceE
         content = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:  # let the parser say what is wrong with the file
         content = None
-    parameters, evidence = _load_registry(path, content)
+    # The entries name their file as seen from the working folder (their `origin`), so the key holds that name too.
+    parameters, evidence = _load_registry(path, content, display(path))
     return dict(parameters), dict(evidence)
 
 
 @lru_cache(maxsize=8)
-def _load_registry(path: Path, content: str | None) -> tuple[dict[str, Parameter], dict[str, EvidenceEntry]]:
-    """:func:`load_registry` of the file at ``path`` holding bytes of digest ``content`` (callers copy the dicts)."""
-    where = display(path)
+def _load_registry(path: Path, content: str | None,
+                   where: str) -> tuple[dict[str, Parameter], dict[str, EvidenceEntry]]:
+    """:func:`load_registry` of the file at ``path`` holding bytes of digest ``content``, named ``where`` (callers
+    copy the dicts)."""
     registry = parse_file(path, RegistryFile)
     parameters = {key: validate_entry(key, entry, where) for key, entry in registry.parameters.items()}
     missing = [key for key in specs.BY_KEY if key not in parameters]

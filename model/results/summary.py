@@ -6,6 +6,8 @@ work with or without a ``run`` dimension (they reduce over ``time`` only).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -106,16 +108,17 @@ def _levels_and_losses(ds: xr.Dataset) -> list[str]:
     return lines
 
 
-def text_summary(ds: xr.Dataset) -> str:
-    """A plain-text summary of a single run, for the command line."""
+def text_summary(ds: xr.Dataset, format_table: Callable[[pd.DataFrame], str] | None = None) -> str:
+    """A plain-text summary of a single run, for the command line; ``format_table`` prints its table of monthly
+    averages (persons per month; default: pandas, with thousands separators)."""
     numbers = headline(ds)
     lines = [f"Scenario {ds.attrs['scenario']}: {ds.attrs.get('scenario_description', '')}".rstrip(": "),
              f"Start {ds.attrs['start']}, horizon {ds.sizes['time'] - 1} months, dt {ds.attrs['dt_months']} "
              f"months ({ds.attrs['method']}); parameters {ds.attrs['parameters_digest']}",
              f"One run at {ds.attrs.get('parameters_from', 'the registry values')}: no uncertainty bands; "
              "`manpower uncertainty` gives the median and the 90% band over runs.", ""]
-    table = monthly_balance_table(ds).round(0).astype(int)
-    lines.append(table.to_string(float_format=lambda v: f"{v:,.0f}", formatters=None))
+    table = monthly_balance_table(ds).round(0) + 0.0  # + 0.0: no "-0"
+    lines.append(format_table(table) if format_table else table.to_string(float_format=lambda v: f"{v:,.0f}"))
     lines.append("")
     first = float(numbers["first_deficit_month"])
     when = "none within the horizon" if np.isnan(first) else _month_label(ds, int(first))

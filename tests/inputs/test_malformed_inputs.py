@@ -138,6 +138,7 @@ BACKTEST = ("backtest", "--n", "100")
 UPDATE = ("update", "--n", "8", "--months", "2", "--out", "{work}/results")
 #: A whole number beyond MAX_MAGNITUDE as YAML writes it (an int, not a float: it once got past the check).
 BEYOND = "100000000000000000000000"
+NEW = ("scenario", "new", "mine")
 
 CASES = [
     # --- run: horizon, step, start, method ---
@@ -571,6 +572,46 @@ CASES = [
          ("--sweep", "sweep store")),
     Case("discover-n-huge", ("discover", "--outcome", "front_below_start", "--n", "1000000000000"),
          ("--n", "memory")),
+    # --- exports (--csv, --xlsx) and uncertainty's --keep ---
+    Case("export-csv-under-a-file", (*RUN, "--csv", "{work}/taken.txt/run.csv"), ("--csv", "taken.txt")),
+    Case("export-csv-wrong-suffix", (*RUN, "--csv", "{work}/run.txt"), ("--csv", "run.txt", ".csv")),
+    Case("export-xlsx-wrong-suffix", ("compare", "baseline", "--months", "2", "--xlsx", "{work}/c.csv"),
+         ("--xlsx", "c.csv", ".xlsx")),
+    Case("export-xlsx-is-a-folder", ("uncertainty", "--n", "4", "--months", "2", "--xlsx", "{work}/x.xlsx"),
+         ("--xlsx", "x.xlsx"), {"../work/x.xlsx": DIRECTORY}),
+    Case("uncertainty-no-save-and-keep", ("uncertainty", "--n", "4", "--months", "2", "--no-save", "--keep",
+                                          "summary"), ("--keep", "--no-save")),
+    # --- scenario authoring (scenario new, scenario check) ---
+    Case("scenario-new-set-without-value", NEW + ("--set", "casualties.monthly", "--reason", "r"),
+         ("--set", "casualties.monthly", "KEY=VALUE")),
+    Case("scenario-new-set-unknown-key", NEW + ("--set", "casualties.monthy=5", "--reason", "r"),
+         ("--set", "casualties.monthy")),
+    Case("scenario-new-set-bad-value", NEW + ("--set", "casualties.monthly=lots", "--reason", "r"),
+         ("--set", "casualties.monthly")),
+    Case("scenario-new-set-twice", NEW + ("--set", "draw_rate.foreign=0.1", "--set", "draw_rate.foreign=0.2",
+                                          "--reason", "r"), ("--set", "draw_rate.foreign", "once")),
+    Case("scenario-new-reasons-miscounted", NEW + ("--set", "draw_rate.foreign=0.1", "--reason", "r", "--reason", "s"),
+         ("--reason", "one per --set")),
+    Case("scenario-new-reason-empty", NEW + ("--set", "draw_rate.foreign=0.1", "--reason", " "), ("--reason",)),
+    Case("scenario-new-bad-name", ("scenario", "new", "My-Case", "--set", "draw_rate.foreign=0.1", "--reason", "r"),
+         ("name", "My-Case")),
+    Case("scenario-new-shipped-name", ("scenario", "new", "high_intensity", "--set", "draw_rate.foreign=0.1",
+                                       "--reason", "r"), ("name", "shipped")),
+    Case("scenario-new-existing-file", NEW + ("--set", "draw_rate.foreign=0.1", "--reason", "r"),
+         ("mine.yaml", "--force"), {"scenarios/mine.yaml": "name: mine\ndescription: x\nset: {}\n"}),
+    Case("scenario-new-out-misnamed", NEW + ("--set", "draw_rate.foreign=0.1", "--reason", "r", "--out",
+                                             "{work}/other.yaml"), ("--out", "other.yaml", "mine.yaml")),
+    Case("scenario-new-out-exists", NEW + ("--set", "draw_rate.foreign=0.1", "--reason", "r", "--out",
+                                           "{params}/mine.yaml"), ("--out", "mine.yaml", "--force"),
+         {"mine.yaml": "name: mine\ndescription: x\nset: {}\n"}),
+    Case("scenario-new-based-on-unknown", NEW + ("--based-on", "nonesuch", "--set", "draw_rate.foreign=0.1",
+                                                 "--reason", "r"), ("nonesuch",)),
+    Case("scenario-new-based-on-a-file", NEW + ("--based-on", "{params}/scenarios/dprk_surge.yaml", "--set",
+                                                "draw_rate.foreign=0.1", "--reason", "r"), ("--based-on", "name")),
+    Case("scenario-check-unknown-key", ("scenario", "check", "{params}/scenarios/bad.yaml"),
+         ("bad.yaml", "casualties.monthy"), overlay("  casualties.monthy: {value: 5, reason: typo}\n")),
+    Case("scenario-check-missing-file", ("scenario", "check", "{work}/nonesuch.yaml"), ("nonesuch.yaml",)),
+    Case("scenario-check-not-yaml", ("scenario", "check", "{work}/taken.txt"), ("taken.txt", ".yaml")),
     # --- sweep (the file layer and the options; spec semantics are in tests/corpus_sweeps.py) ---
     Case("sweep-spec-missing", ("sweep", "{work}/nonesuch.yaml"), ("nonesuch.yaml",)),
     Case("sweep-spec-directory", ("sweep", "{work}"), ("directory",)),

@@ -192,3 +192,17 @@ def test_pydantic_errors_are_caught_in_one_place_only():
     catching = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")
                       if "ValidationError" in p.read_text(encoding="utf-8"))
     assert catching == ["inputs/schema.py"]
+
+
+def test_the_posterior_applies_whatever_folder_the_registry_was_first_read_from(tmp_path, monkeypatch):
+    """A parameter's ``origin`` names its file as seen from the working folder; a registry first parsed from another
+    folder must not keep that name, or the stored posterior no longer recognizes the registry's values."""
+    from model.inputs.registry import _load_registry
+
+    _load_registry.cache_clear()
+    monkeypatch.chdir(tmp_path)
+    elsewhere = load_params(folder=PARAMS)
+    monkeypatch.chdir(PARAMS.parent)
+    here = load_params()
+    assert "casualties.killed_fraction" in elsewhere.posterior_keys
+    assert here.posterior_keys == elsewhere.posterior_keys
