@@ -1,5 +1,5 @@
 """What several commands share: ``--set`` overrides, the scenario they apply to, the progress shown while they
-work, their exports and pandas' display width."""
+work and their exports."""
 
 from __future__ import annotations
 
@@ -54,12 +54,6 @@ def scenario_params(args: argparse.Namespace):
         print(f"manpower: warning: {line}", file=sys.stderr)
     return params
 
-
-def wide_pandas():
-    """A pandas option context that prints tables wide and long enough for a terminal."""
-    import pandas as pd
-
-    return pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500)
 
 
 #: Seconds between two refreshes of a progress line.

@@ -148,7 +148,7 @@ def test_the_figure_title_says_the_run_was_overridden_and_its_metadata_says_how(
     figure = run_figure(simulate(baseline.with_values({KEY: _inside(baseline)}), months=2))
     title = " ".join(figure._suptitle.get_text().split())
     plt.close(figure)
-    assert title.startswith("Baseline, 1 value overridden")
+    assert title.startswith(f"{baseline.heading}, 1 value overridden")
     assert f"{KEY}={_inside(baseline):g}" in figure.png_metadata["overrides"]
 
 
