@@ -357,4 +357,11 @@ def _box(number: int, box, finder, trajectory: pd.DataFrame, step: int, names: M
 
 
 def _limit(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4g}"
+    """A box's limit in the parameter's canonical unit, four significant figures with thousands separators; a dash
+    for an open side."""
+    if value is None:
+        return "-"
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    decimals = 3 - int(np.floor(np.log10(abs(value))))
+    return f"{round(value, decimals):,.{max(decimals, 0)}f}"

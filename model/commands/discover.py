@@ -60,6 +60,7 @@ def _sweep_settings(store: Path) -> dict:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     from ..analysis.discovery import discover, prim_module
+    from ..present.console import wrapped
     from ..present.discovery import trajectory_figure
     from ..results.io import atomic_write, save_figure
 
@@ -74,24 +75,25 @@ def cmd_discover(args: argparse.Namespace) -> int:
         parameters, name = None, params.file_stem
     found = discover(result, outcome, threshold=args.threshold, parameters=parameters, boxes=args.boxes,
                      params=params)
-    print(found.summary())
+    print(wrapped(found.summary()))
     out = Path(args.out)
     stem = f"discover_{name}_{_file_word(outcome.text)}"
     csv = atomic_write(out / f"{stem}.csv", lambda tmp: found.to_dataframe().to_csv(tmp, index=False))
     figure = save_figure(trajectory_figure(found), out / f"{stem}.png")
-    print(f"\nWrote {csv} (boxes) and {figure} (peeling trajectories)")
+    print(wrapped(f"\nWrote {csv} (boxes) and {figure} (peeling trajectories)"))
     return 0
 
 
 def _monte_carlo(args: argparse.Namespace, outputs: tuple[str, ...]):
     from ..analysis.uncertainty import MONTE_CARLO_OUTPUTS, uncertainty
     from ..inputs.parameters import load_params
+    from ..present.console import wrapped
 
     params = load_params(args.scenario, prior=args.prior)
     ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method, dt=args.dt,
                      start=args.start, variables=tuple(dict.fromkeys(MONTE_CARLO_OUTPUTS + outputs)))
-    print(f"Scenario {params.scenario}: {args.n:,} runs ({args.method}, seed {args.seed}), {args.months} months "
-          f"from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n")
+    print(wrapped(f"Scenario {params.scenario}: {args.n:,} runs ({args.method}, seed {args.seed}), {args.months} "
+                  f"months from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n"))
     return ds, params
 
 

@@ -85,13 +85,16 @@ def test_run_prints_within_100_columns_for_every_shipped_scenario(scenario, tmp_
     ("params",),
     ("explain", "front"),
     ("scenario", "check", "params/scenarios/high_intensity.yaml"),
+    ("discover", "--outcome", "front_below_start", "--n", "400", "--months", "12"),
 ], ids=lambda argv: argv[0] if argv[0] != "scenario" else "scenario-check")
 def test_every_command_prints_within_100_columns(argv, tmp_path, monkeypatch):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
     argv = tuple(str(root / a) if a.startswith("params/") else a for a in argv)
-    if argv[0] in ("compare", "uncertainty", "sensitivity"):
+    if argv[0] == "discover":
+        pytest.importorskip("ema_workbench")
+    if argv[0] in ("compare", "uncertainty", "sensitivity", "discover"):
         argv = (*argv, "--out", "out")  # relative: a long temporary path is one word that cannot be wrapped
     monkeypatch.chdir(tmp_path)
     _assert_fits(_printed(*argv))
