@@ -15,6 +15,7 @@ import numpy as np
 
 from ..analysis.uncertainty import front_below
 from ..results.summary import first_deficit_month, headline, month_of, pool_exhaustion
+from .labels import SOURCE_LABELS, joined
 from .wording import about, band, month_name, months_label, share, thousands
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ if TYPE_CHECKING:
 #: Above this share of runs ending below their start, the brief says the force shrinks; below its complement, that
 #: it holds; in between, that the evidence does not settle it.
 LIKELY = 0.6
-#: Human names of the recruitment sources, as the brief's sentences use them.
-SOURCE_NAMES = {"volunteer": "contract volunteers", "mobilized": "mobilized reservists", "prisoner": "prisoners",
-                "migrant": "pressed migrants", "foreign": "foreign recruits", "dprk": "North Korean troops"}
+#: The parameter whose events are mass call-ups: a scenario with any is not an answer to "without another mass
+#: mobilization".
+MOBILIZATION = "mobilization.waves"
 
 
 @dataclass(frozen=True)
@@ -34,21 +35,25 @@ class Outlook:
 
     name: str
     title: str
-    #: Group in the war zone at the start and at the horizon: medians, and the horizon's 5th and 95th percentiles.
+    #: The scenario calls up reservists in a mass mobilization (:data:`MOBILIZATION` has events).
+    mobilizes: bool
+    #: Group in the war zone at the start (median of runs) and at the horizon (median, 5th and 95th percentiles).
     front_start: float
     front_end: float
     front_end_band: tuple[float, float]
+    #: Each run's change of the group over the horizon (end minus start): median, 5th and 95th percentiles.
+    front_change: float
+    front_change_band: tuple[float, float]
     #: Share of runs whose group ends the horizon below its own starting strength.
     below_at_end: float
-    #: The first month in which more than half of the runs are below their starting strength (None: no month).
+    #: The month from which, to the horizon, more than half of the runs are below their starting strength (None:
+    #: no such month).
     below_from: str | None
     #: Recruitment minus permanent losses over the horizon: median and 5-95%.
     net: float
     net_band: tuple[float, float]
     #: First month whose permanent losses exceed recruitment at the central values (None: none in the horizon).
     first_deficit: str | None
-    #: Share of runs with at least one such month within the horizon.
-    deficit_share: float
     #: The finite pools that run dry at the central values: source name -> YYYY-MM.
     pools_dry: dict[str, str]
 
@@ -67,20 +72,20 @@ def outlook(f: Findings, name: str) -> Outlook:
     runs, central = f.runs[name], f.comparison.sel(scenario=name)
     front = runs.front_total
     start, end = front.isel(time=0), front.isel(time=-1)
-    below = front_below(runs)
-    majority = np.flatnonzero(below.values > 0.5)
+    majority = front_below(runs).values > 0.5
+    onwards = np.flatnonzero(np.logical_and.accumulate(majority[::-1])[::-1])  # months from which it holds to the end
     net = headline(runs)["net_horizon"].values
     first = float(first_deficit_month(central))
     dry = pool_exhaustion(central).to_series()
     return Outlook(
-        name=name, title=str(central.title.item()) if "title" in central.coords else name,
-        front_start=float(start.median()), front_end=float(end.median()),
-        front_end_band=_band(end.values), below_at_end=float(below.isel(time=-1)),
-        below_from=month_of(runs, majority[0]) if majority.size else None,
+        name=name, title=f.params[name].heading, mobilizes=bool(len(f.params[name].value(MOBILIZATION))),
+        front_start=float(start.median()), front_end=float(end.median()), front_end_band=_band(end.values),
+        front_change=float((end - start).median()), front_change_band=_band((end - start).values),
+        below_at_end=float((end < start).mean()),
+        below_from=month_of(runs, onwards[0]) if onwards.size else None,
         net=float(np.nanmedian(net)), net_band=_band(net),
         first_deficit=None if np.isnan(first) else month_of(central, first),
-        deficit_share=float(np.mean(~np.isnan(first_deficit_month(runs).values))),
-        pools_dry={SOURCE_NAMES.get(str(s), str(s)): month_of(central, m) for s, m in dry.items() if np.isfinite(m)})
+        pools_dry={SOURCE_LABELS.get(str(s), str(s)): month_of(central, m) for s, m in dry.items() if np.isfinite(m)})
 
 
 def _band(values: np.ndarray) -> tuple[float, float]:
@@ -88,41 +93,55 @@ def _band(values: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
+def _months(n: int) -> str:
+    return f"{n} month" + ("s" if n != 1 else "")
+
+
 def bottom_line(f: Findings) -> list[str]:
-    """Two or three sentences that answer the question for the reference scenario, then across the scenarios."""
+    """Two or three sentences that answer the question for the reference scenario, then across the scenarios.
+
+    The verdict ("probably not without a new mobilization", "probably yes") answers the question only for a
+    reference scenario without a mass call-up; for one with, the sentence says what the scenario assumes instead.
+    """
     s = f.settings
     ref = outlook(f, s.reference)
     first, last = (month_name(m) for m in months_label(f.comparison)[::f.horizon])
-    level = (f"from about {about(ref.front_start)} in {first} to about {about(ref.front_end)} by {last} (median; 90% "
-             f"of runs {band(ref.front_end_band)})")
-    verdict = {True: "Probably not without a new mobilization. In the reference scenario, ‘{title}’, the group in the "
-                     "war zone shrinks in {p} of runs, {level}.",
-               False: "Probably yes, for the {h} months projected. In the reference scenario, ‘{title}’, the group in "
-                      "the war zone holds or grows in {q} of runs ({level}).",
-               None: "The evidence does not settle it. In the reference scenario, ‘{title}’, the group in the war "
-                     "zone ends below its start in {p} of runs, {level}."}[ref.shrinks]
-    sentences = [verdict.format(title=ref.title, p=share(ref.below_at_end), q=share(1 - ref.below_at_end),
-                                level=level, h=f.horizon)]
+    level = (f"from about {about(ref.front_start)} in {first}, changing by {about(ref.front_change, signed=True)} "
+             f"by {last} (median of runs; 90% of runs {band(ref.front_change_band, signed=True)})")
+    subject = f"In the reference scenario, ‘{ref.title}’, the group in the war zone"
+    if ref.mobilizes:
+        opening = "This reference scenario assumes a new mass mobilization, so it does not answer the question alone."
+    else:
+        opening = {True: "Probably not without a new mobilization.",
+                   False: f"Probably yes, for the {_months(f.horizon)} projected.",
+                   None: "The evidence does not settle it."}[ref.shrinks]
+    verb = {True: f"shrinks in {share(ref.below_at_end)} of runs", False: f"holds or grows in "
+            f"{share(1 - ref.below_at_end)} of runs", None: f"ends below its start in {share(ref.below_at_end)} of "
+            "runs"}[ref.shrinks]
+    sentences = [f"{opening} {subject} {verb}, {level}."]
     when = (f"At the central values losses first exceed recruitment in {month_name(ref.first_deficit)}"
             if ref.first_deficit else "At the central values losses exceed recruitment in no month")
-    majority = (f"more than half of the runs are below their starting strength from {month_name(ref.below_from)} on"
-                if ref.below_from else "in no month are more than half of the runs below their starting strength")
-    sentences.append(f"Over the {f.horizon} months recruitment minus permanent losses comes to about "
+    majority = (f"from {month_name(ref.below_from)} to the horizon more than half of the runs are below their "
+                "starting strength" if ref.below_from else
+                "at the horizon no more than half of the runs are below their starting strength")
+    sentences.append(f"Over the {_months(f.horizon)} recruitment minus permanent losses comes to about "
                      f"{about(ref.net, signed=True)} persons (90% of runs {band(ref.net_band, signed=True)}). "
                      f"{when}; {majority}.")
     if len(s.names) > 1:
         others = [outlook(f, name) for name in s.names if name != s.reference]
         holding = [o.title for o in others if o.net >= 0]
-        sentences.append(f"Of the {len(others)} other scenarios, recruitment keeps up with permanent losses in the "
-                         "median run only under " + _listed(holding) + "." if holding else
-                         f"In none of the {len(others)} other scenarios does recruitment keep up with permanent "
-                         "losses in the median run.")
+        count = f"{len(others)} other scenario" + ("s" if len(others) != 1 else "")
+        if not holding:
+            sentences.append(f"In none of the {count} does recruitment keep up with permanent losses in the median "
+                             "run." if len(others) > 1 else f"In the {count} recruitment does not keep up with "
+                             "permanent losses in the median run.")
+        elif len(holding) == len(others):
+            sentences.append(f"In {'all ' if len(others) > 1 else ''}the {count} recruitment keeps up with permanent "
+                             "losses in the median run.")
+        else:
+            sentences.append(f"Of the {count}, recruitment keeps up with permanent losses in the median run only "
+                             f"under {joined([f'‘{t}’' for t in holding])}.")
     return sentences
-
-
-def _listed(titles: list[str]) -> str:
-    quoted = [f"‘{t}’" for t in titles]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def scenario_rows(f: Findings) -> list[dict[str, str]]:
@@ -135,7 +154,6 @@ def scenario_rows(f: Findings) -> list[dict[str, str]]:
                      "net": thousands(o.net, signed=True), "net_band": band(o.net_band, True, in_thousands=True),
                      "front_end": thousands(o.front_end), "front_band": band(o.front_end_band, in_thousands=True),
                      "below": share(o.below_at_end), "deficit": o.first_deficit or "none",
-                     "deficit_share": share(o.deficit_share),
                      "pools": "; ".join(f"{s} {m}" for s, m in o.pools_dry.items()) or "none"})
     return rows
 
@@ -152,7 +170,6 @@ def data_note(f: Findings, record_end: str) -> str:
     return text + "."
 
 
-
 #: A war-zone group below this share of its start at the horizon counts as emptied.
 EMPTIED = 0.01
 
@@ -166,9 +183,11 @@ def collapse_note(f: Findings) -> str | None:
     emptied = float((runs.front_total.isel(time=-1) < EMPTIED * runs.front_total.isel(time=0)).mean())
     if short == 0 and emptied == 0:
         return None
-    return (f"In {share(short)} of the reference scenario's runs the casualty path outruns the people there are to "
+    text = (f"In {share(short)} of the reference scenario's runs the casualty path outruns the people there are to "
             f"bear it before the horizon, and in {share(emptied)} the group in the war zone is all but gone by then. "
             "Casualties in the model follow the fitted path whatever the force's size; the casualties that find no "
             "one are recorded as a shortfall, not invented. Read these runs as intensities the force cannot "
-            "sustain, not as a forecast that the war zone empties: they are why the lower end of each range reaches "
-            "zero.")
+            "sustain, not as a forecast that the war zone empties")
+    if emptied >= 0.05:  # the 5th percentile of the group at the horizon is then (all but) zero
+        text += ": they are why the lower end of the war zone's range reaches zero"
+    return text + "."

@@ -65,6 +65,7 @@ def render(f: Findings) -> str:
         comparison=_comparison_groups(f), digests={n: p.digest() for n, p in f.params.items()},
         account=_account(f, central), figures=_figures(f, central), sobol=_sensitivity(f), entries=entries,
         discovery=_discovery(f), collapse=answer.collapse_note(f),
+        mobilizing=[f"‘{f.params[n].heading}’" for n in s.names if len(f.params[n].value(answer.MOBILIZATION))],
         assumed=[e for e in entries if e.assumed], changes=_changes(f))
 
 
@@ -243,7 +244,7 @@ def _sensitivity(f: Findings) -> dict[str, object]:
     rows = [[i, key, _interval(r.S1, r.S1_conf), _interval(r.ST, r.ST_conf),
              _registered_range(params[key]), params[key].entry.source]
             for i, (key, r) in enumerate(ranked.iterrows(), start=1)]
-    brief_rows = [[i, parameter_label(key, params[key].entry.description), f"{max(r.ST, 0.0):.0%}",
+    brief_rows = [[i, parameter_label(key, params[key].entry.description), f"{min(max(r.ST, 0.0), 1.0):.0%}",
                    _registered_range(params[key]), params[key].entry.source]
                   for i, (key, r) in enumerate(ranked.head(BRIEF_TOP).iterrows(), start=1)]
     charts = [{"src": page.png_data_uri(sensitivity_chart(result.sel(output=list(outputs)), TOP)), "label": label}
