@@ -418,6 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "(repeatable)")
     new.add_argument("--reason", action="append", required=True, help="why: one for all the changes, or one "
                      "per --set in their order (repeatable)")
+    new.add_argument("--title", help="a few words naming the scenario for people, in figures, tables and the brief "
+                     "(default: NAME with spaces)")
     new.add_argument("--description", help="one sentence saying what the scenario is (default: from the changes)")
     new.add_argument("--out", metavar="FILE", help="write FILE (named NAME.yaml) instead of scenarios/NAME.yaml "
                      "in the user's parameter folder ($MANPOWER_PARAMS, a checkout's params/, else "

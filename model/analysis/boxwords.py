@@ -2,7 +2,7 @@
 
 A parameter's label is the first clause of its registry description ("Share of all casualties who are killed");
 its value is shown in the unit a reader thinks in, not the canonical one the equations use: a growth rate per
-month as percent a year, a monthly rate as percent a month, a fraction as percent, persons in thousands or
+month as a continuous rate in percent a year (as the registry states it), a monthly rate as percent a month, a fraction as percent, persons in thousands or
 millions as words. Every number is rounded to two significant figures: a box's edges are estimates from a
 sample, and more digits would claim a precision the sample does not have.
 """
@@ -34,7 +34,9 @@ class Reading:
 
 #: The reading of each kind of parameter (canonical units in :mod:`model.inputs.spec`).
 READINGS: dict[str, Reading] = {
-    specs.GROWTH.name: Reading(1200.0, "a year", percent=True),  # continuous rate per month -> per year
+    # A continuous rate per month as the registry states it, a continuous rate per year ("20% a year, continuous"
+    # is exp(0.2) - 1 = 22% growth over a year).
+    specs.GROWTH.name: Reading(1200.0, "a year (continuous rate)", percent=True),
     specs.RATE.name: Reading(100.0, "a month", percent=True),
     specs.FRACTION.name: Reading(100.0, "", percent=True),
     specs.RATIO.name: Reading(1.0, ""),
@@ -96,15 +98,18 @@ def condition(name: str, kind: specs.Kind | None, lower: float | None, upper: fl
     return f"{name} is unrestricted"
 
 
-def sentence(outcome: str, density: float, coverage: float, mass: float, conditions: list[str]) -> str:
+def sentence(outcome: str, density: float, coverage: float, mass: float, conditions: list[str],
+             number: int = 1) -> str:
     """One box in plain language: how often the outcome happens inside it, and how much of it the box holds.
 
     'Permanent losses exceed inflow in some month before June 2026 in 82% of runs where ... (the box holds 25%
-    of all runs and 61% of those in which it happens).'
+    of all runs and 61% of those in which it happens).' PRIM finds a later box (``number`` above 1) among the
+    runs the earlier boxes left, and its density counts only those: the sentence says so.
     """
     where = _joined(conditions) if conditions else "any parameter values"
     opening = outcome[0].upper() + outcome[1:]
-    return (f"{opening} in {density:.0%} of runs where {where} (the box holds {mass:.0%} of all runs and "
+    runs = "runs" if number == 1 else "the runs outside the earlier boxes"
+    return (f"{opening} in {density:.0%} of {runs} where {where} (the box holds {mass:.0%} of all runs and "
             f"{coverage:.0%} of those in which it happens).")
 
 

@@ -352,7 +352,7 @@ def _box(number: int, box, finder, trajectory: pd.DataFrame, step: int, names: M
     restrictions.sort(key=lambda r: r.quasi_p)
     row = trajectory.loc[step]
     coverage, density, mass = float(row.coverage), float(row.density), float(row.mass)
-    sentence = boxwords.sentence(phrase, density, coverage, mass, [r.text for r in restrictions])
+    sentence = boxwords.sentence(phrase, density, coverage, mass, [r.text for r in restrictions], number)
     return Box(number, coverage, density, mass, int(row.n), tuple(restrictions), sentence, trajectory, step)
 
 

@@ -151,7 +151,9 @@ def _compare(ds: xr.Dataset, metric: str, sign: str, value: float, where: str) -
         raise InputError(where, f"{metric}{sign}{value:g}", f"expected a per-run number of the result, one of "
                          f"{', '.join(sorted(numbers)) or '(none)'}")
     values = np.asarray(numbers[metric], dtype=float)
-    return _COMPARISONS[sign](values, value) & ~np.isnan(values)
+    # A missing number is an event that did not happen within the horizon (a first deficit month, a pool's
+    # exhaustion): later than any month, so above every threshold and below none.
+    return _COMPARISONS[sign](np.where(np.isnan(values), np.inf, values), value)
 
 
 def per_run_numbers(ds: xr.Dataset) -> dict[str, np.ndarray]:

@@ -53,7 +53,8 @@ def cmd_scenario_new(args: argparse.Namespace) -> int:
     values = assignments(args.set)
     reasons = reasons_for(list(values), args.reason)
     base = load_params(args.based_on, prior=True)
-    document, warnings = authored_overlay(args.name, base, values, reasons, description=args.description)
+    document, warnings = authored_overlay(args.name, base, values, reasons, description=args.description,
+                                          title=args.title)
     text = overlay_text(document)
     validate_overlay(text, args.name)
     for line in warnings:
@@ -75,9 +76,10 @@ def cmd_scenario_check(args: argparse.Namespace) -> int:
     print(wrapped(f"{args.file}: a valid overlay. Scenario {params.scenario}: {params.description}"))
     print(wrapped(f"Built from: {chain}"))
     if changes.empty:
-        print("\nIt changes nothing relative to the baseline.")
+        print("\nIt changes nothing relative to the baseline (registry values, without the posterior).")
         return 0
-    print(wrapped(f"\nWhat it changes relative to the baseline ({len(changes)} parameters; values in canonical "
-                  "units, registry values without the posterior):"))
+    count = f"{len(changes)} parameter" + ("s" if len(changes) != 1 else "")
+    print(wrapped(f"\nWhat it changes relative to the baseline ({count}; values in canonical units, registry values "
+                  "without the posterior):"))
     print_table(changes, "text")
     return 0

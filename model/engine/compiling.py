@@ -17,12 +17,16 @@ listens to numba's compile events:
   from the cache. On two cores this takes the rate equations' share off the first
   run's wait. Set ``MANPOWER_BACKGROUND_COMPILE=0`` to compile in one process; a
   background process that fails or is slow only costs the time it ran: this
-  process then compiles what it lacks itself.
+  process then compiles what it lacks itself. It is not started on a machine
+  that gives this process a single core, nor in a process that is itself a
+  worker of another (a ``multiprocessing`` child, such as a dask worker): there
+  the cores are already busy.
 """
 
 from __future__ import annotations
 
 import atexit
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -44,45 +48,64 @@ MESSAGE = (f"manpower: compiling the model's kernels for this machine, once ({EX
 BACKGROUND = ("model.engine.integrator", "model.engine.euler")
 SWITCH = "MANPOWER_BACKGROUND_COMPILE"
 #: Seconds the integrator waits for the background process before compiling what it lacks itself.
-WAIT = 300.0
+WAIT = 120.0
 
 _background: subprocess.Popen | None = None
 _started = False
 
 
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _start_background() -> None:
-    """Start the process that compiles :data:`BACKGROUND`, once per process, unless it is switched off or this
-    process already imports those modules itself."""
+    """Start the process that compiles :data:`BACKGROUND`, once per process, unless it is switched off, this
+    process already imports those modules itself, it has a single core, or it is a worker of another process."""
     global _background, _started
     if _started or os.environ.get(SWITCH) == "0" or BACKGROUND[0] in sys.modules:
         return
     _started = True
-    package_root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
-    code = "import " + ", ".join(BACKGROUND)
+    if _cores() < 2 or multiprocessing.parent_process() is not None:
+        return
+    # Isolated (-I): neither the working folder nor PYTHON* variables decide which `model` it imports; this
+    # package's own folder goes first on its path.
+    root = str(Path(__file__).resolve().parents[2])
+    code = f"import sys; sys.path.insert(0, {root!r}); import " + ", ".join(BACKGROUND)
     try:
-        _background = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL,
+        _background = subprocess.Popen([sys.executable, "-I", "-c", code], stdin=subprocess.DEVNULL,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       env={**os.environ, SWITCH: "0", "PYTHONPATH": path})
+                                       env={**os.environ, SWITCH: "0"})
     except OSError:  # no process to spare: compile here, one after the other
         return
     atexit.register(_stop_background)
 
 
 def _stop_background() -> None:
-    if _background is not None and _background.poll() is None:
-        _background.kill()
+    """End the background process if it still runs, and reap it."""
+    global _background
+    if _background is not None:
+        if _background.poll() is None:
+            _background.kill()
+        _background.wait()
+        _background = None
 
 
 def wait_for_background() -> None:
-    """Wait (at most :data:`WAIT` seconds) for the background compilation, when one runs."""
+    """Wait (at most :data:`WAIT` seconds) for the background compilation, when one runs, saying why on standard
+    error (once per process) if it is not done yet."""
     global _background
     if _background is None:
         return
+    if _background.poll() is None and _LISTENER is not None:
+        _LISTENER.say()
     try:
         _background.wait(timeout=WAIT)
     except subprocess.TimeoutExpired:
-        _background.kill()
+        _stop_background()
     _background = None
 
 
@@ -115,7 +138,14 @@ class _Listener(event.Listener):
 
     def _say(self):
         with self.lock:
-            if self.depth == 0 or self.said:
+            if self.depth == 0:
+                return
+        self.say()
+
+    def say(self):
+        """Print :data:`MESSAGE`, once per process."""
+        with self.lock:
+            if self.said:
                 return
             self.said = True
         print(MESSAGE, file=sys.stderr, flush=True)

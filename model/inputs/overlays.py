@@ -107,12 +107,14 @@ def _entry_value(base: ParameterSet, changed: ParameterSet, key: str) -> tuple[A
 
 
 def authored_overlay(name: str, base: ParameterSet, values: Mapping[str, Any], reasons: Mapping[str, str],
-                     description: str | None = None, written: str | None = None) -> tuple[dict, list[str]]:
+                     description: str | None = None, written: str | None = None,
+                     title: str | None = None) -> tuple[dict, list[str]]:
     """A scenario overlay (as a mapping for YAML) named ``name``, based on the scenario of ``base`` (loaded with
     ``prior=True``: the values the overlay changes), setting each of ``values`` (as ``--set`` takes them: a
     number in the canonical unit, a text with a unit, a list of events, a choice) with its reason from
     ``reasons``; see the module docstring. Returns the mapping and one warning line per value outside its
-    plausible range. Nothing is read from disk or written.
+    plausible range. ``title`` names the scenario for people (figures, tables, the brief); without one it is
+    ``name`` with spaces. Nothing is read from disk or written.
     """
     import warnings
 
@@ -138,7 +140,9 @@ def authored_overlay(name: str, base: ParameterSet, values: Mapping[str, Any], r
     if description is None:
         shown = ", ".join(f"{key} = {values[key]}" for key in values)
         description = f"The {base.scenario} scenario with {shown} (written by `manpower scenario new`)."
-    document = {"name": name, "description": description, "based_on": base.scenario, "set": changes}
+    title = " ".join(title.split()) if title and title.strip() else name.replace("_", " ").capitalize()
+    document = {"name": name, "title": title, "description": description, "based_on": base.scenario,
+                "set": changes}
     return document, lines
 
 
@@ -178,7 +182,8 @@ def changes_from(params: ParameterSet, reference: ParameterSet) -> pd.DataFrame:
         note = params[key].entry.note or ""
         reason = note.split(": ", 1)[1] if note.startswith("scenario ") and ": " in note else note
         rows[key] = {"baseline": theirs["value"], "scenario": mine["value"], "unit": mine["unit"],
-                     "range": f"{mine['low']} to {mine['high']}" if mine["low"] else "", "set in": mine["file"],
+                     "range": f"{mine['low']} to {mine['high']}" if mine["low"] not in (None, "") else "",
+                     "set in": mine["file"],
                      "reason": reason.split(" (base note:")[0]}
     columns = ["baseline", "scenario", "unit", "range", "set in", "reason"]
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("key")

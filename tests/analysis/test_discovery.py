@@ -10,6 +10,7 @@ from importlib.util import find_spec
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 import model
 from model.analysis import boxwords
@@ -119,7 +120,7 @@ def test_a_deficit_month_outside_the_horizon_is_refused(small_monte_carlo):
 def test_numbers_read_in_two_significant_figures_and_the_units_people_use():
     assert [boxwords.significant(v) for v in (0.2345, 0.3, 14_315.2, 1_125_522, 2.5e9, -417_000)] == [
         "0.23", "0.3", "14,000", "1.1 million", "2.5 billion", "-420,000"]
-    assert boxwords.reading(kind_of("casualties.growth_rate")).text(0.2 / 12) == "20% a year"
+    assert boxwords.reading(kind_of("casualties.growth_rate")).text(0.2 / 12) == "20% a year (continuous rate)"
     assert boxwords.reading(kind_of("desertion.rate")).text(0.0123) == "1.2% a month"
     assert boxwords.reading(kind_of("casualties.killed_fraction")).text(0.3) == "30%"
     assert boxwords.reading(kind_of("volunteer.signups")).text(21_670) == "22,000 persons a month"
@@ -209,3 +210,12 @@ def test_the_command_discovers_over_a_sweep_store(tmp_path):
     found = discover(runs, f"deficit_before:{month}", parameters=parameters)
     assert found.runs == 240 and "volunteer.signups" in found.dimensions
     assert found.share == pytest.approx((runs.first_deficit_month.values < 5).mean())
+
+
+def test_a_missing_per_run_number_counts_as_later_than_any_threshold():
+    """A run without a deficit within the horizon has it later than month 12, not never above it."""
+    from model.analysis.outcomes import _compare
+
+    ds = xr.Dataset({"first_deficit_month": ("run", [np.nan, 5.0, 20.0])})
+    assert _compare(ds, "first_deficit_month", ">", 12, "test").tolist() == [True, False, True]
+    assert _compare(ds, "first_deficit_month", "<=", 12, "test").tolist() == [False, True, False]

@@ -46,6 +46,7 @@ def test_new_scenario_loads_with_the_asked_values_and_its_reasons(folder, baseli
     untouched = [k for k in baseline if k not in ("casualties.monthly", "volunteer.signups")]
     assert all(params[k].provenance()["value"] == model.load_params()[k].provenance()["value"] for k in untouched)
     assert yaml.safe_load(path.read_text())["based_on"] == "baseline"
+    assert params.heading == "My push"  # no --title: the name with spaces
     status, text = _cli("explain", "casualties.monthly", "--scenario", "my_push")
     assert status == 0 and "what-if: heavier fighting" in text
 
@@ -118,3 +119,9 @@ def test_authored_overlay_is_pure_and_keeps_the_base_entrys_unit(baseline):
     entry = prior["casualties.growth_rate"].entry
     assert entry.unit != prior["casualties.growth_rate"].unit  # registered per year, canonical per month
     assert change["value"] == pytest.approx(0.12) and not warnings and "low" not in change
+
+
+def test_a_title_names_the_scenario_for_people(folder):
+    status, _ = _cli("scenario", "new", "my_case", "--title", "  A heavier   front ", "--set",
+                     "casualties.monthly=47000", "--reason", "what-if")
+    assert status == 0 and model.load_params("my_case").heading == "A heavier front"
