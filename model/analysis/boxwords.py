@@ -2,9 +2,10 @@
 
 A parameter's label is the first clause of its registry description ("Share of all casualties who are killed");
 its value is shown in the unit a reader thinks in, not the canonical one the equations use: a growth rate per
-month as a continuous rate in percent a year (as the registry states it), a monthly rate as percent a month, a fraction as percent, persons in thousands or
-millions as words. Every number is rounded to two significant figures: a box's edges are estimates from a
-sample, and more digits would claim a precision the sample does not have.
+month as a continuous rate in percent a year (as the registry states it), a monthly rate as percent a month, a
+fraction as percent, persons in thousands or millions as words. Every number is rounded to two significant
+figures: a box's edges are estimates from a sample, and more digits would claim a precision the sample does not
+have.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..inputs import spec as specs
+from ..inputs.labels import joined
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,8 @@ def sentence(outcome: str, density: float, coverage: float, mass: float, conditi
     of all runs and 61% of those in which it happens).' PRIM finds a later box (``number`` above 1) among the
     runs the earlier boxes left, and its density counts only those: the sentence says so.
     """
-    where = _joined(conditions) if conditions else "any parameter values"
+    where = joined(conditions) if conditions else "any parameter values"
     opening = outcome[0].upper() + outcome[1:]
     runs = "runs" if number == 1 else "the runs outside the earlier boxes"
     return (f"{opening} in {density:.0%} of {runs} where {where} (the box holds {mass:.0%} of all runs and "
             f"{coverage:.0%} of those in which it happens).")
-
-
-def _joined(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

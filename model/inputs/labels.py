@@ -8,6 +8,7 @@ every layer that names a parameter or a series in a figure (:mod:`model.present.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 #: Where a description's first clause ends: a semicolon, a colon, a comma or a full stop.
 _CLAUSE_END = re.compile(r"; |: |, |\. |\.$")
@@ -23,3 +24,11 @@ def first_clause(description: str, fallback: str = "") -> str:
         text = _BRACKETED.sub("", text)
     label = _CLAUSE_END.split(text, maxsplit=1)[0].strip().replace("the projection start", "the start")
     return label or fallback
+
+
+def joined(names: Iterable[str]) -> str:
+    """Names as a sentence lists them: ``a, b and c`` (empty for none)."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from ..inputs.labels import first_clause
+from ..inputs.labels import first_clause, joined  # noqa: F401 (joined: re-exported for figures and the brief)
 from ..inputs.provenance import PRIOR_OF
 from ..inputs.scenarios import scenario_title as _file_title
 
@@ -132,9 +132,3 @@ def approximately(value: float, digits: int = 2) -> str:
     magnitude = int(np.floor(np.log10(abs(value))))
     rounded = round(value, digits - 1 - magnitude)
     return f"{rounded:+,.0f}" if magnitude >= digits - 1 else f"{rounded:+,.{digits - 1 - magnitude}f}"
-
-
-def joined(names: Iterable[str]) -> str:
-    """``a, b and c``."""
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
