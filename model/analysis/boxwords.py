@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..core.numbers import fixed, rounded
 from ..inputs import spec as specs
 from ..inputs.labels import joined
 
@@ -63,13 +64,11 @@ def significant(value: float, figures: int = 2) -> str:
     """``value`` rounded to ``figures`` significant figures, as people write it: '0.3', '14,000', '1.1 million'."""
     if value == 0 or not math.isfinite(value):
         return f"{value:g}"
-    rounded = float(f"{value:.{figures}g}")
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if abs(rounded) >= size:
-            return f"{float(f'{rounded / size:.{figures}g}'):g} {word}"
-    if abs(rounded) >= 1000:
-        return f"{rounded:,.0f}"
-    return f"{rounded:g}"
+    r = rounded(value, figures)
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(r) >= size:
+            return f"{fixed(r / size, figures, zeros=False)} {word}"
+    return fixed(r, figures, zeros=False)
 
 
 def label(description: str, key: str) -> str:

@@ -39,6 +39,7 @@ import pandas as pd
 import xarray as xr
 
 from ..core.defaults import BASELINE
+from ..core.numbers import fixed
 from ..errors import InputError
 from ..inputs import limits
 from ..inputs import spec as specs
@@ -359,9 +360,4 @@ def _box(number: int, box, finder, trajectory: pd.DataFrame, step: int, names: M
 def _limit(value: float | None) -> str:
     """A box's limit in the parameter's canonical unit, four significant figures with thousands separators; a dash
     for an open side."""
-    if value is None:
-        return "-"
-    if value == 0 or not np.isfinite(value):
-        return f"{value:g}"
-    decimals = 3 - int(np.floor(np.log10(abs(value))))
-    return f"{round(value, decimals):,.{max(decimals, 0)}f}"
+    return "-" if value is None else fixed(value, 4)

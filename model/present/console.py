@@ -29,6 +29,8 @@ from numbers import Real
 
 import pandas as pd
 
+from ..core.numbers import fixed
+
 #: Columns a printed table may take (a terminal's and a 100-column log's width).
 WIDTH = 100
 PERSONS, SIGNED, SHARE, PERCENT, RATE, TEXT = "persons", "signed", "share", "percent", "rate", "text"
@@ -47,13 +49,9 @@ _GAP = "  "
 def significant(value: float, figures: int = 3) -> str:
     """``value`` to ``figures`` significant figures, with thousands separators and without an exponent (except
     for magnitudes below 1e-4): 32,441.7 -> ``32,400``; 0.0416667 -> ``0.0417``."""
-    if value == 0 or not math.isfinite(value):
-        return f"{value:g}" if value != 0 else "0"
-    magnitude = math.floor(math.log10(abs(value)))
-    if magnitude < -4:
+    if value != 0 and math.isfinite(value) and abs(value) < 1e-4:
         return f"{value:.{figures - 1}e}"
-    digits = figures - 1 - magnitude  # negative: round to tens, hundreds, ...
-    return f"{round(value, digits):,.{max(digits, 0)}f}"
+    return fixed(value, figures)
 
 
 def number_text(value, kind: str) -> str:

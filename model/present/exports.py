@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+
+from ..core import numbers
 
 from ..errors import InputError
 from ..results.io import atomic_write, check_output
@@ -59,9 +60,7 @@ def check_export(path: str | Path, option: str) -> Path:
 
 
 def _significant(values: pd.Series, figures: int) -> pd.Series:
-    def one(v: float) -> float:
-        return v if not np.isfinite(v) or v == 0 else float(f"{v:.{figures}g}")
-    return values.astype(float).map(one)
+    return values.astype(float).map(lambda v: numbers.rounded(v, figures))
 
 
 def rounded(table: Table) -> pd.DataFrame:

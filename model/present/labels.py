@@ -23,6 +23,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from ..core.numbers import fixed
 from ..inputs.labels import first_clause, joined  # noqa: F401 (joined: re-exported for figures and the brief)
 from ..inputs.provenance import PRIOR_OF
 from ..inputs.scenarios import scenario_title as _file_title
@@ -129,6 +130,4 @@ def approximately(value: float, digits: int = 2) -> str:
     """``value`` to ``digits`` significant figures with its sign, for a title: 150,203 -> ``+150,000``."""
     if not np.isfinite(value) or value == 0:
         return "0" if value == 0 else "n/a"
-    magnitude = int(np.floor(np.log10(abs(value))))
-    rounded = round(value, digits - 1 - magnitude)
-    return f"{rounded:+,.0f}" if magnitude >= digits - 1 else f"{rounded:+,.{digits - 1 - magnitude}f}"
+    return fixed(value, digits, sign=True)

@@ -13,22 +13,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..core.numbers import decimals, rounded
+
 #: Significant figures of a number the brief states.
 SIGNIFICANT = 2
 MINUS = "\N{MINUS SIGN}"
 _SCALES = ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"))
-
-
-def rounded(value: float, digits: int = SIGNIFICANT) -> float:
-    """``value`` rounded to ``digits`` significant figures."""
-    if value == 0 or not np.isfinite(value):
-        return value
-    return round(value, digits - 1 - int(np.floor(np.log10(abs(value)))))
-
-
-def _decimals(value: float, digits: int) -> int:
-    """Decimals that show ``digits`` significant figures of ``value`` (an already rounded number)."""
-    return max(0, digits - 1 - int(np.floor(np.log10(abs(value))))) if value else 0
 
 
 def _signed(text: str, value: float, signed: bool) -> str:
@@ -48,7 +38,7 @@ def about(value: float, digits: int = SIGNIFICANT, signed: bool = False) -> str:
     for scale, word in _SCALES:
         if abs(r) >= scale:
             shown = r / scale
-            return _signed(f"{shown:,.{_decimals(shown, digits)}f}{word}", r, signed)
+            return _signed(f"{shown:,.{decimals(shown, digits)}f}{word}", r, signed)
     return _signed(f"{r:,.0f}", r, signed)
 
 
@@ -59,7 +49,7 @@ def thousands(value: float, digits: int = SIGNIFICANT, signed: bool = False) -> 
     if abs(value) < 0.5:
         return "0"
     shown = rounded(value, digits) / 1e3
-    return _signed(f"{shown:,.{_decimals(shown, digits)}f}", shown, signed)
+    return _signed(f"{shown:,.{decimals(shown, digits)}f}", shown, signed)
 
 
 def band(pair: Sequence[float], signed: bool = False, in_thousands: bool = False) -> str:
