@@ -9,6 +9,7 @@ with their units and sources) and every output of :func:`model.simulate`; :func:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,14 +18,13 @@ import xarray as xr
 
 from ..results import cf
 from ..inputs import limits
-from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
+from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START, PERCENTILES
 from ..inputs.parameters import ParameterSet
 from .arguments import as_params
 from .sampling import sample, sample_values, uncertain_keys
 from ..results.simulate import result_values, simulate
 from ..results.summary import headline
 
-PERCENTILES = (5, 25, 50, 75, 95)
 
 #: What a Monte Carlo keeps unless asked for more: the headline outputs, the two levels of force, where the
 #: recruits come from and where the war zone's people came from (by source), the losses summed by definition, and
@@ -119,3 +119,18 @@ def front_below(ds: xr.Dataset, threshold: float | None = None, share: float = 1
     drawn from the posterior start from different strengths)."""
     level = threshold if threshold is not None else share * ds.front_total.isel(time=0)
     return (ds.front_total < level).mean("run")
+
+
+def percentile_summary(ds: xr.Dataset) -> xr.Dataset:
+    """The :data:`PERCENTILES` over runs of every variable of a Monte Carlo that has runs, along a ``percentile``
+    dimension, with the variables' labels and units (what ``manpower uncertainty --keep summary`` writes instead of
+    the runs)."""
+    varied = ds[[name for name in ds.data_vars if "run" in ds[name].dims]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the horizon's last month has no flows: all NaN
+        summary = varied.quantile([p / 100 for p in PERCENTILES], dim="run", keep_attrs=True, skipna=True)
+    summary = summary.rename(quantile="percentile").assign_coords(percentile=list(PERCENTILES))
+    summary.percentile.attrs.update(long_name="percentile over runs", units="1")
+    attrs = dict(ds.attrs)
+    attrs["summary"] = f"percentiles over {ds.sizes['run']:,} runs; the runs themselves are not kept (--keep summary)"
+    return summary.assign_attrs(attrs)

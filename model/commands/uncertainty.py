@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import warnings
 from pathlib import Path
 
 from .common import export, print_table, progress
@@ -52,6 +51,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
 def _save(args: argparse.Namespace, ds, name: str, threshold: float | None) -> list[Path]:
     """The NetCDF file ``--keep`` asks for (every run, or the percentiles over runs) and the fan chart."""
+    from ..analysis.uncertainty import percentile_summary
     from ..present.plots import fan_chart
     from ..results.io import save_figure, write_netcdf
 
@@ -62,22 +62,6 @@ def _save(args: argparse.Namespace, ds, name: str, threshold: float | None) -> l
     else:
         netcdf = write_netcdf(ds, out / f"uncertainty_{name}.nc", command=args.command_line)
     return [netcdf, save_figure(fan_chart(ds, threshold), out / f"fan_{name}.png")]
-
-
-def percentile_summary(ds):
-    """The percentiles (5, 25, 50, 75, 95) over runs of every variable of a Monte Carlo that has runs, along a
-    ``percentile`` dimension, with the variables' labels: what ``uncertainty --keep summary`` writes."""
-    from ..present.summary_tables import PERCENTILES
-
-    varied = ds[[name for name in ds.data_vars if "run" in ds[name].dims]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # the horizon's last month has no flows: all NaN
-        summary = varied.quantile([p / 100 for p in PERCENTILES], dim="run", keep_attrs=True, skipna=True)
-    summary = summary.rename(quantile="percentile").assign_coords(percentile=list(PERCENTILES))
-    summary.percentile.attrs.update(long_name="percentile over runs", units="1")
-    attrs = dict(ds.attrs)
-    attrs["summary"] = f"percentiles over {ds.sizes['run']:,} runs; the runs themselves are not kept (--keep summary)"
-    return summary.assign_attrs(attrs)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:

@@ -28,3 +28,6 @@ BREAKEVEN_TARGETS = ("front", "net")
 BACKENDS = ("inline", "processes", "dask")
 #: Most rows a Sobol sample may have (scipy's default of 30 bits): the sampler and the sweep spec both enforce it.
 MAX_SOBOL_ROWS = 2**30
+#: Percentiles over Monte Carlo runs that summaries report (:func:`model.analysis.uncertainty.percentiles`, the
+#: exports, ``uncertainty --keep summary``).
+PERCENTILES = (5, 25, 50, 75, 95)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..core.defaults import PERCENTILES
 from .console import PERCENT, PERSONS, RATE, SHARE, TEXT
 from .exports import Table, with_unit
 
@@ -22,8 +23,6 @@ from .exports import Table, with_unit
 RUN_SERIES = ("front_total", "armed_forces", "inflow", "losses", "net", "casualties_total", "deaths")
 #: The column of a sweep's summary that counts each scenario's runs.
 RUNS = "runs"
-#: The percentiles of the exported summaries.
-PERCENTILES = (5, 25, 50, 75, 95)
 
 
 def unit_of(da: xr.DataArray) -> str:
