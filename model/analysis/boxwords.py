@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..core.numbers import fixed, rounded
+from ..core.numbers import fixed, percent, rounded
 from ..inputs import spec as specs
 from ..inputs.labels import joined
 
@@ -110,5 +110,5 @@ def sentence(outcome: str, density: float, coverage: float, mass: float, conditi
     where = joined(conditions) if conditions else "any parameter values"
     opening = outcome[0].upper() + outcome[1:]
     runs = "runs" if number == 1 else "the runs outside the earlier boxes"
-    return (f"{opening} in {density:.0%} of {runs} where {where} (the box holds {mass:.0%} of all runs and "
-            f"{coverage:.0%} of those in which it happens).")
+    return (f"{opening} in {percent(density)} of {runs} where {where} (the box holds {percent(mass)} of all runs "
+            f"and {percent(coverage)} of those in which it happens).")

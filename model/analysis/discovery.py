@@ -39,7 +39,7 @@ import pandas as pd
 import xarray as xr
 
 from ..core.defaults import BASELINE
-from ..core.numbers import fixed
+from ..core.numbers import fixed, percent
 from ..errors import InputError
 from ..inputs import limits
 from ..inputs import spec as specs
@@ -121,7 +121,7 @@ class Discovery:
         opening = self.phrase[0].upper() + self.phrase[1:]
         if self.share in (0.0, 1.0):
             return [f"{opening} in {self.share:.0%} of runs: there is no region to find."]
-        return [f"{opening} in {self.share:.0%} of runs, and no box of parameter space reaches a density of "
+        return [f"{opening} in {percent(self.share)} of runs, and no box of parameter space reaches a density of "
                 f"{self.threshold:.0%}: the outcome is not confined to a simple region."]
 
     def to_dataframe(self) -> pd.DataFrame:

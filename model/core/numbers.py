@@ -35,3 +35,15 @@ def fixed(value: float, figures: int, sign: bool = False, zeros: bool = True) ->
         return f"{r:g}"
     text = f"{r:{'+' if sign else ''},.{decimals(r, figures)}f}"
     return text.rstrip("0").rstrip(".") if not zeros and "." in text else text
+
+
+def percent(share: float) -> str:
+    """A share (0 to 1) of runs as a whole percentage; ``under 1%`` and ``over 99%`` rather than 0% and 100% when the
+    share is not exactly that (a sample's 0.3% is not none of it)."""
+    if not math.isfinite(share):
+        return "–"
+    if 0 < share < 0.005:
+        return "under 1%"
+    if 0.995 < share < 1:
+        return "over 99%"
+    return f"{share:.0%}"

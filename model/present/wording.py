@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..core.numbers import decimals, rounded
+from ..core.numbers import decimals, percent, rounded
 
 #: Significant figures of a number the brief states.
 SIGNIFICANT = 2
@@ -59,14 +59,8 @@ def band(pair: Sequence[float], signed: bool = False, in_thousands: bool = False
 
 
 def share(p: float) -> str:
-    """A share of runs as a whole percentage; ``under 1%`` and ``over 99%`` rather than 0% and 100% of a sample."""
-    if not np.isfinite(p):
-        return "–"
-    if 0 < p < 0.005:
-        return "under 1%"
-    if 0.995 < p < 1:
-        return "over 99%"
-    return f"{p:.0%}"
+    """A share of runs as a whole percentage (:func:`model.core.numbers.percent`)."""
+    return percent(p)
 
 
 def month_name(month: str) -> str:

@@ -32,3 +32,11 @@ def test_rounding_is_within_half_a_unit_of_the_last_figure_and_idempotent(value,
     assert abs(r - value) <= unit / 2 * (1 + 1e-9)
     assert rounded(r, figures) == pytest.approx(r, rel=1e-12)
     assert decimals(r, figures) >= 0
+
+
+@pytest.mark.parametrize("share, shown", [(0.0, "0%"), (0.003, "under 1%"), (0.675, "68%"), (0.997, "over 99%"),
+                                          (1.0, "100%"), (float("nan"), "–")])
+def test_a_share_of_runs_is_never_rounded_to_none_or_all(share, shown):
+    from model.core.numbers import percent
+
+    assert percent(share) == shown
