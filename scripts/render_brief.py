@@ -22,13 +22,11 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
 def render_pdf(html: Path, out: Path, pages: int) -> None:
     import pypdfium2
-    import weasyprint
 
-    document = weasyprint.HTML(filename=str(html)).render()
-    starts: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            starts.setdefault(anchor, number)
+    from model.present import pdf
+
+    document = pdf.layout(html.read_text(encoding="utf-8"), base_url=str(html.parent))
+    starts = pdf.first_pages(document)
     target = out / "brief.pdf"
     document.write_pdf(target)
     for index, page in enumerate(pypdfium2.PdfDocument(target)):

@@ -8,6 +8,7 @@ with the numbers (a force that shrinks in most runs is said to shrink), never th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -97,14 +98,21 @@ def _months(n: int) -> str:
     return f"{n} month" + ("s" if n != 1 else "")
 
 
-def bottom_line(f: Findings) -> list[str]:
+def outlooks(f: Findings) -> dict[str, Outlook]:
+    """Every scenario's :class:`Outlook`, by name (computed once for the bottom line and the table)."""
+    return {name: outlook(f, name) for name in f.settings.names}
+
+
+def bottom_line(f: Findings, found: Mapping[str, Outlook] | None = None) -> list[str]:
     """Two or three sentences that answer the question for the reference scenario, then across the scenarios.
 
     The verdict ("probably not without a new mobilization", "probably yes") answers the question only for a
     reference scenario without a mass call-up; for one with, the sentence says what the scenario assumes instead.
+    ``found``: the scenarios' outlooks when the caller has them (:func:`outlooks`).
     """
     s = f.settings
-    ref = outlook(f, s.reference)
+    found = found if found is not None else {name: outlook(f, name) for name in s.names}
+    ref = found[s.reference]
     first, last = (month_name(m) for m in months_label(f.comparison)[::f.horizon])
     level = (f"from about {about(ref.front_start)} in {first}, changing by {about(ref.front_change, signed=True)} "
              f"by {last} (median of runs; 90% of runs {band(ref.front_change_band, signed=True)})")
@@ -128,7 +136,7 @@ def bottom_line(f: Findings) -> list[str]:
                      f"{about(ref.net, signed=True)} persons (90% of runs {band(ref.net_band, signed=True)}). "
                      f"{when}; {majority}.")
     if len(s.names) > 1:
-        others = [outlook(f, name) for name in s.names if name != s.reference]
+        others = [found[name] for name in s.names if name != s.reference]
         holding = [o.title for o in others if o.net >= 0]
         count = f"{len(others)} other scenario" + ("s" if len(others) != 1 else "")
         if not holding:
@@ -144,12 +152,12 @@ def bottom_line(f: Findings) -> list[str]:
     return sentences
 
 
-def scenario_rows(f: Findings) -> list[dict[str, str]]:
+def scenario_rows(f: Findings, found: Mapping[str, Outlook] | None = None) -> list[dict[str, str]]:
     """The brief's scenario table: one row per scenario, numbers in thousands of persons at two significant
-    figures."""
+    figures (``found``: the outlooks when the caller has them)."""
     rows = []
     for name in f.settings.names:
-        o = outlook(f, name)
+        o = found[name] if found is not None else outlook(f, name)
         rows.append({"title": o.title, "name": name,
                      "net": thousands(o.net, signed=True), "net_band": band(o.net_band, True, in_thousands=True),
                      "front_end": thousands(o.front_end), "front_band": band(o.front_end_band, in_thousands=True),

@@ -57,10 +57,12 @@ def render(f: Findings) -> str:
     entries = [_entry(key, row, reference[key]) for key, row in reference.table().iterrows()]
     central = simulate(reference, months=s.months, dt=s.dt, start=s.start)  # its own attrs and labels
     record_end = data_end(reference.folder)
+    found = answer.outlooks(f)
     return page.render(
         "brief.html", settings=s, horizon=f.horizon, question=QUESTION, stamp_text=_stamp(f), command=s.command(),
         created=f"{f.created:%d %B %Y}", record_end=record_end, data_note=answer.data_note(f, record_end),
-        bottom_line=answer.bottom_line(f), scenario_rows=answer.scenario_rows(f), sampled_from=_sampled_from(f),
+        bottom_line=answer.bottom_line(f, found), scenario_rows=answer.scenario_rows(f, found),
+        sampled_from=_sampled_from(f),
         end_month=months_label(f.comparison)[-1], reference_title=reference.heading,
         comparison=_comparison_groups(f), digests={n: p.digest() for n, p in f.params.items()},
         account=_account(f, central), figures=_figures(f, central), sobol=_sensitivity(f), entries=entries,

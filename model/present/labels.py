@@ -60,10 +60,26 @@ def scenario_title(name: str) -> str:
     return f"{title} (with overrides)" if plus else title
 
 
+def title_from_attrs(attrs: Mapping) -> str:
+    """The title a dataset carries (its ``scenario_title`` attribute, which :func:`model.simulate` and
+    :func:`model.compare` set from the parameter set), else the one :func:`scenario_title` reads (a file written
+    before datasets carried it)."""
+    return str(attrs.get("scenario_title") or scenario_title(str(attrs.get("scenario", ""))))
+
+
+def titles_of(ds) -> dict[str, str]:
+    """Each scenario's title by name: from a comparison's ``title`` coordinate, or a single run's attributes."""
+    if "scenario" in ds.dims and "title" in ds.coords:
+        return {str(name): str(title) for name, title in zip(ds.scenario.values, ds.title.values)}
+    if "scenario" in ds.dims:
+        return {str(name): scenario_title(str(name)) for name in ds.scenario.values}
+    return {str(ds.attrs.get("scenario", "")): title_from_attrs(ds.attrs)}
+
+
 def run_title(attrs: Mapping) -> str:
-    """The title of the run a dataset holds (its ``scenario`` attribute), saying how many values overrides changed
-    (which ones and to what: the ``overrides`` attribute, which figures carry in their PNG metadata)."""
-    title = scenario_title(str(attrs.get("scenario", "")))
+    """The title of the run a dataset holds, saying how many values overrides changed (which ones and to what: the
+    ``overrides`` attribute, which figures carry in their PNG metadata)."""
+    title = title_from_attrs(attrs)
     count = len(json.loads(attrs.get("overrides") or "[]"))
     return f"{title}, {count} value{'s' if count > 1 else ''} overridden" if count else title
 

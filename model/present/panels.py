@@ -22,7 +22,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import style
-from .labels import SEED_ANALYSIS, approximately, assumed_share, scenario_title, source_names
+from .labels import SEED_ANALYSIS, approximately, assumed_share, source_names, title_from_attrs
 from .plots import date_axis, thousands
 from ..results.summary import first_deficit_month, flows_over
 
@@ -125,7 +125,7 @@ class Panels:
             self.frame = None
             self._drawn_scenario = scenario
             a["front_reference"].set_ydata(reference)
-            a["title"].set_text(f"Explorer, {scenario_title(scenario)}: {ds.sizes['run']:,} Monte Carlo runs, "
+            a["title"].set_text(f"Explorer, {title_from_attrs(ds.attrs)}: {ds.sizes['run']:,} Monte Carlo runs, "
                                 f"levers fixed at the slider values")
             assumed, total = assumed_share(ds.attrs["parameters"])
             a["caption"].set_text(style.footer_text(

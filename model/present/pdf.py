@@ -34,23 +34,26 @@ def check_available(option: str = "--out") -> None:
         raise InputError(option, "pdf", f"PDF output needs {_PANGO} ({str(exc).splitlines()[0]})") from None
 
 
-def write_pdf(html: str, out: Path) -> Path:
-    """Lay ``html`` (a self-contained page) out on A4 and write it to ``out`` atomically; the path written."""
+def layout(html: str, base_url: str | None = None):
+    """``html`` (a self-contained page) laid out on A4: a WeasyPrint document, to write or to measure."""
     check_available()
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=str(Path(out).parent)).render()
+    return weasyprint.HTML(string=html, base_url=base_url).render()
+
+
+def write_pdf(html: str, out: Path) -> Path:
+    """Lay ``html`` out on A4 and write it to ``out`` atomically; the path written."""
+    document = layout(html, base_url=str(Path(out).parent))
     return atomic_write(Path(out), lambda tmp: document.write_pdf(tmp))
 
 
-def first_pages(html: str) -> dict[str, int]:
-    """The page (1-based) on which each element with an id first appears when ``html`` is laid out on A4: how the
-    brief's length before its appendix is measured."""
-    check_available()
-    import weasyprint
-
+def first_pages(page) -> dict[str, int]:
+    """The page (1-based) on which each element with an id first appears when ``page`` (HTML text, or a document
+    from :func:`layout`) is laid out on A4: how the brief's length before its appendix is measured."""
+    document = layout(page) if isinstance(page, str) else page
     pages: dict[str, int] = {}
-    for number, page in enumerate(weasyprint.HTML(string=html).render().pages, start=1):
-        for anchor in page.anchors:
+    for number, laid_out in enumerate(document.pages, start=1):
+        for anchor in laid_out.anchors:
             pages.setdefault(anchor, number)
     return pages

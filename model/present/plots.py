@@ -25,7 +25,7 @@ from ..inputs.provenance import CALIBRATED
 from ..results.decomposition import level_name
 from . import style
 from .labels import (OUTPUT_LABELS, SEED_ANALYSIS, SOURCE_LABELS, approximately, assumed_share, bar_label, run_title,
-                     scenario_title, source_names)
+                     source_names, title_from_attrs, titles_of)
 from .style import A4, SLIDE, SOURCE_STYLE, styled
 
 __all__ = ["SOURCE_LABELS", "SOURCE_STYLE", "caption", "comparison_figure", "calibration_figure", "date_axis",
@@ -43,7 +43,7 @@ def caption(ds: xr.Dataset, extra: str = "") -> str:
     calibrated = table.source.str.startswith(CALIBRATED)
     assumed, total = assumed_share(ds.attrs["parameters"])
     overrides = label_from_attrs(ds.attrs).removeprefix(scenario)  # " with overrides (key=value, ...)" or ""
-    text = (f"Scenario {scenario_title(scenario)}{overrides}; start {ds.attrs['start']}, "
+    text = (f"Scenario {title_from_attrs(ds.attrs)}{overrides}; start {ds.attrs['start']}, "
             f"dt {ds.attrs['dt_months']} month ({ds.attrs['method']}); parameter digests "
             f"{ds.attrs['parameters_digest']}, manpower-model {ds.attrs['model_version']}. Flows are totals per "
             "month; stocks at the start of each month. "
@@ -157,9 +157,10 @@ def run_figure(ds: xr.Dataset) -> plt.Figure:
 
 def _scenario_lines(ds: xr.Dataset, variable: str, ax: plt.Axes, scale: float, styles: dict) -> None:
     dates = _months(ds)
+    titles = titles_of(ds)
     for name in ds.scenario.values:
         values = ds[variable].sel(scenario=name).values / scale
-        ax.plot(dates, values, markevery=6, markersize=6, linewidth=1.8, label=scenario_title(str(name)),
+        ax.plot(dates, values, markevery=6, markersize=6, linewidth=1.8, label=titles[str(name)],
                 **styles[str(name)])
 
 
@@ -231,7 +232,8 @@ def comparison_figure(ds: xr.Dataset, uncertainty: Mapping[str, xr.Dataset] | No
         left += values
     losses = ds.losses.isel(time=slice(0, horizon)).sum("time").values / 1e3
     mix.scatter(losses, y, marker="|", s=250, color="black", linewidths=3, zorder=3, label="permanent losses")
-    mix.set_yticks(y, [scenario_title(n) for n in names])
+    titles = titles_of(ds)
+    mix.set_yticks(y, [titles[str(n)] for n in names])
     mix.set_title("Recruitment vs losses\n(central values)")
     mix.set_xlabel("thousand persons")
     mix.invert_yaxis()

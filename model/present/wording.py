@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..core.numbers import decimals, percent, rounded
+from ..core.numbers import decimals, rounded
+from ..core.numbers import percent as share  # noqa: F401 (a share of runs, as the brief words it)
 
 #: Significant figures of a number the brief states.
 SIGNIFICANT = 2
@@ -58,9 +59,6 @@ def band(pair: Sequence[float], signed: bool = False, in_thousands: bool = False
     return f"{say(pair[0], signed=signed)} to {say(pair[1], signed=signed)}"
 
 
-def share(p: float) -> str:
-    """A share of runs as a whole percentage (:func:`model.core.numbers.percent`)."""
-    return percent(p)
 
 
 def month_name(month: str) -> str:
