@@ -17,13 +17,14 @@ The package is layered; each subpackage imports only from the layers before it i
 6. ``model.dynamics``: the rate equations (one description each, and the compiled kernel the engine calls),
    the initial state, their dimensional check.
 7. ``model.results``: ``simulate`` and the labelled dataset, summaries, conservation checks, files.
-8. ``model.analysis``: sampling, uncertainty, sensitivity, scenario comparison, break-even, scenario discovery.
-9. ``model.calibration``: the hindcast, least squares, the Bayesian posterior (drawn from the analysis's
+8. ``model.interchange``: the model of one parameter set written out for Vensim (MDL), Stella (XMILE) and PySD.
+9. ``model.analysis``: sampling, uncertainty, sensitivity, scenario comparison, break-even, scenario discovery.
+10. ``model.calibration``: the hindcast, least squares, the Bayesian posterior (drawn from the analysis's
    prior sample), backtests.
-10. ``model.sweeps``: large parameter sweeps.
-11. ``model.present``: figures, the HTML report, the explorer, generated docs and validation.
-12. ``model.commands``: the ``manpower`` subcommands, one module per job (run, uncertainty, sweep, ...).
-13. ``model.cli``: the ``manpower`` command line: its parser, option checks and dispatch to the commands.
+11. ``model.sweeps``: large parameter sweeps.
+12. ``model.present``: figures, the HTML report, the explorer, generated docs and validation.
+13. ``model.commands``: the ``manpower`` subcommands, one module per job (run, uncertainty, sweep, ...).
+14. ``model.cli``: the ``manpower`` command line: its parser, option checks and dispatch to the commands.
 
 >>> import model
 >>> params = model.load_params("baseline")
@@ -67,12 +68,13 @@ _API = {
     "calibrate": ("model.calibration", "calibrate"),
     "backtest": ("model.calibration.backtest", "backtest"),
     "sweep": ("model.sweeps", "sweep"),
+    "export": ("model.interchange", "export"),
     "open_store": ("model.sweeps", "open_store"),
     "update": ("model.present.update", "update"),
 }
 #: Subpackages, also reachable as attributes of the package (``model.analysis``) without importing them first.
-_SUBPACKAGES = ("core", "engine", "inputs", "series", "dynamics", "results", "analysis", "calibration", "sweeps",
-                "present", "commands", "cli")
+_SUBPACKAGES = ("core", "engine", "inputs", "series", "dynamics", "results", "interchange", "analysis", "calibration",
+                "sweeps", "present", "commands", "cli")
 
 __all__ = ["FLOWS", "SOURCES", "STOCKS", "InputError", "__version__", *_API]
 

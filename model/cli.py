@@ -22,6 +22,7 @@ from .commands.backtest import cmd_backtest
 from .commands.calibration import cmd_calibrate
 from .commands.discover import check_discover, cmd_discover
 from .commands.documents import cmd_docs, cmd_report, cmd_validate
+from .commands.interchange import check_export, cmd_export
 from .commands.projections import cmd_breakeven, cmd_compare, cmd_run
 from .commands.provenance import FORMATS, cmd_explain, cmd_params
 from .commands.scenario import cmd_scenario_check, cmd_scenario_new
@@ -80,7 +81,7 @@ def _scenario(value: str) -> str:
 
 
 #: Commands whose --out names a file (the others name a folder).
-_FILE_OUT = {"report", "docs", "backtest", "scenario"}
+_FILE_OUT = {"report", "docs", "backtest", "scenario", "export"}
 
 
 def check_arguments(args: argparse.Namespace) -> None:
@@ -105,6 +106,8 @@ def check_arguments(args: argparse.Namespace) -> None:
         limits.finite(args.threshold, "--threshold", f"{args.threshold:g}", minimum=0.0)
     if args.command == "discover":
         check_discover(args)
+    if args.command == "export":
+        check_export(args)
     if given("below") is not None:
         limits.finite(args.below, "--below", f"{args.below:g}", minimum=0.0)
         if given("threshold") is not None:
@@ -117,7 +120,7 @@ def check_arguments(args: argparse.Namespace) -> None:
     for option in ("names", "scenarios"):
         if given(option):
             setattr(args, option, [_scenario(name) for name in given(option)])
-    if given("out") is not None:
+    if given("out") is not None and not (args.command == "export" and args.out == "-"):
         from .results.io import check_output
         check_output(args.out, "--out", file=args.command in _FILE_OUT)
     if given("csv") is not None or given("xlsx") is not None:
@@ -430,6 +433,21 @@ def build_parser() -> argparse.ArgumentParser:
                                              "baseline")
     check.add_argument("file", metavar="FILE", help="the overlay file (.yaml)")
     check.set_defaults(handler=cmd_scenario_check)
+
+    out = commands.add_parser("export", help="write the model of a scenario (or of one Monte Carlo draw) as a "
+                                             "Vensim (.mdl) or XMILE file, for Vensim, Stella and PySD")
+    scenario_options(out)
+    horizon_options(out)
+    out.add_argument("--format", choices=("mdl", "xmile"), help="mdl (Vensim, PySD) or xmile (Stella, PySD); "
+                     "default: from the suffix of --out, else mdl")
+    out.add_argument("--draw", type=_whole, metavar="RUN", help="export run RUN (0 to N-1) of the Monte Carlo "
+                     "sample that `manpower uncertainty` draws with the same --n, --seed and --method")
+    out.add_argument("--n", type=_whole, default=10_000, help="with --draw: runs in the sample (default 10,000)")
+    out.add_argument("--seed", type=_whole, default=0, help="with --draw: seed of the sample (default 0)")
+    out.add_argument("--method", default="lhs", choices=SAMPLERS, help="with --draw: the sampler (default lhs)")
+    out.add_argument("--out", metavar="FILE", help="the file to write (default results/model_SCENARIO.mdl or "
+                     ".xmile); - writes to standard output")
+    out.set_defaults(handler=cmd_export)
     return parser
 
 

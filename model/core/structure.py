@@ -72,6 +72,19 @@ CONSCRIPT: tuple[str, ...] = ("conscript",)
 STOCKS: tuple[str, ...] = ("pool", "conscripts", "training", "rear", "front_new", "front_veteran",
                            "wounded_light", "wounded_severe", "absent")
 
+#: What each stock holds, for people (results' attributes, the export's documentation).
+STOCK_MEANINGS = {
+    "pool": "People available to a finite recruitment channel, not yet recruited",
+    "conscripts": "Conscripts serving their term",
+    "training": "Recruited, not yet assigned",
+    "rear": "In the armed forces outside the war zone (new formations, reserves, units elsewhere)",
+    "front_new": "Newly deployed in the war zone (within the seasoning time)",
+    "front_veteran": "Deployed in the war zone longer than the seasoning time, or back from treatment",
+    "wounded_light": "Lightly wounded in treatment",
+    "wounded_severe": "Severely wounded in treatment",
+    "absent": "Absent without leave or deserted, not yet returned or lost",
+}
+
 #: Cumulative exits: they only fill.
 SINKS: tuple[str, ...] = ("killed_total", "captured_total", "deserted_total", "discharged_total",
                           "released_total", "emigrated_total")

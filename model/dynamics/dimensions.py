@@ -31,7 +31,8 @@ UNITS = {"exp": np.exp, "maximum": _either, "where": lambda condition, a, b: _ei
          "total": lambda x: x, "inverse": lambda x: 1 / x}
 
 
-def _unit(symbol: Symbol, params: Mapping, source: str) -> str:
+def symbol_unit(symbol: Symbol, params: Mapping, source: str) -> str:
+    """The unit (pint syntax) the compiled equations read ``symbol`` in, for ``source``."""
     if symbol.kind == "parameter":
         key = symbol.key.format(source=source if source in symbol.sources else symbol.sources[0]) \
             if symbol.sources else symbol.key
@@ -41,16 +42,21 @@ def _unit(symbol: Symbol, params: Mapping, source: str) -> str:
     return symbol.unit or PERSON
 
 
-def flow_equations(params: Mapping, source: str = "prisoner") -> dict[str, pint.Quantity]:
-    """Every flow's rate for one ``source`` as pint quantities (magnitudes meaningless).
+def equation_quantities(params: Mapping, source: str = "prisoner") -> dict[str, pint.Quantity]:
+    """Every equation (auxiliaries and flows) for one ``source`` as pint quantities (magnitudes meaningless).
 
     ``params`` maps registry keys to objects with a ``unit`` (a :class:`ParameterSet` does).
     """
     ureg = registry()
     # Magnitude one half: no expression divides by a difference that vanishes (1 - a share of one).
-    values = {s.name: ureg.Quantity(0.5, _unit(s, params, source)) for s in SYMBOLS if s.kind != "switch"}
+    values = {s.name: ureg.Quantity(0.5, symbol_unit(s, params, source)) for s in SYMBOLS if s.kind != "switch"}
     values["endogenous"] = True
-    env = evaluate(values, UNITS)
+    return evaluate(values, UNITS)
+
+
+def flow_equations(params: Mapping, source: str = "prisoner") -> dict[str, pint.Quantity]:
+    """Every flow's rate for one ``source`` as pint quantities (magnitudes meaningless)."""
+    env = equation_quantities(params, source)
     return {name: env[name] for name in FLOW_NAMES}
 
 

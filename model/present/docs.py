@@ -14,6 +14,7 @@ import re
 
 from ..engine import integrator as engine
 from ..dynamics import description
+from .. import interchange
 from ..core import structure
 from ..inputs.parameters import ParameterSet
 
@@ -145,6 +146,12 @@ def model_markdown(params: ParameterSet) -> str:
         "conserved by construction. Dashed arrows are demand flows.\n\n" + diagram() + "\n\n" + flow_table(),
         "## Equations\n\n" + description.markdown(),
         "## Integration\n\n" + markdown(inspect.cleandoc(engine.__doc__.split("\n", 1)[1])),
+        "## The model in other tools\n\n`manpower export` (Python: `model.export`) writes the model of a scenario, "
+        "or of one Monte Carlo draw (`--draw RUN` with the `--n`, `--seed` and `--method` of `manpower uncertainty`), "
+        "as a Vensim file (`.mdl`) or an XMILE file (`.xmile`), with every equation above, the parameters' values "
+        "with their sources, the schedules as lookups over time and the integration settings. "
+        "`python -m pytest tests/interchange` runs the exported files in PySD against this engine.\n\n"
+        + markdown(inspect.cleandoc(interchange.__doc__.split("\n\n", 2)[2])),
         "## Parameters (baseline)\n\nEvery value with its unit, plausible range and source; "
         "`manpower params --format csv` adds the quote, the assumption and the URL.\n\n" + parameter_table(params),
     ]) + "\n"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..core import lineage
 from ..core.structure import (ARMED_FORCES, CASUALTY_FLOWS, DEATH_FLOWS, FLOW_NAMES, FLOWS, IRRECOVERABLE_FLOWS,
-                              PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, STOCKS, WAR_ZONE)
+                              PERMANENT_LOSS_FLOWS, RECRUITMENT_FLOWS, STOCK_MEANINGS, STOCKS, WAR_ZONE)
 from ..inputs.units import DIMENSIONLESS
 
 #: Output that counts RK4's fallbacks to Euler (see :mod:`model.engine.integrator`).
@@ -56,18 +56,6 @@ class Output:
         return lineage.drivers(self.nodes, self.parameters)
 
 
-_STOCK_TEXT = {
-    "pool": "People available to a finite recruitment channel, not yet recruited",
-    "conscripts": "Conscripts serving their term",
-    "training": "Recruited, not yet assigned",
-    "rear": "In the armed forces outside the war zone (new formations, reserves, units elsewhere)",
-    "front_new": "Newly deployed in the war zone (within the seasoning time)",
-    "front_veteran": "Deployed in the war zone longer than the seasoning time, or back from treatment",
-    "wounded_light": "Lightly wounded in treatment",
-    "wounded_severe": "Severely wounded in treatment",
-    "absent": "Absent without leave or deserted, not yet returned or lost",
-}
-
 #: The flows that pay a signing payment: volunteers signing up and conscripts signing a contract.
 PAID_FLOWS: tuple[str, ...] = ("signups", "conversion")
 
@@ -89,7 +77,7 @@ def _kinds(*kinds: str) -> tuple[str, ...]:
 
 
 def _catalogue() -> dict[str, Output]:
-    outputs = {stock: Output("stock", {stock: 1.0}, True, f"{stock.replace('_', ' ')} (stock)", _STOCK_TEXT[stock])
+    outputs = {stock: Output("stock", {stock: 1.0}, True, f"{stock.replace('_', ' ')} (stock)", STOCK_MEANINGS[stock])
                for stock in STOCKS}
     outputs.update({flow.name: Output("flow", {flow.name: 1.0}, True, flow.name.replace("_", " "),
                                       flow.description) for flow in FLOWS})

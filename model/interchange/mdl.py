@@ -1,0 +1,64 @@
+"""The model as a Vensim model file (``.mdl``): equations, units, documentation, groups; no sketch.
+
+Vensim opens it (Model > Document shows every equation; with no sketch, the
+diagram is empty) and PySD translates it (``pysd.read_vensim``). Each equation
+is ``name[subscript] = expression ~ unit ~ documentation |``; stocks are
+``INTEG(net flow, initial)``, a constant per source is one equation per source,
+a lookup over time is ``WITH LOOKUP(Time, (...))``.
+"""
+
+from __future__ import annotations
+
+from ..core.structure import SOURCES
+from .expressions import MDL, number, render
+from .form import KINDS, Form, Variable
+from .units import sd_unit
+
+_GROUP_LINE = "*" * 56
+
+
+def write(form: Form) -> str:
+    """The Vensim text of ``form``."""
+    subscripted = form.subscripted
+    lines = ["{UTF-8}", _entry("source", ": " + ", ".join(SOURCES), "", "The recruitment sources, in the engine's "
+                                                                      "order.")]
+    groups: dict[str, list[Variable]] = {}
+    for v in sorted(form.variables, key=lambda v: KINDS.index(v.kind)):
+        groups.setdefault(v.group, []).append(v)
+    for group, variables in groups.items():
+        lines.append(f"{_GROUP_LINE}\n\t.{group}\n{_GROUP_LINE}~\n\t\t|\n")
+        lines += [_variable(v, subscripted) for v in variables]
+    lines.append(f"{_GROUP_LINE}\n\t.Control\n{_GROUP_LINE}~\n\t\tSimulation control parameters: Euler's method "
+                 f"(Model > Settings > Integration type); time 0 is the first day of {form.start}.\n\t|\n")
+    lines += [_entry("FINAL TIME", f" = {form.months}", "Month", "The final time for the simulation."),
+              _entry("INITIAL TIME", " = 0", "Month", f"The start of {form.start}."),
+              _entry("SAVEPER", " = 1", "Month", "How often output is stored: monthly, as the engine keeps it."),
+              _entry("TIME STEP", f" = {number(form.dt)}", "Month", "The integration step.")]
+    lines.append("\\\\\\---/// Sketch information - do not modify anything except names\nV300  Do not put anything "
+                 "below this section - it will be ignored\n")
+    return "\n".join(lines)
+
+
+def _variable(v: Variable, subscripted: dict[str, bool]) -> str:
+    name = f"{v.name}[source]" if v.per_source else v.name
+    if v.kind == "constant" and v.per_source:  # one equation per source: PySD rounds a list of values to 8 decimals
+        return "\n".join(_entry(f"{v.name}[{s}]", f" = {number(x)}", sd_unit(v.unit), v.doc if not k else "")
+                         for k, (s, x) in enumerate(zip(SOURCES, v.values)))
+    if v.kind == "constant":
+        return _entry(name, f" = {number(v.values[0])}", sd_unit(v.unit), v.doc)
+    if v.kind == "lookup":
+        xs = [x for x, _ in v.points]
+        ys = [y for _, y in v.points]
+        box = f"[({number(min(xs))},{number(min(ys))})-({number(max(xs))},{number(max(ys))})]"
+        pairs = ",".join(f"({number(x)},{number(y)})" for x, y in v.points)
+        return _entry(name, f" = WITH LOOKUP(Time, ({box},{pairs}))", sd_unit(v.unit), v.doc)
+    expression = render(v.equation, MDL, subscripted)
+    if v.kind == "stock":
+        initial = render(v.initial, MDL, subscripted)
+        return _entry(name, f" = INTEG({expression}, {initial})", sd_unit(v.unit), v.doc)
+    return _entry(name, f" = {expression}", sd_unit(v.unit), v.doc)
+
+
+def _entry(name: str, equation: str, unit: str, doc: str) -> str:
+    doc = doc.replace("|", "/").replace("~", "-")
+    return f"{name}{equation}\n\t~\t{unit}\n\t~\t{doc}\n\t|\n"
