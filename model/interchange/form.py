@@ -337,7 +337,9 @@ def _limiter(stock: str, limited: dict[str, tuple[str, ...]]) -> list[Variable]:
         *(Variable(f.name, "flow", "person / month", _sentence(f.description) + f" After the limiter of the {stock} "
                    "stock.", True, f"{f.name}_asked * {factor}", group="flows") for f in outflows),
         Variable(f"{stock}_shortfall", "auxiliary", "person / month",
-                 f"Demand on the {stock} stock that it could not meet ({', '.join(demand)}), summed over sources.",
+                 f"Demand on the {stock} stock that it could not meet ({', '.join(demand)}), summed over sources"
+                 + ("; and the casualties that found nobody in the war zone (unallocated)."
+                    if stock == STRUCTURE.shortfall_stock else "."),
                  False, f"total(({' + '.join(f'{d}_asked' for d in demand)}) * (1 - {factor}))"
                  + (" + unallocated" if stock == STRUCTURE.shortfall_stock else ""), group="limiter"),
     ]

@@ -34,8 +34,6 @@ def write(form: Form) -> str:
               _entry("INITIAL TIME", " = 0", "Month", f"The start of {form.start}."),
               _entry("SAVEPER", " = 1", "Month", "How often output is stored: monthly, as the engine keeps it."),
               _entry("TIME STEP", f" = {number(form.dt)}", "Month", "The integration step.")]
-    lines.append("\\\\\\---/// Sketch information - do not modify anything except names\nV300  Do not put anything "
-                 "below this section - it will be ignored\n")
     return "\n".join(lines)
 
 
