@@ -141,3 +141,14 @@ def test_the_cluster_and_pdf_extras_hold_their_libraries_and_the_test_extra_asks
     asked = {extra for req in extras["test"] if req.startswith(project["name"] + "[")
              for extra in req[len(project["name"]) + 1:-1].split(",")}
     assert {"cluster", "pdf", "notebooks"} <= asked
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    """A subpackage missing from pyproject.toml's packages is missing from ``pip install .`` (not from the editable
+    install the tests run on), so it is checked here."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "model").rglob("__init__.py")}
+    assert found - listed == set()
