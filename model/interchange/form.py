@@ -78,6 +78,8 @@ class Variable:
         :mod:`model.interchange.expressions`; empty for constants and lookups.
     values : tuple of float
         A constant's value (one per source when ``per_source``).
+    element_docs : tuple of str
+        For a constant with a registry key per source: each source's own documentation (its key's provenance).
     initial : str
         A stock's initial value: the name of a constant.
     points : tuple of (float, float)
@@ -96,6 +98,7 @@ class Variable:
     equation: str = ""
     values: tuple[float, ...] = ()
     points: tuple[tuple[float, float], ...] = ()
+    element_docs: tuple[str, ...] = ()
     initial: str = ""
     inflows: tuple[str, ...] = ()
     outflows: tuple[str, ...] = ()
@@ -244,8 +247,12 @@ def _constants(params: ParameterSet, run: int, inputs: Inputs) -> list[Variable]
             others = (f" Sources without a key of their own: {number(symbol.default)}."
                       if symbol.sources and set(symbol.sources) != set(SOURCES) else "")
             doc = _sentence(symbol.meaning) + others + " " + " ".join(_cited(params, k) for k in keys)
+            elements = tuple(
+                f"{_sentence(symbol.meaning)} " + (_cited(params, symbol.key.format(source=s)) if s in symbol.sources
+                                                   else f"No key of its own for {s}: {number(symbol.default)}.")
+                for s in SOURCES) if symbol.sources else ()
             out.append(Variable(symbol.name, "constant", params[keys[0]].unit, doc, bool(symbol.sources),
-                                values=values, group="parameters"))
+                                values=values, element_docs=elements, group="parameters"))
         elif symbol.kind == "switch":
             mode = params.value(symbol.key)
             out.append(Variable(symbol.name, "constant", "dimensionless",

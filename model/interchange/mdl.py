@@ -40,8 +40,9 @@ def write(form: Form) -> str:
 def _variable(v: Variable, subscripted: dict[str, bool]) -> str:
     name = f"{v.name}[source]" if v.per_source else v.name
     if v.kind == "constant" and v.per_source:  # one equation per source: PySD rounds a list of values to 8 decimals
-        return "\n".join(_entry(f"{v.name}[{s}]", f" = {number(x)}", sd_unit(v.unit), v.doc if not k else "")
-                         for k, (s, x) in enumerate(zip(SOURCES, v.values)))
+        docs = v.element_docs or (v.doc,) + ("",) * (len(SOURCES) - 1)
+        return "\n".join(_entry(f"{v.name}[{s}]", f" = {number(x)}", sd_unit(v.unit), doc)
+                         for s, x, doc in zip(SOURCES, v.values, docs))
     if v.kind == "constant":
         return _entry(name, f" = {number(v.values[0])}", sd_unit(v.unit), v.doc)
     if v.kind == "lookup":
