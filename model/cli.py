@@ -441,12 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--format", choices=("mdl", "xmile"), help="mdl (Vensim, PySD) or xmile (Stella, PySD); "
                      "default: from the suffix of --out, else mdl")
     out.add_argument("--draw", type=_whole, metavar="RUN", help="export run RUN (0 to N-1) of the Monte Carlo "
-                     "sample that `manpower uncertainty` draws with the same --n, --seed and --method")
-    out.add_argument("--n", type=_whole, default=10_000, help="with --draw: runs in the sample (default 10,000)")
-    out.add_argument("--seed", type=_whole, default=0, help="with --draw: seed of the sample (default 0)")
-    out.add_argument("--method", default="lhs", choices=SAMPLERS, help="with --draw: the sampler (default lhs)")
+                     "sample that `manpower uncertainty --scenario NAME` draws with the same --n, --seed and "
+                     "--method (not with --set: a sample draws the registry's values)")
+    out.add_argument("--n", type=_whole, help="with --draw: runs in the sample (default 10,000)")
+    out.add_argument("--seed", type=_whole, help="with --draw: seed of the sample (default 0)")
+    out.add_argument("--method", choices=SAMPLERS, help="with --draw: the sampler (default lhs)")
     out.add_argument("--out", metavar="FILE", help="the file to write (default results/model_SCENARIO.mdl or "
-                     ".xmile); - writes to standard output")
+                     ".xmile, model_SCENARIO_drawRUN.mdl for a draw); - writes to standard output")
     out.set_defaults(handler=cmd_export)
     return parser
 

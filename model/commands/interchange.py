@@ -13,14 +13,30 @@ from .common import scenario_params
 SUFFIXES = {".mdl": "mdl", ".xmile": "xmile", ".xml": "xmile", ".stmx": "xmile"}
 
 
+#: The sample ``--draw`` takes its run from, as ``manpower uncertainty`` draws it by default.
+SAMPLE_DEFAULTS = {"n": 10_000, "seed": 0, "method": "lhs"}
+
+
 def check_export(args: argparse.Namespace) -> None:
-    """``manpower export``'s own options, before any work: the format against ``--out``'s suffix, the draw within
-    the sample."""
+    """``manpower export``'s own options, before any work: the format against ``--out``'s suffix; the sample's
+    options only with ``--draw``, never with ``--set``; the draw within the sample."""
     from ..inputs import limits
 
     args.format = export_format(args)
-    if args.draw is not None:
-        limits.whole(args.draw, "--draw", str(args.draw), 0, args.n - 1)
+    given = [f"--{option}" for option in SAMPLE_DEFAULTS if getattr(args, option) is not None]
+    if args.draw is None:
+        if given:
+            raise InputError(given[0], str(getattr(args, given[0][2:])), "expected --draw RUN with it (--n, --seed "
+                                                                          "and --method say which sample to draw from)")
+        return
+    if args.set:
+        raise InputError("--set", args.set[0], "expected no --set with --draw: a Monte Carlo sample draws the "
+                                               "registry's values (write a scenario with `manpower scenario new` and "
+                                               "export a draw of it)")
+    for option, default in SAMPLE_DEFAULTS.items():
+        if getattr(args, option) is None:
+            setattr(args, option, default)
+    limits.whole(args.draw, "--draw", str(args.draw), 0, args.n - 1)
 
 
 def export_format(args: argparse.Namespace) -> str:
@@ -47,7 +63,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.write(text)
         return 0
-    path = Path(args.out or f"results/model_{params.file_stem}{FORMATS[chosen]}")
+    draw = f"_draw{run}" if run is not None else ""
+    path = Path(args.out or f"results/model_{params.file_stem}{draw}{FORMATS[chosen]}")
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     what = (f"as run {run} of a {args.n:,}-run {args.method} sample (seed {args.seed})" if run is not None

@@ -59,16 +59,16 @@ class Dialect:
     step: str
     subscript: str  #: the subscript inside an equation of a subscripted variable
     summed: str  #: the subscript inside ``SUM``; empty: the sum is written out source by source
+    conditional: str  #: ``where`` as a template of ``{condition}``, ``{a}`` and ``{b}``
 
     def where(self, condition: str, a: str, b: str) -> str:
-        if self.name == "xmile":
-            return f"(IF {condition} THEN {a} ELSE {b})"
-        return f"IF THEN ELSE({condition}, {a}, {b})"
+        return self.conditional.format(condition=condition, a=a, b=b)
 
 
-MDL = Dialect("mdl", time="Time", step="TIME STEP", subscript="source", summed="source!")
-XMILE = Dialect("xmile", time="TIME", step="integration_step", subscript="source", summed="")
-DIALECTS = {"mdl": MDL, "xmile": XMILE}
+MDL = Dialect("mdl", time="Time", step="TIME STEP", subscript="source", summed="source!",
+              conditional="IF THEN ELSE({condition}, {a}, {b})")
+XMILE = Dialect("xmile", time="TIME", step="integration_step", subscript="source", summed="",
+                conditional="(IF {condition} THEN {a} ELSE {b})")
 
 
 def names_in(expression: str) -> list[str]:

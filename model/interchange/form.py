@@ -32,16 +32,16 @@ export would not be this model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS
+from .._version import __version__
 from ..core.structure import SINKS, SOURCES, STOCK_MEANINGS, STOCKS, STRUCTURE
 from ..dynamics.description import EQUATIONS, SYMBOLS
 from ..dynamics.dimensions import equation_quantities
 from ..dynamics.equations import (CAMPAIGNS, EMERGENCY, EXPOSED0, RECORD_COVERS, RECORDED, ROUNDUPS, SHOCK,
-                                  TRANCHES, WAVES, Inputs, prepare, runs_of)
+                                  TRANCHES, WAVES, FIRST_YEAR, Inputs, prepare, runs_of)
 from ..engine.contract import Plan
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
@@ -78,8 +78,6 @@ class Variable:
         :mod:`model.interchange.expressions`; empty for constants and lookups.
     values : tuple of float
         A constant's value (one per source when ``per_source``).
-    element_docs : tuple of str
-        For a constant with a registry key per source: each source's own documentation (its key's provenance).
     initial : str
         A stock's initial value: the name of a constant.
     points : tuple of (float, float)
@@ -98,7 +96,6 @@ class Variable:
     equation: str = ""
     values: tuple[float, ...] = ()
     points: tuple[tuple[float, float], ...] = ()
-    element_docs: tuple[str, ...] = ()
     initial: str = ""
     inflows: tuple[str, ...] = ()
     outflows: tuple[str, ...] = ()
@@ -107,14 +104,15 @@ class Variable:
 
 @dataclass(frozen=True)
 class Form:
-    """A whole model for one run: its variables and its integration settings."""
+    """A whole model for one run: its variables, its integration settings and what it is (``about``, a sentence
+    naming the scenario, the run of a sample, the parameters' digest and the version that wrote it)."""
 
     variables: tuple[Variable, ...]
     months: int
     dt: float
     start: str
     title: str
-    provenance: dict[str, str] = field(default_factory=dict)
+    about: str
 
     def variable(self, name: str) -> Variable:
         for v in self.variables:
@@ -128,8 +126,8 @@ class Form:
         return {v.name: v.per_source for v in self.variables}
 
 
-def build(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEFAULT_DT, start: str = "",
-          run: int | None = None, where: str = "export") -> Form:
+def build(params: ParameterSet, months: int, dt: float, start: str, run: int | None = None,
+          where: str = "export") -> Form:
     """The model as variables for one run of ``params``: the set itself, or run ``run`` of a batch.
 
     ``start`` is the first month (``'YYYY-MM'``, already resolved). Raises :class:`~model.errors.InputError`
@@ -157,14 +155,22 @@ def build(params: ParameterSet, months: int = DEFAULT_MONTHS, dt: float = DEFAUL
         doc = equation.meaning + (f" (the rate asked, before the limiter of the {flow.origin} stock)"
                                   if name != equation.name else "")
         subscripted[name] = per_source
+        group = "auxiliaries" if not equation.flow else "flows" if name == equation.name else "rates asked"
         variables.append(Variable(name, kind, units[equation.name], _sentence(doc), per_source, expression,
-                                  group="flows" if equation.flow else "auxiliaries"))
+                                  group=group))
     for stock in (s for s in STRUCTURE.limit_order if s in limited):
         variables += _limiter(stock, limited)
     variables += _stocks(inputs)
-    return Form(tuple(variables), months, float(dt), start, params.heading,
-                provenance={"scenario": params.scenario, "run": "" if run is None else str(run),
-                            "parameters": params.digest()})
+    return Form(tuple(variables), months, float(dt), start, params.heading, _about(params, run, start, dt))
+
+
+def _about(params: ParameterSet, run: int | None, start: str, dt: float) -> str:
+    sample = next((p.override.where for p in params.values() if p.override is not None and p.override.sampled), "")
+    drawn = f", run {run} of a {params.batch_size:,}-run {sample or 'batch'}" if run is not None else ""
+    return (f"{params.heading}: scenario {params.scenario}{drawn}; parameters digest {params.digest()[:12]}. "
+            f"Time 0 is the first day of {start}; time in months; Euler's method at a step of {number(dt)} month, "
+            f"on which the lookups are laid out (export again with another --dt rather than change the step). "
+            f"Written by manpower-model {__version__}.")
 
 
 def _run_of(params: ParameterSet, run: int | None, where: str) -> int:
@@ -231,6 +237,9 @@ def _cited(params: ParameterSet, key: str) -> str:
         parts.append(f"Replaces: {p['replaces']}")
     if p["low"] and p["high"]:
         parts.append(f"Plausible range {p['low']} to {p['high']} {p['unit']}")
+    if p["url"]:
+        parts.append(f"URL: {p['url']}")
+    parts.append(f"Set in {p['file']}")
     return ". ".join(part.rstrip(".") for part in parts) + "."
 
 
@@ -247,19 +256,15 @@ def _constants(params: ParameterSet, run: int, inputs: Inputs) -> list[Variable]
             others = (f" Sources without a key of their own: {number(symbol.default)}."
                       if symbol.sources and set(symbol.sources) != set(SOURCES) else "")
             doc = _sentence(symbol.meaning) + others + " " + " ".join(_cited(params, k) for k in keys)
-            elements = tuple(
-                f"{_sentence(symbol.meaning)} " + (_cited(params, symbol.key.format(source=s)) if s in symbol.sources
-                                                   else f"No key of its own for {s}: {number(symbol.default)}.")
-                for s in SOURCES) if symbol.sources else ()
             out.append(Variable(symbol.name, "constant", params[keys[0]].unit, doc, bool(symbol.sources),
-                                values=values, element_docs=elements, group="parameters"))
+                                values=values, group="parameters"))
         elif symbol.kind == "switch":
             mode = params.value(symbol.key)
             out.append(Variable(symbol.name, "constant", "dimensionless",
                                 f"{_sentence(symbol.meaning)} 1 or 0; here {mode}. {_cited(params, symbol.key)}",
                                 values=(1.0 if mode == "endogenous" else 0.0,), group="parameters"))
         elif symbol.name == "first_year":
-            out.append(Variable(symbol.name, "constant", symbol.unit, _sentence(symbol.meaning), values=(12.0,),
+            out.append(Variable(symbol.name, "constant", symbol.unit, _sentence(symbol.meaning), values=(FIRST_YEAR,),
                                 group="parameters"))
         elif symbol.name == "weight_initial":
             out.append(Variable(symbol.name, "constant", symbol.unit,

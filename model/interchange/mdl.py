@@ -15,6 +15,9 @@ from .form import KINDS, Form, Variable
 from .units import sd_unit
 
 _GROUP_LINE = "*" * 56
+#: Characters that end a field of a Vensim equation, as they are written inside documentation (a quote's "~40,000"
+#: is "about 40,000": it keeps its sense as "≈40,000").
+_FIELD_MARKS = str.maketrans({"~": "≈", "|": "¦"})
 
 
 def write(form: Form) -> str:
@@ -28,8 +31,8 @@ def write(form: Form) -> str:
     for group, variables in groups.items():
         lines.append(f"{_GROUP_LINE}\n\t.{group}\n{_GROUP_LINE}~\n\t\t|\n")
         lines += [_variable(v, subscripted) for v in variables]
-    lines.append(f"{_GROUP_LINE}\n\t.Control\n{_GROUP_LINE}~\n\t\tSimulation control parameters: Euler's method "
-                 f"(Model > Settings > Integration type); time 0 is the first day of {form.start}.\n\t|\n")
+    lines.append(f"{_GROUP_LINE}\n\t.Control\n{_GROUP_LINE}~\n\t\t{form.about.translate(_FIELD_MARKS)} "
+                 "Set the integration type to Euler (Model > Settings).\n\t|\n")
     lines += [_entry("FINAL TIME", f" = {form.months}", "Month", "The final time for the simulation."),
               _entry("INITIAL TIME", " = 0", "Month", f"The start of {form.start}."),
               _entry("SAVEPER", " = 1", "Month", "How often output is stored: monthly, as the engine keeps it."),
@@ -39,10 +42,10 @@ def write(form: Form) -> str:
 
 def _variable(v: Variable, subscripted: dict[str, bool]) -> str:
     name = f"{v.name}[source]" if v.per_source else v.name
-    if v.kind == "constant" and v.per_source:  # one equation per source: PySD rounds a list of values to 8 decimals
-        docs = v.element_docs or (v.doc,) + ("",) * (len(SOURCES) - 1)
-        return "\n".join(_entry(f"{v.name}[{s}]", f" = {number(x)}", sd_unit(v.unit), doc)
-                         for s, x, doc in zip(SOURCES, v.values, docs))
+    if v.kind == "constant" and v.per_source:  # one equation per source (PySD rounds a list of values), as Vensim
+        # writes several definitions of one variable: units and comment once, after the last
+        *first, last = [f"{v.name}[{s}] = {number(x)}" for s, x in zip(SOURCES, v.values)]
+        return "".join(f"{line}\n\t~~|\n" for line in first) + _entry(last, "", sd_unit(v.unit), v.doc)
     if v.kind == "constant":
         return _entry(name, f" = {number(v.values[0])}", sd_unit(v.unit), v.doc)
     if v.kind == "lookup":
@@ -59,5 +62,5 @@ def _variable(v: Variable, subscripted: dict[str, bool]) -> str:
 
 
 def _entry(name: str, equation: str, unit: str, doc: str) -> str:
-    doc = doc.replace("|", "/").replace("~", "-")
+    doc = doc.translate(_FIELD_MARKS)
     return f"{name}{equation}\n\t~\t{unit}\n\t~\t{doc}\n\t|\n"

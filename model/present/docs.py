@@ -151,7 +151,7 @@ def model_markdown(params: ParameterSet) -> str:
         "as a Vensim file (`.mdl`) or an XMILE file (`.xmile`), with every equation above, the parameters' values "
         "with their sources, the schedules as lookups over time and the integration settings. "
         "`python -m pytest tests/interchange` runs the exported files in PySD against this engine.\n\n"
-        + markdown(inspect.cleandoc(interchange.__doc__.split("\n\n", 2)[2])),
+        + interchange.GUIDE,
         "## Parameters (baseline)\n\nEvery value with its unit, plausible range and source; "
         "`manpower params --format csv` adds the quote, the assumption and the URL.\n\n" + parameter_table(params),
     ]) + "\n"

@@ -118,3 +118,29 @@ def test_both_formats_carry_every_variable_and_the_integration_settings(params):
 def test_an_unknown_format_is_refused(params):
     with pytest.raises(InputError, match="format"):
         export(params, "stella")
+
+
+def test_documentation_never_ends_a_vensim_field_and_keeps_a_quotes_sense(params):
+    """``~`` and ``|`` end the fields of a Vensim equation: inside documentation they are written as ``≈``, ``¦``."""
+    overlay = params.with_values({"casualties.monthly": 45_000.0})  # a set whose provenance is an override
+    for p in (params, overlay):
+        text = export(p, "mdl", months=MONTHS, dt=DT)
+        for entry in text.split("|")[:-1]:
+            fields = entry.split("~")
+            expected = 2 if "*****" in entry else 3  # a group's header has a name and a comment
+            assert len(fields) == expected, entry[:200]  # "x[a] = 1 ~~|" too: its units and comment are empty
+    quoted = [k for k in params if "~" in (params[k].entry.quote or "")]
+    assert quoted, "the registry has a quote with '~' to check"
+    text = export(params, "mdl", months=MONTHS, dt=DT)
+    assert params[quoted[0]].entry.quote.replace("~", "≈")[:40] in text
+
+
+def test_the_xmile_file_is_well_formed_whatever_the_title(params):
+    from dataclasses import replace
+    from xml.etree import ElementTree as ET
+
+    odd = replace(params, title="Surge -- a <test> & more -")
+    root = ET.fromstring(export(odd, "xmile", months=MONTHS, dt=DT))
+    namespace = {"x": "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"}
+    assert root.find("x:header/x:name", namespace).text == "Surge -- a <test> & more -"
+    assert root.find("x:header/x:options/x:uses_arrays", namespace).get("maximum_dimensions") == "1"
