@@ -73,12 +73,15 @@ def export(params: ParameterSet, format: str = "mdl", *, run: int | None = None,
     -------
     str
         The file's text; time 0 is the first day of the start month, time runs in months, Euler's method.
+
+    Refuses (:class:`~model.errors.InputError`) what :func:`model.simulate` refuses for the set (a step too long
+    for its rates, growth that would overflow), and a ``run`` that is not one of the batch's.
     """
-    from ..results.lean import checked_start
+    from ..results.lean import checked_inputs, checked_start
     from . import form, mdl, xmile
 
     if format not in FORMATS:
         raise InputError("export", "format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
     resolved = checked_start(params, months, dt, start, "euler")
-    built = form.build(params, months, dt, resolved, run)
+    built = form.build(params, checked_inputs(params, months, dt, resolved), months, dt, resolved, run)
     return (mdl if format == "mdl" else xmile).write(built)

@@ -41,7 +41,7 @@ from ..core.structure import SINKS, SOURCES, STOCK_MEANINGS, STOCKS, STRUCTURE
 from ..dynamics.description import EQUATIONS, SYMBOLS
 from ..dynamics.dimensions import equation_quantities
 from ..dynamics.equations import (CAMPAIGNS, EMERGENCY, EXPOSED0, RECORD_COVERS, RECORDED, ROUNDUPS, SHOCK,
-                                  TRANCHES, WAVES, FIRST_YEAR, Inputs, prepare, runs_of)
+                                  TRANCHES, WAVES, FIRST_YEAR, Inputs, runs_of)
 from ..engine.contract import Plan
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
@@ -126,16 +126,17 @@ class Form:
         return {v.name: v.per_source for v in self.variables}
 
 
-def build(params: ParameterSet, months: int, dt: float, start: str, run: int | None = None,
+def build(params: ParameterSet, inputs: Inputs, months: int, dt: float, start: str, run: int | None = None,
           where: str = "export") -> Form:
     """The model as variables for one run of ``params``: the set itself, or run ``run`` of a batch.
 
-    ``start`` is the first month (``'YYYY-MM'``, already resolved). Raises :class:`~model.errors.InputError`
-    when ``run`` does not name a run of the set.
+    ``inputs`` is the set laid out for the engine over ``months`` months of steps of ``dt`` from ``start``
+    (``'YYYY-MM'``) by :func:`~model.dynamics.equations.prepare`. Raises :class:`~model.errors.InputError` when
+    ``run`` does not name a run of the set.
     """
     n_steps = months * int(round(1.0 / dt))
     chosen = _run_of(params, run, where)
-    inputs = _one_run(prepare(params, start, n_steps, dt), params.batch_size, chosen)
+    inputs = _one_run(inputs, params.batch_size, chosen)
     units = _units(params)
     limited = limited_stocks()
     variables: list[Variable] = []

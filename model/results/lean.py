@@ -101,15 +101,23 @@ def run_arrays(params: ParameterSet, months: int, dt: float, start: str, integra
     selection = Selection.of(variables)
     limits.memory(result_values(params.batch_size or 1, months, dt, variables), "simulate", "months",
                   f"{params.batch_size or 1:,} runs of {months:,} months")
+    inputs = checked_inputs(params, months, dt, start)
+    trajectory = engine.integrate(SYSTEM, inputs.state0, inputs, months, dt, selection.observations(), integrator,
+                                  threads)
+    _check_finite(trajectory, params)
+    return output_arrays(trajectory, selection, inputs, integrator)
+
+
+def checked_inputs(params: ParameterSet, months: int, dt: float, start: str) -> Inputs:
+    """The set laid out for the engine (:func:`~model.dynamics.equations.prepare`) over ``months`` months of steps
+    of ``dt`` from a checked ``start``, once it passes the checks every run passes: a step short enough for every
+    stock's proportional outflows, exponential growth that cannot overflow over the horizon."""
     inputs = prepare(params, start, months * int(round(1.0 / dt)), dt)
     problem = engine.check_step(dt, fractional_outflows(inputs))
     if problem:
         raise InputError("simulate", "dt", problem)
     _check_growth(inputs, months)
-    trajectory = engine.integrate(SYSTEM, inputs.state0, inputs, months, dt, selection.observations(), integrator,
-                                  threads)
-    _check_finite(trajectory, params)
-    return output_arrays(trajectory, selection, inputs, integrator)
+    return inputs
 
 
 def output_arrays(trajectory: Trajectory, selection: Selection, inputs: Inputs, method: str) -> dict[str, np.ndarray]:

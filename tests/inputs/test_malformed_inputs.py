@@ -628,6 +628,7 @@ CASES = [
     Case("export-set-unknown-key", ("export", "--set", "casualties.monthy=5"), ("casualties.monthy",)),
     Case("export-months-zero", ("export", "--months", "0"), ("--months",)),
     Case("export-dt-not-dividing", ("export", "--dt", "0.3"), ("--dt", "divides a month")),
+    Case("export-dt-too-long-for-the-rates", ("export", "--dt", "1"), ("dt", "rate x dt")),
     # --- sweep (the file layer and the options; spec semantics are in tests/corpus_sweeps.py) ---
     Case("sweep-spec-missing", ("sweep", "{work}/nonesuch.yaml"), ("nonesuch.yaml",)),
     Case("sweep-spec-directory", ("sweep", "{work}"), ("directory",)),

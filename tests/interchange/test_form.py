@@ -22,9 +22,14 @@ def params():
     return model.load_params("mobilization_2025")
 
 
+def built(params, run=None):
+    start = resolve_start(None, params.folder)
+    return build(params, prepare(params, start, MONTHS * 4, DT), MONTHS, DT, start, run)
+
+
 @pytest.fixture(scope="module")
 def form(params):
-    return build(params, MONTHS, DT, resolve_start(None, params.folder))
+    return built(params)
 
 
 def test_names_are_unique_and_every_name_read_is_defined(form):
@@ -95,14 +100,18 @@ def test_stocks_start_where_the_engine_starts(params, form):
 
 def test_one_run_of_a_batch_is_that_runs_values():
     batch = model.sample("baseline", n=5, seed=2)
-    start = resolve_start(None, batch.folder)
     for run in (0, 3):
-        form = build(batch, MONTHS, DT, start, run)
+        form = built(batch, run)
         assert form.variable("desertion_rate").values == (float(batch.value("desertion.rate")[run]),)
     with pytest.raises(InputError, match="run"):
-        build(batch, MONTHS, DT, start, 5)
+        built(batch, 5)
     with pytest.raises(InputError, match="run"):
-        build(batch, MONTHS, DT, start, None)
+        built(batch, None)
+
+
+def test_the_export_refuses_what_a_run_refuses(params):
+    with pytest.raises(InputError, match="dt"):
+        export(params, "mdl", months=MONTHS, dt=1.0)
 
 
 def test_both_formats_carry_every_variable_and_the_integration_settings(params):
