@@ -75,17 +75,21 @@ def uncertainty(params: ParameterSet | str = BASELINE, n: int = 10_000, seed: in
     check_size(params, n, months, dt, kept)
     batch = sample(params, n, sampler=sampler, seed=seed, keys=keys)
     ds = simulate(batch, months=months, dt=dt, start=start, variables=kept, integrator=integrator)
-    for key in keys:
-        p = params[key]
-        ds[cf.variable_name(key)] = ("run", batch.value(key), {
-            "key": key, "long_name": p.entry.description.strip(), **cf.unit_attrs(p.unit), "drivers": key,
-            "source": p.entry.source, "distribution": p.entry.distribution,
-            "low": p.low, "high": p.high, "mode": float(p.value)})
+    # All at once: one assignment per parameter would merge and align the whole dataset each time (0.1 s for 78).
+    ds = ds.assign({cf.variable_name(key): ("run", batch.value(key), _sampled_attrs(params, key)) for key in keys})
     ds.attrs.update({"sampling_method": sampler, "seed": seed, "sampled_parameters": ", ".join(keys)})
     cf.add_history(ds.attrs, f"model.uncertainty({params.scenario!r}, n={n}, seed={seed}, months={months}, "
                              f"sampler={sampler!r}, dt={dt}, start={start!r}, variables={variables!r}, "
                              f"integrator={integrator!r})")
     return ds
+
+
+def _sampled_attrs(params: ParameterSet, key: str) -> dict:
+    """The attributes of sampled parameter ``key``'s variable: its key, label, unit, source and distribution."""
+    p = params[key]
+    return {"key": key, "long_name": p.entry.description.strip(), **cf.unit_attrs(p.unit), "drivers": key,
+            "source": p.entry.source, "distribution": p.entry.distribution,
+            "low": p.low, "high": p.high, "mode": float(p.value)}
 
 
 def percentiles(ds: xr.Dataset, q: Sequence[float] = PERCENTILES) -> pd.DataFrame:

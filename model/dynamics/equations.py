@@ -407,9 +407,32 @@ def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
     Euler keeps the stock non-negative when this sum times ``dt`` is at most 1
     (:func:`model.engine.integrator.check_step`).
     """
-    rates, _ = evaluate_rates(inputs, np.ones((len(STOCKS), len(SOURCES), inputs.n)))
-    return {stock: sum((rates[f.name] for f in flows_out_of(stock) if not f.demand),
-                       np.zeros((len(SOURCES), inputs.n))) for stock in STOCKS}
+    out = {stock: np.empty((len(SOURCES), inputs.n)) for stock in STOCKS}
+    for runs, block in _fractional_outflows_by_block(inputs):
+        for stock in STOCKS:
+            out[stock][:, runs] = block[stock]
+    return out
+
+
+def largest_fractional_outflows(inputs: Inputs) -> dict[str, float]:
+    """For each stock, the largest over sources and runs of :func:`fractional_outflows` (1/month): all that
+    :func:`model.engine.integrator.check_step` reads, without holding a number per run (several hundred MB for a
+    large batch, most of the time of the check)."""
+    largest = dict.fromkeys(STOCKS, -np.inf)
+    for _, block in _fractional_outflows_by_block(inputs):
+        for stock in STOCKS:
+            largest[stock] = max(largest[stock], float(np.max(block[stock])))
+    return largest
+
+
+def _fractional_outflows_by_block(inputs: Inputs):
+    """:func:`fractional_outflows` of blocks of :data:`_EVALUATION_BLOCK` runs: ``(runs, {stock: (7, block)})``."""
+    for first in range(0, inputs.n, _EVALUATION_BLOCK):
+        runs = slice(first, min(first + _EVALUATION_BLOCK, inputs.n))
+        part = runs_of(inputs, runs) if runs.stop - runs.start < inputs.n else inputs
+        rates, _ = evaluate_rates(part, np.ones((len(STOCKS), len(SOURCES), part.n)))
+        yield runs, {stock: sum((rates[f.name] for f in flows_out_of(stock) if not f.demand),
+                                np.zeros((len(SOURCES), part.n))) for stock in STOCKS}
 
 
 def sustained(inputs: Inputs) -> Inputs:

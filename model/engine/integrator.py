@@ -178,11 +178,15 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
             _month_totals(totals, needed, dt, lo, hi)
             observe_by_source(totals, flows_src_w, flows_src, first, month)
             observe_total(totals, flows_tot_w, flows_tot, first, month)
+            # Both start zeroed (:func:`integrate`) and are mostly zero: only their nonzero numbers are written,
+            # so the pages that stay zero are never touched (the operating system maps them on first read).
             for k in range(shortfall_out.shape[1]):
                 for b in range(size):
-                    shortfall_out[month, k, first + b] = shortfall[k, b]
+                    if shortfall[k, b] != 0.0:
+                        shortfall_out[month, k, first + b] = shortfall[k, b]
             for b in range(size):
-                fallbacks_out[month, first + b] = fallbacks[b]
+                if fallbacks[b] != 0.0:
+                    fallbacks_out[month, first + b] = fallbacks[b]
 
 
 def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, months: int, dt: float,
@@ -217,14 +221,16 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
                          f"got {series.shape}")
     series = np.ascontiguousarray(series)
     # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.
-    # Every other element is written by the kernel, so the arrays start empty (no second pass over memory).
+    # The kernel writes every other element of the observations, so they start empty (no second pass over memory);
+    # shortfall and fallbacks start zeroed (fresh pages that stay untouched until read) and only their nonzero
+    # elements are written.
     out = Trajectory(
         flows_by_source=np.empty((months + 1, len(observations.flows_by_source), n_subscript, n)),
         flows_total=np.empty((months + 1, len(observations.flows_total), n)),
         stocks_by_source=np.empty((months + 1, len(observations.stocks_by_source), n_subscript, n)),
         stocks_total=np.empty((months + 1, len(observations.stocks_total), n)),
-        shortfall=np.empty((months + 1, len(system.structure.stocks) if observations.shortfall else 0, n)),
-        fallbacks=np.empty((months + 1, n)),
+        shortfall=np.zeros((months + 1, len(system.structure.stocks) if observations.shortfall else 0, n)),
+        fallbacks=np.zeros((months + 1, n)),
     )
     for array in (out.flows_by_source, out.flows_total, out.shortfall, out.fallbacks):
         array[months] = np.nan
@@ -274,12 +280,12 @@ def in_parallel(work, n_blocks: int, threads: int | None = None) -> None:
 _RANGES_PER_THREAD = 8
 
 
-def check_step(dt: float, fractional_outflows: dict[str, np.ndarray]) -> str | None:
+def check_step(dt: float, fractional_outflows: dict[str, np.ndarray | float]) -> str | None:
     """Why ``dt`` cannot be used with these first-order outflow rates (1/month), or ``None``.
 
     ``fractional_outflows`` maps each stock to the sum of the rates at which
-    its proportional outflows drain it; Euler keeps stocks non-negative only
-    when that sum times ``dt`` is at most 1.
+    its proportional outflows drain it (per source and run, or only its largest value); Euler keeps stocks
+    non-negative only when that sum times ``dt`` is at most 1.
     """
     if not (0 < dt <= 1):
         return f"expected a step between 0 and 1 month, got {dt:g}"

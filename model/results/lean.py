@@ -24,7 +24,8 @@ import numpy as np
 
 from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 from ..core.structure import FLOW_NAMES, SOURCES, STOCKS
-from ..dynamics.equations import SYSTEM, Inputs, bonus, fractional_outflows, growth_rates, pay_to_wage, prepare
+from ..dynamics.equations import (SYSTEM, Inputs, bonus, growth_rates, largest_fractional_outflows, pay_to_wage,
+                                  prepare)
 from ..engine import integrator as engine
 from ..engine.trajectory import Observations, Trajectory
 from ..errors import InputError
@@ -102,7 +103,7 @@ def run_arrays(params: ParameterSet, months: int, dt: float, start: str, integra
     limits.memory(result_values(params.batch_size or 1, months, dt, variables), "simulate", "months",
                   f"{params.batch_size or 1:,} runs of {months:,} months")
     inputs = prepare(params, start, months * int(round(1.0 / dt)), dt)
-    problem = engine.check_step(dt, fractional_outflows(inputs))
+    problem = engine.check_step(dt, largest_fractional_outflows(inputs))
     if problem:
         raise InputError("simulate", "dt", problem)
     _check_growth(inputs, months)
