@@ -46,7 +46,7 @@ from numba import njit
 
 from .contract import (ARRAY3, FACTORS_FUNCTION, INDEX, KERNEL, METHOD_FUNCTION, RATES_FUNCTION, VIEWS_ONLY,
                        Coefficients, Observations, System, Trajectory)
-from .lanes import accumulate, drain, fill, tally_drain, tally_fill, tally_transfer, transfer
+from .lanes import accumulate, drain, fill, transfer
 from .limiter import limit
 from .methods import METHODS
 from .observe import observe_by_source, observe_total
@@ -74,16 +74,9 @@ def _advance(rates, state, totals, needed, dt, origin, target, lo, hi):
     for f in range(rates.shape[0]):
         for s in range(lo[f], hi[f]):
             rate = rates[f, s]
-            if needed[f]:  # the total and the move in one pass over the rate
-                if origin[f] >= 0 and target[f] >= 0:
-                    tally_transfer(state[origin[f], s], state[target[f], s], totals[f, s], rate, dt)
-                elif origin[f] >= 0:
-                    tally_drain(state[origin[f], s], totals[f, s], rate, dt)
-                elif target[f] >= 0:
-                    tally_fill(state[target[f], s], totals[f, s], rate, dt)
-                else:
-                    accumulate(totals[f, s], rate)
-            elif origin[f] >= 0 and target[f] >= 0:
+            if needed[f]:
+                accumulate(totals[f, s], rate)
+            if origin[f] >= 0 and target[f] >= 0:
                 transfer(state[origin[f], s], state[target[f], s], rate, dt)
             elif origin[f] >= 0:
                 drain(state[origin[f], s], rate, dt)
@@ -132,41 +125,31 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
             needed[f] |= flows_tot_w[o, f] != 0.0
     n_stocks, n_subscript, n = state0.shape
     n_flows = origin.shape[0]
-    allocated = 0  # runs the working arrays below are sized for
     for index in range(first_block, last_block):
         first = index * block
         size = min(block, n - first)
-        if size != allocated:  # the first block of the range, or the batch's last, shorter one
-            # Working arrays, allocated once per range of blocks: each block leaves them as the next needs them
-            # (every kernel writes or zeroes what it reads, and cells outside a flow's subscript run stay zero).
-            state = np.empty((n_stocks, n_subscript, size))
-            # The block's coefficients as contiguous arrays: the kernels' inner loops then vectorize.
-            block_run = np.empty((per_run.shape[0], size))
-            block_subscript = np.empty((per_subscript.shape[0], n_subscript, size))
-            block_series = np.empty((series.shape[0], series.shape[1], size)) if series.shape[2] > 1 else series
-            rates = np.zeros((n_flows, n_subscript, size))
-            totals = np.zeros((n_flows, n_subscript, size))
-            shortfall = np.zeros((n_stocks, size))
-            fallbacks = np.zeros(size)
-            unallocated = np.zeros(size)
-            demand = np.zeros(n_subscript * size)
-            available = np.zeros(size)
-            work_flows = np.zeros((3, n_flows, n_subscript, size))
-            work_stocks = np.zeros((2, n_stocks, n_subscript, size))
-            # Unallocated demand in a stage; 1 where the method took its own step; the rate kernel's scratch.
-            work_runs = np.zeros((2 + n_scratch, size))
-            scratch = work_runs[2:]
-            settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the limiter's
-            work_factors = np.zeros((n_factors, size))
-            factors = np.empty((n_factors, size))
-            growth = np.empty((2, n_factors, size))  # over half a step, over a whole step
-            allocated = size
-        state[:, :, :] = state0[:, :, first:first + size]
-        block_run[:, :] = per_run[:, first:first + size]
-        block_subscript[:, :, :] = per_subscript[:, :, first:first + size]
-        if series.shape[2] > 1:
-            block_series[:, :, :] = series[:, :, first:first + size]
+        state = state0[:, :, first:first + size].copy()
+        # The block's coefficients as contiguous arrays: the kernels' inner loops then vectorize.
+        block_run = np.ascontiguousarray(per_run[:, first:first + size])
+        block_subscript = np.ascontiguousarray(per_subscript[:, :, first:first + size])
+        block_series = np.ascontiguousarray(series[:, :, first:first + size]) if series.shape[2] > 1 else series
+        rates = np.zeros((n_flows, n_subscript, size))
+        totals = np.zeros((n_flows, n_subscript, size))
+        shortfall = np.zeros((n_stocks, size))
+        fallbacks = np.zeros(size)
+        unallocated = np.zeros(size)
+        demand = np.zeros(n_subscript * size)
+        available = np.zeros(size)
+        work_flows = np.zeros((3, n_flows, n_subscript, size))
+        work_stocks = np.zeros((2, n_stocks, n_subscript, size))
+        # Unallocated demand in a stage; 1 where the method took its own step; the rate kernel's scratch.
+        work_runs = np.zeros((2 + n_scratch, size))
+        scratch = work_runs[2:]
+        settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the limiter's
+        work_factors = np.zeros((n_factors, size))
         # Growth factors: exact at the start of each month, carried through its steps by multiplication.
+        factors = np.empty((n_factors, size))
+        growth = np.empty((2, n_factors, size))  # over half a step, over a whole step
         factors_kernel(block_run, 0.5 * dt, growth[0])
         factors_kernel(block_run, dt, growth[1])
         for month in range(months + 1):

@@ -94,30 +94,3 @@ def fill(target, rate, dt):
     """``target += rate · dt`` (a flow from outside the model)."""
     for b in range(rate.shape[0]):
         target[b] = target[b] + rate[b] * dt
-
-
-@njit(**_LANE)
-def tally_transfer(origin, target, total, rate, dt):
-    """:func:`accumulate` ``total += rate``, then :func:`transfer` ``rate · dt`` from ``origin`` to ``target``, in one
-    pass over ``rate``."""
-    for b in range(rate.shape[0]):
-        total[b] = total[b] + rate[b]
-        moved = rate[b] * dt
-        origin[b] = origin[b] - moved
-        target[b] = target[b] + moved
-
-
-@njit(**_LANE)
-def tally_drain(origin, total, rate, dt):
-    """``total += rate``, then :func:`drain` ``origin -= rate · dt``, in one pass."""
-    for b in range(rate.shape[0]):
-        total[b] = total[b] + rate[b]
-        origin[b] = origin[b] - rate[b] * dt
-
-
-@njit(**_LANE)
-def tally_fill(target, total, rate, dt):
-    """``total += rate``, then :func:`fill` ``target += rate · dt``, in one pass."""
-    for b in range(rate.shape[0]):
-        total[b] = total[b] + rate[b]
-        target[b] = target[b] + rate[b] * dt
