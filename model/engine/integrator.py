@@ -111,8 +111,8 @@ _TABLE = numba.types.int64[:, ::1]
                        _WEIGHTS, _OUT, _I, _I, _I),
       **KERNEL)
 def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscript, schedules, series, mode, n_factors,
-               n_scratch, months, steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows, inflows,
-               is_demand, weights, out, block, first_block, last_block):
+               n_scratch, months, steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows,
+               inflows, is_demand, weights, out, block, first_block, last_block):
     """Integrate the runs of blocks ``first_block .. last_block`` (each ``block`` runs, the last one of the batch
     possibly fewer), one block after another; threads run disjoint ranges of blocks (:func:`integrate`)."""
     flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
@@ -243,9 +243,9 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
         observations.stocks_total))
     arguments = (system.rates, system.factors, chosen.step_rates, state0, per_run, per_subscript,
                  np.ascontiguousarray(coefficients.schedules, dtype=float), series, int(coefficients.mode),
-                 system.n_factors, system.n_scratch, months, int(round(1.0 / dt)), float(dt), np.ascontiguousarray(limited),
-                 plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo, plan.hi, plan.outflows,
-                 plan.inflows, plan.is_demand, weights,
+                 system.n_factors, system.n_scratch, months, int(round(1.0 / dt)), float(dt),
+                 np.ascontiguousarray(limited), plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo,
+                 plan.hi, plan.outflows, plan.inflows, plan.is_demand, weights,
                  (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall,
                   out.fallbacks), BLOCK)
     in_parallel(lambda first, last: _integrate(*arguments, first, last), -(-n // BLOCK), threads)
