@@ -23,7 +23,7 @@ from numba import njit
 
 from ..core.structure import (DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, STRUCTURE, flows_into,
                               flows_out_of)
-from ..engine.contract import FACTORS, KERNEL, RATES, Coefficients, System
+from ..engine.contract import FACTORS, KERNEL, RATES, VIEWS_ONLY, Coefficients, System
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
@@ -249,8 +249,15 @@ def _regional(r0, ceiling, decay):
     return ceiling * r0 / denominator if denominator > 0.0 else r0
 
 
-@njit(RATES, **KERNEL)
-def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, mode, rates, unallocated):
+#: Rows of the rate kernel's scratch space: the exposure-weighted strength of the war zone, the weights of its
+#: newly deployed and experienced by source, the casualties per unit of weight.
+EXPOSED, WEIGHTS = 0, 1
+PER_WEIGHT = WEIGHTS + 2 * len(SOURCES)
+N_SCRATCH = PER_WEIGHT + 1
+
+
+@njit(RATES, **VIEWS_ONLY)
+def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, mode, rates, unallocated, scratch):
     """Fill ``rates[flow, source, b]`` (persons/month) for a block of runs in step ``step`` of ``dt`` months.
 
     ``trends[:, b]`` holds the exponential factors at the time the rates are for
@@ -274,7 +281,8 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
     which is the usual case, the rule does not depend on dt, so RK4 keeps its
     order. Scheduled events are constant within a step. Only the cells of each
     flow's sources are written (``Flow.rows``); callers pass ``rates`` zeroed once,
-    so the others stay zero.
+    so the others stay zero. ``scratch`` holds :data:`N_SCRATCH` rows of working space (the kernel allocates
+    nothing, :data:`~model.engine.contract.VIEWS_ONLY`).
     """
     n_sources, block = state.shape[1], state.shape[2]
     endogenous = mode == ENDOGENOUS
@@ -303,13 +311,14 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
         split(rates[F_RETURN_SEVERE, s], rates[F_DISCHARGE_SEVERE, s], per_run[SEVERE_RETURN])
         proportional(rates[F_DESERTED, s], per_run[ABSENCE_END], state[ABSENT, s])
         split(rates[F_ABSENCE_RETURN, s], rates[F_DESERTED, s], per_run[ABSENCE_RETURN])
-    exposed = np.zeros(block)
-    weights = np.empty((2, n_sources, block))  # exposure-weighted strength of the newly deployed and experienced
+    exposed = scratch[EXPOSED]
+    exposed[:] = 0.0
     arriving = 0.0 if endogenous else 0.5 * dt
     novice = per_run[NOVICE]
     for s in range(n_sources):
         role, new, veteran = per_source[ROLE, s], state[FRONT_NEW, s], state[FRONT_VETERAN, s]
-        weight_new, weight_veteran = weights[0, s], weights[1, s]
+        # Exposure-weighted strength of the newly deployed and of the experienced.
+        weight_new, weight_veteran = scratch[WEIGHTS + s], scratch[WEIGHTS + n_sources + s]
         # Arrivals first (summed in this order), then the weights that use them.
         add(weight_new, rates[F_GRADUATION, s], rates[F_DEPLOYMENT, s])
         accumulate(weight_new, rates[F_ABSENCE_RETURN, s])
@@ -322,7 +331,7 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
             weight_veteran[b] = role[b] * max(veteran[b], arriving * weight_veteran[b], 0.0)
         for b in range(block):
             exposed[b] += weight_new[b] + weight_veteran[b]
-    per_weight = np.empty(block)
+    per_weight = scratch[PER_WEIGHT]
     recorded, covered = schedules[RECORDED, step], schedules[RECORD_COVERS, step]
     shock = series[SHOCK, step // int(1.0 / dt + 0.5)]  # the month's casualty shock, per run or shared
     shared = shock.shape[0] == 1
@@ -338,7 +347,7 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
                 (1, F_KILLED_VETERAN, F_CAPTURED_VETERAN, F_LIGHT_VETERAN, F_SEVERE_VETERAN)):
             # The light row holds the casualties, then the wounded, then the lightly wounded.
             light = rates[f_light, s]
-            multiply(light, weights[stock, s], per_weight)
+            multiply(light, scratch[WEIGHTS + stock * n_sources + s], per_weight)
             multiply(rates[f_killed, s], per_run[KILLED], light)
             multiply(rates[f_captured, s], per_run[CAPTURED], light)
             subtract(light, rates[f_killed, s])
@@ -388,7 +397,7 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
             np.ascontiguousarray(a if whole or a.shape[-1] != n else a[..., runs], dtype=float)
             for a in (states, trends, inputs.per_run, inputs.per_subscript, inputs.series))
         flow_rates(states_, trends_, int(step), float(inputs.dt), per_run, per_subscript, schedules, series,
-                   int(inputs.mode), block_rates, block_unallocated)
+                   int(inputs.mode), block_rates, block_unallocated, np.empty((N_SCRATCH, runs.stop - runs.start)))
         if not whole:
             rates[..., runs], unallocated[runs] = block_rates, block_unallocated
     for k, flow in enumerate(STRUCTURE.flows):  # cells outside a flow's own sources: zero
@@ -407,9 +416,32 @@ def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
     Euler keeps the stock non-negative when this sum times ``dt`` is at most 1
     (:func:`model.engine.integrator.check_step`).
     """
-    rates, _ = evaluate_rates(inputs, np.ones((len(STOCKS), len(SOURCES), inputs.n)))
-    return {stock: sum((rates[f.name] for f in flows_out_of(stock) if not f.demand),
-                       np.zeros((len(SOURCES), inputs.n))) for stock in STOCKS}
+    out = {stock: np.empty((len(SOURCES), inputs.n)) for stock in STOCKS}
+    for runs, block in _fractional_outflows_by_block(inputs):
+        for stock in STOCKS:
+            out[stock][:, runs] = block[stock]
+    return out
+
+
+def largest_fractional_outflows(inputs: Inputs) -> dict[str, float]:
+    """For each stock, the largest over sources and runs of :func:`fractional_outflows` (1/month): all that
+    :func:`model.engine.integrator.check_step` reads, without holding a number per run (several hundred MB for a
+    large batch, most of the time of the check)."""
+    largest = dict.fromkeys(STOCKS, -np.inf)
+    for _, block in _fractional_outflows_by_block(inputs):
+        for stock in STOCKS:
+            largest[stock] = max(largest[stock], float(np.max(block[stock])))
+    return largest
+
+
+def _fractional_outflows_by_block(inputs: Inputs):
+    """:func:`fractional_outflows` of blocks of :data:`_EVALUATION_BLOCK` runs: ``(runs, {stock: (7, block)})``."""
+    for first in range(0, inputs.n, _EVALUATION_BLOCK):
+        runs = slice(first, min(first + _EVALUATION_BLOCK, inputs.n))
+        part = runs_of(inputs, runs) if runs.stop - runs.start < inputs.n else inputs
+        rates, _ = evaluate_rates(part, np.ones((len(STOCKS), len(SOURCES), part.n)))
+        yield runs, {stock: sum((rates[f.name] for f in flows_out_of(stock) if not f.demand),
+                                np.zeros((len(SOURCES), part.n))) for stock in STOCKS}
 
 
 def sustained(inputs: Inputs) -> Inputs:
@@ -590,4 +622,4 @@ def pay_to_wage(inputs: Inputs, months: np.ndarray) -> np.ndarray:
 
 
 #: The model as the engine sees it: its structure and its two compiled kernels (:mod:`model.engine.contract`).
-SYSTEM = System(STRUCTURE, rates=flow_rates, factors=trend, n_factors=4)
+SYSTEM = System(STRUCTURE, rates=flow_rates, factors=trend, n_factors=4, n_scratch=N_SCRATCH)

@@ -5,7 +5,7 @@ structure as data (:class:`model.core.stockflow.Structure`) plus two compiled
 kernels with fixed signatures, and the integrator (:func:`model.engine.integrate`)
 needs nothing else. Arrays hold a block of runs on their last axis.
 
-``rates(state, factors, step, dt, per_run, per_subscript, schedules, series, mode, out, unallocated)``
+``rates(state, factors, step, dt, per_run, per_subscript, schedules, series, mode, out, unallocated, scratch)``
     Fill ``out[flow, subscript, run]`` with every flow's rate (persons/month)
     for the stocks ``state[stock, subscript, run]`` (persons) in step ``step``
     of ``dt`` months. ``factors[i, run]`` are the system's exponential factors
@@ -18,6 +18,8 @@ needs nothing else. Arrays hold a block of runs on their last axis.
     fall on goes to ``unallocated[run]`` (persons/month), which the engine
     records as the shortfall of :attr:`Structure.shortfall_stock`. Only cells
     along each flow's subscript run are read; ``out`` arrives zeroed once.
+    ``scratch[k, run]`` (:attr:`System.n_scratch` rows, contents undefined on entry) is the kernel's working space,
+    so that it need allocate nothing and can be compiled with :data:`VIEWS_ONLY`.
 ``factors(per_run, t, out)``
     Fill ``out[i, run]`` with ``exp(r_i · t)`` for the model's growth rates
     ``r_i`` (1/month) at ``t`` months. The engine computes them exactly at the
@@ -44,6 +46,12 @@ from .trajectory import Observations, Trajectory  # noqa: F401 (part of the cont
 #: loops over runs vectorize). No fast math: it lets the compiler fuse and reorder operations
 #: differently in vectorized and scalar loops, and a run's numbers must not depend on its block.
 KERNEL = {"cache": True, "nogil": True, "error_model": "numpy"}
+#: Options of a kernel that allocates nothing and takes views of its arrays in its inner loops (a row of ``rates``
+#: per flow and source): without numba's reference counting (``_nrt``), taking a view costs no atomic increment
+#: and decrement of its array's count (about 1,000 views per block and step; with the lanes inlined, the
+#: integration on one thread took 10-15% less time). Such a kernel cannot allocate (numba refuses to compile it if
+#: it tries): it works in the arrays it is given.
+VIEWS_ONLY = {**KERNEL, "_nrt": False}
 watch()  # every kernel module imports this one before numba compiles its kernels: a first run says it compiles
 
 _F = types.float64
@@ -55,7 +63,8 @@ ARRAY2 = _F[:, ::1]
 ARRAY1 = _F[::1]
 
 #: Signature of a system's rate kernel (see the module docstring).
-RATES = types.void(ARRAY3, ARRAY2, types.int64, _F, ARRAY2, ARRAY3, ARRAY2, ARRAY3, types.int64, ARRAY3, ARRAY1)
+RATES = types.void(ARRAY3, ARRAY2, types.int64, _F, ARRAY2, ARRAY3, ARRAY2, ARRAY3, types.int64, ARRAY3, ARRAY1,
+                   ARRAY2)
 #: Signature of a system's exponential-factor kernel.
 FACTORS = types.void(ARRAY2, _F, ARRAY2)
 #: The rate kernel as a first-class function type: the integrator calls whichever kernel it is given, and the
@@ -70,7 +79,8 @@ INDEX = types.int64[::1]
 #: (the system's rates at the step's start, persons/month) by the method's rates for the step, which the
 #: integrator then limits and applies. ``growth[0]`` and ``growth[1]`` are the factors' growth over half a step
 #: and a whole step; ``work_flows (3, n_flows, n_subscript, block)``, ``work_stocks (2, n_stocks, n_subscript,
-#: block)``, ``work_runs (2, block)`` and ``work_factors (n_factors, block)`` are scratch space. The method
+#: block)``, ``work_runs (2 + n_scratch, block)`` and ``work_factors (n_factors, block)`` are scratch space (rows 2 on
+#: of ``work_runs`` are the rate kernel's ``scratch``). The method
 #: sets ``work_runs[1, run]`` to 1 where it took its own step and to 0 where it fell back to Euler's.
 METHOD = types.void(RATES_FUNCTION, ARRAY3, ARRAY3, ARRAY2, ARRAY3, types.int64, _F, ARRAY2, ARRAY3, ARRAY2,
                     ARRAY3, types.int64, INDEX, INDEX, INDEX, INDEX, _F[:, :, :, ::1], _F[:, :, :, ::1], ARRAY2, ARRAY2)
@@ -116,12 +126,15 @@ class System:
     factors : numba dispatcher compiled for :data:`FACTORS`
     n_factors : int
         Rows of the ``factors`` array (growth rates the model carries).
+    n_scratch : int
+        Rows of the rate kernel's ``scratch`` array.
     """
 
     structure: Structure
     rates: object
     factors: object
     n_factors: int
+    n_scratch: int = 0
 
     @cached_property
     def plan(self) -> Plan:

@@ -44,8 +44,8 @@ import numba
 import numpy as np
 from numba import njit
 
-from .contract import (ARRAY3, FACTORS_FUNCTION, INDEX, KERNEL, METHOD_FUNCTION, RATES_FUNCTION, Coefficients,
-                       Observations, System, Trajectory)
+from .contract import (ARRAY3, FACTORS_FUNCTION, INDEX, KERNEL, METHOD_FUNCTION, RATES_FUNCTION, VIEWS_ONLY,
+                       Coefficients, Observations, System, Trajectory)
 from .lanes import accumulate, drain, fill, transfer
 from .limiter import limit
 from .methods import METHODS
@@ -63,7 +63,7 @@ wait_for_background()
 BLOCK = 256
 
 
-@njit(**KERNEL)
+@njit(**VIEWS_ONLY)
 def _advance(rates, state, totals, needed, dt, origin, target, lo, hi):
     """Move one step's amounts (rate · dt) along every flow; add the rates an output needs to ``totals``.
 
@@ -84,7 +84,7 @@ def _advance(rates, state, totals, needed, dt, origin, target, lo, hi):
                 fill(state[target[f], s], rate, dt)
 
 
-@njit(**KERNEL)
+@njit(**VIEWS_ONLY)
 def _month_totals(totals, needed, dt, lo, hi):
     """Turn the month's sums of rates (persons/month) into amounts (persons)."""
     for f in range(totals.shape[0]):
@@ -107,12 +107,12 @@ _TABLE = numba.types.int64[:, ::1]
 
 
 @njit(numba.types.void(RATES_FUNCTION, FACTORS_FUNCTION, METHOD_FUNCTION, ARRAY3, _ARRAY2, ARRAY3, _ARRAY2, ARRAY3,
-                       _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX, _TABLE, _TABLE, INDEX,
+                       _I, _I, _I, _I, _I, _F, _BOOL2, INDEX, _I, INDEX, INDEX, INDEX, INDEX, _TABLE, _TABLE, INDEX,
                        _WEIGHTS, _OUT, _I, _I, _I),
       **KERNEL)
 def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscript, schedules, series, mode, n_factors,
-               months, steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows, inflows,
-               is_demand, weights, out, block, first_block, last_block):
+               n_scratch, months, steps_per_month, dt, limited, order, shortfall_row, origin, target, lo, hi, outflows,
+               inflows, is_demand, weights, out, block, first_block, last_block):
     """Integrate the runs of blocks ``first_block .. last_block`` (each ``block`` runs, the last one of the batch
     possibly fewer), one block after another; threads run disjoint ranges of blocks (:func:`integrate`)."""
     flows_src_w, flows_tot_w, stocks_src_w, stocks_tot_w = weights
@@ -142,7 +142,10 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
         available = np.zeros(size)
         work_flows = np.zeros((3, n_flows, n_subscript, size))
         work_stocks = np.zeros((2, n_stocks, n_subscript, size))
-        work_runs = np.zeros((2, size))  # unallocated demand in a stage; 1 where the method took its own step
+        # Unallocated demand in a stage; 1 where the method took its own step; the rate kernel's scratch.
+        work_runs = np.zeros((2 + n_scratch, size))
+        scratch = work_runs[2:]
+        settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the limiter's
         work_factors = np.zeros((n_factors, size))
         # Growth factors: exact at the start of each month, carried through its steps by multiplication.
         factors = np.empty((n_factors, size))
@@ -161,7 +164,7 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
             for sub in range(steps_per_month):
                 step = month * steps_per_month + sub
                 rates_kernel(state, factors, step, dt, block_run, block_subscript, schedules, block_series, mode, rates,
-                             unallocated)
+                             unallocated, scratch)
                 method(rates_kernel, state, rates, factors, growth, step, dt, block_run, block_subscript, schedules,
                        block_series, mode, origin, target, lo, hi, work_flows, work_stocks, work_runs, work_factors)
                 own = work_runs[1]
@@ -170,7 +173,7 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
                 for b in range(size):
                     shortfall[shortfall_row, b] += unallocated[b] * dt
                 limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, is_demand, shortfall,
-                      demand, available)
+                      demand, available, settled)
                 _advance(rates, state, totals, needed, dt, origin, target, lo, hi)
                 for i in range(n_factors):
                     for b in range(size):
@@ -178,11 +181,15 @@ def _integrate(rates_kernel, factors_kernel, method, state0, per_run, per_subscr
             _month_totals(totals, needed, dt, lo, hi)
             observe_by_source(totals, flows_src_w, flows_src, first, month)
             observe_total(totals, flows_tot_w, flows_tot, first, month)
+            # Both start zeroed (:func:`integrate`) and are mostly zero: only their nonzero numbers are written,
+            # so the pages that stay zero are never touched (the operating system maps them on first read).
             for k in range(shortfall_out.shape[1]):
                 for b in range(size):
-                    shortfall_out[month, k, first + b] = shortfall[k, b]
+                    if shortfall[k, b] != 0.0:
+                        shortfall_out[month, k, first + b] = shortfall[k, b]
             for b in range(size):
-                fallbacks_out[month, first + b] = fallbacks[b]
+                if fallbacks[b] != 0.0:
+                    fallbacks_out[month, first + b] = fallbacks[b]
 
 
 def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, months: int, dt: float,
@@ -217,14 +224,16 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
                          f"got {series.shape}")
     series = np.ascontiguousarray(series)
     # Flows get a row for the end state too, left NaN: nothing flows under the last month's label.
-    # Every other element is written by the kernel, so the arrays start empty (no second pass over memory).
+    # The kernel writes every other element of the observations, so they start empty (no second pass over memory);
+    # shortfall and fallbacks start zeroed (fresh pages that stay untouched until read) and only their nonzero
+    # elements are written.
     out = Trajectory(
         flows_by_source=np.empty((months + 1, len(observations.flows_by_source), n_subscript, n)),
         flows_total=np.empty((months + 1, len(observations.flows_total), n)),
         stocks_by_source=np.empty((months + 1, len(observations.stocks_by_source), n_subscript, n)),
         stocks_total=np.empty((months + 1, len(observations.stocks_total), n)),
-        shortfall=np.empty((months + 1, len(system.structure.stocks) if observations.shortfall else 0, n)),
-        fallbacks=np.empty((months + 1, n)),
+        shortfall=np.zeros((months + 1, len(system.structure.stocks) if observations.shortfall else 0, n)),
+        fallbacks=np.zeros((months + 1, n)),
     )
     for array in (out.flows_by_source, out.flows_total, out.shortfall, out.fallbacks):
         array[months] = np.nan
@@ -234,9 +243,9 @@ def integrate(system: System, state0: np.ndarray, coefficients: Coefficients, mo
         observations.stocks_total))
     arguments = (system.rates, system.factors, chosen.step_rates, state0, per_run, per_subscript,
                  np.ascontiguousarray(coefficients.schedules, dtype=float), series, int(coefficients.mode),
-                 system.n_factors, months, int(round(1.0 / dt)), float(dt), np.ascontiguousarray(limited),
-                 plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo, plan.hi, plan.outflows,
-                 plan.inflows, plan.is_demand, weights,
+                 system.n_factors, system.n_scratch, months, int(round(1.0 / dt)), float(dt),
+                 np.ascontiguousarray(limited), plan.limit_order, plan.shortfall_row, plan.origin, plan.target, plan.lo,
+                 plan.hi, plan.outflows, plan.inflows, plan.is_demand, weights,
                  (out.flows_by_source, out.flows_total, out.stocks_by_source, out.stocks_total, out.shortfall,
                   out.fallbacks), BLOCK)
     in_parallel(lambda first, last: _integrate(*arguments, first, last), -(-n // BLOCK), threads)
@@ -274,12 +283,12 @@ def in_parallel(work, n_blocks: int, threads: int | None = None) -> None:
 _RANGES_PER_THREAD = 8
 
 
-def check_step(dt: float, fractional_outflows: dict[str, np.ndarray]) -> str | None:
+def check_step(dt: float, fractional_outflows: dict[str, np.ndarray | float]) -> str | None:
     """Why ``dt`` cannot be used with these first-order outflow rates (1/month), or ``None``.
 
     ``fractional_outflows`` maps each stock to the sum of the rates at which
-    its proportional outflows drain it; Euler keeps stocks non-negative only
-    when that sum times ``dt`` is at most 1.
+    its proportional outflows drain it (per source and run, or only its largest value); Euler keeps stocks
+    non-negative only when that sum times ``dt`` is at most 1.
     """
     if not (0 < dt <= 1):
         return f"expected a step between 0 and 1 month, got {dt:g}"

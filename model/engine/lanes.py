@@ -3,16 +3,17 @@
 Each touches two or three rows (1-D, contiguous, one element per run), so
 the compiler can check at run time that they do not overlap and vectorize
 the loop; a loop that reads and writes many rows at once stays scalar. They
-are inlined where they are called and compute exactly what the written-out
-expression would (same operations, same order), so rates do not change by a
-rounding when a kernel is written with them.
+are inlined where they are called (numba's ``inline="always"``: numba links each compiled function separately, so
+without it every lane was a call passing three array structures on the stack) and compute exactly what the
+written-out expression would (same operations, same order), so rates do not change by a rounding when a kernel is
+written with them.
 """
 
 from __future__ import annotations
 
 from numba import njit
 
-_LANE = {"cache": True, "nogil": True, "error_model": "numpy"}
+_LANE = {"cache": True, "nogil": True, "error_model": "numpy", "inline": "always"}
 
 
 @njit(**_LANE)

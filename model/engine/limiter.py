@@ -6,15 +6,15 @@ step and records what could not be delivered as shortfall (persons).
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
-from .contract import KERNEL
+from .contract import VIEWS_ONLY
 from .lanes import accumulate
 
 
-@njit(**KERNEL)
-def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, is_demand, shortfall, demand, available):
+@njit(**VIEWS_ONLY)
+def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, is_demand, shortfall, demand, available,
+          settled):
     """Scale down the outflows of any stock they would overdraw; add what its demand flows lack to ``shortfall``.
 
     ``is_demand[f]`` is 1 for a demand flow: only what those asked for and did not get is shortfall; the
@@ -26,10 +26,11 @@ def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, i
     limited (none of those flows can shrink afterwards), so demand can fall on
     people who arrive within the step and no stock can be overdrawn.
 
-    Work arrays: ``demand`` holds ``n_sources · block`` numbers, ``available`` ``block``.
+    Work arrays: ``demand`` holds ``n_sources · block`` numbers, ``available`` ``block``, ``settled`` (booleans)
+    ``n_stocks + 1``.
     """
     n_stocks, n_sources, block = state.shape
-    settled = np.empty(n_stocks + 1, dtype=np.bool_)  # the last slot stands for "outside the model"
+    # ``settled[k]``: stock k's outflows can shrink no more; the last slot stands for "outside the model".
     for k in range(n_stocks):
         settled[k] = not limited[k].any()
     settled[n_stocks] = True

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from numba import njit
 
-from .contract import KERNEL
+from .contract import VIEWS_ONLY
 
 
-@njit(**KERNEL)
+@njit(**VIEWS_ONLY)
 def _add_weighted(values, weights, o, s, combined):
     """``combined[b] += Σ_i weights[o, i] · values[i, s, b]``, skipping zero weights."""
     for i in range(values.shape[0]):
@@ -22,7 +22,7 @@ def _add_weighted(values, weights, o, s, combined):
                 combined[b] += weight * row[b]
 
 
-@njit(**KERNEL)
+@njit(**VIEWS_ONLY)
 def observe_by_source(values, weights, out, first, when):
     """``out[when, o, s, first + b]`` = Σ_i weights[o, i] · values[i, s, b]."""
     for o in range(weights.shape[0]):
@@ -32,7 +32,7 @@ def observe_by_source(values, weights, out, first, when):
             _add_weighted(values, weights, o, s, combined)
 
 
-@njit(**KERNEL)
+@njit(**VIEWS_ONLY)
 def observe_total(values, weights, out, first, when):
     """``out[when, o, first + b]`` = Σ_i Σ_s weights[o, i] · values[i, s, b]."""
     for o in range(weights.shape[0]):

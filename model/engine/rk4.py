@@ -44,7 +44,7 @@ def step_rates(rates, state, k1, factors, growth, step, dt, per_run, per_subscri
     """
     k2, k3, k4 = work_flows[0], work_flows[1], work_flows[2]
     stage, change = work_stocks[0], work_stocks[1]
-    unallocated, smooth = work_runs[0], work_runs[1]
+    unallocated, smooth, scratch = work_runs[0], work_runs[1], work_runs[2:]
     smooth[:] = 1.0
     previous = k1
     for k, fraction, span in ((k2, 0.5, 0), (k3, 0.5, 0), (k4, 1.0, 1)):
@@ -59,7 +59,7 @@ def step_rates(rates, state, k1, factors, growth, step, dt, per_run, per_subscri
         for i in range(factors.shape[0]):
             for b in range(factors.shape[1]):
                 work_factors[i, b] = factors[i, b] * factor[i, b]
-        rates(stage, work_factors, step, dt, per_run, per_subscript, schedules, series, mode, k, unallocated)
+        rates(stage, work_factors, step, dt, per_run, per_subscript, schedules, series, mode, k, unallocated, scratch)
         previous = k
     for f in range(k1.shape[0]):
         for s in range(k1.shape[1]):

@@ -24,7 +24,8 @@ import numpy as np
 
 from ..core.defaults import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
 from ..core.structure import FLOW_NAMES, SOURCES, STOCKS
-from ..dynamics.equations import SYSTEM, Inputs, bonus, fractional_outflows, growth_rates, pay_to_wage, prepare
+from ..dynamics.equations import (SYSTEM, Inputs, bonus, growth_rates, largest_fractional_outflows, pay_to_wage,
+                                  prepare)
 from ..engine import integrator as engine
 from ..engine.trajectory import Observations, Trajectory
 from ..errors import InputError
@@ -113,7 +114,7 @@ def checked_inputs(params: ParameterSet, months: int, dt: float, start: str) -> 
     of ``dt`` from a checked ``start``, once it passes the checks every run passes: a step short enough for every
     stock's proportional outflows, exponential growth that cannot overflow over the horizon."""
     inputs = prepare(params, start, months * int(round(1.0 / dt)), dt)
-    problem = engine.check_step(dt, fractional_outflows(inputs))
+    problem = engine.check_step(dt, largest_fractional_outflows(inputs))
     if problem:
         raise InputError("simulate", "dt", problem)
     _check_growth(inputs, months)

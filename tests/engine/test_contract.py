@@ -26,7 +26,8 @@ DECAY, DEMAND = 0, 1
 
 
 @njit(RATES, **KERNEL)
-def _toy_rates(state, factors, step, dt, per_run, per_subscript, schedules, series, mode, out, unallocated):
+def _toy_rates(state, factors, step, dt, per_run, per_subscript, schedules, series, mode, out, unallocated,
+               scratch):
     """decay[s] = k[s] · a[s] (1/month · persons); demand[s] = D (persons/month, every subscript), times the run's
     factor of the month where a series is given."""
     month = step // int(1.0 / dt + 0.5)
