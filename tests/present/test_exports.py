@@ -64,7 +64,7 @@ def test_run_csv_gives_the_datasets_numbers_rounded_to_persons(tmp_path):
 def test_run_xlsx_has_every_table_and_an_about_sheet(tmp_path):
     pytest.importorskip("openpyxl")
     _run("run", "--months", "6", "--out", str(tmp_path), "--xlsx", str(tmp_path / "run.xlsx"))
-    sheets = pd.read_excel(tmp_path / "run.xlsx", sheet_name=None, index_col=0)
+    sheets = pd.read_excel(tmp_path / "run.xlsx", sheet_name=None, index_col=0, engine="openpyxl")
     assert list(sheets) == ["monthly", "balance", "about"]
     _assert_units(sheets["monthly"].columns)
     _assert_units(sheets["balance"].columns)
@@ -114,7 +114,7 @@ def test_compare_csv_is_rounded_with_units_and_xlsx_matches(tmp_path):
         for name in ("baseline", "dprk_surge"):
             assert abs(table.loc[name, "net balance (persons over the horizon)"] - float(net.sel(scenario=name))) <= 0.5
     if _has_openpyxl():
-        sheet = pd.read_excel(tmp_path / "c.xlsx", sheet_name="comparison", index_col=0)
+        sheet = pd.read_excel(tmp_path / "c.xlsx", sheet_name="comparison", index_col=0, engine="openpyxl")
         pd.testing.assert_frame_equal(sheet, table, check_dtype=False, check_names=False)
 
 
