@@ -41,8 +41,7 @@ from ..core.structure import SINKS, SOURCES, STOCK_MEANINGS, STOCKS, STRUCTURE
 from ..dynamics.description import EQUATIONS, SYMBOLS
 from ..dynamics.dimensions import equation_quantities
 from ..dynamics.equations import (CAMPAIGNS, EMERGENCY, EXPOSED0, RECORD_COVERS, RECORDED, ROUNDUPS, SHOCK,
-                                  TRANCHES, WAVES, FIRST_YEAR, Inputs, runs_of)
-from ..engine.contract import Plan
+                                  TRANCHES, WAVES, FIRST_YEAR, SYSTEM, Inputs, runs_of)
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.units import registry
@@ -191,7 +190,7 @@ def _one_run(inputs: Inputs, batch: int | None, run: int) -> Inputs:
 
 def limited_stocks() -> dict[str, tuple[str, ...]]:
     """Each stock a demand flow may overdraw under Euler, and the sources along which it is limited."""
-    plan = Plan.of(STRUCTURE)
+    plan = SYSTEM.plan
     return {stock: tuple(s for s, on in zip(SOURCES, plan.demand_limited[k]) if on)
             for k, stock in enumerate(STOCKS) if plan.demand_limited[k].any()}
 

@@ -624,6 +624,8 @@ CASES = [
     Case("export-draw-with-set", ("export", "--draw", "1", "--set", "casualties.monthly=50000"),
          ("--set", "--draw")),
     Case("export-sample-options-without-draw", ("export", "--seed", "3"), ("--seed", "--draw")),
+    Case("export-sampler-unknown", ("export", "--draw", "0", "--method", "halton"), ("--method", "halton")),
+    Case("export-out-empty", ("export", "--out", ""), ("--out", "empty")),
     Case("export-scenario-unknown", ("export", "--scenario", "nonesuch"), ("nonesuch",)),
     Case("export-set-unknown-key", ("export", "--set", "casualties.monthy=5"), ("casualties.monthy",)),
     Case("export-months-zero", ("export", "--months", "0"), ("--months",)),
