@@ -24,6 +24,7 @@ from numba import njit
 from ..core.structure import (DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, STRUCTURE, flows_into,
                               flows_out_of)
 from ..engine.contract import FACTORS, KERNEL, RATES, VIEWS_ONLY, Coefficients, System
+from ..engine.parallel import in_parallel
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
@@ -400,11 +401,13 @@ def evaluate_rates(inputs: Inputs, states: np.ndarray, t: float = 0.0, step: int
                    int(inputs.mode), block_rates, block_unallocated, np.empty((N_SCRATCH, runs.stop - runs.start)))
         if not whole:
             rates[..., runs], unallocated[runs] = block_rates, block_unallocated
-    for k, flow in enumerate(STRUCTURE.flows):  # cells outside a flow's own sources: zero
-        rows = STRUCTURE.rows(flow)
-        rates[k, :rows.start] = 0.0
-        rates[k, rows.stop:] = 0.0
+    rates[_OUTSIDE] = 0.0  # cells outside a flow's own sources
     return dict(zip(FLOW_NAMES, rates)), unallocated
+
+
+#: ``_OUTSIDE[flow, source]``: the cell lies outside the flow's own sources (``Structure.rows``).
+_OUTSIDE = np.array([[not STRUCTURE.rows(flow).start <= s < STRUCTURE.rows(flow).stop for s in range(len(SOURCES))]
+                     for flow in STRUCTURE.flows])
 
 
 def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
@@ -417,9 +420,12 @@ def fractional_outflows(inputs: Inputs) -> dict[str, np.ndarray]:
     (:func:`model.engine.integrator.check_step`).
     """
     out = {stock: np.empty((len(SOURCES), inputs.n)) for stock in STOCKS}
-    for runs, block in _fractional_outflows_by_block(inputs):
-        for stock in STOCKS:
-            out[stock][:, runs] = block[stock]
+
+    def fill(runs: slice) -> None:
+        for stock, rates in _fractional_outflows_of(inputs, runs).items():
+            out[stock][:, runs] = rates
+
+    _by_blocks(inputs.n, fill)
     return out
 
 
@@ -427,21 +433,30 @@ def largest_fractional_outflows(inputs: Inputs) -> dict[str, float]:
     """For each stock, the largest over sources and runs of :func:`fractional_outflows` (1/month): all that
     :func:`model.engine.integrator.check_step` reads, without holding a number per run (several hundred MB for a
     large batch, most of the time of the check)."""
-    largest = dict.fromkeys(STOCKS, -np.inf)
-    for _, block in _fractional_outflows_by_block(inputs):
-        for stock in STOCKS:
-            largest[stock] = max(largest[stock], float(np.max(block[stock])))
-    return largest
+    blocks = []  # each block's largest by stock (list.append is atomic)
+    _by_blocks(inputs.n, lambda runs: blocks.append(
+        {stock: float(np.max(rates)) for stock, rates in _fractional_outflows_of(inputs, runs).items()}))
+    return {stock: max(block[stock] for block in blocks) for stock in STOCKS}
 
 
-def _fractional_outflows_by_block(inputs: Inputs):
-    """:func:`fractional_outflows` of blocks of :data:`_EVALUATION_BLOCK` runs: ``(runs, {stock: (7, block)})``."""
-    for first in range(0, inputs.n, _EVALUATION_BLOCK):
-        runs = slice(first, min(first + _EVALUATION_BLOCK, inputs.n))
-        part = runs_of(inputs, runs) if runs.stop - runs.start < inputs.n else inputs
-        rates, _ = evaluate_rates(part, np.ones((len(STOCKS), len(SOURCES), part.n)))
-        yield runs, {stock: sum((rates[f.name] for f in flows_out_of(stock) if not f.demand),
-                                np.zeros((len(SOURCES), part.n))) for stock in STOCKS}
+def _fractional_outflows_of(inputs: Inputs, runs: slice) -> dict[str, np.ndarray]:
+    """:func:`fractional_outflows` of the runs ``runs``: ``{stock: (7, len(runs))}``."""
+    part = runs_of(inputs, runs) if runs.stop - runs.start < inputs.n else inputs
+    rates, _ = evaluate_rates(part, np.ones((len(STOCKS), len(SOURCES), part.n)))
+    return {stock: sum((rates[f.name] for f in flows_out_of(stock) if not f.demand), np.zeros((len(SOURCES), part.n)))
+            for stock in STOCKS}
+
+
+def _by_blocks(n: int, work) -> None:
+    """Call ``work(runs)`` for every block of :data:`_EVALUATION_BLOCK` of ``n`` runs, on all cores
+    (:func:`~model.engine.parallel.in_parallel`; the rate kernel and numpy's loops release the GIL). A block's
+    numbers do not depend on the thread that computes it."""
+
+    def blocks(first: int, last: int) -> None:
+        for i in range(first, last):
+            work(slice(i * _EVALUATION_BLOCK, min((i + 1) * _EVALUATION_BLOCK, n)))
+
+    in_parallel(blocks, -(-n // _EVALUATION_BLOCK))
 
 
 def sustained(inputs: Inputs) -> Inputs:
@@ -501,9 +516,11 @@ def initial_state(params: ParameterSet, inputs: Inputs, start: str) -> np.ndarra
     state[REAR] = _by_source({s: params.value(f"rear_initial.{s}") for s in ("volunteer", "mobilized")}, n)
     front = initial_front(params, n)
     opening = replace(sustained(inputs), mode=EXOGENOUS)  # at the start the two modes' casualties agree
-    for first in range(0, n, _EVALUATION_BLOCK):  # blocks whose arrays stay in the cache
-        runs = slice(first, min(first + _EVALUATION_BLOCK, n))
+
+    def settle(runs: slice) -> None:  # a block whose arrays stay in the cache
         state[..., runs] = _settled(runs_of(opening, runs), state[..., runs], front[:, runs])
+
+    _by_blocks(n, settle)
     return state
 
 

@@ -148,6 +148,18 @@ def _padded_lists(lists: list[list[int]]) -> np.ndarray:
     return table
 
 
+def _cell_table(cells: list[list[list[tuple[int, float]]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of (flow, sign) per stock and subscript as a table of flows padded with -1 and one of their signs."""
+    width = max(1, max(len(cell) for stock in cells for cell in stock))
+    flows = -np.ones((len(cells), len(cells[0]) if cells else 0, width), dtype=np.int64)
+    signs = np.zeros(flows.shape)
+    for k, stock in enumerate(cells):
+        for s, cell in enumerate(stock):
+            flows[k, s, :len(cell)] = [i for i, _ in cell]
+            signs[k, s, :len(cell)] = [g for _, g in cell]
+    return flows, signs
+
+
 @dataclass(frozen=True)
 class Plan:
     """A structure as the index arrays the compiled loop reads (stocks, flows and subscript by position).
@@ -168,6 +180,14 @@ class Plan:
         Cells with a demand outflow: the ones Euler must limit (RK4 limits every cell).
     shortfall_row : int
         Stock under which unallocated demand is recorded.
+    moves, move_signs : ndarray, shape (n_stocks, n_subscript, m)
+        For each stock's cell, the flows that move it, in flow order (padded with -1), and +1.0 for an inflow,
+        -1.0 for an outflow: the integrator applies a step cell by cell, several flows per pass, in the same
+        order (and so with the same rounding) as one flow after another.
+    move_counts : ndarray of int, shape (n_stocks, n_subscript)
+        How many flows move each cell.
+    leaving, leaving_counts : ndarray of int, shapes (n_stocks, n_subscript, m) and (n_stocks, n_subscript)
+        The flows out of each stock's cell, in flow order (padded with -1), and how many: what the limiter sums.
     """
 
     origin: np.ndarray
@@ -180,6 +200,11 @@ class Plan:
     limit_order: np.ndarray
     demand_limited: np.ndarray
     shortfall_row: int
+    moves: np.ndarray
+    move_signs: np.ndarray
+    move_counts: np.ndarray
+    leaving: np.ndarray
+    leaving_counts: np.ndarray
 
     @classmethod
     def of(cls, structure: Structure) -> Plan:
@@ -188,6 +213,12 @@ class Plan:
         origin = np.array([index.get(f.origin, -1) for f in flows], dtype=np.int64)
         target = np.array([index.get(f.target, -1) for f in flows], dtype=np.int64)
         rows = [structure.rows(f) for f in flows]
+        # Flow by flow in the structure's order; a flow is taken from its origin before it is added to its target.
+        moving = [[[(i, sign) for i in range(len(flows)) if rows[i].start <= s < rows[i].stop
+                    for end, sign in ((origin[i], -1.0), (target[i], 1.0)) if end == k]
+                   for s in range(len(structure.subscript))] for k in range(len(index))]
+        moves, signs = _cell_table(moving)
+        leaving, _ = _cell_table([[[move for move in cell if move[1] < 0] for cell in stock] for stock in moving])
         return cls(
             origin=origin, target=target,
             lo=np.array([r.start for r in rows], dtype=np.int64), hi=np.array([r.stop for r in rows], dtype=np.int64),
@@ -198,5 +229,7 @@ class Plan:
             demand_limited=np.array([[any(f.demand and value in f.sources for f in structure.flows_out_of(s))
                                       for value in structure.subscript] for s in structure.stocks]),
             shortfall_row=index.get(structure.shortfall_stock, 0),
+            moves=moves, move_signs=signs, move_counts=(moves >= 0).sum(axis=2),
+            leaving=leaving, leaving_counts=(leaving >= 0).sum(axis=2),
         )
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from numba import njit
 
 from .contract import VIEWS_ONLY
-from .lanes import accumulate
+from .lanes import apply_flows
 
 
 @njit(**VIEWS_ONLY)
-def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, is_demand, shortfall, demand, available,
-          settled):
+def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, is_demand, leaving, leaving_counts, ones,
+          shortfall, demand, available, settled):
     """Scale down the outflows of any stock they would overdraw; add what its demand flows lack to ``shortfall``.
 
     ``is_demand[f]`` is 1 for a demand flow: only what those asked for and did not get is shortfall; the
@@ -26,8 +26,9 @@ def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, i
     limited (none of those flows can shrink afterwards), so demand can fall on
     people who arrive within the step and no stock can be overdrawn.
 
-    Work arrays: ``demand`` holds ``n_sources · block`` numbers, ``available`` ``block``, ``settled`` (booleans)
-    ``n_stocks + 1``.
+    ``leaving[k, s]`` are the first ``leaving_counts[k, s]`` flows out of stock k's cell s, in flow order, and
+    ``ones`` as many 1.0 (:class:`~model.engine.contract.Plan`). Work arrays: ``demand`` holds
+    ``n_sources · block`` numbers, ``available`` ``block``, ``settled`` (booleans) ``n_stocks + 1``.
     """
     n_stocks, n_sources, block = state.shape
     # ``settled[k]``: stock k's outflows can shrink no more; the last slot stands for "outside the model".
@@ -37,16 +38,13 @@ def limit(rates, state, dt, limited, order, origin, lo, hi, outflows, inflows, i
     for k in order:
         if settled[k]:
             continue
-        # What the stock's outflows ask, every source at once.
-        demand[:] = 0.0
-        for f in outflows[k]:
-            if f >= 0:
-                for s in range(lo[f], hi[f]):
-                    accumulate(demand[s * block:(s + 1) * block], rates[f, s])
         for s in range(n_sources):
             if not limited[k, s]:
                 continue
+            # What the cell's outflows ask, summed in flow order.
             held, asked = state[k, s], demand[s * block:(s + 1) * block]
+            asked[:] = 0.0
+            apply_flows(asked, rates, s, leaving[k, s], ones, leaving_counts[k, s], 1.0)
             overdrawn = False
             for b in range(block):
                 overdrawn |= asked[b] * dt > held[b]
