@@ -20,12 +20,10 @@ So a set that keeps the baseline's ``casualties.monthly`` and a growth rate of 0
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 
+from ..engine.parallel import in_parallel
 from ..errors import InputError
 from ..inputs.parameters import LEVEL_KEY, ParameterSet
 from ..inputs.registry import Event
@@ -95,18 +93,19 @@ PATH_CHUNK = 8192
 
 def _consecutive_paths(process: Mixture, opening: str, months: int, n: int, sequence, first: int) -> np.ndarray:
     """Paths ``first .. first + n`` of ``sequence``, shape ``(n, months)``, drawn in chunks of :data:`PATH_CHUNK` on
-    all cores. A path depends only on the seed, its index and the month (:mod:`model.series.paths`), so the
-    numbers are those of one call."""
+    the engine's threads (:func:`~model.engine.parallel.in_parallel`; numpy and scipy release the GIL in their
+    loops). A path depends only on the seed, its index and the month (:mod:`model.series.paths`), so the numbers
+    are those of one call."""
     if n <= PATH_CHUNK:
         return draw_paths(process, opening, months, n, sequence, first=first)
     out = np.empty((n, months))
 
-    def chunk(start: int) -> None:
-        size = min(PATH_CHUNK, n - start)
-        out[start:start + size] = draw_paths(process, opening, months, size, sequence, first=first + start)
+    def chunks(first_chunk: int, last_chunk: int) -> None:
+        for start in range(first_chunk * PATH_CHUNK, min(last_chunk * PATH_CHUNK, n), PATH_CHUNK):
+            size = min(PATH_CHUNK, n - start)
+            out[start:start + size] = draw_paths(process, opening, months, size, sequence, first=first + start)
 
-    with ThreadPoolExecutor(os.cpu_count()) as pool:  # numpy and scipy release the GIL in their loops
-        list(pool.map(chunk, range(0, n, PATH_CHUNK)))
+    in_parallel(chunks, -(-n // PATH_CHUNK))
     return out
 
 
