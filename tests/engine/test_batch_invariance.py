@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import xarray as xr
 
 import model
+from model.engine.limiter import limit
 from model.inputs.streams import RunStream
 from model.engine.integrator import BLOCK
 from model.analysis.sampling import sample, uncertain_keys
+
+from .test_contract import DEMAND, TOY
 
 #: One full block and a padded one, whatever the block size.
 N_RUNS = BLOCK + BLOCK // 2
@@ -78,3 +82,40 @@ def test_the_number_of_threads_does_not_change_the_numbers(batch):
     one = model.simulate(batch, months=MONTHS, threads=1)
     two = model.simulate(batch, months=MONTHS, threads=2)
     xr.testing.assert_equal(one, two)
+
+
+def _edge(dt: float) -> tuple[float, float]:
+    """A stock ``held`` (persons) and outflows ``asked`` (persons/month) that fit it (``asked · dt <= held``) and yet
+    exceed it by a rounding when divided (``asked > held / dt``): the limiter's two tests disagree there."""
+    for held in np.linspace(1.0, 1000.0, 100_001):
+        asked = np.nextafter(held / dt, np.inf)
+        if asked * dt <= held:
+            return float(held), float(asked)
+    raise AssertionError("no rounding edge found")
+
+
+def _limited(columns: list[tuple[float, float]], dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """The toy system's stock b holding ``held`` and asked ``asked`` by its demand flow, run by run (a column
+    each); the limiter's rates and shortfall."""
+    plan, n = TOY.plan, len(columns)
+    state, rates = np.zeros((2, 2, n)), np.zeros((2, 2, n))
+    for run, (held, asked) in enumerate(columns):
+        state[1, :, run], rates[DEMAND, :, run] = held, asked
+    shortfall = np.zeros((2, n))
+    limit(rates, state, dt, plan.demand_limited, plan.limit_order, plan.origin, plan.lo, plan.hi, plan.outflows,
+          plan.inflows, plan.is_demand, plan.leaving, plan.leaving_counts, np.ones(plan.leaving.shape[2]), shortfall,
+          np.zeros(2 * n), np.zeros(n), np.zeros(3, dtype=bool))
+    return rates, shortfall
+
+
+def test_a_run_at_its_stocks_rounding_edge_is_limited_the_same_beside_an_overdrawn_run():
+    """The limiter decides for a whole block whether to scale; a run it then finds covered keeps its rates, bit for
+    bit, and reports no shortfall, whether or not another run of the block is overdrawn."""
+    dt = 0.1  # not a power of two: asked · dt and held / dt round
+    held, asked = _edge(dt)
+    alone_rates, alone_shortfall = _limited([(held, asked)], dt)
+    rates, shortfall = _limited([(10.0, 1_000.0), (held, asked)], dt)
+    assert shortfall[1, 0] > 0  # the other run is overdrawn: the block is scaled
+    np.testing.assert_array_equal(rates[..., 1], alone_rates[..., 0])
+    np.testing.assert_array_equal(shortfall[:, 1], alone_shortfall[:, 0])
+    assert alone_rates[DEMAND, 0, 0] == asked and alone_shortfall[1, 0] == 0.0
