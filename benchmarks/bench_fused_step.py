@@ -34,10 +34,11 @@ from model.dynamics.equations import N_SCRATCH, SYSTEM, flow_rates, prepare, tre
 from model.engine.integrator import _advance
 from model.engine.limiter import limit
 from model.inputs.start import resolve_start
+from model.results.lean import Selection
 
 RUNS, DT = 256, 0.25
-#: The flows that the headline outputs (front, inflow, losses, net) sum: their monthly totals are kept.
-HEADLINE_FLOWS = [0, 1, 2, 5, 13, 14, 18, 19]
+#: The headline outputs of a Monte Carlo: the flows they sum are the ones whose monthly totals are kept.
+HEADLINE = ["front_total", "inflow", "losses", "net"]
 
 
 def generated_source(plan, needed: np.ndarray, limited: np.ndarray, stride: int) -> str:
@@ -123,6 +124,12 @@ def block_inputs() -> tuple[np.ndarray, np.ndarray]:
     return rates, state
 
 
+def headline_flows() -> np.ndarray:
+    """Which flows the headline outputs sum (the engine keeps their monthly totals), one boolean per flow."""
+    observations = Selection.of(HEADLINE).observations()
+    return (np.abs(observations.flows_by_source).sum(axis=0) + np.abs(observations.flows_total).sum(axis=0)) != 0
+
+
 def flat(a: np.ndarray, stride: int) -> np.ndarray:
     """``a`` (..., runs) as flat rows ``stride`` apart, the padding zero."""
     out = np.zeros(a.shape[:-1] + (stride,))
@@ -153,8 +160,7 @@ def main() -> None:
     parser.add_argument("--strides", type=int, nargs="+", default=[264, 256])
     args = parser.parse_args()
     plan, limited = SYSTEM.plan, SYSTEM.plan.demand_limited
-    needed = np.zeros(len(plan.origin), dtype=bool)
-    needed[HEADLINE_FLOWS] = True
+    needed = headline_flows()
     rates, state = block_inputs()
     work = (np.ones(plan.leaving.shape[2]), np.zeros(state.shape[1] * RUNS), np.zeros(RUNS),
             np.zeros(state.shape[0] + 1, dtype=bool))
@@ -169,7 +175,7 @@ def main() -> None:
 
     cut = state.copy()
     cut[:, :, ::3] *= 1e-3  # a third of the runs overdrawn
-    print(f"one Euler step's limiter, totals ({len(HEADLINE_FLOWS)} flows) and advance, {RUNS} baseline runs, one "
+    print(f"one Euler step's limiter, totals ({needed.sum()} flows) and advance, {RUNS} baseline runs, one "
           f"thread, best of {args.repeats}; ns per run and step")
     with tempfile.TemporaryDirectory() as folder:
         for stride in args.strides:
