@@ -30,7 +30,8 @@ import numpy as np
 
 import model
 from model.analysis.sampling import sample
-from model.dynamics.equations import N_SCRATCH, SYSTEM, flow_rates, prepare, trend
+from model.core.structure import FLOW_NAMES
+from model.dynamics.equations import SYSTEM, evaluate_rates, prepare
 from model.engine.integrator import _advance
 from model.engine.limiter import limit
 from model.inputs.start import resolve_start
@@ -114,14 +115,8 @@ def block_inputs() -> tuple[np.ndarray, np.ndarray]:
     """Rates (flow, source, run) and stocks (stock, source, run) of 256 baseline runs at a step of the first year."""
     params = model.load_params()
     inputs = prepare(sample(params, RUNS, "lhs", seed=0), resolve_start(None, params.folder), 144, DT)
-    factors = np.empty((4, RUNS))
-    trend(inputs.per_run, 0.0, factors)
-    state = inputs.state0.copy()
-    rates = np.zeros((len(SYSTEM.plan.origin), state.shape[1], RUNS))
-    flow_rates(state, factors, 10, DT, np.ascontiguousarray(inputs.per_run), np.ascontiguousarray(inputs.per_subscript),
-               np.ascontiguousarray(inputs.schedules), np.ascontiguousarray(inputs.series), 0, rates, np.zeros(RUNS),
-               np.zeros((N_SCRATCH, RUNS)))
-    return rates, state
+    rates, _ = evaluate_rates(inputs, inputs.state0, t=0.0, step=10)
+    return np.stack([rates[name] for name in FLOW_NAMES]), inputs.state0.copy()
 
 
 def headline_flows() -> np.ndarray:
