@@ -235,7 +235,8 @@ def overlay(calibration: Calibration, name: str, base: ParameterSet | None = Non
         low, high = (min(row.ci_low, row.value), max(row.ci_high, row.value))
         changes[key] = {"value": float(row.value), "unit": row.unit, "low": float(low), "high": float(high),
                         "reason": f"{fit_note}; 95% interval {low:.4g} to {high:.4g}",
-                        "source": "assumption", "assumption": f"Fitted value, {fit_note}."}
+                        "source": "assumption", "assumption": f"Fitted value, {fit_note}.", "date": str(through),
+                        "url": None}
     state = {key: float(value) for key, value in end_state(calibration.hindcast).items()}
     projection_start = month_label(month_index(through) + 1)
     for key, value in state.items():
@@ -243,7 +244,8 @@ def overlay(calibration: Calibration, name: str, base: ParameterSet | None = Non
         low, high = min(base[key].low, value), max(base[key].high, value)
         changes[key] = {"value": value, "unit": base[key].unit, "low": float(low), "high": float(high),
                         "reason": f"the fitted hindcast's state at the start of {projection_start}; {fit_note}",
-                        "source": "assumption", "assumption": f"Model state from the hindcast, {fit_note}."}
+                        "source": "assumption", "assumption": f"Model state from the hindcast, {fit_note}.",
+                        "date": str(through), "url": None}
     return {"name": name, "based_on": based_on,
             "description": f"The {based_on} scenario started from the fitted hindcast's state ({fit_note}).",
             "set": changes}

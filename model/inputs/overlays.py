@@ -33,14 +33,17 @@ import yaml
 from ..errors import InputError
 from . import paths
 from .parameters import ParameterSet, load_overlay, load_params, scenario_names
+from .scenarios import EVIDENCE_CLEARED
 from .units import conversion_factor
 
 #: A scenario's name: what its file is called (without ``.yaml``).
 NAME_PATTERN = r"[a-z][a-z0-9_]*"
 #: The first line of an authored overlay.
 HEADER = "# Written by `manpower scenario new`; check it with `manpower scenario check FILE`.\n"
-#: Provenance fields of a base entry that were evidence for its own number, cleared in an authored change.
-EVIDENCE_FIELDS = {"url": "", "quote": "", "derivation": "", "evidence": [], "party_claim": False}
+#: Provenance fields of a base entry that were evidence for its own number, cleared in an authored change (written
+#: out, so the file says so; the loader clears them anyway when a change gives another value).
+EVIDENCE_FIELDS = {key: "" if value is None else value for key, value in EVIDENCE_CLEARED.items()
+                   if key != "assumption"}
 
 
 def check_scenario_name(name: str, folder: str | Path | None = None, force: bool = False,

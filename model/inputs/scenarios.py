@@ -16,8 +16,11 @@ A scenario file in ``params/scenarios/NAME.yaml``::
         source: ...               # optional: provenance fields replace the base entry's
 
 Only parameters that exist may be set; each change must give its ``reason``.
-The fields given replace those of the base entry, and the merged entry is
-validated as a registry entry is (unit, bounds, range containing the value).
+The fields given replace those of the base entry (a field set to ``null`` clears it), and the merged entry is
+validated as a registry entry is (unit, bounds, range containing the value). A change of the value drops the base
+entry's evidence for its own number (:data:`EVIDENCE_CLEARED`: its url, quote, derivation, evidence list, party
+flag and assumption), which would otherwise cite another number; without a ``source`` of its own the new value is
+an assumption whose reasoning is the change's ``reason``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ from .registry import Event, ParameterEntry, validate_entry
 from .schema import Strict, validated
 from .spec import unknown_parameter
 from .textfiles import read_yaml
+
+
+#: Fields of a base entry that were evidence for its own number: cleared when an overlay changes the number.
+EVIDENCE_CLEARED = {"url": None, "quote": None, "derivation": None, "evidence": [], "party_claim": False,
+                    "assumption": None}
 
 
 class OverlayEntry(Strict):
@@ -86,7 +94,11 @@ def merge_overlay(base: dict[str, Parameter], overlay: ScenarioFile, where: str)
         if key not in base:
             raise unknown_parameter(where, key, f"set.{key}")
         fields = base[key].entry.model_dump()
-        updates = change.model_dump(exclude_none=True, exclude={"reason"})
+        updates = change.model_dump(exclude_unset=True, exclude={"reason"})  # an explicit null clears a field
+        if _changes_value(fields, updates):
+            fields.update(EVIDENCE_CLEARED)
+            if "source" not in updates:
+                fields.update(source="assumption", assumption=change.reason)
         fields.update(updates)
         note = f"scenario {overlay.name}: {change.reason}"
         fields["note"] = note if not fields.get("note") else f"{note} (base note: {fields['note']})"
@@ -96,3 +108,11 @@ def merge_overlay(base: dict[str, Parameter], overlay: ScenarioFile, where: str)
         except InputError as exc:
             raise InputError(where, f"set.{exc.key}", exc.expected) from None
     return merged
+
+
+def _changes_value(base: dict, updates: dict) -> bool:
+    """Whether an overlay's fields ``updates`` give the entry ``base`` (both as ``model_dump`` gives them) another
+    value: a different number, choice or schedule, or the same figure in another unit."""
+    if "value" not in updates:
+        return False
+    return updates["value"] != base["value"] or updates.get("unit", base["unit"]) != base["unit"]

@@ -194,9 +194,10 @@ def test_the_casualty_path_dimensions_are_each_runs_exogenous_casualty_level():
 @needs_prim
 def test_the_command_discovers_over_a_sweep_store(tmp_path):
     spec = tmp_path / "tiny.yaml"
-    spec.write_text("name: tiny\nscenarios: [baseline]\ngrid:\n  volunteer.signups: {start: 12000, stop: 39000, "
-                    "num: 4}\nsamples: {n: 60}\nmonths: 12\nkeep:\n  metrics: [front_change, first_deficit_month]\n"
-                    "seed: 0\nchunk: 120\n")
+    signups = model.load_params()["volunteer.signups"]  # the grid spans the parameter's plausible range
+    spec.write_text(f"name: tiny\nscenarios: [baseline]\ngrid:\n  volunteer.signups: {{start: {signups.low}, stop: "
+                    f"{signups.high}, num: 4}}\nsamples: {{n: 60}}\nmonths: 12\nkeep:\n  metrics: [front_change, "
+                    "first_deficit_month]\nseed: 0\nchunk: 120\n")
     store = model.sweep(spec, tmp_path / "store", progress=False)
     out = io.StringIO()
     with redirect_stdout(out):

@@ -157,6 +157,25 @@ def test_there_are_entries_to_check():
     assert any(where.startswith(("scenarios/", "hindcast/")) for where, _ in NUMERIC)
 
 
+def test_every_overlay_change_is_among_the_checked_entries():
+    """The checks here see mappings with a ``url`` field: an overlay's change without one would escape them, so each
+    carries its page, or ``url: null`` with a ``note`` or ``assumption`` saying why there is none."""
+    checked = {where for where, _ in SOURCED}
+    changes = [f"{name}:set.{key}" for name, doc in _documents().items() if name.startswith(("scenarios/", "hindcast/"))
+               for key in (doc.get("set") or {})]
+    missing = [where for where in changes if where not in checked]
+    assert changes and not missing, f"overlay changes without a `url` field (a page, or null and why): {missing}"
+
+
+def test_no_overlay_number_is_cited_to_a_quote_without_numbers():
+    """A quote that states no number ("hundreds of Yemeni mercenaries") cannot be a value's source; the value is
+    then a judgement: ``source: assumption`` with its reasoning, the quote kept as context."""
+    wordy = [where for where, entry in SOURCED if where.startswith(("scenarios/", "hindcast/"))
+             and isinstance(entry.get("value"), (int, float)) and not isinstance(entry.get("value"), bool)
+             and entry.get("source") != "assumption" and entry.get("quote") and not numbers(entry["quote"])]
+    assert not wordy, f"numbers cited to quotes that state none (make them assumptions): {wordy}"
+
+
 @pytest.mark.parametrize("where, entry", _cases(SOURCED, dict.fromkeys(
     UNEXPLAINED_NULL_URLS, "url: null with neither `note` nor `assumption` saying why; for the data's maintainers")))
 def test_a_missing_url_is_explained(where, entry):

@@ -125,3 +125,32 @@ def test_a_title_names_the_scenario_for_people(folder):
     status, _ = _cli("scenario", "new", "my_case", "--title", "  A heavier   front ", "--set",
                      "casualties.monthly=47000", "--reason", "what-if")
     assert status == 0 and model.load_params("my_case").heading == "A heavier front"
+
+
+def _merged(**change):
+    """``casualties.monthly`` from a sourced base entry, after an overlay's ``change`` to it."""
+    from model.inputs.registry import ParameterEntry, validate_entry
+    from model.inputs.scenarios import ScenarioFile, merge_overlay
+
+    key = "casualties.monthly"
+    base = ParameterEntry(description="d", value=45000, unit="person / month", low=30000, high=60000,
+                          source="A ministry", date="2024-11", url="https://a.org/page", quote="45,000 a month",
+                          derivation="45,000 from the quote", evidence=["e"], party_claim=True)
+    overlay = ScenarioFile(name="s", description="d", set={key: {"reason": "why", **change}})
+    return merge_overlay({key: validate_entry(key, base, "registry")}, overlay, "s.yaml")[key].entry
+
+
+def test_a_changed_value_drops_the_evidence_for_the_old_one_and_is_an_assumption_without_a_source():
+    entry = _merged(value=50000)
+    assert (entry.value, entry.source, entry.assumption) == (50000, "assumption", "why")
+    assert (entry.url, entry.quote, entry.derivation, entry.evidence, entry.party_claim) == (None, None, None, [],
+                                                                                             False)
+    cited = _merged(value=50000, source="A paper", date="2024-12", quote="50,000", url=None)
+    assert (cited.source, cited.quote, cited.url, cited.assumption) == ("A paper", "50,000", None, None)
+
+
+def test_a_field_set_to_null_is_cleared_and_an_unchanged_value_keeps_its_citation():
+    assert _merged(url=None).url is None  # the base's page no longer shown beside another quote
+    for kept in (_merged(low=20000), _merged(value=45000)):
+        assert (kept.source, kept.url, kept.quote, kept.party_claim) == ("A ministry", "https://a.org/page",
+                                                                         "45,000 a month", True)
