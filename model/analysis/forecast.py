@@ -14,6 +14,7 @@ value per projected month and the front strength one more, at the horizon's end.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,8 +133,10 @@ def score_forecasts(documents: dict[str, dict], record: pd.Series) -> pd.DataFra
     scored: whether the central 50% and 90% intervals cover the recorded value, and the weighted interval score.
 
     ``documents`` are forecast documents (:func:`forecast_document`) by name; a document without the scored output
-    (written before it was kept) contributes nothing. One row per forecast and month, by name and month.
+    (written before it was kept) contributes nothing. One row per forecast and month, by name and month;
+    ``counted`` marks the rows a pooled score counts (:func:`counted_forecasts`).
     """
+    counted = counted_forecasts(documents)
     rows = []
     for name, document in documents.items():
         series = document.get("series", {}).get(SCORED, {})
@@ -147,10 +150,30 @@ def score_forecasts(documents: dict[str, dict], record: pd.Series) -> pd.DataFra
             rows.append({"forecast": name, "made": str(document.get("made", "")), "month": month,
                          "months_ahead": _months_between(str(document.get("data_end", month)), month),
                          "observed": y, "median": q[0.5], "cover50": q[0.25] <= y <= q[0.75],
-                         "cover90": q[0.05] <= y <= q[0.95], "interval_score": interval_score(y, q)})
+                         "cover90": q[0.05] <= y <= q[0.95], "interval_score": interval_score(y, q),
+                         "counted": name in counted})
     columns = ["forecast", "made", "month", "months_ahead", "observed", "median", "cover50", "cover90",
-               "interval_score"]
+               "interval_score", "counted"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def counted_forecasts(documents: dict[str, dict]) -> set[str]:
+    """The forecasts a pooled score counts: for each data end, the first forecast made when the record ended there
+    (by ``made``, then by the file's ``_2``, ``_3`` suffix). A second forecast of the same data repeats the
+    information of the first, and one made after the fact (``record_known_to`` later than its ``data_end``,
+    ``manpower update --through``) was not made at the time: counting either would score one forecast twice or
+    score hindsight."""
+    def order(item: tuple[str, dict]) -> tuple[str, int, str]:
+        name, document = item
+        suffix = re.search(r"_(\d+)\.ya?ml$", name)
+        return str(document.get("made", "")), int(suffix.group(1)) if suffix else 1, name
+
+    first: dict[str, str] = {}
+    for name, document in sorted(documents.items(), key=order):
+        end = str(document.get("data_end", ""))
+        if str(document.get("record_known_to", end)) == end:
+            first.setdefault(end, name)
+    return set(first.values())
 
 
 def _months_between(first: str, last: str) -> int:

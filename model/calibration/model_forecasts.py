@@ -1,7 +1,8 @@
 """The model's own forecasts of the record's other series, calibrated at each origin on what was published by then.
 
 At a forecast origin ``T`` the calibration (:mod:`model.calibration.posterior`) weighs a prior sample of the
-hindcast as known at ``T`` (its scheduled events that started by then only: :func:`hindcast_known_at`) by the
+hindcast as known at ``T`` (its scheduled events that started by then only, the call-ups that recur by law
+expected at the last decreed sizes: :func:`hindcast_known_at`) by the
 observations published by then only (:func:`statement_published`); the forecast of a
 series is the model's monthly value in the runs drawn by those weights, seen through the series' stated
 measurement error. The benchmark is the same model with its prior alone (uniform weights): the backtest then
@@ -108,14 +109,32 @@ class CalibratedForecaster:
         return values * np.exp(rng.normal(0.0, self.relative_sd, size=values.shape))
 
 
+#: Scheduled events that recur by law, two call-ups a year: a forecaster at any date expects the next ones, at the
+#: sizes of the last decrees (the registry's own rule for the campaigns after its evidence ends).
+RECURRING = ("conscription.campaigns",)
+
+
 def hindcast_known_at(params: ParameterSet, cutoff: str) -> ParameterSet:
     """The hindcast's parameters as known at the end of month ``cutoff``: its scheduled events (roundups, tranches,
-    waves) that start after it removed, since a forecaster then could not have known them; the recorded
-    casualties are kept (only months up to the origin drive what is weighed)."""
-    known = {key: tuple(e for e in params.value(key) if e.start <= cutoff) for key in params
+    waves) that start after it removed, since a forecaster then could not have known them, except those that recur
+    by law (:data:`RECURRING`), which a forecaster expects: each later one takes the size and length of the last
+    event known by then in the same calendar month. The recorded casualties are kept (only months up to the origin
+    drive what is weighed)."""
+    known = {key: _known_events(params.value(key), cutoff, key in RECURRING) for key in params
              if key != "casualties.recorded" and isinstance(params.value(key), tuple)}
     changed = {key: events for key, events in known.items() if events != params.value(key)}
     return params.with_values(changed, where=f"events known by {cutoff}", kind="search") if changed else params
+
+
+def _known_events(events: tuple[Event, ...], cutoff: str, recurring: bool) -> tuple[Event, ...]:
+    """``events`` that start by ``cutoff``; if ``recurring``, each later one as the last known of its calendar
+    month repeated at its own start."""
+    known = tuple(e for e in events if e.start <= cutoff)
+    if not recurring:
+        return known
+    last = {e.start[5:]: e for e in known}  # by calendar month ('04', '10'), the latest decree
+    return known + tuple(last[e.start[5:]].model_copy(update={"start": e.start}) for e in events
+                         if e.start > cutoff and e.start[5:] in last)
 
 
 @lru_cache(maxsize=16)

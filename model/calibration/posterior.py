@@ -3,7 +3,7 @@
 **Prior.** Every uncertain parameter of the hindcast (:mod:`model.calibration.hindcast`: January 2023 to
 the end of the record, driven by the recorded monthly casualties) with the distribution the Monte Carlo
 draws it from: the registry's plausible range, triangular around its value unless the registry says
-otherwise (:mod:`model.analysis.sampling`). About 45 parameters.
+otherwise (:mod:`model.analysis.sampling`); the generated results of ``docs/CALIBRATION.md`` count them.
 
 **Likelihood.** Every observed series of the calibration configuration but the driver, each point with
 its stated uncertainty, in logs; a party's claims share an unknown bias, integrated out
@@ -15,7 +15,7 @@ counts, are not a second source: they are left out of the targets.
 (``n_prior`` runs, 200,000 by default: a few seconds), with Pareto-smoothed importance weights (PSIS, Vehtari
 et al. 2024, doi:10.48550/arXiv.1507.02646, as ArviZ implements it). With some twelve observations of
 15-25% uncertainty the posterior is not far from the prior in most directions, so about a tenth of the
-prior sample carries weight: tens of thousands of effective draws, where an ensemble sampler in 45
+prior sample carries weight: thousands of effective draws, where an ensemble sampler in as many
 dimensions would need hundreds of thousands of sequential steps. The diagnostics say when that stops being
 true: the effective sample size (Kish, of the smoothed weights) and the Pareto shape ``k`` (reliable below
 0.7). A posterior sample of ``n_draws`` is resampled from the weights (systematic resampling, so a draw's

@@ -41,6 +41,14 @@ def cmd_update(args: argparse.Namespace) -> int:
         print("\nEarlier forecasts against the record (casualties per month; interval score: lower is better):")
         table = done.scores.drop(columns=["made"]).set_index(["forecast", "month"])
         print_table(table)
-        print(f"50% intervals covered {done.scores.cover50.mean():.0%} and 90% intervals "
-              f"{done.scores.cover90.mean():.0%} of {len(done.scores)} forecast months")
+        counted = done.scores[done.scores.counted]
+        left_out = len(done.scores) - len(counted)
+        which = "each data end's first forecast made at the time" + (
+            f"; {left_out} months of repeated forecasts and of forecasts made after the fact not counted"
+            if left_out else "")
+        if len(counted):
+            print(f"50% intervals covered {counted.cover50.mean():.0%} and 90% intervals "
+                  f"{counted.cover90.mean():.0%} of {len(counted)} forecast months ({which})")
+        else:
+            print(f"No forecast made at the time reaches these months ({which})")
     return 0

@@ -41,13 +41,14 @@ import datetime
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from ..analysis.comparison import compare, comparison_table
+from ..calibration.model_forecasts import hindcast_known_at
 from ..calibration.posterior import N_PRIOR, calibrate_posterior
 from ..calibration.stored import write_posterior
 from ..inputs.posterior import POSTERIOR_FILE, file_digest
@@ -197,7 +198,11 @@ def forecast_as_of(through: str, n: int = DEFAULT_RUNS, seed: int = 0, months: i
                    dt: float = DEFAULT_DT, today: datetime.date | None = None) -> tuple[Checked, Path]:
     """The forecast the update would have written when the record ended in ``through`` (``'YYYY-MM'``, a month of
     the record): refitted in a temporary copy of the user's parameter folder with the record cut after that month;
-    only the forecast file is written, into ``forecasts/`` of the user's folder. Returns the check and the file."""
+    only the forecast file is written, into ``forecasts/`` of the user's folder. Returns the check and the file.
+
+    As in the backtest (:func:`~model.calibration.model_forecasts.hindcast_known_at`), the projection drops the
+    scheduled events that start after ``through``; what cannot be dated back, the registry's values and ranges
+    (set with evidence published later), the file says in its ``note``."""
     checked = check()
     if through not in checked.months:
         raise InputError("update", "through", f"expected a month of the record ({checked.months[0]} to "
@@ -209,8 +214,11 @@ def forecast_as_of(through: str, n: int = DEFAULT_RUNS, seed: int = 0, months: i
         _cut_record(record_file(copy), through)
         for step in REFIT_STEPS:
             step.refit(copy)
-        path = write_forecast(load_params(BASELINE, folder=copy), checked.folder, checked.data_end, n, seed, months,
-                              dt, today)
+        params = hindcast_known_at(load_params(BASELINE, folder=copy), through)
+        if params.posterior is not None:  # named by what it was: the temporary copy is gone once the file is written
+            params = replace(params, posterior=replace(
+                params.posterior, where=f"refitted to the record through {through} in a temporary copy"))
+        path = write_forecast(params, checked.folder, checked.data_end, n, seed, months, dt, today)
     return checked, path
 
 
@@ -231,6 +239,11 @@ def write_forecast(params: ParameterSet, folder: Path, known: str, n: int, seed:
     record = load_record(CASUALTY_SERIES, data)
     files = {name: _file_digest(data / name) for name in DIGESTED}
     document = {**forecast_document(made, str(record.end), digest(record), files, today), "record_known_to": known}
+    if known != str(record.end):
+        document["note"] = (f"made after the fact, when the record ran through {known}: the record cut after "
+                            f"{record.end} and refitted, the scheduled events starting after it dropped; the "
+                            "registry's values and ranges were set with evidence published later, so this is not "
+                            "a forecast that could have been made at the time")
     name = f"forecast_data-{document['data_end']}_made-{document['made']}.yaml"
     header = ("# A forecast written by `manpower update`; never edited or overwritten, kept to be scored against the "
               "months that follow.\n")

@@ -540,7 +540,7 @@ Reproduce: `manpower backtest` (and `python -m pytest tests/calibration/test_bac
 
 The recruitment statements (`recruitment_independent`) are forecast by the model itself: at each origin the
 Bayesian calibration (`docs/CALIBRATION.md`) weighs a prior sample of the hindcast as known then (the roundups and
-tranches that had started by the origin only) by the observations published by then only (each statement taken as
+tranches that had started by the origin only; the call-ups, which recur by law, expected at the last decreed sizes) by the observations published by then only (each statement taken as
 published at the end of the month after its date), and the
 forecast is the model's monthly recruitment in the runs so drawn, seen through the statements' stated 20% error;
 its benchmark is the same model uncalibrated (`prior`), so `crps_vs_prior` measures what calibrating to the record

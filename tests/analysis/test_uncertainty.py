@@ -169,3 +169,23 @@ def test_the_interval_score_has_its_closed_form_and_a_forecast_is_scored_only_wh
     scores = score_forecasts({"a": document, "old": {"series": {"net": {}}}}, pd.Series({"2030-02": 45.0}))
     assert list(scores["month"]) == ["2030-02"] and scores["months_ahead"].iloc[0] == 1
     assert not scores["cover50"].iloc[0] and scores["cover90"].iloc[0]
+
+
+def test_a_pooled_score_counts_each_data_ends_first_forecast_made_at_the_time():
+    """A repeat for the same data (``_2``) and a forecast made after the fact (``--through``) are scored but not
+    counted; a forecast of a later data end counts on its own."""
+    from model.analysis.forecast import counted_forecasts, score_forecasts
+
+    def document(data_end: str, made: str, known: str | None = None) -> dict:
+        return {"data_end": data_end, "made": made, "record_known_to": known or data_end,
+                "quantiles": [0.05, 0.25, 0.5, 0.75, 0.95], "series": {"casualties": {"2030-03": [1, 2, 3, 4, 5]}}}
+
+    documents = {"forecast_data-2030-01_made-2030-02-10_2.yaml": document("2030-01", "2030-02-10"),
+                 "forecast_data-2030-01_made-2030-02-10.yaml": document("2030-01", "2030-02-10"),
+                 "forecast_data-2030-01_made-2030-02-20.yaml": document("2030-01", "2030-02-20"),
+                 "forecast_data-2029-12_made-2030-03-01.yaml": document("2029-12", "2030-03-01", known="2030-02"),
+                 "forecast_data-2030-02_made-2030-03-05.yaml": document("2030-02", "2030-03-05")}
+    assert counted_forecasts(documents) == {"forecast_data-2030-01_made-2030-02-10.yaml",
+                                            "forecast_data-2030-02_made-2030-03-05.yaml"}
+    scores = score_forecasts(documents, pd.Series({"2030-03": 3.0}))
+    assert len(scores) == 5 and scores["counted"].sum() == 2

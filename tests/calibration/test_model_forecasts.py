@@ -125,3 +125,22 @@ def test_a_forecast_at_an_origin_knows_only_the_events_that_had_started_by_then(
     assert all(before.value(k) == () for k in scheduled)
     assert before.value("casualties.recorded") == params.value("casualties.recorded")
     assert hindcast_known_at(params, "2100-01") is params
+
+
+def test_a_forecaster_expects_the_call_ups_that_recur_by_law_at_the_last_decreed_sizes():
+    """Call-ups after the origin are not dropped but repeated from the last decree of their calendar month; every
+    other schedule keeps only what had started."""
+    from model.calibration.model_forecasts import RECURRING, hindcast_known_at
+    from model.inputs.registry import Event
+
+    key = RECURRING[0]
+    decreed = (Event(start="2030-04", size=100.0, months=3.5), Event(start="2030-10", size=80.0, months=3.0),
+               Event(start="2031-04", size=120.0, months=3.5), Event(start="2031-10", size=90.0, months=3.0),
+               Event(start="2032-04", size=130.0, months=3.5))
+    params = model.load_params(prior=True).with_values({key: decreed, "mobilization.waves": (Event(start="2031-06",
+                                                                                              size=5.0),)})
+    known = hindcast_known_at(params, "2031-05")
+    assert [(e.start, e.size, e.months) for e in known.value(key)] == [
+        ("2030-04", 100.0, 3.5), ("2030-10", 80.0, 3.0), ("2031-04", 120.0, 3.5), ("2031-10", 80.0, 3.0),
+        ("2032-04", 120.0, 3.5)]
+    assert known.value("mobilization.waves") == ()

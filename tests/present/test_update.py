@@ -20,7 +20,9 @@ import yaml
 
 from model._version import __version__
 from model.analysis.forecast import HEADLINES, QUANTILES
+from model.calibration.model_forecasts import RECURRING, hindcast_known_at
 from model.cli import main
+from model.inputs.parameters import load_params
 from model.inputs.start import CASUALTY_SERIES, default_start, following_month
 from model.inputs.posterior import DRAWS_FILE, POSTERIOR_FILE
 from model.present import update as update_module
@@ -39,6 +41,12 @@ def tree(*roots: Path) -> dict[str, str]:
     """Every file under ``roots`` by path, with the SHA-256 of its bytes."""
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for root in roots for p in root.rglob("*")
             if p.is_file()}
+
+
+def forecasts_since(folder: Path, shipped: set[Path]) -> list[Path]:
+    """The forecast files of ``folder`` that were not among ``shipped`` (the forecasts the project keeps, which a
+    copy of its parameter folder carries), in name order."""
+    return sorted(set((folder / FORECAST_FOLDER).glob("*.yaml")) - shipped)
 
 
 def update(out: Path, *extra: str) -> tuple[int, str]:
@@ -70,7 +78,7 @@ def test_an_update_changes_only_the_fit_the_start_the_outputs_and_adds_one_forec
     folder, out = params_copy, tmp_path / "results"
     start_before = default_start()
     appended = append_synthetic_month(folder / CSV)
-    before = tree(folder, out)
+    before, shipped = tree(folder, out), set((folder / FORECAST_FOLDER).glob("*.yaml"))
     status, text = update(out)
     assert status == 0, text
     after = tree(folder, out)
@@ -78,7 +86,7 @@ def test_an_update_changes_only_the_fit_the_start_the_outputs_and_adds_one_forec
     added = set(after) - set(before)
     posterior = folder / POSTERIOR_FILE
     assert changed == {str(folder / PROCESS_FILE), str(posterior), str(posterior.parent / DRAWS_FILE)}
-    forecasts = sorted((folder / FORECAST_FOLDER).glob("*.yaml"))
+    forecasts = forecasts_since(folder, shipped)
     outputs = {str(out / name) for name in ("comparison.csv", "comparison.nc", "comparison.png")}
     assert added == {str(p) for p in forecasts} | outputs and len(forecasts) == 1
     assert appended == start_before and default_start() == following_month(start_before)
@@ -91,9 +99,10 @@ def test_an_update_changes_only_the_fit_the_start_the_outputs_and_adds_one_forec
 
 
 def test_the_forecast_file_holds_quantiles_by_month_and_its_provenance(folder, tmp_path):
+    shipped = set((folder / FORECAST_FOLDER).glob("*.yaml"))
     status, _ = update(tmp_path / "results", "--seed", "3")
     assert status == 0
-    (path,) = (folder / FORECAST_FOLDER).glob("*.yaml")
+    (path,) = forecasts_since(folder, shipped)
     document = yaml.safe_load(path.read_text())
     record = load_record(CASUALTY_SERIES, folder)
     made = datetime.date.today().isoformat()
@@ -112,11 +121,12 @@ def test_the_forecast_file_holds_quantiles_by_month_and_its_provenance(folder, t
 
 
 def test_a_second_update_for_the_same_data_keeps_the_first_forecast(folder, tmp_path):
+    shipped = set((folder / FORECAST_FOLDER).glob("*.yaml"))
     assert update(tmp_path / "results")[0] == 0
-    (first,) = (folder / FORECAST_FOLDER).glob("*.yaml")
+    (first,) = forecasts_since(folder, shipped)
     kept = first.read_bytes()
     assert update(tmp_path / "results", "--seed", "1")[0] == 0
-    files = sorted((folder / FORECAST_FOLDER).glob("*.yaml"))
+    files = forecasts_since(folder, shipped)
     assert [p.name for p in files] == [first.name, f"{first.stem}_2.yaml"]
     assert first.read_bytes() == kept and files[1].read_bytes() != kept
 
@@ -180,15 +190,26 @@ def test_the_refit_steps_are_named_and_the_casualty_process_comes_first():
 
 
 def test_a_forecast_as_of_an_earlier_month_is_made_from_the_record_cut_there_and_changes_nothing_else(folder,
-                                                                                                      tmp_path):
-    """``--through``: fitted in a temporary copy with the record cut after that month; only the forecast is written."""
+                                                                                                      tmp_path,
+                                                                                                      monkeypatch):
+    """``--through``: fitted in a temporary copy with the record cut after that month, the events scheduled after
+    it as a forecaster then knew them; only the forecast is written, and it says it was made after the fact."""
     record = load_record(CASUALTY_SERIES, folder)
-    through = str(record.end - 1)  # the month before the appended synthetic one
-    before = tree(folder, tmp_path)
+    through = str(record.end - 4)  # before the last call-up of the record's year
+    before, shipped = tree(folder, tmp_path), set((folder / FORECAST_FOLDER).glob("*.yaml"))
+    projected = []
+    write = update_module.write_forecast
+    monkeypatch.setattr(update_module, "write_forecast", lambda params, *a, **k: projected.append(params) or
+                        write(params, *a, **k))
     status, text = update(tmp_path / "results", "--through", through)
     assert status == 0, text
+    baseline = load_params(folder=folder, prior=True)
+    key = RECURRING[0]
+    expected = hindcast_known_at(baseline, through).value(key)
+    assert expected != baseline.value(key)  # the check below can fail
+    assert projected[0].value(key) == expected
     after = tree(folder, tmp_path)
-    (path,) = (folder / FORECAST_FOLDER).glob("*.yaml")
+    (path,) = forecasts_since(folder, shipped)
     assert set(after) - set(before) == {str(path)} and all(after[p] == before[p] for p in before)
     document = yaml.safe_load(path.read_text())
     assert path.name.startswith(f"forecast_data-{through}_made-")
@@ -196,6 +217,8 @@ def test_a_forecast_as_of_an_earlier_month_is_made_from_the_record_cut_there_and
     assert document["data_digest"] == digest(record.through(through))
     assert str(document["record_known_to"]) == str(record.end)
     assert str(next(iter(document["series"]["net"]))) == following_month(through)
+    assert "made after the fact" in document["note"] and "temporary copy" in document["parameters_from"]
+    assert "manpower-as-of-" not in document["parameters_from"]  # not the path of a folder that is gone
 
 
 def test_a_forecast_as_of_a_month_the_record_does_not_hold_is_refused(folder, tmp_path, capsys):
@@ -209,11 +232,13 @@ def test_a_forecast_as_of_a_month_the_record_does_not_hold_is_refused(folder, tm
 def test_an_update_scores_the_earlier_forecasts_on_the_month_just_recorded(folder, tmp_path):
     """Every kept forecast can be scored later: the second update scores the first one's forecast of the month
     the second appended (a synthetic row), and says so."""
+    shipped = set((folder / FORECAST_FOLDER).glob("*.yaml"))
     assert update(tmp_path / "results")[0] == 0
+    (made,) = forecasts_since(folder, shipped)
     month = append_synthetic_month(folder / CSV)
     status, text = update(tmp_path / "results")
     assert status == 0, text
     scores = update_module.scored_forecasts(folder)
-    first = scores[scores["month"] == month]
+    first = scores[(scores["month"] == month) & (scores["forecast"] == made.name)]
     assert len(first) == 1 and first["months_ahead"].iloc[0] == 1
     assert "Earlier forecasts against the record" in text and month in text
