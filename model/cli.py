@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
-from .commands.backtest import cmd_backtest
-from .commands.calibration import cmd_calibrate
+from .commands.backtest import cmd_backtest, parse_horizons
+from .commands.calibration import cmd_calibrate, fitted_keys
+from .commands.common import check_once
 from .commands.discover import check_discover, cmd_discover
 from .commands.documents import cmd_docs, cmd_report, cmd_validate
 from .commands.interchange import check_export, cmd_export
@@ -70,6 +71,8 @@ def _number(text: str) -> float:
 
 def _scenario(value: str) -> str:
     """A scenario name, or the path of an overlay file (``.yaml``) anywhere; a bare ``NAME.yaml`` is the name."""
+    if not value.strip():
+        raise InputError("--scenario", repr(value), "expected a scenario name or the path of an overlay file (.yaml)")
     if not value.endswith(".yaml") and "/" not in value and os.sep not in value:
         return value
     path = Path(value)
@@ -80,8 +83,16 @@ def _scenario(value: str) -> str:
     raise InputError("--scenario", value, "expected a scenario name or the path of an existing overlay file (.yaml)")
 
 
-#: Commands whose --out names a file (the others name a folder).
-_FILE_OUT = {"report", "docs", "backtest", "scenario", "export"}
+#: Commands whose --out names a file (the others name a folder), with the suffixes it may end in (empty: the
+#: command checks the suffix itself).
+_FILE_OUT = {"report": (".html", ".pdf"), "docs": (".md",), "backtest": (".csv",), "scenario": (), "export": ()}
+
+#: Options naming something in words (a scenario, a key, an address): given, they may not be empty, which would
+#: silently mean the default. Each with what is expected.
+_WORDS = {"save": "a scenario name", "based_on": "a scenario name", "lever": "a parameter key, e.g. "
+          "volunteer.signups", "key": "a parameter key or the prefix of keys, e.g. casualties",
+          "title": "a few words naming the scenario", "description": "one sentence saying what the scenario is",
+          "scheduler": "the address of a dask.distributed scheduler"}
 
 
 def check_arguments(args: argparse.Namespace) -> None:
@@ -91,6 +102,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     def given(name: str) -> object:
         return getattr(args, name, None)
 
+    for option, expected in _WORDS.items():
+        if isinstance(given(option), str) and not given(option).strip():
+            raise InputError(f"--{option.replace('_', '-')}", repr(given(option)), f"expected {expected}")
     if given("months") is not None:
         limits.months(args.months, "--months", str(args.months))
     if given("dt") is not None:
@@ -117,12 +131,15 @@ def check_arguments(args: argparse.Namespace) -> None:
         _check_calibrate(args)
     if given("scenario") is not None:
         args.scenario = _scenario(args.scenario)
-    for option in ("names", "scenarios"):
+    for option, where in (("names", "names"), ("scenarios", "--scenarios")):
         if given(option):
             setattr(args, option, [_scenario(name) for name in given(option)])
+            check_once(given(option), where, "scenario")
+    if given("horizons") is not None:
+        parse_horizons(args.horizons)
     if given("out") is not None and not (args.command == "export" and args.out == "-"):
         from .results.io import check_output
-        check_output(args.out, "--out", file=args.command in _FILE_OUT)
+        check_output(args.out, "--out", file=args.command in _FILE_OUT, suffixes=_FILE_OUT.get(args.command, ()))
     if given("csv") is not None or given("xlsx") is not None:
         from .commands.common import check_exports
         check_exports(args)
@@ -138,7 +155,7 @@ def _check_calibrate(args: argparse.Namespace) -> None:
     Bayesian calibration ``--n-prior`` and ``--seed``."""
     if args.posterior:
         for option in ("params", "save", "force"):
-            if getattr(args, option):
+            if getattr(args, option) not in (None, False):
                 raise InputError(f"--{option}", str(getattr(args, option)), "expected no --params, --save or "
                                  "--force with --posterior (it fits every uncertain parameter and stores the "
                                  "posterior in params/posterior/)")
@@ -147,6 +164,8 @@ def _check_calibrate(args: argparse.Namespace) -> None:
             if getattr(args, option) is not None:
                 raise InputError(f"--{option.replace('_', '-')}", str(getattr(args, option)),
                                  "expected --posterior with it (the least-squares fit has no prior sample)")
+        if args.params is not None:
+            fitted_keys(args.params)
 
 
 def _check_sizes(args: argparse.Namespace) -> None:
@@ -162,7 +181,7 @@ OPTION_OF = {"n": "n", "seed": "seed", "months": "months", "dt": "dt", "start": 
              "backend": "backend", "lever": "lever", "target": "target", "integrator": "method", "sampler": "method",
              "method": "method", "keys": "params", "through": "through", "name": "save", "sobol_n": "sobol_n",
              "n_prior": "n_prior", "first_origin": "first_origin", "last_origin": "last_origin", "every": "every",
-             "horizons": "horizons", "boxes": "boxes"}
+             "horizons": "horizons", "boxes": "boxes", "scheduler": "scheduler"}
 
 
 def as_option(exc: InputError, args: argparse.Namespace | None) -> InputError:

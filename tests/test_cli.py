@@ -167,3 +167,42 @@ def test_a_scenario_file_kept_anywhere_runs_under_its_own_name(baseline, tmp_pat
         assert status == 0 and (tmp_path / "out" / written).exists()
     with xr.open_dataset(tmp_path / "out" / "my_case.nc") as ds:
         assert ds.attrs["scenario"] == "my_case"
+
+
+def _declared_outputs(command: str, out: Path) -> list[Path]:
+    """The files a command says (before any work) it will write into ``out``."""
+    from model.commands.projections import run_paths
+    from model.commands.uncertainty import sensitivity_paths, uncertainty_paths
+    from model.present.comparison_files import comparison_paths
+
+    return {"run": lambda: run_paths(out, "baseline"), "compare": lambda: comparison_paths(out),
+            "uncertainty": lambda: uncertainty_paths(out, "baseline", "summary"),
+            "sensitivity": lambda: sensitivity_paths(out, "baseline", "morris")}[command]()
+
+
+@pytest.mark.parametrize("argv", [("run", "--months", "2"), ("compare", "baseline", "--months", "2", "--no-breakeven"),
+                                  ("uncertainty", "--n", "4", "--months", "2", "--keep", "summary"),
+                                  ("sensitivity", "--method", "morris", "--n", "4", "--months", "2")])
+def test_a_command_writes_exactly_the_files_it_checks_before_any_work(argv, tmp_path):
+    """The up-front check of every output file (a folder in the way stops the command before its first file) is
+    only as good as the list it checks: that list is what the command writes."""
+    status, _ = run_cli(*argv, "--out", str(tmp_path), "--no-progress")
+    assert status == 0
+    assert set(tmp_path.iterdir()) == set(_declared_outputs(argv[0], tmp_path))
+
+
+@pytest.mark.parametrize("text, expected", [("3,6,12", ["3", "6", "12"]), (" a , b ", ["a", "b"])])
+def test_comma_list_reads_items(text, expected):
+    from model.commands.common import comma_list
+
+    assert comma_list(text, "--opt", "things", "thing", "a,b") == expected
+
+
+@pytest.mark.parametrize("text, message", [("", "things separated by commas"), (",", "things separated by commas"),
+                                           ("a,,b", "things separated by commas"), ("a,b,a", "each thing once")])
+def test_comma_list_refuses_empty_and_repeated_items(text, message):
+    from model.commands.common import comma_list
+    from model.errors import InputError
+
+    with pytest.raises(InputError, match=f"^--opt: .*{message}"):
+        comma_list(text, "--opt", "things", "thing", "a,b")

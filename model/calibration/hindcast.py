@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..errors import InputError
-from ..inputs.observed import load_observed
+from ..inputs.observed import OBSERVED_FOLDER, SERIES_FILE, load_observed
 from ..inputs.parameters import ParameterSet, load_overlay, load_params
 from ..inputs.paths import display, locate
 from ..inputs.registry import Event, month
@@ -147,14 +147,37 @@ def configured_through(config: CalibrationConfig, folder: str | Path | None = No
 
 
 def _checked_through(config: CalibrationConfig, through: str | None, folder: str | Path | None) -> str:
-    through = configured_through(config, folder) if through is None else through
-    where = display(config_path(folder)) if through in (config.through, configured_through(config, folder)) \
-        else "calibrate"
+    """``through`` (None: the configured one), checked: a month at least one after the hindcast's start. The error
+    names where the month came from: the configuration's ``through``, the driver record's last month (when the
+    configuration names none: the record is then too short), or the caller (``calibrate``)."""
+    configured = configured_through(config, folder)
+    through = configured if through is None else through
+    from_record = config.through is None and through == configured
+    where = display(config_path(folder)) if through == configured else "calibrate"
     try:
         month(through)
     except ValueError as exc:
         raise InputError(where, "through", str(exc)) from None
+    if from_record:
+        _check_record_reach(config, folder)
     if horizon(config.start, through) < 2:
         raise InputError(where, "through", f"expected a month after the hindcast's start {config.start}, "
                                            f"got {through}")
     return through
+
+
+def _check_record_reach(config: CalibrationConfig, folder: str | Path | None) -> None:
+    """Refuse a driver record that does not hold the hindcast's first two months, naming the record's file (the
+    hindcast then runs to the record's last month: the record is too short, not the configuration wrong)."""
+    series = load_observed(folder)[config.driver]
+    months = series.data.index.strftime("%Y-%m")
+    needed = month_label(month_index(config.start) + 1)
+    if months.min() <= config.start and months.max() >= needed:
+        return
+    described = locate(f"{OBSERVED_FOLDER}/{SERIES_FILE}", folder)
+    where = display(described.parent / series.meta.file) if series.meta.file else display(described)
+    key = "(rows)" if series.meta.file else f"series.{config.driver}.points"
+    raise InputError(where, key, f"expected the record to hold {config.start} to {needed} at least: the hindcast "
+                                 f"({display(config_path(folder))}: start {config.start}) needs its first 2 months "
+                                 f"recorded; the record holds {len(months)} month{'s' if len(months) != 1 else ''}, "
+                                 f"{months.min()} to {months.max()}")

@@ -260,8 +260,8 @@ def figure(posterior: Posterior):
         right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1, frameon=False)
         fig.suptitle(f"Bayesian calibration to the record, {posterior.settings['start']} to "
                      f"{posterior.settings['through']}")
-        fig.text(0.01, 0.005, "Sources: UK MoD, Mediazona/BBC, Meduza, US and UK officials, Russian and Ukrainian "
-                              "statements (params/observed/series.yaml); priors: params/registry.yaml.",
+        fig.text(0.01, 0.005, "Sources: UK MoD, NYT and US officials, ISW, Mediazona/BBC, Meduza, Russian and "
+                              "Ukrainian statements (params/observed/series.yaml); priors: params/registry.yaml.",
                  fontsize="x-small", color="#444444", va="bottom")
         fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     # What the image carries besides its pixels (model.results.io.save_figure writes it as PNG text chunks).

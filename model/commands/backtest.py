@@ -9,14 +9,19 @@ import argparse
 
 
 def parse_horizons(text: str) -> list[int]:
-    """``"3,6,12"`` as ``[3, 6, 12]`` (the library checks each value and names the option)."""
+    """``"3,6,12"`` as ``[3, 6, 12]``; an empty item or a horizon given twice refused (the library checks each
+    value's range and names the option)."""
     from ..errors import InputError
+    from .common import check_once, comma_list
 
+    items = "whole numbers of months"
+    parts = comma_list(text, "--horizons", items, "horizon", "3,6,12")
     try:
-        return [int(part) for part in text.split(",")]
+        horizons = [int(part) for part in parts]
     except ValueError:
-        raise InputError("--horizons", text, "expected whole numbers of months separated by commas, "
-                                             "e.g. 3,6,12") from None
+        raise InputError("--horizons", text, f"expected {items} separated by commas, e.g. 3,6,12") from None
+    check_once(horizons, "--horizons", "horizon")  # 6 and 06 are one horizon
+    return horizons
 
 
 def format_table(table) -> str:

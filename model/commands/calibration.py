@@ -6,7 +6,19 @@ import argparse
 from pathlib import Path
 
 from ..core.defaults import BASELINE
-from .common import print_table, progress, say
+from .common import comma_list, print_table, progress, say
+
+
+def fitted_keys(text: str) -> list[str]:
+    """``--params`` (``"casualties.monthly,volunteer.signups"``) as the registry keys to fit."""
+    return comma_list(text, "--params", "registry keys", "registry key", "volunteer.signups,casualties.killed_fraction")
+
+
+def calibration_paths(out: str | Path) -> list[Path]:
+    """The files the least-squares ``calibrate`` writes into the folder ``out``: the fitted parameters and the
+    residuals as CSV, and the figure."""
+    out = Path(out)
+    return [out / "calibration_fitted.csv", out / "calibration_residuals.csv", out / "calibration.png"]
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -15,12 +27,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from ..calibration.fit import calibrate, check_scenario_name, save_overlay
     from ..inputs.parameters import load_params
     from ..present.plots import calibration_figure
-    from ..results.io import atomic_write, save_figure
+    from ..results.io import atomic_write, check_outputs, save_figure
 
-    if args.save:  # refused before minutes of fitting; the projection keeps the baseline's ranges
+    if args.save is not None:  # refused before minutes of fitting; the projection keeps the baseline's ranges
         check_scenario_name(args.save, force=args.force)
         base = load_params(BASELINE)
-    keys = [k.strip() for k in args.params.split(",") if k.strip()] if args.params else None
+    keys = fitted_keys(args.params) if args.params is not None else None
+    fitted, residuals, figure = check_outputs(calibration_paths(args.out), "--out")
     with progress(args, "fitting the hindcast"):
         result = calibrate(keys=keys, through=args.through)
     say(f"Hindcast {result.start} to {result.through}, driven by the recorded monthly casualties; "
@@ -29,12 +42,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print_table(result.fitted.drop(columns=["start"]))
     say("\nResiduals ((simulated - observed) / sd; a floor counts only when the model is below it)")
     print_table(result.residuals, {"weighted": "rate"}, index=False)
-    out = Path(args.out)
-    tables = atomic_write(out / "calibration_fitted.csv", lambda tmp: result.fitted.to_csv(tmp))
-    residuals = atomic_write(out / "calibration_residuals.csv", lambda tmp: result.residuals.to_csv(tmp, index=False))
-    figure = save_figure(calibration_figure(result), out / "calibration.png")
+    tables = atomic_write(fitted, lambda tmp: result.fitted.to_csv(tmp))
+    residuals = atomic_write(residuals, lambda tmp: result.residuals.to_csv(tmp, index=False))
+    figure = save_figure(calibration_figure(result), figure)
     say(f"\nWrote {tables}, {residuals} and {figure}")
-    if args.save:
+    if args.save is not None:
         path = save_overlay(result, args.save, base, force=args.force)
         say(f"Wrote {path}: project from the fitted state with `manpower run --scenario {args.save}`")
     return 0

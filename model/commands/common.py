@@ -13,9 +13,29 @@ from contextlib import contextmanager
 from ..errors import InputError
 
 
+def check_once(values: list, option: str, what: str) -> None:
+    """Refuse ``values`` given with ``option`` when one of them is given twice (``what`` names one of them: "key",
+    "scenario", "horizon"): a repeat is a slip, and which of two values wins should never be guessed."""
+    repeated = sorted({str(v) for v in values if values.count(v) > 1})
+    if repeated:
+        raise InputError(option, ", ".join(repeated), f"expected each {what} once")
+
+
+def comma_list(text: str, option: str, items: str, item: str, example: str) -> list[str]:
+    """``"a,b,c"`` given with ``option`` as ``["a", "b", "c"]`` (spaces around items dropped); an empty list, an
+    empty item (``"a,,b"``, ``","``) or an item given twice refused, the message naming what the ``items`` are
+    (plural), one ``item`` (singular) and an ``example``."""
+    parts = [part.strip() for part in text.split(",")]
+    if not all(parts):
+        raise InputError(option, repr(text) if not text.strip() else text,
+                         f"expected {items} separated by commas, e.g. {example}")
+    check_once(parts, option, item)
+    return parts
+
+
 def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
     """``["KEY=VALUE", ...]`` from ``--set`` into ``{key: value}`` (VALUE as YAML: a number, a list, or text with a
-    unit)."""
+    unit); a key set twice is refused (which value was meant cannot be guessed)."""
     import yaml
 
     from ..inputs import spec as specs
@@ -35,6 +55,7 @@ def parse_assignments(items: Sequence[str] | None) -> dict[str, object]:
         if isinstance(value, list) and expected is not None and expected.kind is not specs.SCHEDULE:
             raise InputError("--set", key, f"expected one number in {expected.unit}, got the list {raw}")
         overrides[key] = value
+    check_once([item.partition("=")[0].strip() for item in items or ()], "--set", "key")
     return overrides
 
 

@@ -45,17 +45,15 @@ def _outcome(args: argparse.Namespace):
 
 
 def _sweep_settings(store: Path) -> dict:
-    """The start month, horizon and per-run metrics of a sweep store (its spec.yaml); refused naming ``--sweep``
-    if it is none."""
-    from ..inputs.textfiles import load_yaml
-    from ..sweeps.store import MANIFEST, SPEC
+    """The start month, horizon and per-run metrics of a sweep store (its spec.yaml, checked against its
+    manifest); refused naming ``--sweep`` if it is none, naming the file and key if one is unreadable."""
+    from ..sweeps.store import MANIFEST, SPEC, read_spec
 
     if not (store / MANIFEST).is_file() or not (store / SPEC).is_file():
         raise InputError("--sweep", str(store), f"expected a sweep store (a folder with {MANIFEST} and {SPEC}, made "
                          "by `manpower sweep`)")
-    spec = load_yaml((store / SPEC).read_text(encoding="utf-8")) or {}
-    return {"start": spec.get("start"), "months": spec.get("months"),
-            "metrics": list((spec.get("keep") or {}).get("metrics") or [])}
+    spec = read_spec(store)
+    return {"start": spec.start, "months": spec.months, "metrics": list(spec.keep.metrics)}
 
 
 def cmd_discover(args: argparse.Namespace) -> int:

@@ -19,9 +19,11 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     from ..inputs.parameters import load_params
     from ..present.console import SHARE, wrapped
     from ..present.summary_tables import uncertainty_tables
+    from ..results.io import check_outputs
 
     params = load_params(args.scenario, prior=args.prior)  # an unknown scenario fails before sampling
     name = params.scenario  # a scenario given as a file is named by it
+    paths = [] if args.no_save else check_outputs(uncertainty_paths(args.out, name, args.keep), "--out")
     with progress(args, f"{args.n:,} runs of {name}"):
         ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method,
                          dt=args.dt, start=args.start)
@@ -41,7 +43,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     table.index.name = "month"
     print("\nBy month (share of runs):")
     print_table(table.iloc[::3], SHARE)
-    written = [] if args.no_save else _save(args, ds, name, threshold)
+    written = _save(args, ds, paths, threshold) if paths else []
     written += export(args, lambda: uncertainty_tables(ds, threshold, share),
                       f"manpower uncertainty: scenario {name}, {args.n:,} runs ({args.method}, seed {args.seed})",
                       params.digest())
@@ -49,19 +51,30 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save(args: argparse.Namespace, ds, name: str, threshold: float | None) -> list[Path]:
-    """The NetCDF file ``--keep`` asks for (every run, or the percentiles over runs) and the fan chart."""
+def uncertainty_paths(out: str | Path, name: str, keep: str) -> list[Path]:
+    """The files ``uncertainty`` writes into the folder ``out`` for scenario ``name``: the NetCDF file ``keep``
+    asks for (:data:`KEEP`) and the fan chart."""
+    out = Path(out)
+    netcdf = f"uncertainty_{name}_summary.nc" if keep == "summary" else f"uncertainty_{name}.nc"
+    return [out / netcdf, out / f"fan_{name}.png"]
+
+
+def _save(args: argparse.Namespace, ds, paths: list[Path], threshold: float | None) -> list[Path]:
+    """The NetCDF file ``--keep`` asks for (every run, or the percentiles over runs) and the fan chart, written
+    to ``paths`` (:func:`uncertainty_paths`)."""
     from ..analysis.uncertainty import percentile_summary
     from ..present.plots import fan_chart
     from ..results.io import save_figure, write_netcdf
 
-    out = Path(args.out)
-    if args.keep == "summary":
-        netcdf = write_netcdf(percentile_summary(ds), out / f"uncertainty_{name}_summary.nc",
-                              command=args.command_line)
-    else:
-        netcdf = write_netcdf(ds, out / f"uncertainty_{name}.nc", command=args.command_line)
-    return [netcdf, save_figure(fan_chart(ds, threshold), out / f"fan_{name}.png")]
+    netcdf, figure = paths
+    kept = percentile_summary(ds) if args.keep == "summary" else ds
+    return [write_netcdf(kept, netcdf, command=args.command_line), save_figure(fan_chart(ds, threshold), figure)]
+
+
+def sensitivity_paths(out: str | Path, name: str, method: str) -> list[Path]:
+    """The files ``sensitivity`` writes into the folder ``out``: the indices as CSV and their chart."""
+    stem = f"sensitivity_{name}_{method}"
+    return [Path(out) / f"{stem}.csv", Path(out) / f"{stem}.png"]
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -69,10 +82,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from ..inputs.parameters import load_params
     from ..present.console import RATE, wrapped
     from ..present.plots import sensitivity_chart
-    from ..results.io import atomic_write, save_figure
+    from ..results.io import atomic_write, check_outputs, save_figure
 
     params = load_params(args.scenario, prior=args.prior)  # an unknown scenario fails before sampling
     name = params.scenario
+    csv, figure = check_outputs(sensitivity_paths(args.out, name, args.method), "--out")
     with progress(args, f"{args.method} sensitivity of {name}"):
         result = sensitivity(params, method=args.method, n=args.n, seed=args.seed, months=args.months,
                              dt=args.dt, start=args.start)
@@ -82,10 +96,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print(f"{output}: top {args.top}")
         print_table(ranking(result, str(output)).head(args.top), RATE)
         print()
-    out = Path(args.out)
     table = result.drop_vars("parameter_unit").to_dataframe()
-    csv = atomic_write(out / f"sensitivity_{name}_{args.method}.csv",
-                       lambda tmp: table.to_csv(tmp, float_format="%.4g"))
-    figure = save_figure(sensitivity_chart(result, args.top), out / f"sensitivity_{name}_{args.method}.png")
+    csv = atomic_write(csv, lambda tmp: table.to_csv(tmp, float_format="%.4g"))
+    figure = save_figure(sensitivity_chart(result, args.top), figure)
     print(wrapped(f"Wrote {csv} and {figure}"))
     return 0

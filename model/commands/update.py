@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import InputError
 from ..inputs.paths import display
 from .common import print_table, progress
 
@@ -13,18 +14,20 @@ from .common import print_table, progress
 def cmd_update(args: argparse.Namespace) -> int:
     from ..present import update as routine
 
+    through = _through(args.through)
     if args.check:
         checked = routine.check()
+        as_of = "" if through is None else (f"; {routine.check_through(checked, through)} is one of its months (the "
+                                             "forecast as of it can be made)")
         new = ", ".join(checked.new_months) or "none"
         print(f"The casualty record in {display(checked.folder)} is well formed: {len(checked.months)} months through "
-              f"{checked.data_end}; months not yet fitted: {new}. `manpower update` would refit and start the "
+              f"{checked.data_end}{as_of}; months not yet fitted: {new}. `manpower update` would refit and start the "
               "projection in the month after the data.")
         return 0
-    if args.through:
-        with progress(args, f"forecasting as of {args.through}"):
-            checked, path = routine.forecast_as_of(args.through, n=args.n, seed=args.seed, months=args.months,
-                                                   dt=args.dt)
-        print(f"Wrote the forecast as of {args.through} (the record runs through {checked.data_end}): "
+    if through is not None:
+        with progress(args, f"forecasting as of {through}"):
+            checked, path = routine.forecast_as_of(through, n=args.n, seed=args.seed, months=args.months, dt=args.dt)
+        print(f"Wrote the forecast as of {through} (the record runs through {checked.data_end}): "
               f"{display(path)} (kept: never overwritten); the fit, the start and the outputs are unchanged.")
         return 0
     with progress(args, "refitting and regenerating the outputs"):
@@ -52,3 +55,10 @@ def cmd_update(args: argparse.Namespace) -> int:
         else:
             print(f"No forecast made at the time reaches these months ({which})")
     return 0
+
+
+def _through(text: str | None) -> str | None:
+    """``--through`` as given (None when left out), refused when empty: an empty month is not "every month"."""
+    if text is not None and not text.strip():
+        raise InputError("--through", repr(text), "expected a month YYYY-MM of the record, got an empty one")
+    return text

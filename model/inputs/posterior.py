@@ -30,7 +30,7 @@ from pydantic import Field
 
 from ..errors import InputError
 from .paths import REGISTRY_FILE, SCENARIO_FOLDER, display, locate, read_dirs
-from .schema import Strict, parse_file
+from .schema import Strict, parse_file, validated
 from .start import data_end
 
 POSTERIOR_FOLDER = "posterior"
@@ -45,6 +45,27 @@ PROCESS_WEIGHTS = "observed/casualty_process.yaml"
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
+class Settings(Strict):
+    """The sampler's settings in ``posterior.yaml`` (what ``manpower calibrate --posterior`` was given)."""
+
+    n_prior: int = Field(ge=1)
+    n_draws: int = Field(ge=1)
+    seed: int = Field(ge=0)
+    party_bias_sd: float = Field(gt=0)
+
+
+class Diagnostics(Strict):
+    """The sampler's diagnostics in ``posterior.yaml``: prior runs, runs rejected, effective sample size,
+    Pareto k, whether they passed, seconds taken."""
+
+    n_prior: int = Field(ge=1)
+    rejected: int = Field(ge=0)
+    ess: float = Field(ge=0)
+    pareto_k: float
+    reliable: bool
+    seconds: float = Field(ge=0)
+
+
 class PosteriorFile(Strict):
     """The schema of ``posterior.yaml``."""
 
@@ -55,8 +76,8 @@ class PosteriorFile(Strict):
     parameters: list[str]
     start_state: list[str] = Field(min_length=1)
     sampler: str
-    settings: dict[str, str | int | float | bool]
-    diagnostics: dict[str, str | int | float | bool]
+    settings: dict[str, str | int | float | bool]  # checked as :class:`Settings`
+    diagnostics: dict[str, str | int | float | bool]  # checked as :class:`Diagnostics`
     made: str
     version: str
 
@@ -135,6 +156,8 @@ def _load(path_text: str, folder: str | None, stamp: tuple) -> StoredPosterior:
     path = Path(path_text)
     where = display(path)
     meta = parse_file(path, PosteriorFile)
+    validated(Settings, meta.settings, where, prefix="settings", strict=True)
+    validated(Diagnostics, meta.diagnostics, where, prefix="diagnostics", strict=True)
     draws_path = path.parent / DRAWS_FILE
     if not draws_path.is_file():
         raise InputError(where, "draws", f"expected the draws file {display(draws_path)} beside it")

@@ -1,10 +1,11 @@
 """The casualty record's CSV checked row by row, as strictly as an analyst's appended month deserves.
 
-``manpower update`` runs :func:`check_record_rows` before it writes anything. Beyond what every loader
-checks (:func:`model.inputs.observed.read_monthly_csv`: a month per row, once, a finite count), each row
-must hold:
+``manpower update`` runs :func:`check_record_rows` before it writes anything. Beyond what every reader of
+the record checks (the month rules of :func:`model.inputs.start.check_months`, applied here row by row, and
+by :func:`model.inputs.observed.read_monthly_csv` a finite count), each row must hold:
 
-- ``month``: ``YYYY-MM``, the month after the previous row's (no gap, no repeat, oldest first);
+- ``month``: ``YYYY-MM``, the month after the previous row's (no gap, no repeat, oldest first; the same rule
+  and message as every command's reading of the record);
 - ``avg_daily_casualties``: a finite number of persons per day > 0;
 - ``days``: the number of days of that calendar month;
 - ``casualties_in_month``: a finite number of persons > 0 (at most :data:`model.inputs.limits.MAX_MAGNITUDE`),
@@ -25,9 +26,9 @@ import math
 from pathlib import Path
 
 from ..errors import InputError
-from .limits import MAX_MAGNITUDE, MONTH_PATTERN
+from .limits import MAX_MAGNITUDE
 from .paths import display
-from .start import following_month
+from .start import check_months, check_next_month
 from .textfiles import read_text
 
 #: The record's columns, in the shipped file's order.
@@ -52,7 +53,7 @@ def check_record_rows(path: Path) -> list[str]:
         row = {name: cell.strip() for name, cell in zip(header, cells)}
         months.append(_check_row(row, months[-1] if months else None, where, number))
     if not months:
-        raise InputError(where, "(rows)", "expected at least one month")
+        check_months(months, where)  # refused: no month at all, as every reader refuses it
     return months
 
 
@@ -62,11 +63,7 @@ def _check_row(row: dict[str, str], previous: str | None, where: str, number: in
         return InputError(where, f"{column} (row {number})", f"{expected}, got {row[column]!r}")
 
     month = row["month"]
-    if not MONTH_PATTERN.match(month):
-        raise bad("month", "expected a month as 'YYYY-MM'")
-    if previous is not None and month != following_month(previous):
-        raise bad("month", f"expected {following_month(previous)}, the month after the previous row's {previous} "
-                           "(months in order, none missing, none twice)")
+    check_next_month(month, previous, where, number)
     year, moon = int(month[:4]), int(month[5:])
     daily = _positive(row["avg_daily_casualties"])
     if daily is None:

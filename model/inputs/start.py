@@ -16,10 +16,16 @@ A start the caller gives is taken as given:
 - **beyond it**: the months in between are not simulated (the force at the start is still the one set for the
   month after the record) while
   the casualty process steps through them; :func:`resolve_start` warns in one line
-  (:class:`StartBeyondDataWarning`), shown once per distinct start.
+  (:class:`StartBeyondDataWarning`), shown once per distinct start. A start more than
+  :data:`MAX_YEARS_AFTER_DATA` years after the record's end is refused (``--start``): the process would step
+  through more months than any horizon the model runs.
 
 This module reads the record's month column with the standard library only, so that ``manpower --help`` can
-show the default without importing pandas; the record's full checks are :mod:`model.inputs.observed`'s.
+show the default without importing pandas. Its month rules (:func:`check_months`: at least one row, each
+month ``YYYY-MM`` and the month after the previous row's: in order, none missing, none twice) are the ones
+every reader of the record applies (:func:`model.inputs.observed.read_monthly_csv`,
+:func:`model.inputs.record_rows.check_record_rows`), so every command refuses a malformed record alike; the
+counts' checks are :mod:`model.inputs.observed`'s.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ CASUALTY_SERIES = "uk_mod_monthly_casualties"
 #: Where the observed series are described (relative to the parameter folder).
 SERIES_PATH = "observed/series.yaml"
 _MONTH_COLUMN = "month"
+#: The latest start accepted, in years after the record's last month: a century, the longest horizon
+#: (:data:`model.inputs.limits.MAX_MONTHS`); the casualty process steps through every month in between.
+MAX_YEARS_AFTER_DATA = 100
 
 
 class StartBeyondDataWarning(UserWarning):
@@ -90,12 +99,42 @@ def data_end(folder: str | Path | None = None) -> str:
 
 @lru_cache(maxsize=8)
 def _last_month(path: str, stamp: tuple[int, int]) -> str:
+    where = display(Path(path))
     rows = csv.DictReader(io.StringIO(read_text(Path(path))))
-    months = [_as_index(row.get(_MONTH_COLUMN)) for row in rows]
-    valid = [m for m in months if m is not None]
-    if not valid:
-        raise InputError(display(Path(path)), _MONTH_COLUMN, "expected at least one month as 'YYYY-MM'")
-    return _as_text(max(valid))
+    columns = rows.fieldnames or []
+    if _MONTH_COLUMN not in columns:
+        raise InputError(where, _MONTH_COLUMN, f"required column is missing (columns: {', '.join(columns)})")
+    months, lines = [], []
+    for row in rows:
+        months.append(str(row.get(_MONTH_COLUMN) or "").strip())
+        lines.append(rows.line_num)
+    check_months(months, where, lines)
+    return months[-1]
+
+
+def check_months(months: list[str], where: str, rows: list[int] | None = None) -> None:
+    """The record's month rules: at least one month; each ``'YYYY-MM'`` and the month after the previous one.
+
+    ``months`` are the month column's texts, oldest first, ``rows`` their lines in file ``where`` (row 1 is
+    the header; by default rows 2, 3, ...). The first that breaks a rule raises :class:`InputError` naming
+    ``month (row N)``.
+    """
+    if not months:
+        raise InputError(where, "(rows)", "expected at least one month (a row below the header)")
+    rows = rows if rows is not None else list(range(2, len(months) + 2))
+    for i, (month, row) in enumerate(zip(months, rows)):
+        check_next_month(month, months[i - 1] if i else None, where, row)
+
+
+def check_next_month(month: str, previous: str | None, where: str, row: int) -> None:
+    """Row ``row``'s ``month``: ``'YYYY-MM'``, and the month after ``previous`` (the row before's, None for the
+    first row)."""
+    key = f"{_MONTH_COLUMN} (row {row})"
+    if _as_index(month) is None:
+        raise InputError(where, key, f"expected a month as 'YYYY-MM', got {month!r}")
+    if previous is not None and month != following_month(previous):
+        raise InputError(where, key, f"expected {following_month(previous)}, the month after the previous row's "
+                                     f"{previous} (consecutive months: in order, none missing, none twice), got {month!r}")
 
 
 def default_start(folder: str | Path | None = None) -> str:
@@ -109,12 +148,19 @@ def following_month(month: str) -> str:
 
 
 def resolve_start(start: str | None, folder: str | Path | None = None) -> str:
-    """``start`` itself, or :func:`default_start` when it is None; a start beyond the default is warned about."""
+    """``start`` itself, or :func:`default_start` when it is None; a start beyond the default is warned about, one
+    more than :data:`MAX_YEARS_AFTER_DATA` years after the data's end refused (an :class:`InputError` naming
+    ``--start``, the option that sets it)."""
     if start is None:
         return default_start(folder)
     given, first = _as_index(str(start)), _as_index(default_start(folder))
     if given is not None and given > first:
         end = data_end(folder)
+        latest = _as_index(end) + 12 * MAX_YEARS_AFTER_DATA
+        if given > latest:
+            raise InputError("--start", str(start), f"expected a start at most {MAX_YEARS_AFTER_DATA} years after the "
+                             f"data's end ({end}), at latest {_as_text(latest)}: the casualty process would step "
+                             "through every month in between")
         between = _as_text(first) if given == first + 1 else f"{_as_text(first)} to {_as_text(given - 1)}"
         warnings.warn(f"start {start} lies beyond the data, which end in {end}: the casualty level in {between} "
                       f"follows the casualty process, and the force at the start is the one set for {_as_text(first)} "

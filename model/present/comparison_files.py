@@ -10,18 +10,24 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from ..results.io import save_figure, write_netcdf
+from ..results.io import check_outputs, save_figure, write_netcdf
 from .exports import write_csv
 from .plots import comparison_figure
 from .summary_tables import comparison_tables
 
 
+def comparison_paths(out: str | Path) -> tuple[Path, Path, Path]:
+    """The files :func:`write_comparison` writes into the folder ``out``: the CSV, NetCDF and PNG paths (checked
+    with :func:`model.results.io.check_outputs` before any run)."""
+    out = Path(out)
+    return out / "comparison.csv", out / "comparison.nc", out / "comparison.png"
+
+
 def write_comparison(ds: xr.Dataset, table: pd.DataFrame, out: str | Path,
                      command: str | None = None) -> tuple[Path, Path, Path]:
     """Write the comparison ``ds`` (from :func:`model.compare`), its ``table`` and its figure into ``out``, each
-    atomically; ``command`` goes into the NetCDF history. Returns the CSV, NetCDF and PNG paths."""
-    out = Path(out)
-    csv = write_csv(comparison_tables(table)[0], out / "comparison.csv")
-    netcdf = write_netcdf(ds, out / "comparison.nc", command=command)
-    figure = save_figure(comparison_figure(ds), out / "comparison.png")
-    return csv, netcdf, figure
+    atomically, after checking that all three can be written (none is, when one cannot); ``command`` goes into
+    the NetCDF history. Returns the CSV, NetCDF and PNG paths."""
+    csv, netcdf, figure = check_outputs(comparison_paths(out), "--out")
+    return (write_csv(comparison_tables(table)[0], csv), write_netcdf(ds, netcdf, command=command),
+            save_figure(comparison_figure(ds), figure))

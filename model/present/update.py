@@ -5,19 +5,28 @@ The routine (``manpower update``, :func:`update`), on the user's parameter folde
 
 1. **Check** the casualty record's CSV row by row (:func:`model.inputs.record_rows.check_record_rows`: months
    consecutive, none twice, positive finite counts consistent with the daily average, a source and its URL),
-   then every observed series as every loader reads them, and the output folder. Anything wrong is one
-   :class:`~model.errors.InputError` and nothing is written.
+   then every observed series as every loader reads them, the settings (:func:`check_settings`: runs, seed,
+   horizon, step, and whether the forecast's sample and results fit in memory), the output folder and the
+   forecasts' folder. Anything wrong is one :class:`~model.errors.InputError` and nothing is written.
 2. **Refit**: run :data:`REFIT_STEPS` in order, each writing its file into the parameter folder.
 3. **Move the start**: nothing to write: the default start is the month after the record's last
    (:func:`model.inputs.start.default_start`), so it moved when the row was appended.
-4. **Regenerate the outputs** the main job writes: the scenario comparison (:mod:`model.present.comparison_files`)
-   in ``out`` (``results/`` by default).
-5. **Write the forecast**: the baseline's quantiles of the headline outputs by month with their provenance
-   (:func:`model.analysis.forecast.forecast_document`) into ``forecasts/`` of the parameter folder, named
-   ``forecast_data-YYYY-MM_made-YYYY-MM-DD.yaml`` by the data's last month and the day it was made. A file is
-   never overwritten: a second forecast for the same data end and day gets ``_2``, ``_3``, ...; each is
-   written whole or not at all. The forecasts live beside the data they were made from, so that every
+4. **Compute the outputs** the main job writes, the scenario comparison (:mod:`model.present.comparison_files`),
+   and the forecast: the baseline's quantiles of the headline outputs by month with their provenance
+   (:func:`model.analysis.forecast.forecast_document`). Nothing is written yet.
+5. **Write** the comparison in ``out`` (``results/`` by default), then the forecast into ``forecasts/`` of the
+   parameter folder, named ``forecast_data-YYYY-MM_made-YYYY-MM-DD.yaml`` by the data's last month and the day it
+   was made. A file is never overwritten: a second forecast for the same data end and day gets ``_2``, ``_3``, ...;
+   each is written whole or not at all. The forecasts live beside the data they were made from, so that every
    published forecast can be scored later against the months that follow.
+
+**All or nothing.** Some checks can only be made with the refitted parameters: the forecast samples the refitted
+posterior, and a step ``dt`` too long for the sampled outflow rates is only seen then. Steps 2 to 5 therefore run
+inside :func:`restored_on_failure`: the files the refit steps write (:attr:`RefitStep.files`) are copied aside first,
+and put back byte for byte with their modification times (a file the refit created is removed) when anything fails
+before the end, a refusal, an error or Ctrl-C alike. The refit runs in the parameter folder itself, not in a copy,
+so that the comparison and the forecast read the refitted files where they stay and their provenance names those
+files, not a temporary folder. Everything is computed before the first output is written (step 4 before step 5).
 
 **As of an earlier month** (``manpower update --through YYYY-MM``, :func:`forecast_as_of`): the forecast that
 the update would have written when the record ended in that month. The routine copies the parameter folder to a
@@ -27,8 +36,9 @@ whole record.
 
 Extending the refit (rules for a new step, e.g. the calibration's posterior):
 
-1. A step is a :class:`RefitStep`: a name and a function ``refit(folder) -> Path`` that refits from the data in
-   ``folder`` and writes its file there (atomically), returning the path.
+1. A step is a :class:`RefitStep`: a name, a function ``refit(folder) -> Path`` that refits from the data in
+   ``folder`` and writes its file there (atomically), returning the path, and the files (relative to the folder)
+   it writes, which a failed update puts back.
 2. Append it to :data:`REFIT_STEPS` after the steps whose files it reads (the posterior after the casualty
    process, whose file its hindcast reads).
 3. Its file must carry the digest of the data it was fitted to, and its loader must refuse a stale file, so that
@@ -40,7 +50,8 @@ from __future__ import annotations
 import datetime
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -51,20 +62,22 @@ from ..analysis.comparison import compare, comparison_table
 from ..calibration.model_forecasts import hindcast_known_at
 from ..calibration.posterior import N_PRIOR, calibrate_posterior
 from ..calibration.stored import write_posterior
-from ..inputs.posterior import POSTERIOR_FILE, file_digest
-from ..analysis.forecast import DEFAULT_RUNS, forecast, forecast_document, score_forecasts
+from ..inputs.posterior import DRAWS_FILE, POSTERIOR_FILE, file_digest
+from ..analysis.forecast import DEFAULT_RUNS, HEADLINES, forecast, forecast_document, score_forecasts
+from ..analysis.uncertainty import check_size
 from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
 from ..errors import InputError
+from ..inputs import limits
 from ..inputs.observed import load_observed
 from ..inputs.parameters import ParameterSet, load_params
 from ..inputs.paths import display, params_dir, shipped_dir
 from ..inputs.record_rows import check_record_rows
 from ..inputs.start import CASUALTY_SERIES, SERIES_PATH, default_start, record_file
 from ..inputs.textfiles import read_yaml
-from ..results.io import atomic_create, check_output
+from ..results.io import atomic_create, check_output, check_outputs
 from ..series.record import load_record
 from ..series.stored import PROCESS_FILE, digest, write_process
-from .comparison_files import write_comparison
+from .comparison_files import comparison_paths, write_comparison
 
 #: Where the forecasts are kept, in the parameter folder.
 FORECAST_FOLDER = "forecasts"
@@ -74,10 +87,12 @@ DIGESTED = ("registry.yaml", f"scenarios/{BASELINE}.yaml", SERIES_PATH, PROCESS_
 
 @dataclass(frozen=True)
 class RefitStep:
-    """One refit of the update: ``refit(folder)`` fits to the data in ``folder``, writes its file there, returns it."""
+    """One refit of the update: ``refit(folder)`` fits to the data in ``folder``, writes its file there, returns it;
+    ``files`` are the paths (relative to the folder) it writes, put back when the update fails."""
 
     name: str
     refit: Callable[[Path], Path]
+    files: tuple[str, ...]
 
 
 #: Prior runs of the posterior's refit (the calibration's default; tests lower it).
@@ -88,7 +103,7 @@ def refit_posterior(folder: Path) -> Path:
     """The Bayesian calibration refitted to the whole record of ``folder`` and stored there. When its diagnostics
     fail (too few effective draws: the new month moved the posterior into the prior's tail), it is fitted again once
     with four times the prior runs; if that fails too, :func:`~model.calibration.stored.write_posterior` refuses it
-    in one line and the update stops (the casualty process, refitted before it, stays refitted)."""
+    in one line and the update stops (and puts back the casualty process refitted before it)."""
     posterior = calibrate_posterior(n_prior=POSTERIOR_PRIOR_RUNS, folder=folder)
     if not posterior.diagnostics["reliable"]:
         posterior = calibrate_posterior(n_prior=4 * POSTERIOR_PRIOR_RUNS, folder=folder)
@@ -97,8 +112,9 @@ def refit_posterior(folder: Path) -> Path:
 
 #: The refits, in order (see the module's rules for adding one).
 REFIT_STEPS: list[RefitStep] = [
-    RefitStep("casualty_process", lambda folder: write_process(folder)),
-    RefitStep("posterior", refit_posterior),  # after the process: its hindcast reads the process's file
+    RefitStep("casualty_process", lambda folder: write_process(folder), (PROCESS_FILE,)),
+    # after the process: its hindcast reads the process's file
+    RefitStep("posterior", refit_posterior, (POSTERIOR_FILE, str(Path(POSTERIOR_FILE).parent / DRAWS_FILE))),
 ]
 
 
@@ -162,6 +178,60 @@ def _file_digest(path: Path) -> str | None:
     return file_digest(path) if path.is_file() else None
 
 
+def check_through(checked: Checked, through: str) -> str:
+    """``through`` (``'YYYY-MM'``), refused unless it is a month of the checked record."""
+    if through not in checked.months:
+        raise InputError("update", "through", f"expected a month YYYY-MM of the record ({checked.months[0]} to "
+                                              f"{checked.data_end}), got {through!r}")
+    return through
+
+
+def check_settings(folder: Path, n: int, seed: int, months: int, dt: float) -> None:
+    """Step 1's check of the forecast's settings, before any refit: ``n`` runs (at least one, and few enough that
+    the sample and the results fit in memory), the ``seed``, the horizon ``months`` and the step ``dt`` (months),
+    and the forecasts' folder of the parameter ``folder`` (writable). The memory check counts the prior's
+    uncertain parameters (the stored posterior may be stale until the refit; it samples the same keys); the
+    forecast checks again, after the refit, inside :func:`restored_on_failure`."""
+    limits.whole(n, "update", "n", 1)
+    limits.seed(seed, "update", "seed")
+    limits.months(months, "update", "months")
+    limits.step(dt, "update", "dt")
+    check_size(load_params(BASELINE, prior=True), n, months, dt, list(HEADLINES), where="update", key="n")
+    check_output(folder / FORECAST_FOLDER, display(folder))
+
+
+@contextmanager
+def restored_on_failure(folder: Path, files: Iterable[str]) -> Iterator[None]:
+    """Run the block with ``files`` (paths relative to ``folder``) as they were before it put back when it fails
+    (an exception or Ctrl-C): each copied back byte for byte with its modification time, and each the block
+    created removed, with any folder created for it."""
+    files = list(dict.fromkeys(files))
+    with tempfile.TemporaryDirectory(prefix="manpower-update-") as temporary:
+        saved = Path(temporary)
+        existed = {relative: (folder / relative).is_file() for relative in files}
+        folders = {parent for relative in files for parent in (folder / relative).parents if not parent.exists()}
+        for relative in (r for r in files if existed[r]):
+            (saved / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(folder / relative, saved / relative)
+        try:
+            yield
+        except BaseException:
+            for relative in files:
+                if existed[relative]:
+                    shutil.copy2(saved / relative, folder / relative)
+                else:
+                    (folder / relative).unlink(missing_ok=True)
+            for created in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+                if created.is_dir() and not any(created.iterdir()):
+                    created.rmdir()
+            raise
+
+
+def refit_files() -> list[str]:
+    """Every file the refit steps write, relative to the parameter folder."""
+    return [name for step in REFIT_STEPS for name in step.files]
+
+
 def update(out: str | Path = "results", n: int = DEFAULT_RUNS, seed: int = 0, months: int = DEFAULT_MONTHS,
            dt: float = DEFAULT_DT, command: str | None = None, today: datetime.date | None = None) -> Updated:
     """Run the monthly update on the user's parameter folder (see the module); return what it wrote.
@@ -175,13 +245,18 @@ def update(out: str | Path = "results", n: int = DEFAULT_RUNS, seed: int = 0, mo
     today : the date the forecast is made (default: today).
     """
     checked = check()
-    check_output(out, "--out")
+    check_settings(checked.folder, n, seed, months, dt)
+    check_outputs(comparison_paths(check_output(out, "--out")), "--out")
     scores = scored_forecasts(checked.folder)  # before the new forecast: those made earlier
-    refitted = {step.name: step.refit(checked.folder) for step in REFIT_STEPS}
-    start = default_start(checked.folder)
-    ds = compare(months=months, dt=dt)
-    outputs = write_comparison(ds, comparison_table(ds), out, command=command)
-    path = write_forecast(load_params(BASELINE), checked.folder, checked.data_end, n, seed, months, dt, today)
+    with restored_on_failure(checked.folder, refit_files()):
+        refitted = {step.name: step.refit(checked.folder) for step in REFIT_STEPS}
+        start = default_start(checked.folder)
+        ds = compare(months=months, dt=dt)
+        table = comparison_table(ds)
+        name, text = forecast_text(load_params(BASELINE), checked.folder, checked.data_end, n, seed, months, dt,
+                                   today)
+        outputs = write_comparison(ds, table, out, command=command)
+        path = keep_forecast(checked.folder, name, text)
     return Updated(checked, start, refitted, outputs, path, scores)
 
 
@@ -204,9 +279,8 @@ def forecast_as_of(through: str, n: int = DEFAULT_RUNS, seed: int = 0, months: i
     scheduled events that start after ``through``; what cannot be dated back, the registry's values and ranges
     (set with evidence published later), the file says in its ``note``."""
     checked = check()
-    if through not in checked.months:
-        raise InputError("update", "through", f"expected a month of the record ({checked.months[0]} to "
-                                              f"{checked.data_end}), got {through!r}")
+    check_through(checked, through)
+    check_settings(checked.folder, n, seed, months, dt)
     with tempfile.TemporaryDirectory(prefix="manpower-as-of-") as temporary:
         copy = Path(temporary) / "params"
         for source in dict.fromkeys((shipped_dir(), checked.folder)):  # the defaults, then the user's files over them
@@ -231,9 +305,15 @@ def _cut_record(csv: Path, through: str) -> None:
 
 def write_forecast(params: ParameterSet, folder: Path, known: str, n: int, seed: int, months: int, dt: float,
                    today: datetime.date | None = None) -> Path:
-    """Run the forecast of ``params`` (from the month after the data of its folder) and write it, never over another
-    file, into ``forecasts/`` of ``folder``; return the file. ``known`` is the last month of the record when the
-    forecast was made (later than its data's end for a forecast made as of an earlier month)."""
+    """Run the forecast of ``params`` (:func:`forecast_text`) and write it (:func:`keep_forecast`); return the file."""
+    return keep_forecast(folder, *forecast_text(params, folder, known, n, seed, months, dt, today))
+
+
+def forecast_text(params: ParameterSet, folder: Path, known: str, n: int, seed: int, months: int, dt: float,
+                  today: datetime.date | None = None) -> tuple[str, str]:
+    """Run the forecast of ``params`` (from the month after the data of its folder, else of ``folder``); return
+    its file's name and text, writing nothing. ``known`` is the last month of the record when the forecast was
+    made (later than its data's end for a forecast made as of an earlier month)."""
     made = forecast(params, n=n, seed=seed, months=months, dt=dt)
     data = Path(params.folder) if params.folder is not None else folder
     record = load_record(CASUALTY_SERIES, data)
@@ -250,4 +330,10 @@ def write_forecast(params: ParameterSet, folder: Path, known: str, n: int, seed:
     provenance = {key: value for key, value in document.items() if key != "series"}
     text = (header + yaml.safe_dump(provenance, sort_keys=False, allow_unicode=True, width=120)
             + yaml.safe_dump({"series": document["series"]}, sort_keys=False, default_flow_style=None))
+    return name, text
+
+
+def keep_forecast(folder: Path, name: str, text: str) -> Path:
+    """Write a forecast file's ``text`` as ``name`` into ``forecasts/`` of ``folder``, never over another file
+    (``_2``, ``_3``, ... when taken); return the file."""
     return atomic_create(folder / FORECAST_FOLDER / name, lambda tmp: tmp.write_text(text, encoding="utf-8"))

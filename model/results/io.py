@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -100,7 +100,7 @@ def save_figure(fig, path: Path, dpi: int = 150, command: str | None = None) -> 
     return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png", metadata=metadata))
 
 
-def check_output(path: str | Path, where: str, file: bool = False) -> Path:
+def check_output(path: str | Path, where: str, file: bool = False, suffixes: tuple[str, ...] = ()) -> Path:
     """Refuse an output location that cannot be written, before any work; create nothing.
 
     ``path`` is a folder to write results into (``file=False``) or a file to
@@ -108,7 +108,8 @@ def check_output(path: str | Path, where: str, file: bool = False) -> Path:
     naming ``where``: an empty path, a folder that is an existing file, a file
     that is an existing folder, a path under an existing file, and a location
     whose nearest existing folder cannot be written (checked by creating and
-    removing an anonymous temporary file there).
+    removing an anonymous temporary file there); with ``suffixes`` (e.g.
+    ``(".html", ".pdf")``), a file name ending in none of them.
     """
     from ..errors import InputError
 
@@ -118,6 +119,8 @@ def check_output(path: str | Path, where: str, file: bool = False) -> Path:
     path = Path(path)
     if file and path.is_dir():
         raise InputError(where, text, "expected a file name, got an existing folder")
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise InputError(where, text, f"expected a file name ending in {' or '.join(suffixes)}")
     if not file and path.exists() and not path.is_dir():
         raise InputError(where, text, "expected a folder, got an existing file")
     existing = path if path.is_dir() else path.parent
@@ -132,3 +135,12 @@ def check_output(path: str | Path, where: str, file: bool = False) -> Path:
         raise InputError(where, text, f"expected a location that can be written; {existing} cannot be "
                                       f"({exc.strerror or exc})") from None
     return path
+
+
+def check_outputs(paths: Iterable[str | Path], where: str) -> list[Path]:
+    """Refuse, before any work, the first of the files a command will write that cannot be written (see
+    :func:`check_output`), so that a command writing several files writes all of them or none; create nothing.
+
+    ``where`` names the option that chose their folder (``--out``); the message names the file.
+    """
+    return [check_output(path, where, file=True) for path in paths]

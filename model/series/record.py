@@ -17,7 +17,8 @@ import pandas as pd
 
 from ..errors import InputError
 from ..inputs.observed import load_observed
-from ..inputs.start import CASUALTY_SERIES  # noqa: F401 (re-exported: the record the process is fitted to)
+from ..inputs.paths import display, locate
+from ..inputs.start import CASUALTY_SERIES, SERIES_PATH  # noqa: F401 (CASUALTY_SERIES re-exported: the record fitted)
 
 #: The fewest months a model is fitted to: a year, enough for a trend, the persistence of shocks and the
 #: noise to be told apart at all (the fit's own uncertainty says how well).
@@ -115,7 +116,7 @@ def load_record(name: str = CASUALTY_SERIES, folder: str | Path | None = None) -
     observed = load_observed(folder)
     monthly = sorted(n for n, s in observed.items() if s.meta.kind == "monthly")
     if name not in monthly:
-        raise InputError("params/observed/series.yaml", name,
+        raise InputError(display(locate(SERIES_PATH, folder)), name,
                          f"expected a monthly series, one of {', '.join(monthly) or '(none)'}")
     data = observed[name].data["value"]
     return as_record(data, name)

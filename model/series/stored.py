@@ -6,7 +6,8 @@ rule) and its weights come from a rolling-origin backtest that takes seconds, so
 ``params/observed/casualty_process.yaml`` with the digest of the record they were scored on, the chosen
 candidate, its weighting, the weights each path follows (``weights``; for a horizon-weighted mixture also
 the weights at every horizon, ``horizon_weights``, whose last row ``weights`` must be), the number of
-posterior draws, the seed, the rule and the date. Loading checks the digest: a record
+posterior draws, the seed, the rule and the date. Loading checks that the candidate, its weighting and
+its specifications are those of :data:`model.series.select.CANDIDATES`, and the digest: a record
 that changed since (a new month appended) must be refitted (``manpower update``, or
 ``python -m model.series.stored``), and the error says so. So the main job never reruns the backtest, and
 every run says which fit it used.
@@ -135,6 +136,24 @@ def _check_horizons(where: str, stored: StoredProcess) -> None:
                                            f"{np.round(last, 6).tolist()}")
 
 
+def _check_candidate(where: str, stored: StoredProcess) -> None:
+    """``series`` the casualty record; ``process`` a candidate of :data:`model.series.select.CANDIDATES`,
+    ``weighting`` its weighting and ``weights`` one per specification of it (what :func:`write_process` writes)."""
+    if stored.series != CASUALTY_SERIES:
+        raise InputError(where, "series", f"expected {CASUALTY_SERIES}, the casualty record the process is fitted "
+                                          f"to, got {stored.series!r}")
+    if stored.process not in CANDIDATES:
+        raise InputError(where, "process", f"expected a candidate process, one of {', '.join(CANDIDATES)}, "
+                                           f"got {stored.process!r}")
+    specs, weighting = CANDIDATES[stored.process]
+    if stored.weighting != weighting:
+        raise InputError(where, "weighting", f"expected {weighting}, the weighting of process {stored.process}, "
+                                             f"got {stored.weighting!r}")
+    if sorted(stored.weights) != sorted(specs):
+        raise InputError(where, "weights", f"expected one weight per specification of process {stored.process} "
+                                           f"({', '.join(specs)}), got {', '.join(stored.weights)}")
+
+
 def load_process(folder: str | Path | None = None) -> tuple[Record, Mixture]:
     """The casualty record of ``folder`` and the combined process fitted to it, with its stored weights.
 
@@ -152,6 +171,7 @@ def _load(path: str, stamp: tuple, folder: str | None) -> tuple[Record, Mixture]
     unknown = sorted(set(stored.weights) - set(SPECS))
     if unknown:
         raise InputError(where, f"weights.{unknown[0]}", f"expected a specification, one of {', '.join(SPECS)}")
+    _check_candidate(where, stored)
     _check_horizons(where, stored)
     record = load_record(stored.series, folder)
     if digest(record) != stored.record_digest or str(record.end) != stored.through:

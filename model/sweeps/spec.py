@@ -187,6 +187,18 @@ def _check_size(spec: SpecFile, points: int, where: str) -> None:
     check_chunk_memory(spec, 1, where)
 
 
+def sweep_digest(identity: dict[str, Any]) -> str:
+    """The sweep digest of an :attr:`SweepSpec.identity` (as a store's manifest holds it too)."""
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def spec_digest(spec: SpecFile) -> str:
+    """A hash of what in a spec decides the numbers: the ``spec`` of :attr:`SweepSpec.identity`."""
+    # Not its chunk size; nor ``prior`` when false (the stores made before it existed keep their digest).
+    blob = json.dumps(spec.model_dump(exclude={"chunk"} | (set() if spec.prior else {"prior"})), sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class SweepSpec:
     """A validated sweep specification and the layout of its runs."""
@@ -243,10 +255,7 @@ class SweepSpec:
     @cached_property
     def identity(self) -> dict[str, Any]:
         """What decides the numbers: the spec (not its chunk size), each scenario's parameters, the model."""
-        # Not its chunk size; nor ``prior`` when false (the stores made before it existed keep their digest).
-        blob = json.dumps(self.spec.model_dump(exclude={"chunk"} | (set() if self.spec.prior else {"prior"})),
-                          sort_keys=True)
-        identity = {"spec": hashlib.sha256(blob.encode()).hexdigest()[:16],
+        identity = {"spec": spec_digest(self.spec),
                     "parameters": {name: self.params(s).digest() for s, name in enumerate(self.spec.scenarios)},
                     "model_version": __version__}
         posteriors = {name: self.params(s).posterior.meta.draws_digest[:16]
@@ -258,7 +267,7 @@ class SweepSpec:
     @cached_property
     def digest(self) -> str:
         """The sweep digest: a hash of :attr:`identity`; a store holds the runs of one digest only."""
-        return hashlib.sha256(json.dumps(self.identity, sort_keys=True).encode()).hexdigest()[:16]
+        return sweep_digest(self.identity)
 
     @cached_property
     def axes(self) -> dict[str, np.ndarray]:

@@ -75,7 +75,8 @@ from ..inputs.schema import parse_file, validated
 from ..results import cf
 from ..results.io import atomic_write
 from .contents import EXPERIMENTS, ChunkValues, chunk_dataset, dims, numeric_keys, template
-from .spec import Chunk, SweepSpec, layout
+from .spec import Chunk, SweepSpec, layout, spec_digest, sweep_digest
+from .specfile import SpecFile
 
 try:
     import fcntl
@@ -184,8 +185,42 @@ def read_manifest(store: Path) -> Manifest:
     path = Path(store) / MANIFEST
     if not path.is_file():
         raise InputError(str(store), MANIFEST, "expected a sweep store (made by `manpower sweep`)")
-    return validated(Manifest, path.read_bytes(), display(path), from_json=True,
-                     suffix=": not a manifest this version can read; run the sweep into a new --out")
+    manifest = validated(Manifest, path.read_bytes(), display(path), from_json=True,
+                         suffix=": not a manifest this version can read; run the sweep into a new --out")
+    _check_manifest(manifest, display(path))
+    return manifest
+
+
+def _check_manifest(manifest: Manifest, where: str) -> None:
+    """Refuse a manifest whose fields disagree with each other (an edited one): its identity with its sweep digest
+    (which every record names), its scenarios with its identity, its run and chunk counts with each other."""
+    identity_digest, named = sweep_digest(manifest.identity), list(manifest.identity.get("parameters") or {})
+    runs, chunks = len(manifest.scenarios) * manifest.runs_per_scenario, -(-manifest.runs // manifest.chunk)
+    checks = (
+        ("sweep_digest", identity_digest == manifest.sweep_digest, f"{identity_digest} (the digest of its identity)"),
+        ("scenarios", named == manifest.scenarios, f"{named} (the scenarios of its identity)"),
+        ("runs", manifest.runs == runs, f"{runs} ({len(manifest.scenarios)} scenario(s) x runs_per_scenario "
+                                        f"{manifest.runs_per_scenario})"),
+        ("chunks", manifest.chunks == chunks, f"{chunks} ({manifest.runs} runs in chunks of {manifest.chunk})"),
+    )
+    for key, agrees, expected in checks:
+        if not agrees:
+            raise InputError(where, key, f"expected {expected}, got {getattr(manifest, key)!r} (the manifest was "
+                             "edited or damaged); delete the folder and run the sweep again")
+
+
+def read_spec(store: Path, manifest: Manifest | None = None) -> SpecFile:
+    """The spec the store was made with (its ``spec.yaml``), checked against its manifest (``manifest``, or the
+    one read here); a one-line :class:`InputError` naming the file and the key if it is unreadable or edited."""
+    store = Path(store)
+    manifest = read_manifest(store) if manifest is None else manifest
+    path = store / SPEC
+    spec = parse_file(path, SpecFile)
+    if spec_digest(spec) != manifest.identity.get("spec"):
+        raise InputError(display(path), "(file)", f"expected the spec this store was made with (digest "
+                         f"{manifest.identity.get('spec')} in its {MANIFEST}, this file's is {spec_digest(spec)}: "
+                         "edited or replaced); put the spec back, or run the sweep again")
+    return spec
 
 
 def prepare(store: Path, spec: SweepSpec, resume: bool) -> set[int]:
@@ -403,6 +438,10 @@ def open_store(store: str | Path, complete: bool = True) -> xr.Dataset:
         raise InputError(str(store), RECORDS, "expected at least one finished chunk")
     with _zarr_quiet():
         ds = xr.open_zarr(store / DATA, consolidated=True, zarr_format=3)
+    if ds.sizes.get("run") != manifest.runs:
+        raise InputError(display(store / MANIFEST), "runs", f"expected the {ds.sizes.get('run')} runs of {DATA}, got "
+                         f"{manifest.runs} (the manifest was edited or replaced); delete the folder and run the "
+                         "sweep again")
     ds = ds.assign_coords(run=("run", np.arange(manifest.runs), {"long_name": "run, numbered across the whole sweep"}),
                           scenario=("run", _scenarios(manifest), {"long_name": "scenario"}))
     if EXPERIMENTS in ds:
@@ -478,11 +517,9 @@ def store_parameters(store: str | Path, runs) -> xr.DataArray:
 
 def _stored_spec(store: Path, manifest: Manifest) -> SweepSpec:
     """The spec the store was made with, loaded against today's registry; refused if that changed its digest."""
-    from .specfile import SpecFile
-
     with warnings.catch_warnings():  # a grid value out of range was warned about when the sweep ran
         warnings.filterwarnings("ignore", category=OutOfRangeWarning)
-        spec = SweepSpec.validated(parse_file(store / SPEC, SpecFile), display(store / SPEC))
+        spec = SweepSpec.validated(read_spec(store, manifest), display(store / SPEC))
     if spec.digest != manifest.sweep_digest:
         raise InputError(str(store), "sweep_digest", f"expected the registry, scenarios and model version this "
                          f"store was made with (sweep digest {manifest.sweep_digest}, now {spec.digest}), to "

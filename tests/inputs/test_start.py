@@ -10,8 +10,9 @@ import pytest
 
 import model
 from model.cli import main
-from model.inputs.start import (CASUALTY_SERIES, StartBeyondDataWarning, data_end, default_start, following_month,
-                                record_file)
+from model.errors import InputError
+from model.inputs.start import (CASUALTY_SERIES, MAX_YEARS_AFTER_DATA, StartBeyondDataWarning, data_end, default_start,
+                                following_month, record_file, resolve_start)
 from model.series.record import load_record
 
 from ..synthetic import append_synthetic_month
@@ -85,3 +86,13 @@ def test_at_the_default_start_the_first_projected_month_is_the_casualty_process_
     assert str(process.end + 1) == default_start() == str(record.end + 1)
     casualties = model.simulate(baseline, months=3).casualties.sum("source").values[:-1]
     np.testing.assert_allclose(casualties, central_path(process, default_start(), 3), rtol=1e-9)
+
+
+def test_a_start_more_than_a_century_after_the_data_is_refused_naming_the_latest_accepted():
+    end = data_end()
+    latest = f"{int(end[:4]) + MAX_YEARS_AFTER_DATA:04d}{end[4:]}"
+    with pytest.warns(StartBeyondDataWarning):
+        assert resolve_start(latest) == latest
+    with pytest.raises(InputError, match=f"at latest {latest}") as caught:
+        resolve_start(following_month(latest))
+    assert caught.value.where == "--start"

@@ -226,7 +226,62 @@ def test_a_forecast_as_of_a_month_the_record_does_not_hold_is_refused(folder, tm
     status, _ = update(tmp_path / "results", "--through", following_month(default_start()))
     lines = capsys.readouterr().err.splitlines()
     assert status == 2 and len(lines) == 1 and lines[0].startswith("manpower: error: --through: ")
-    assert "expected a month of the record" in lines[0] and tree(folder, tmp_path) == before
+    assert "expected a month YYYY-MM of the record" in lines[0] and tree(folder, tmp_path) == before
+
+
+def stamps(*roots: Path) -> dict[str, tuple[str, int]]:
+    """Every file under ``roots`` by path, with the SHA-256 of its bytes and its modification time (ns)."""
+    return {path: (sha, Path(path).stat().st_mtime_ns) for path, sha in tree(*roots).items()}
+
+
+def test_an_update_refused_after_the_refit_puts_the_refitted_files_back_and_writes_no_output(folder, tmp_path,
+                                                                                              monkeypatch, capsys):
+    """What only the refitted parameters can show (here: a refusal of the forecast) stops the update with nothing
+    changed: the fit, the posterior and its draws as they were, byte for byte and in time, no output, no forecast."""
+    from model.errors import InputError
+
+    refitted = []
+
+    def refused(*args, **kwargs):
+        refitted.append((folder / PROCESS_FILE).read_bytes())
+        raise InputError("simulate", "dt", "expected a step small enough (a refusal after the refit)")
+
+    monkeypatch.setattr(update_module, "forecast_text", refused)
+    before = stamps(folder, tmp_path)
+    status, _ = update(tmp_path / "results")
+    lines = capsys.readouterr().err.splitlines()
+    assert status == 2 and len(lines) == 1 and lines[0].startswith("manpower: error: --dt: "), lines
+    assert refitted and refitted[0] != (folder / PROCESS_FILE).read_bytes()  # it was refitted, then put back
+    assert stamps(folder, tmp_path) == before
+
+
+def test_restored_on_failure_puts_back_changed_files_and_removes_created_ones(tmp_path):
+    (tmp_path / "kept.txt").write_text("before")
+    stamp = (tmp_path / "kept.txt").stat().st_mtime_ns
+    with pytest.raises(KeyboardInterrupt):
+        with update_module.restored_on_failure(tmp_path, ["kept.txt", "new/deeper/made.txt"]):
+            (tmp_path / "kept.txt").write_text("after, longer")
+            (tmp_path / "new" / "deeper").mkdir(parents=True)
+            (tmp_path / "new" / "deeper" / "made.txt").write_text("made")
+            raise KeyboardInterrupt
+    assert (tmp_path / "kept.txt").read_text() == "before" and (tmp_path / "kept.txt").stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.txt"]
+    with update_module.restored_on_failure(tmp_path, ["kept.txt"]):  # a block that succeeds keeps its changes
+        (tmp_path / "kept.txt").write_text("done")
+    assert (tmp_path / "kept.txt").read_text() == "done"
+
+
+def test_the_settings_are_checked_before_the_refit(folder, tmp_path, monkeypatch, capsys):
+    """Runs that cannot fit in memory are refused before any refit starts (minutes saved, nothing to put back)."""
+    def reached(folder: Path) -> Path:
+        raise AssertionError("the refit started before the settings were checked")
+
+    monkeypatch.setattr(update_module, "REFIT_STEPS", [update_module.RefitStep("reached", reached, ())])
+    before = stamps(folder, tmp_path)
+    status = main(["update", "--n", "1000000000", "--months", "2", "--out", str(tmp_path / "results")])
+    lines = capsys.readouterr().err.splitlines()
+    assert status == 2 and len(lines) == 1 and "--n" in lines[0] and "memory" in lines[0], lines
+    assert stamps(folder, tmp_path) == before
 
 
 def test_an_update_scores_the_earlier_forecasts_on_the_month_just_recorded(folder, tmp_path):

@@ -82,31 +82,45 @@ def _write(folder, document: dict):
     return folder
 
 
+#: The horizon-weighted candidate and its specifications.
+MIX = "horizon_mix"
+MIX_SPECS = list(CANDIDATES[MIX][0])
+EVEN, LAST = [0.25] * 4, [0.1, 0.2, 0.3, 0.4]
+
+
 def _horizon(document: dict, rows: list[list[float]]) -> dict:
-    """``document`` as a horizon-weighted mixture of its specs and two others, weights ``rows`` (horizons)."""
-    specs = ["local_level", "damped_trend"]
-    return document | {"weighting": "horizon", "weights": dict(zip(specs, rows[-1])),
-                       "horizon_weights": {spec: [row[j] for row in rows] for j, spec in enumerate(specs)}}
+    """``document`` as the horizon-weighted candidate, its specs weighted ``rows`` (one row per horizon)."""
+    return document | {"process": MIX, "weighting": "horizon", "weights": dict(zip(MIX_SPECS, rows[-1])),
+                       "horizon_weights": {spec: [row[j] for row in rows] for j, spec in enumerate(MIX_SPECS)}}
+
+
+def _table(document: dict, table: dict) -> dict:
+    return document | {"horizon_weights": table}
 
 
 def test_a_horizon_weighted_process_loads_and_its_paths_follow_the_last_horizon(stored, tmp_path):
-    _, process = load_process(_write(tmp_path, _horizon(stored, [[0.5, 0.5], [0.2, 0.8]])))
-    assert [f.spec for f in process.fits] == ["local_level", "damped_trend"]
-    assert process.weights == pytest.approx([0.2, 0.8])
+    _, process = load_process(_write(tmp_path, _horizon(stored, [EVEN, LAST])))
+    assert [f.spec for f in process.fits] == MIX_SPECS
+    assert process.weights == pytest.approx(LAST)
 
 
 @pytest.mark.parametrize(("edit", "key"), [
-    (lambda d: d | {"weighting": "horizon"}, "horizon_weights"),  # horizon weighting without the table
-    (lambda d: _horizon(d, [[0.5, 0.5]]) | {"weighting": "single"}, "horizon_weights"),  # a table not used
-    (lambda d: _horizon(d, [[0.5, 0.5], [0.2, 0.8]]) | {"weights": {"local_level": 0.5, "damped_trend": 0.5}},
+    (lambda d: {k: v for k, v in _horizon(d, [EVEN]).items() if k != "horizon_weights"},
+     "horizon_weights"),  # horizon weighting without the table
+    (lambda d: d | {"horizon_weights": {"damped_trend": [1.0]}}, "horizon_weights"),  # a table not used
+    (lambda d: _horizon(d, [EVEN, LAST]) | {"weights": dict(zip(MIX_SPECS, EVEN))},
      "weights"),  # the paths' weights are not the last horizon's
-    (lambda d: (lambda h: h | {"horizon_weights": {"local_level": [0.5, 0.2], "ar1_trend": [0.5, 0.8]}})(
-        _horizon(d, [[0.5, 0.5], [0.2, 0.8]])), "horizon_weights"),  # another spec than the weights'
-    (lambda d: (lambda h: h | {"horizon_weights": {"local_level": [0.5, 0.2], "damped_trend": [0.8]}})(
-        _horizon(d, [[0.5, 0.5], [0.2, 0.8]])), "horizon_weights"),  # lists of different lengths
-    (lambda d: _horizon(d, [[0.0, 0.0], [0.2, 0.8]]), "horizon_weights"),  # all 0 at a horizon
-    (lambda d: _horizon(d, [[-0.5, 1.5], [0.2, 0.8]]), "horizon_weights"),  # negative
+    (lambda d: _table(_horizon(d, [EVEN, LAST]), {**dict.fromkeys(MIX_SPECS[1:], [0.5, 0.2]), "ar1": [0.5, 0.8]}),
+     "horizon_weights"),  # another spec than the weights'
+    (lambda d: _table(_horizon(d, [EVEN, LAST]), {**dict.fromkeys(MIX_SPECS[:-1], [0.5, 0.2]), MIX_SPECS[-1]: [0.8]}),
+     "horizon_weights"),  # lists of different lengths
+    (lambda d: _horizon(d, [[0.0] * 4, LAST]), "horizon_weights"),  # all 0 at a horizon
+    (lambda d: _horizon(d, [[-0.5, 1.5, 0.0, 0.0], LAST]), "horizon_weights"),  # negative
     (lambda d: d | {"weighting": "stacking"}, "weighting"),
+    (lambda d: d | {"weighting": "inverse"}, "weighting"),  # not the candidate's weighting
+    (lambda d: d | {"process": "nonesuch"}, "process"),  # not a candidate
+    (lambda d: d | {"weights": {"local_level": 1.0}}, "weights"),  # not the candidate's specification
+    (lambda d: d | {"series": "ugs_cumulative_losses"}, "series"),  # not the casualty record
     (lambda d: {k: v for k, v in d.items() if k != "rule"}, "rule"),
 ])
 def test_a_malformed_stored_process_is_refused_naming_the_file_and_key(stored, tmp_path, edit, key):
