@@ -107,7 +107,7 @@ def test_saved_overlay_starts_a_projection_from_the_fitted_state(fit, params_cop
     assert projection.value("casualties.killed_fraction") == pytest.approx(fitted)
     assert "calibrated to the public record" in projection["force.deployed_total"].entry.note
     assert path.name == "calibrated_test.yaml" and overlay(fit, "x")["based_on"] == "baseline"
-    from ..inputs.test_overlay_provenance import problems  # every saved change is traceable, as a shipped one is
+    from ..inputs.provenance import problems  # every saved change is traceable, as a shipped one is
     assert {key: problems(change) for key, change in overlay(fit, "x")["set"].items() if problems(change)} == {}
     entry = projection["casualties.killed_fraction"].entry  # the fit, not the registry's evidence for its value
     assert (entry.source, entry.date, entry.url, entry.quote) == ("assumption", fit.through, None, None)

@@ -10,17 +10,14 @@ parameter says (the registry's fields fill only what the overlay leaves out).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
 import pytest
 
 import model
 from model.inputs.parameters import load_overlay
-from model.inputs.registry import DATE_PATTERN
 from model.inputs.textfiles import load_yaml
 
 from ..conftest import PARAMS
+from .provenance import normalised, problems
 
 
 def _overlays() -> dict[str, dict]:
@@ -35,40 +32,6 @@ CHANGES = [(f"{name}:set.{key}", name, key, entry) for name, doc in OVERLAYS.ite
            for key, entry in (doc["set"] or {}).items()]
 #: Fields an overlay may state that the loaded parameter must then carry unchanged.
 STATED = ("source", "date", "url", "quote", "assumption", "derivation")
-def _text(value) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def problems(entry: Mapping) -> list[str]:
-    """What the rule finds missing in one overlay change; empty when the change is traceable."""
-    found = []
-    source = entry.get("source")
-    if not _text(source):
-        found.append("no source: cite one (`source`, `date`, `quote` or `url`), or write `source: assumption` "
-                     "with the reasoning in `assumption` and a `date`")
-    elif source == "assumption":
-        if not _text(entry.get("assumption")):
-            found.append("`source: assumption` without the reasoning in `assumption`")
-    elif not (_text(entry.get("quote")) or _text(entry.get("url"))):
-        found.append(f"source {source!r} without a `quote` or a `url`")
-    date = entry.get("date")
-    if date is None:
-        found.append("no `date` (of the source, or of the evidence an assumption rests on)")
-    elif not DATE_PATTERN.match(str(date)):
-        found.append(f"`date` {date!r} is not 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'")
-    return found
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-@pytest.fixture(scope="module")
-def source_texts() -> str:
-    return "\n".join(_normalise(p.read_text(encoding="utf-8")) for p in (PARAMS / "sources").iterdir()
-                     if p.suffix in (".txt", ".md", ".csv"))
-
-
 @pytest.fixture(scope="module")
 def loaded() -> dict[str, model.ParameterSet]:
     """Each overlay as the loader applies it (without the posterior, which only moves values)."""
@@ -94,7 +57,7 @@ def test_every_change_is_sourced_or_an_assumption_with_its_reasoning(where, name
 @pytest.mark.parametrize("where, name, key, entry", [c for c in CHANGES if c[3].get("quote")],
                          ids=[c[0] for c in CHANGES if c[3].get("quote")])
 def test_a_quote_is_verbatim_from_a_stored_source(where, name, key, entry, source_texts):
-    assert _normalise(entry["quote"]) in source_texts, f"{where}: quote not found verbatim in params/sources"
+    assert normalised(entry["quote"]) in source_texts, f"{where}: quote not found verbatim in params/sources"
 
 
 @pytest.mark.parametrize("where, name, key, entry", CHANGES, ids=[c[0] for c in CHANGES])

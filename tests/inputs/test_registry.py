@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -15,23 +14,14 @@ from model.inputs.parameters import load_params
 
 from .. import synthetic
 from ..conftest import PARAMS
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-@pytest.fixture(scope="module")
-def source_texts() -> str:
-    return "\n".join(_normalise(p.read_text(encoding="utf-8")) for p in (PARAMS / "sources").iterdir()
-                     if p.suffix in (".txt", ".md", ".csv"))
+from .provenance import normalised
 
 
 def test_every_quote_is_verbatim_from_a_stored_source(baseline, source_texts):
     quotes = [(k, p.entry.quote) for k, p in baseline.items() if p.entry.quote]
     quotes += [(k, e.quote) for k, e in baseline.evidence.items()]
     assert len(quotes) > 50
-    missing = [k for k, q in quotes if _normalise(q) not in source_texts]
+    missing = [k for k, q in quotes if normalised(q) not in source_texts]
     assert not missing, f"quotes not found verbatim in params/sources: {missing}"
 
 
