@@ -100,9 +100,18 @@ def uncertain_keys(params: ParameterSet) -> list[str]:
     """Numeric parameters whose plausible range has width (the ones a Monte Carlo varies).
 
     Under the fitted casualty process the casualty level and its growth rate are left out: each run draws its
-    own casualty path, whose spread is the process's (:mod:`model.dynamics.casualty_paths`)."""
+    own casualty path, whose spread is the process's (:mod:`model.dynamics.casualty_paths`). So is a parameter set
+    outside its plausible range (warned about when it was set): no distribution over the range is centred there,
+    so the Monte Carlo holds it at the value the analyst set."""
     replaced = REPLACED_BY_PROCESS if process_fitted(params) else ()
-    return [k for k, p in params.items() if p.spec.numeric and p.high > p.low and k not in replaced]
+    return [k for k, p in params.items() if p.spec.numeric and p.high > p.low and k not in replaced and inside(p)]
+
+
+def inside(parameter: Parameter) -> bool:
+    """Whether ``parameter``'s prior mode (:func:`prior_mode`) lies within its plausible range, so that a
+    distribution over the range can be centred on it."""
+    mode = np.asarray(prior_mode(parameter), dtype=float)
+    return bool(np.all((parameter.low <= mode) & (mode <= parameter.high)))
 
 
 def checked_keys(params: ParameterSet, keys: Sequence[str] | None, where: str) -> list[str]:
@@ -116,6 +125,11 @@ def checked_keys(params: ParameterSet, keys: Sequence[str] | None, where: str) -
     fixed = [k for k in keys if not (params[k].spec.numeric and params[k].high > params[k].low)]
     if fixed:
         raise InputError(where, "keys", f"expected numeric parameters with a range of some width, got {fixed[0]!r}")
+    outside = [params[k] for k in keys if not inside(params[k])]
+    if outside:
+        first = outside[0]
+        raise InputError(where, "keys", f"expected parameters set inside their plausible ranges, got {first.key!r} "
+                                        f"set outside {first.low:g}-{first.high:g}")
     twice = [k for k in keys if k in REPLACED_BY_PROCESS] if process_fitted(params) else []
     if twice:
         raise InputError(where, "keys", f"expected no {twice[0]!r} under casualties.process = fitted: each run's "

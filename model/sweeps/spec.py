@@ -154,7 +154,7 @@ def _check_keys(params: ParameterSet, spec: SpecFile, axes: dict[str, np.ndarray
                              f"(scenario {params.scenario}): each run's casualty path already carries its uncertainty")
         if key not in varied and key not in axes:
             raise InputError(where, f"samples.vary.{key}", f"expected a parameter with a plausible range to "
-                             f"sample (scenario {params.scenario}); see `manpower params --key {key}`")
+                             f"sample, set inside it (scenario {params.scenario}); see `manpower params --key {key}`")
     return [line for line in lines if line]
 
 

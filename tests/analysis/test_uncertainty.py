@@ -55,6 +55,19 @@ def test_sampled_marginals_match_their_distributions(prior, sampler, key):
     assert stats.kstest(values, distribution(prior[key]).cdf).pvalue > 0.001
 
 
+def test_a_value_set_outside_its_range_is_held_not_drawn(prior):
+    """No distribution over the plausible range is centred outside it: the Monte Carlo holds such a value where the
+    analyst set it, and a sample asked to vary it explicitly refuses."""
+    key = "casualties.killed_fraction"
+    above = prior[key].high + 0.05
+    moved = prior.with_values({key: above}, where="test", kind="search")
+    assert key in uncertain_keys(prior) and key not in uncertain_keys(moved)
+    batch = sample(moved, 64, seed=1)
+    assert np.all(np.asarray(batch.value(key)) == above)
+    with pytest.raises(InputError, match=f"keys: expected parameters set inside their plausible ranges, got '{key}'"):
+        sample(moved, 8, seed=1, keys=[key])
+
+
 def test_distribution_follows_the_registry_entry(toy):
     parameter = toy["casualties.monthly"]
     triangular = distribution(parameter)
