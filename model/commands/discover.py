@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..inputs.parameters import ParameterSet
 
 
 def check_discover(args: argparse.Namespace) -> None:
@@ -56,43 +60,52 @@ def _sweep_settings(store: Path) -> dict:
     return {"start": spec.start, "months": spec.months, "metrics": list(spec.keep.metrics)}
 
 
+def discover_paths(out: str | Path, name: str, outcome_text: str) -> list[Path]:
+    """The files ``discover`` writes into the folder ``out`` for the runs named ``name`` (a scenario's file stem or
+    ``sweep-NAME``) and an outcome's text: the boxes as CSV and the peeling trajectories' figure, in that order."""
+    stem = f"discover_{name}_{_file_word(outcome_text)}"
+    return [Path(out) / f"{stem}.csv", Path(out) / f"{stem}.png"]
+
+
 def cmd_discover(args: argparse.Namespace) -> int:
     from ..analysis.discovery import discover, prim_module
+    from ..inputs.parameters import load_params
     from ..present.console import wrapped
     from ..present.discovery import trajectory_figure
-    from ..results.io import atomic_write, save_figure
+    from ..results.io import atomic_write, check_outputs, save_figure
+    from ..sweeps.store import read_manifest
 
     prim_module()  # the optional extra, before any run
     outcome = _outcome(args)
-    if args.sweep is not None:
+    params = None if args.sweep is not None else load_params(args.scenario, prior=args.prior)
+    name = f"sweep-{read_manifest(Path(args.sweep)).name}" if params is None else params.file_stem
+    # Every file checked before any run, so that a file that cannot be written leaves none of them behind.
+    csv, figure = check_outputs(discover_paths(args.out, name, outcome.text), "--out")
+    if params is None:
         result, parameters = sweep_runs(Path(args.sweep))
-        name, params = f"sweep-{result.attrs['sweep']}", None
         print(f"Sweep {result.attrs['sweep']}: {result.sizes['run']:,} runs\n")
     else:
-        result, params = _monte_carlo(args, outcome.outputs)
-        parameters, name = None, params.file_stem
+        result, parameters = _monte_carlo(args, params, outcome.outputs), None
     found = discover(result, outcome, threshold=args.threshold, parameters=parameters, boxes=args.boxes,
                      params=params)
     print(wrapped(found.summary()))
-    out = Path(args.out)
-    stem = f"discover_{name}_{_file_word(outcome.text)}"
-    csv = atomic_write(out / f"{stem}.csv", lambda tmp: found.to_dataframe().to_csv(tmp, index=False))
-    figure = save_figure(trajectory_figure(found), out / f"{stem}.png")
+    figure_of_boxes = trajectory_figure(found)
+    csv = atomic_write(csv, lambda tmp: found.to_dataframe().to_csv(tmp, index=False))
+    figure = save_figure(figure_of_boxes, figure)
     print(wrapped(f"\nWrote {csv} (boxes) and {figure} (peeling trajectories)"))
     return 0
 
 
-def _monte_carlo(args: argparse.Namespace, outputs: tuple[str, ...]):
+def _monte_carlo(args: argparse.Namespace, params: ParameterSet, outputs: tuple[str, ...]):
+    """The Monte Carlo of ``params`` (a loaded parameter set) that ``discover`` searches, with ``outputs`` kept."""
     from ..analysis.uncertainty import MONTE_CARLO_OUTPUTS, uncertainty
-    from ..inputs.parameters import load_params
     from ..present.console import wrapped
 
-    params = load_params(args.scenario, prior=args.prior)
     ds = uncertainty(params, n=args.n, seed=args.seed, months=args.months, sampler=args.method, dt=args.dt,
                      start=args.start, variables=tuple(dict.fromkeys(MONTE_CARLO_OUTPUTS + outputs)))
     print(wrapped(f"Scenario {params.scenario}: {args.n:,} runs ({args.method}, seed {args.seed}), {args.months} "
                   f"months from {ds.attrs['start']}; parameters: {ds.attrs['parameters_from']}\n"))
-    return ds, params
+    return ds
 
 
 def sweep_runs(store: str | Path):

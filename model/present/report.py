@@ -39,6 +39,8 @@ from . import pdf
 from .brief import ACCOUNT_OUTPUTS, render
 
 DEFAULT_OUT = Path("results") / "brief.html"
+#: The file names the brief may be written to: the HTML page, or its PDF.
+SUFFIXES = (".html", *pdf.PDF_SUFFIXES)
 #: The outcome whose region of parameter space the brief reports (:mod:`model.analysis.outcomes`).
 DISCOVERED = "front_below_start"
 #: Monte Carlo runs per scenario and SALib's base sample size: the whole report takes well under a minute.
@@ -107,6 +109,8 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
     limits.months(settings.months, "report")
     limits.step(settings.dt, "report")
     limits.month(settings.start, "report")
+    _check_each_once(settings.names)
+    check_output(settings.out, "--out", file=True, suffixes=SUFFIXES)
     limits.whole(settings.sobol_n, "report", "sobol_n", 2)
     if settings.sobol_n & (settings.sobol_n - 1):
         raise InputError("report", "sobol_n", f"expected a power of 2 (Sobol' sequences need one), "
@@ -116,10 +120,16 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
     monte_carlo.check_size(params[settings.reference], settings.n, settings.months, settings.dt, MC_VARIABLES, "report")
     sobol.check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt, "report",
                      "sobol_n")
-    check_output(settings.out, "--out", file=True)
     if pdf.wants_pdf(settings.out):
         pdf.check_available()
     return params
+
+
+def _check_each_once(names: Sequence[str]) -> None:
+    """Refuse a scenario named twice, as ``--scenarios`` does: its runs would silently count once."""
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InputError("--scenarios", ", ".join(repeated), "expected each scenario once")
 
 
 def gather(settings: Settings) -> Findings:

@@ -22,11 +22,12 @@ The routine (``manpower update``, :func:`update`), on the user's parameter folde
 
 **All or nothing.** Some checks can only be made with the refitted parameters: the forecast samples the refitted
 posterior, and a step ``dt`` too long for the sampled outflow rates is only seen then. Steps 2 to 5 therefore run
-inside :func:`restored_on_failure`: the files the refit steps write (:attr:`RefitStep.files`) are copied aside first,
-and put back byte for byte with their modification times (a file the refit created is removed) when anything fails
-before the end, a refusal, an error or Ctrl-C alike. The refit runs in the parameter folder itself, not in a copy,
-so that the comparison and the forecast read the refitted files where they stay and their provenance names those
-files, not a temporary folder. Everything is computed before the first output is written (step 4 before step 5).
+inside :func:`restored_on_failure`: the files the refit steps write (:attr:`RefitStep.files`) and the comparison's
+files in ``out`` are copied aside first, and put back byte for byte with their modification times (a file the
+update created is removed) when anything fails before the end, a refusal, an error or Ctrl-C alike. The refit runs
+in the parameter folder itself, not in a copy, so that the comparison and the forecast read the refitted files where
+they stay and their provenance names those files, not a temporary folder. Everything is computed before the first
+output is written (step 4 before step 5).
 
 **As of an earlier month** (``manpower update --through YYYY-MM``, :func:`forecast_as_of`): the forecast that
 the update would have written when the record ended in that month. The routine copies the parameter folder to a
@@ -75,7 +76,7 @@ from ..inputs.record_rows import check_record_rows
 from ..inputs.start import CASUALTY_SERIES, SERIES_PATH, default_start, record_file
 from ..inputs.textfiles import read_yaml
 from ..results.io import atomic_create, check_output, check_outputs
-from ..series.record import load_record
+from ..series.record import MIN_MONTHS, load_record
 from ..series.stored import PROCESS_FILE, digest, write_process
 from .comparison_files import comparison_paths, write_comparison
 
@@ -156,10 +157,19 @@ def check(folder: str | Path | None = None) -> Checked:
     if not (folder / SERIES_PATH).is_file():
         raise InputError(display(folder), SERIES_PATH, "expected the observed series in the parameter folder the "
                          "update writes to (set MANPOWER_PARAMS to a full copy of params/)")
-    months = check_record_rows(record_file(folder))
+    months = check_enough_months(record_file(folder), check_record_rows(record_file(folder)))
     load_observed(folder)
-    load_record(CASUALTY_SERIES, folder)  # the fit's own checks (enough months)
+    load_record(CASUALTY_SERIES, folder)  # the fit's own checks
     return Checked(folder, months, _fitted_through(folder))
+
+
+def check_enough_months(csv: Path, months: list[str]) -> list[str]:
+    """The ``months`` of the record's CSV file ``csv``, refused naming the file when they are fewer than the refit
+    needs (:data:`~model.series.record.MIN_MONTHS`), as every other fault of the record is."""
+    if len(months) < MIN_MONTHS:
+        raise InputError(display(csv), "(rows)", f"expected at least {MIN_MONTHS} months recorded (the casualty "
+                         f"process is fitted to a year at least), got {len(months)}: {months[0]} to {months[-1]}")
+    return months
 
 
 def _fitted_through(folder: Path) -> str | None:
@@ -179,10 +189,11 @@ def _file_digest(path: Path) -> str | None:
 
 
 def check_through(checked: Checked, through: str) -> str:
-    """``through`` (``'YYYY-MM'``), refused unless it is a month of the checked record."""
-    if through not in checked.months:
-        raise InputError("update", "through", f"expected a month YYYY-MM of the record ({checked.months[0]} to "
-                                              f"{checked.data_end}), got {through!r}")
+    """``through`` (``'YYYY-MM'``), refused unless it is a month of the checked record with enough months up to it
+    for the refit (:data:`~model.series.record.MIN_MONTHS`)."""
+    if through not in checked.months[MIN_MONTHS - 1:]:
+        raise InputError("update", "through", f"expected a month YYYY-MM of the record with at least {MIN_MONTHS} "
+                         f"months up to it ({checked.months[MIN_MONTHS - 1]} to {checked.data_end}), got {through!r}")
     return through
 
 
@@ -246,9 +257,10 @@ def update(out: str | Path = "results", n: int = DEFAULT_RUNS, seed: int = 0, mo
     """
     checked = check()
     check_settings(checked.folder, n, seed, months, dt)
-    check_outputs(comparison_paths(check_output(out, "--out")), "--out")
+    targets = check_outputs(comparison_paths(check_output(out, "--out")), "--out")
     scores = scored_forecasts(checked.folder)  # before the new forecast: those made earlier
-    with restored_on_failure(checked.folder, refit_files()):
+    # The comparison's files too are put back when the forecast's file fails after them: all of it, or nothing.
+    with restored_on_failure(checked.folder, refit_files()), restored_on_failure(Path(out), _names(targets, out)):
         refitted = {step.name: step.refit(checked.folder) for step in REFIT_STEPS}
         start = default_start(checked.folder)
         ds = compare(months=months, dt=dt)
@@ -258,6 +270,11 @@ def update(out: str | Path = "results", n: int = DEFAULT_RUNS, seed: int = 0, mo
         outputs = write_comparison(ds, table, out, command=command)
         path = keep_forecast(checked.folder, name, text)
     return Updated(checked, start, refitted, outputs, path, scores)
+
+
+def _names(paths: Iterable[Path], folder: str | Path) -> list[str]:
+    """``paths`` relative to ``folder`` (as :func:`restored_on_failure` takes them)."""
+    return [str(Path(path).relative_to(folder)) for path in paths]
 
 
 def scored_forecasts(folder: str | Path | None = None) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from model.cli import main
 from model.inputs.start import following_month
 
 from .. import corpus_sweeps
-from . import corpus_observed, corpus_outputs, corpus_stores, corpus_update
+from . import corpus_gaps, corpus_observed, corpus_outputs, corpus_stores, corpus_update
 from .corpus import *  # noqa: F403 (the corpus's vocabulary: Case, the file edits, the command lines)
 from .corpus import CSV, DIRECTORY, Case, _set
 
@@ -546,7 +546,8 @@ CASES = [
 
 
 #: The cases kept by topic beside this module.
-CASES += [*corpus_update.CASES, *corpus_outputs.CASES, *corpus_observed.CASES, *corpus_stores.CASES]
+CASES += [*corpus_update.CASES, *corpus_outputs.CASES, *corpus_observed.CASES, *corpus_stores.CASES,
+          *corpus_gaps.CASES]
 
 
 def _sweep_cases() -> list:

@@ -194,6 +194,28 @@ def test_bad_input_is_one_line_with_status_2(argv, message, capsys, tmp_path):
     assert not (tmp_path / "brief.html").exists()
 
 
+@pytest.mark.parametrize("call, message", [
+    ({"out": "brief.txt"}, "--out: {tmp}/brief.txt: expected a file name ending in .html or .pdf"),
+    ({"out": "brief"}, "--out: {tmp}/brief: expected a file name ending in .html or .pdf"),
+    ({"names": ["baseline", "high_intensity", "baseline"]}, "--scenarios: baseline: expected each scenario once"),
+])
+def test_the_function_refuses_what_the_command_line_refuses_before_any_run(call, message, tmp_path, monkeypatch):
+    """Called from Python, not through the command line: the same one-line refusals, nothing written."""
+    from model.errors import InputError
+    from model.present import report as briefing
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("a run started before the settings were checked")
+
+    monkeypatch.setattr(briefing, "compare", no_run)
+    arguments = {"names": ["baseline"], "n": 200, "months": 12, "sobol_n": 64, "out": "brief.html", **call}
+    arguments["out"] = tmp_path / arguments["out"]
+    with pytest.raises(InputError) as refused:
+        briefing.report(**arguments)
+    assert str(refused.value) == message.format(tmp=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_prior_only_report_says_so_and_its_command_reproduces_it(tmp_path):
     from model.present.report import report
 

@@ -255,6 +255,48 @@ def test_an_update_refused_after_the_refit_puts_the_refitted_files_back_and_writ
     assert stamps(folder, tmp_path) == before
 
 
+def test_a_forecast_file_that_fails_after_the_comparison_leaves_no_comparison_behind(folder, tmp_path, monkeypatch):
+    """All or nothing: the comparison is written before the forecast's file; when that file then fails, the
+    comparison's files are put back as they were (one that was there before) or removed (ones the update made)."""
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "comparison.csv").write_text("an earlier comparison\n")
+
+    def unwritable(*args, **kwargs):
+        assert (out / "comparison.png").is_file()  # the comparison was written, then the forecast failed
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(update_module, "keep_forecast", unwritable)
+    before = stamps(folder, tmp_path)
+    with pytest.raises(OSError):
+        update(out)
+    assert stamps(folder, tmp_path) == before
+
+
+def test_a_record_too_short_to_refit_is_refused_naming_its_file(params_copy, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("MANPOWER_PARAMS", str(params_copy))
+    monkeypatch.chdir(tmp_path)
+    csv = params_copy / CSV
+    header, *rows = csv.read_text().strip().splitlines()
+    csv.write_text("\n".join([header, *rows[:5]]) + "\n")
+    before = tree(params_copy, tmp_path)
+    for argv in (["update", "--check"], list(UPDATE)):
+        status = main([a.replace("{out}", str(tmp_path / "results")) for a in argv])
+        lines = capsys.readouterr().err.splitlines()
+        assert status == 2 and len(lines) == 1, lines
+        assert "uk_mod_monthly_casualties.csv: (rows): expected at least 12 months" in lines[0], lines[0]
+    assert tree(params_copy, tmp_path) == before
+
+
+def test_a_forecast_as_of_a_month_too_early_to_refit_is_refused(folder, tmp_path, capsys):
+    first = str(load_record(CASUALTY_SERIES, folder).months[0])
+    before = tree(folder, tmp_path)
+    status, _ = update(tmp_path / "results", "--through", first)
+    lines = capsys.readouterr().err.splitlines()
+    assert status == 2 and len(lines) == 1 and lines[0].startswith(f"manpower: error: --through: {first}: "), lines
+    assert "at least 12 months up to it" in lines[0] and tree(folder, tmp_path) == before
+
+
 def test_restored_on_failure_puts_back_changed_files_and_removes_created_ones(tmp_path):
     (tmp_path / "kept.txt").write_text("before")
     stamp = (tmp_path / "kept.txt").stat().st_mtime_ns

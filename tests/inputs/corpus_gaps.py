@@ -1,0 +1,40 @@
+"""Malformed-input cases: gaps left by the last review (discover's and validate's files checked before any run,
+the update's record too short to refit).
+
+Joined into ``test_malformed_inputs.py``'s parametrization; the vocabulary is in :mod:`.corpus`.
+"""
+
+from __future__ import annotations
+
+from .corpus import *  # noqa: F403
+from .corpus import CSV, UPDATE, Case
+from .corpus_outputs import taken
+from .corpus_update import record_rows
+
+#: A small Monte Carlo to discover in (the registry's ranges: the case does not depend on the stored posterior).
+DISCOVER = ("discover", "--outcome", "front_below_start", "--n", "4", "--months", "2", "--prior")
+#: The files ``discover`` writes for :data:`DISCOVER`, the boxes first, then their figure.
+BOXES, PEELING = "discover_baseline_front_below_start.csv", "discover_baseline_front_below_start.png"
+#: The record cut to five months, fewer than the twelve the refit needs.
+SHORT_RECORD = {CSV: record_rows(slice(0, 5))}
+
+CASES: list[Case] = [
+    # --- discover: both files checked before the Monte Carlo, so the boxes are not written without their figure ---
+    Case("gaps-discover-figure-is-a-folder", DISCOVER, ("--out", PEELING, "folder"), taken(PEELING)),
+    Case("gaps-discover-boxes-is-a-folder", DISCOVER, ("--out", BOXES, "folder"), taken(BOXES)),
+    # --- validate: the report and every figure checked before the tests run (about a minute) ---
+    Case("gaps-validate-last-figure-is-a-folder", ("validate", "--out", "{work}"),
+         ("--out", "validation_backtest.png", "folder"), taken("validation_backtest.png", folder="figures")),
+    Case("gaps-validate-report-is-a-folder", ("validate", "--out", "{work}/d"), ("--out", "VALIDATION.md", "folder"),
+         taken("VALIDATION.md", folder="d")),
+    # --- update: a record too short to refit is the CSV file's fault, named with its key ---
+    Case("gaps-update-record-five-rows", UPDATE, ("uk_mod_monthly_casualties.csv", "(rows)", "12 months", "5"),
+         SHORT_RECORD),
+    Case("gaps-update-check-record-five-rows", ("update", "--check"), ("uk_mod_monthly_casualties.csv", "(rows)",
+                                                                      "12 months"), SHORT_RECORD),
+    # --- update --through: a month of the record too early to refit to (the record starts 2022-03) ---
+    Case("gaps-update-check-through-too-early", ("update", "--check", "--through", "2022-04"),
+         ("--through", "2022-04", "12 months")),
+    Case("gaps-update-through-too-early", ("update", "--through", "2022-05", "--n", "8", "--months", "2"),
+         ("--through", "2022-05", "12 months")),
+]
