@@ -67,9 +67,11 @@ def prior() -> model.ParameterSet:
 
 @pytest.fixture(scope="session")
 def held(baseline) -> model.ParameterSet:
-    """The baseline with its casualty level held (``casualties.process = trend``): for tests of the level's own
-    mechanics (``casualties.monthly`` as the level, its growth rate, the recorded months replacing it)."""
-    return baseline.with_values({"casualties.process": "trend"}, kind="override")
+    """The baseline with its casualty level held (``casualties.process = trend``) and demanded whatever the war zone
+    holds (``casualties.depletion_elasticity`` 0): for tests of the level's own mechanics (``casualties.monthly``
+    as the level, its growth rate, the recorded months replacing it, the shortfall of a demand nobody meets)."""
+    return baseline.with_values({"casualties.process": "trend"}, kind="override").with_values(
+        {"casualties.depletion_elasticity": 0.0}, where="the held fixture", kind="search")
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ BY_KIND: dict[str, tuple[float, float, float]] = {
     spec.DURATION.name: (1.0, 0.25, 4.0),
     spec.FRACTION.name: (0.1, 0.0, 1.0),
     spec.RATIO.name: (1.0, 0.0, 4.0),
+    spec.ELASTICITY.name: (0.0, 0.0, 1.0),
     spec.MONEY.name: (1_000_000.0, 100_000.0, 10_000_000.0),
     spec.MONEY_FLOW.name: (100_000.0, 10_000.0, 1_000_000.0),
     spec.MONEY_CHANGE.name: (0.0, -500_000.0, 500_000.0),

@@ -33,9 +33,11 @@ from .sampling import sample, uncertain_keys
 _ENDS = 3
 #: The dimensions: key -> (kind, description, as the registry's descriptions read).
 DIMENSIONS: dict[str, tuple[specs.Kind, str]] = {
-    "casualty_path.level": (specs.FLOW, "Mean of monthly casualties over the horizon (the exogenous level on the "
-                                        "run's path of the fitted casualty process, persons per month)."),
-    "casualty_path.growth": (specs.GROWTH, "Growth of monthly casualties over the horizon (of the exogenous level "
+    "casualty_path.level": (specs.FLOW, "Mean of the monthly casualties demanded over the horizon (the exogenous "
+                                        "level on the run's path of the fitted casualty process, before any "
+                                        "depletion of the war zone lowers it, persons per month)."),
+    "casualty_path.growth": (specs.GROWTH, "Growth of the monthly casualties demanded over the horizon (of the "
+                                           "exogenous level "
                                            "on the run's path of the fitted casualty process, continuous rate per "
                                            "month)."),
 }

@@ -26,6 +26,10 @@ from ..inputs.schedules import month_index, month_label
 from ..core.structure import SOURCES
 
 HINDCAST_FOLDER = "hindcast"
+#: Parameters that act only in months the casualty record does not cover. The hindcast, every month of which is
+#: recorded, does not read them, so the record cannot inform them: their posterior is their prior, and a projection
+#: draws them from it (:func:`model.calibration.posterior.resample` leaves them out of what it shares).
+AFTER_THE_RECORD = ("casualties.depletion_elasticity",)
 CONFIG_FILE = "calibration.yaml"
 
 

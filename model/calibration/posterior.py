@@ -47,7 +47,7 @@ from ..inputs.parameters import ParameterSet, admissible
 from ..inputs.posterior import registry_files
 from ..core.structure import POOLED
 from ..results.simulate import simulate
-from .hindcast import CalibrationConfig, configured_through, hindcast_params, load_config
+from .hindcast import AFTER_THE_RECORD, CalibrationConfig, configured_through, hindcast_params, load_config
 from .likelihood import bias_mean, log_likelihood
 from .targets import Target, build_targets, simulated_table
 
@@ -262,10 +262,11 @@ INITIAL_PREFIXES = ("pool_initial.", "front_initial.")
 
 def _shared(params: ParameterSet, keys: list[str], folder: str | Path | None) -> list[str]:
     """The calibrated keys a projection takes: constants the registry sets (not the hindcast overlay's values,
-    not initial conditions, whose projection values come from the hindcast's end state)."""
+    not initial conditions, whose projection values come from the hindcast's end state, not the keys the hindcast
+    does not read, :data:`~model.calibration.hindcast.AFTER_THE_RECORD`, which the record cannot inform)."""
     registry = registry_files(Path(folder) if folder is not None else None)
     return [k for k in keys if params[k].origin in registry and k not in STATE_KEYS
-            and not k.startswith(INITIAL_PREFIXES)]
+            and not k.startswith(INITIAL_PREFIXES) and k not in AFTER_THE_RECORD]
 
 
 def load_arviz():

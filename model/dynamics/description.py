@@ -76,6 +76,9 @@ SYMBOLS: tuple[Symbol, ...] = (
                          "(`casualties.mode` = endogenous)", "switch", "casualties.mode"),
     _parameter("casualty_level", "casualties.monthly", "casualties per month at the start"),
     _parameter("casualty_growth", "casualties.growth_rate", "growth rate of the casualty level"),
+    _parameter("depletion_elasticity", "casualties.depletion_elasticity",
+               "how far the exogenous casualty level falls when the group in the war zone falls below its "
+               "strength at the start: 0 not at all, 1 in proportion"),
     _parameter("killed_fraction", "casualties.killed_fraction", "share of casualties killed"),
     _parameter("captured_fraction", "casualties.captured_fraction", "share of casualties captured or missing"),
     _parameter("severe_fraction", "wounded.severe_fraction", "share of the wounded who are severely wounded"),
@@ -132,6 +135,9 @@ SYMBOLS: tuple[Symbol, ...] = (
            "derived", "force.deployed_total", unit="person",
            also=(*(f"front_initial.{s}" for s in POOLED), "seasoning.time", "exposure.novice_ratio",
                  "exposure.assault_ratio", *(f"assault_share.{s}" for s in SOURCES))),
+    Symbol("front_start", "the group in the war zone at the start: `total(front_new + front_veteran)` of the "
+                          "initial state (model/dynamics/equations.py), the reference of `depletion`",
+           "derived", "force.deployed_total", unit="person", also=tuple(f"front_initial.{s}" for s in POOLED)),
     Symbol("waves", "mobilization waves (`mobilization.waves`), spread over their months", "schedule",
            "mobilization.waves", ("mobilized",)),
     Symbol("tranches", "North Korean tranches (`dprk.tranches`), spread over their months", "schedule",
@@ -165,6 +171,17 @@ class Equation:
 
 def _aux(name: str, expression: str, meaning: str) -> Equation:
     return Equation(name, expression, meaning, flow=False)
+
+
+def _casualty_outcomes(group: str, people: str) -> tuple[Equation, ...]:
+    """One group's casualties split into killed, captured, severely and lightly wounded (persons/month)."""
+    return (
+        Equation(f"killed_{group}", f"killed_fraction * casualties_{group}", f"{people} killed"),
+        Equation(f"captured_{group}", f"captured_fraction * casualties_{group}", f"{people} captured or missing"),
+        _aux(f"wounded_{group}", f"casualties_{group} - killed_{group} - captured_{group}", f"{people} wounded"),
+        Equation(f"wounded_severe_{group}", f"severe_fraction * wounded_{group}", f"{people} severely wounded"),
+        Equation(f"wounded_light_{group}", f"wounded_{group} - wounded_severe_{group}", f"{people} lightly wounded"),
+    )
 
 
 #: In evaluation order: each expression reads symbols and the equations above it.
@@ -202,27 +219,25 @@ EQUATIONS: tuple[Equation, ...] = (
                                                              "to men in other roles than assault"),
     _aux("weight_new", "role * novice_ratio * strength_new", "exposure-weighted newly deployed strength"),
     _aux("weight_veteran", "role * strength_veteran", "exposure-weighted experienced strength"),
-    _aux("level", "covered * recorded + (1 - covered) * casualty_level * exp(casualty_growth * t) * casualty_shock",
+    _aux("exposed", "total(weight_new + weight_veteran)", "exposure-weighted strength of the war zone"),
+    _aux("front_strength", "total(front_new + front_veteran)", "the group in the war zone"),
+    _aux("depletion", "where(endogenous, 1, where(front_strength < front_start, "
+                      "front_strength * inverse(front_start), 1) ** depletion_elasticity)",
+         "the exogenous level's factor for a depleted war zone: its strength over the start's, to the power of the "
+         "elasticity, where it has fallen below the start (1 otherwise, and without a start)"),
+    _aux("level", "covered * recorded "
+                  "+ (1 - covered) * casualty_level * exp(casualty_growth * t) * casualty_shock * depletion",
          "casualties per month: the record where it covers the step, elsewhere the level, grown and moved by the "
-         "month's shock"),
-    _aux("per_weight", "where(endogenous, level * inverse(weight_initial), "
-                       "level * inverse(total(weight_new + weight_veteran)))",
+         "month's shock, lowered where the war zone is depleted"),
+    _aux("per_weight", "where(endogenous, level * inverse(weight_initial), level * inverse(exposed))",
          "casualties per exposure-weighted man: exogenous, the level shared by weight; endogenous, the level scaled "
          "by the exposure-weighted strength relative to the start"),
-    _aux("unallocated", "where(endogenous, 0 * level, where(total(weight_new + weight_veteran) > 0, 0 * level, level))",
+    _aux("unallocated", "where(endogenous, 0 * level, where(exposed > 0, 0 * level, level))",
          "casualty demand that finds nobody exposed (the war zone empty, nobody arriving): the shortfall"),
     _aux("casualties_new", "weight_new * per_weight", "casualties among the newly deployed"),
     _aux("casualties_veteran", "weight_veteran * per_weight", "casualties among the experienced"),
-    Equation("killed_new", "killed_fraction * casualties_new", "newly deployed killed"),
-    Equation("captured_new", "captured_fraction * casualties_new", "newly deployed captured or missing"),
-    _aux("wounded_new", "casualties_new - killed_new - captured_new", "newly deployed wounded"),
-    Equation("wounded_severe_new", "severe_fraction * wounded_new", "newly deployed severely wounded"),
-    Equation("wounded_light_new", "wounded_new - wounded_severe_new", "newly deployed lightly wounded"),
-    Equation("killed_veteran", "killed_fraction * casualties_veteran", "experienced killed"),
-    Equation("captured_veteran", "captured_fraction * casualties_veteran", "experienced captured or missing"),
-    _aux("wounded_veteran", "casualties_veteran - killed_veteran - captured_veteran", "experienced wounded"),
-    Equation("wounded_severe_veteran", "severe_fraction * wounded_veteran", "experienced severely wounded"),
-    Equation("wounded_light_veteran", "wounded_veteran - wounded_severe_veteran", "experienced lightly wounded"),
+    *_casualty_outcomes("new", "newly deployed"),
+    *_casualty_outcomes("veteran", "experienced"),
     _aux("regional_bonus", "regional_ceiling * regional_bonus0 / (regional_bonus0 + (regional_ceiling - "
                            "regional_bonus0) * exp(-regional_growth * t))",
          "average regional payment: grows at `regional_growth` while far below what regional budgets can carry, "

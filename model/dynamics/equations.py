@@ -36,8 +36,9 @@ from ..engine.lanes import accumulate, add, copy, multiply, proportional, scale,
 (CASUALTIES0, CASUALTY_GROWTH, KILLED, CAPTURED, SEVERE, LIGHT_RECOVERY, LIGHT_RETURN, SEVERE_RECOVERY,
  SEVERE_RETURN, DESERTION, ABSENCE_RETURN, ABSENCE_END, SIGNUPS0, SIGNUP_DRIFT, PAY_ELASTICITY, PAYMENT_FIXED,
  REGIONAL0, REGIONAL_CEILING, REGIONAL_GROWTH, SEND, EMIGRATION, EXPOSED0, NOVICE, DEPLOYMENT, ROTATION,
- REAR_RELEASE, SEASONING, CONVERSION, DEMOBILIZATION, PAYMENT_REFERENCE, PAY_YEAR, PAY_GROWTH) = range(32)
-N_PER_RUN = 32
+ REAR_RELEASE, SEASONING, CONVERSION, DEMOBILIZATION, PAYMENT_REFERENCE, PAY_YEAR, PAY_GROWTH, DEPLETION,
+ FRONT_START) = range(34)
+N_PER_RUN = 34
 # Rows of Inputs.per_source: coefficients that are one number per source and run.
 ROLE, GRADUATION_RATE, DEPLOY_SHARE, RELEASE_RATE, POOL_INFLOW, DRAW_RATE = range(6)
 N_PER_SOURCE = 6
@@ -207,6 +208,8 @@ def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs
     per_run[SEASONING] = 1.0 / run("seasoning.time")
     per_run[CONVERSION] = conversion_rate(run("conscription.conversion_share"), run("conscription.term"))
     per_run[DEMOBILIZATION] = 1.0 / run("conscription.term")
+    per_run[DEPLETION] = run("casualties.depletion_elasticity")
+    per_run[FRONT_START] = 0.0  # set from the initial state below (anchored)
     per_source = np.empty((N_PER_SOURCE, len(SOURCES), n))
     assault = _by_source({s: v(f"assault_share.{s}") for s in SOURCES}, n)
     per_source[ROLE] = role_factor(assault, run("exposure.assault_ratio"))
@@ -244,6 +247,16 @@ def trend(per_run, t, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def depletion(strength, start, elasticity):
+    """The factor (dimensionless, 0 to 1) on the exogenous casualty level when the group in the war zone holds
+    ``strength`` persons against ``start`` at the run's start: ``min(1, strength / start) ** elasticity``, 1
+    without a reference (``start`` 0)."""
+    if start <= 0.0 or strength >= start:
+        return 1.0
+    return (max(strength, 0.0) / start) ** elasticity
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _regional(r0, ceiling, decay):
     """The logistic regional payment (roubles) when its distance from the ceiling has decayed by ``decay``."""
     denominator = r0 + (ceiling - r0) * decay
@@ -251,10 +264,11 @@ def _regional(r0, ceiling, decay):
 
 
 #: Rows of the rate kernel's scratch space: the exposure-weighted strength of the war zone, the weights of its
-#: newly deployed and experienced by source, the casualties per unit of weight.
+#: newly deployed and experienced by source, the casualties per unit of weight, the war zone's strength.
 EXPOSED, WEIGHTS = 0, 1
 PER_WEIGHT = WEIGHTS + 2 * len(SOURCES)
-N_SCRATCH = PER_WEIGHT + 1
+STRENGTH = PER_WEIGHT + 1
+N_SCRATCH = STRENGTH + 1
 
 
 @njit(RATES, **VIEWS_ONLY)
@@ -280,7 +294,10 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
     arrivals (nobody there to weigh the demand against) and flicker between empty
     and its arrivals. Where every stock holds more than half a step's arrivals,
     which is the usual case, the rule does not depend on dt, so RK4 keeps its
-    order. Scheduled events are constant within a step. Only the cells of each
+    order. Outside the months the record covers, the exogenous level is lowered by :func:`depletion` where the
+    group in the war zone has fallen below its strength at the start (``casualties.depletion_elasticity``): a
+    depleted force cannot be made to suffer the casualties of a full one. Scheduled events are constant within
+    a step. Only the cells of each
     flow's sources are written (``Flow.rows``); callers pass ``rates`` zeroed once,
     so the others stay zero. ``scratch`` holds :data:`N_SCRATCH` rows of working space (the kernel allocates
     nothing, :data:`~model.engine.contract.VIEWS_ONLY`).
@@ -312,8 +329,9 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
         split(rates[F_RETURN_SEVERE, s], rates[F_DISCHARGE_SEVERE, s], per_run[SEVERE_RETURN])
         proportional(rates[F_DESERTED, s], per_run[ABSENCE_END], state[ABSENT, s])
         split(rates[F_ABSENCE_RETURN, s], rates[F_DESERTED, s], per_run[ABSENCE_RETURN])
-    exposed = scratch[EXPOSED]
+    exposed, strength = scratch[EXPOSED], scratch[STRENGTH]
     exposed[:] = 0.0
+    strength[:] = 0.0
     arriving = 0.0 if endogenous else 0.5 * dt
     novice = per_run[NOVICE]
     for s in range(n_sources):
@@ -332,13 +350,17 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
             weight_veteran[b] = role[b] * max(veteran[b], arriving * weight_veteran[b], 0.0)
         for b in range(block):
             exposed[b] += weight_new[b] + weight_veteran[b]
+        for b in range(block):
+            strength[b] += max(new[b], 0.0) + max(veteran[b], 0.0)
     per_weight = scratch[PER_WEIGHT]
     recorded, covered = schedules[RECORDED, step], schedules[RECORD_COVERS, step]
     shock = series[SHOCK, step // int(1.0 / dt + 0.5)]  # the month's casualty shock, per run or shared
     shared = shock.shape[0] == 1
     for b in range(block):
-        level = (covered * recorded + (1.0 - covered) * per_run[CASUALTIES0, b] * trends[CASUALTY_TREND, b]
-                 * shock[0 if shared else b])
+        demand = per_run[CASUALTIES0, b] * trends[CASUALTY_TREND, b] * shock[0 if shared else b]
+        if not endogenous and per_run[DEPLETION, b] > 0.0:
+            demand *= depletion(strength[b], per_run[FRONT_START, b], per_run[DEPLETION, b])
+        level = covered * recorded + (1.0 - covered) * demand
         denominator = per_run[EXPOSED0, b] if endogenous else exposed[b]
         per_weight[b] = level / denominator if denominator > 0.0 else 0.0
         unallocated[b] = level if not endogenous and exposed[b] <= 0.0 else 0.0
@@ -601,11 +623,18 @@ def exposure_weight(role: np.ndarray, novice: np.ndarray, state: np.ndarray) -> 
     return (role * (novice * np.maximum(state[FRONT_NEW], 0.0) + np.maximum(state[FRONT_VETERAN], 0.0))).sum(axis=0)
 
 
+def war_zone_strength(state: np.ndarray) -> np.ndarray:
+    """The group in the war zone (persons, shape ``(n,)``): newly deployed and experienced, summed over sources."""
+    return (np.maximum(state[FRONT_NEW], 0.0) + np.maximum(state[FRONT_VETERAN], 0.0)).sum(axis=0)
+
+
 def anchored(inputs: Inputs, state0: np.ndarray, exposure: tuple[np.ndarray, np.ndarray]) -> Inputs:
-    """``inputs`` with the endogenous mode's reference set to the exposure-weighted strength of ``state0`` under
-    ``exposure`` (role factors by source, novice ratio: :func:`registered_exposure`)."""
+    """``inputs`` with the references of the initial state ``state0`` set: the endogenous mode's, its
+    exposure-weighted strength under ``exposure`` (role factors by source, novice ratio:
+    :func:`registered_exposure`), and the depletion's, its war zone's strength (:func:`war_zone_strength`)."""
     per_run = inputs.per_run.copy()
     per_run[EXPOSED0] = exposure_weight(*exposure, state0)
+    per_run[FRONT_START] = war_zone_strength(state0)
     return replace(inputs, per_run=per_run)
 
 

@@ -18,7 +18,7 @@ from ..inputs.start import resolve_start
 from .description import EQUATIONS, SYMBOLS, Symbol
 from .casualty_paths import casualty_shocks, recorded_events
 from .equations import (FIRST_YEAR, exposure_weight, prepare, record_coverage,
-                        registered_exposure)
+                        registered_exposure, war_zone_strength)
 
 _FLOW = {f.name: f for f in FLOWS}
 
@@ -70,6 +70,7 @@ def numpy_values(params: ParameterSet, state: np.ndarray, t: float, step: int, s
             values[symbol.name] = _by_source(symbol, lambda s, rate=rate: rate, 1) if symbol.sources else rate
     inputs = prepare(params, start, n_steps, dt)
     values["weight_initial"] = exposure_weight(*registered_exposure(params, n), inputs.state0)
+    values["front_start"] = war_zone_strength(inputs.state0)
     values["first_year"] = FIRST_YEAR
     values["covered"] = record_coverage(events["casualties.recorded"], start, n_steps, dt)[step]
     values["casualty_shock"] = casualty_shocks(params, start, month + 1)[month]

@@ -45,6 +45,8 @@ GROWTH = Kind("growth rate", u.PER_MONTH, minimum=None)
 DURATION = Kind("duration", u.MONTH, positive=True)
 FRACTION = Kind("fraction", u.DIMENSIONLESS, maximum=1.0)
 RATIO = Kind("ratio", u.DIMENSIONLESS)
+#: An elasticity bounded by proportionality: 0 (no response) to 1 (in proportion).
+ELASTICITY = Kind("elasticity", u.DIMENSIONLESS, maximum=1.0)
 MONEY = Kind("amount of money", u.ROUBLE)
 MONEY_CHANGE = Kind("change of an amount of money", u.ROUBLE, minimum=None)
 MONEY_FLOW = Kind("amount of money per month", u.ROUBLE_PER_MONTH, positive=True)
@@ -82,6 +84,7 @@ SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("casualties.process", CHOICE, CASUALTY_PROCESSES),
     ParameterSpec("casualties.monthly", FLOW),
     ParameterSpec("casualties.growth_rate", GROWTH),
+    ParameterSpec("casualties.depletion_elasticity", ELASTICITY),
     ParameterSpec("casualties.killed_fraction", FRACTION),
     ParameterSpec("casualties.captured_fraction", FRACTION),
     ParameterSpec("casualties.recorded", SCHEDULE),

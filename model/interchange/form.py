@@ -40,8 +40,8 @@ from .._version import __version__
 from ..core.structure import SINKS, SOURCES, STOCK_MEANINGS, STOCKS, STRUCTURE
 from ..dynamics.description import EQUATIONS, SYMBOLS
 from ..dynamics.dimensions import equation_quantities
-from ..dynamics.equations import (CAMPAIGNS, EMERGENCY, EXPOSED0, RECORD_COVERS, RECORDED, ROUNDUPS, SHOCK,
-                                  TRANCHES, WAVES, FIRST_YEAR, SYSTEM, Inputs, runs_of)
+from ..dynamics.equations import (CAMPAIGNS, EMERGENCY, EXPOSED0, FRONT_START, RECORD_COVERS, RECORDED, ROUNDUPS,
+                                  SHOCK, TRANCHES, WAVES, FIRST_YEAR, SYSTEM, Inputs, runs_of)
 from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.units import registry
@@ -243,6 +243,10 @@ def _cited(params: ParameterSet, key: str) -> str:
     return ". ".join(part.rstrip(".") for part in parts) + "."
 
 
+#: The strengths of the war zone at the start that the equations compare with, by their rows of ``per_run``.
+_ANCHORS = {"weight_initial": EXPOSED0, "front_start": FRONT_START}
+
+
 def _constants(params: ParameterSet, run: int, inputs: Inputs) -> list[Variable]:
     out = []
     for symbol in SYMBOLS:
@@ -266,10 +270,11 @@ def _constants(params: ParameterSet, run: int, inputs: Inputs) -> list[Variable]
         elif symbol.name == "first_year":
             out.append(Variable(symbol.name, "constant", symbol.unit, _sentence(symbol.meaning), values=(FIRST_YEAR,),
                                 group="parameters"))
-        elif symbol.name == "weight_initial":
+        elif symbol.name in _ANCHORS:
             out.append(Variable(symbol.name, "constant", symbol.unit,
                                 f"{_sentence(symbol.meaning)} Computed by model.dynamics.equations.anchored for "
-                                "this run.", values=(float(inputs.per_run[EXPOSED0, 0]),), group="parameters"))
+                                "this run.", values=(float(inputs.per_run[_ANCHORS[symbol.name], 0]),),
+                                group="parameters"))
     return out
 
 

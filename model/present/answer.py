@@ -193,9 +193,10 @@ def collapse_note(f: Findings) -> str | None:
         return None
     text = (f"In {share(short)} of the reference scenario's runs the casualty path outruns the people there are to "
             f"bear it before the horizon, and in {share(emptied)} the group in the war zone is all but gone by then. "
-            "Casualties in the model follow the fitted path whatever the force's size; the casualties that find no "
-            "one are recorded as a shortfall, not invented. Read these runs as intensities the force cannot "
-            "sustain, not as a forecast that the war zone empties")
+            "Casualties in the model follow the fitted path, lowered as the war zone is depleted "
+            "(casualties.depletion_elasticity); the casualties that find no one are recorded as a shortfall, not "
+            "invented. Read these runs as intensities the force cannot sustain, not as a forecast that the war zone "
+            "empties")
     if emptied >= 0.05:  # the 5th percentile of the group at the horizon is then (all but) zero
         text += ": they are why the lower end of the war zone's range reaches zero"
     return text + "."

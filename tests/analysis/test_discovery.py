@@ -175,8 +175,11 @@ def test_discover_without_the_extra_is_refused_naming_it(tmp_path, monkeypatch, 
 
 
 def test_the_casualty_path_dimensions_are_each_runs_exogenous_casualty_level():
-    """Where no stock ran short, a run's casualties are its exogenous level: the dimensions summarise that path."""
-    params = model.load_params("baseline")
+    """Where no stock ran short and the level is demanded whatever the war zone holds (depletion elasticity 0), a
+    run's casualties are its exogenous level: the dimensions summarise that path. With the registry's depletion
+    the realised casualties fall below it where the war zone is depleted, never above."""
+    depleted = model.load_params("baseline")
+    params = depleted.with_values({"casualties.depletion_elasticity": 0.0}, where="test", kind="search")
     ds = model.uncertainty(params, n=40, seed=3, months=12, variables=["casualties_total", "shortfall"])
     dims = casualty_path_dimensions(params, ds)
     casualties = ds.casualties_total.transpose("time", "run").values[:-1]  # the last month has no flow
@@ -185,6 +188,10 @@ def test_the_casualty_path_dimensions_are_each_runs_exogenous_casualty_level():
     np.testing.assert_allclose(dims["casualty_path.level"].values[full], casualties.mean(axis=0)[full], rtol=1e-9)
     growth = np.log(casualties[-3:].mean(axis=0) / casualties[:3].mean(axis=0)) / 9
     np.testing.assert_allclose(dims["casualty_path.growth"].values[full], growth[full], rtol=1e-9)
+    lowered = model.uncertainty(depleted, n=40, seed=3, months=12, variables=["casualties_total"])
+    realised = lowered.casualties_total.transpose("time", "run").values[:-1].mean(axis=0)
+    path = casualty_path_dimensions(depleted, lowered)["casualty_path.level"].values
+    assert (realised <= path * (1 + 1e-12)).all() and (realised < path * (1 - 1e-3)).any()
     assert dims["casualty_path.level"].attrs["key"] == "casualty_path.level"
     with pytest.raises(InputError, match="^discover: params: expected the scenario the Monte Carlo ran"):
         casualty_path_dimensions(model.load_params("baseline", prior=True), ds)

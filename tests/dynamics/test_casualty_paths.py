@@ -22,7 +22,10 @@ from model.series.stored import load_process
 
 @pytest.fixture(scope="module")
 def fitted(baseline):
-    return baseline.with_values({"casualties.process": "fitted", "casualties.growth_rate": 0.0}, kind="override")
+    """The baseline on the fitted process, its level demanded whatever the war zone holds (depletion elasticity 0),
+    so that the casualties are the level itself: the depletion's own tests are in test_flows.py."""
+    return baseline.with_values({"casualties.process": "fitted", "casualties.growth_rate": 0.0}, kind="override"
+                                ).with_values({"casualties.depletion_elasticity": 0.0}, where="test", kind="search")
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +109,12 @@ def test_a_scenario_file_shifts_the_process_against_the_baseline(fitted, process
                                        "set": {"casualties.process": {"value": "fitted", "reason": "test"},
                                                LEVEL_KEY: {"value": 1.2 * fitted.value(LEVEL_KEY), "reason": "test",
                                                            "low": fitted[LEVEL_KEY].low,
-                                                           "high": 1.5 * fitted.value(LEVEL_KEY)}}}))
+                                                           "high": 1.5 * fitted.value(LEVEL_KEY)},
+                                               "casualties.depletion_elasticity": {"value": 0.0, "reason": "test",
+                                                                                   "low": 0.0}}}))
     start = str(record.end + 1)
-    base = model.simulate(model.load_params().with_values({"casualties.process": "fitted"}), months=4, start=start)
+    base = model.simulate(model.load_params().with_values({"casualties.process": "fitted"}).with_values(
+        {"casualties.depletion_elasticity": 0.0}, where="test", kind="search"), months=4, start=start)
     higher = model.simulate(model.load_params(str(overlay)), months=4, start=start)
     np.testing.assert_allclose(higher.casualties.sum("source").values[:-1],
                                1.2 * base.casualties.sum("source").values[:-1], rtol=1e-9)

@@ -117,6 +117,66 @@ def test_endogenous_casualties_alone_drain_the_front_exponentially(toy):
     np.testing.assert_allclose(rk4, f0 * np.exp(-c0 / f0 * np.arange(MONTHS + 1)), rtol=1e-9)
 
 
+def draining(toy, elasticity: float):
+    """The synthetic set with casualties alone in the exogenous mode, every exposure alike, no wounded returning."""
+    return only(toy, **{"casualties.monthly": toy.value("casualties.monthly"), "casualties.mode": "exogenous",
+                        "casualties.depletion_elasticity": elasticity, "wounded.light_return_fraction": 0.0,
+                        "wounded.severe_return_fraction": 0.0, "exposure.novice_ratio": 1.0,
+                        "exposure.assault_ratio": 1.0})
+
+
+def test_full_depletion_response_drains_the_front_as_the_endogenous_mode_does(toy):
+    """Elasticity 1: F' = -C0·F/F0 once the war zone is below its start, the endogenous mode's closed forms."""
+    c0, dt, f0 = toy.value("casualties.monthly"), 0.25, toy.value("force.deployed_total")
+    params = draining(toy, 1.0)
+    np.testing.assert_allclose(run(params, dt=dt).front_total.values,
+                               f0 * (1 - c0 * dt / f0) ** (np.arange(MONTHS + 1) / dt), rtol=1e-12)
+    np.testing.assert_allclose(run(params, dt=dt, integrator="rk4").front_total.values,
+                               f0 * np.exp(-c0 / f0 * np.arange(MONTHS + 1)), rtol=1e-9)
+
+
+def test_partial_depletion_response_drains_the_front_as_its_power_law(toy):
+    """Elasticity 1/2: F' = -C0·(F/F0)^(1/2), so F = F0·(1 - C0·t/(2·F0))^2 until it empties at t = 2·F0/C0;
+    Euler follows its own recursion to rounding, RK4 the closed form."""
+    c0, dt, f0 = toy.value("casualties.monthly"), 0.25, toy.value("force.deployed_total")
+    months = int(2 * f0 / c0 * 0.9)  # stop before the front empties
+    params = draining(toy, 0.5)
+    euler = run(params, dt=dt, months=months).front_total.values
+    expected = [f0]
+    for _ in range(int(months / dt)):
+        expected.append(expected[-1] - dt * c0 * np.sqrt(expected[-1] / f0))
+    np.testing.assert_allclose(euler, expected[::int(1 / dt)], rtol=1e-12)
+    rk4 = run(params, dt=dt, months=months, integrator="rk4").front_total.values
+    np.testing.assert_allclose(rk4, f0 * (1 - c0 * np.arange(months + 1) / (2 * f0)) ** 2, rtol=1e-6)
+
+
+@pytest.mark.parametrize("elasticity", [0.0, 0.5, 1.0])
+@pytest.mark.parametrize("scale", [0.5, 1.0, 2.0])
+def test_depletion_lowers_exogenous_casualties_only_below_the_start(toy, elasticity, scale):
+    """At the start the casualties are the level; a war zone scaled by ``scale`` takes the level times
+    min(1, scale)^elasticity: never more than the level, the process's own trend carries a growing force."""
+    params = toy.with_values({"casualties.depletion_elasticity": elasticity, "seasoning.time": 2.0,
+                              "exposure.novice_ratio": 2.0})
+    inputs = prepare(params, "2024-12", 4, 0.25)
+    state = inputs.state0.copy()
+    scaled = state.copy()
+    scaled[[STOCKS.index(s) for s in WAR_ZONE]] *= scale
+    at_start, after = (sum(evaluate_rates(inputs, s)[0][f] for f in CASUALTY_FLOWS).sum() for s in (state, scaled))
+    level = toy.value("casualties.monthly")
+    assert at_start == pytest.approx(level, rel=1e-12)
+    assert after == pytest.approx(level * min(1.0, scale) ** elasticity, rel=1e-12)
+
+
+def test_recorded_months_are_the_record_whatever_the_depletion(toy):
+    """In a month the record covers the casualties are the recorded count, however depleted the war zone."""
+    recorded = [{"start": "2024-12", "size": 7_000.0, "months": 1}]
+    params = toy.with_values({"casualties.depletion_elasticity": 1.0, "casualties.recorded": recorded})
+    inputs = prepare(params, "2024-12", 4, 0.25)
+    state = inputs.state0.copy()
+    state[[STOCKS.index(s) for s in WAR_ZONE]] *= 0.25
+    assert sum(evaluate_rates(inputs, state)[0][f] for f in CASUALTY_FLOWS).sum() == pytest.approx(7_000.0, rel=1e-12)
+
+
 def test_first_order_flows_are_their_rate_times_their_stock(toy):
     """Seasoning, desertion of both kinds, release, rotation, deployment and release from outside the war zone:
     each month's total (dt = 1) is the rate times the stock at the start of the month."""

@@ -77,15 +77,19 @@ def test_the_help_shows_the_resolved_default_start(capsys):
 
 def test_at_the_default_start_the_first_projected_month_is_the_casualty_process_first_month(baseline):
     """The record ends the month before the default start, so the first month follows the process (its median path
-    under a deterministic run), not the record."""
+    under a deterministic run), not the record: exactly where the level is demanded whatever the war zone holds,
+    never above it with the registry's depletion."""
     from model.dynamics.casualty_paths import central_path
     from model.series.stored import load_process
 
     assert baseline.value("casualties.process") == "fitted" and baseline.value("casualties.growth_rate") == 0
     record, process = load_process()
     assert str(process.end + 1) == default_start() == str(record.end + 1)
-    casualties = model.simulate(baseline, months=3).casualties.sum("source").values[:-1]
-    np.testing.assert_allclose(casualties, central_path(process, default_start(), 3), rtol=1e-9)
+    undepleted = baseline.with_values({"casualties.depletion_elasticity": 0.0}, where="test", kind="search")
+    path = central_path(process, default_start(), 3)
+    casualties = model.simulate(undepleted, months=3).casualties.sum("source").values[:-1]
+    np.testing.assert_allclose(casualties, path, rtol=1e-9)
+    assert (model.simulate(baseline, months=3).casualties.sum("source").values[:-1] <= path * (1 + 1e-12)).all()
 
 
 def test_a_start_more_than_a_century_after_the_data_is_refused_naming_the_latest_accepted():

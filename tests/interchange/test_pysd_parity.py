@@ -115,8 +115,9 @@ CASES = {
     "pool run dry": Case("mobilization_2025", {"pool_initial.mobilized": 100_000}, binding="pool"),
     "conscripts overdrawn": Case("conscripts_emergency", {
         "conscription.emergency": [{"start": "2025-06", "size": 900_000, "months": 2}]}, binding="conscripts"),
-    "war zone emptied": Case("dprk_surge", {"casualties.process": "trend", "casualties.monthly": 400_000},
-                             binding="front_veteran"),
+    "war zone emptied": Case("dprk_surge", {"casualties.process": "trend", "casualties.monthly": 400_000,
+                                            "casualties.depletion_elasticity": 0.0}, binding="front_veteran"),
+    "war zone depleted": Case("dprk_surge", {"casualties.process": "trend", "casualties.monthly": 150_000}),
     "casualties scale with the force": Case("migrant_roundups", {"casualties.mode": "endogenous"}),
     "start inside the record, half-month steps": Case("high_intensity", months=4, dt=0.5, start="2024-06"),
 }
