@@ -192,7 +192,7 @@ def casualty_series(folder: str | Path | None = None, values: pd.Series | None =
 def registry(folder: str | Path | None = None) -> dict[str, BacktestSeries]:
     """Every series the backtest scores, by name: the casualty record, and the recruitment statements forecast by
     the model calibrated at each origin (:mod:`model.calibration.model_forecasts`)."""
-    from .model_forecasts import force_series, recruitment_series  # the calibration's prior sample: built when scored
+    from .model_forecasts import force_series, recruitment_series, with_model  # the prior sample: built when scored
 
-    return {series.observed.name: series
-            for series in (casualty_series(folder), recruitment_series(folder), force_series(folder))}
+    return {series.observed.name: series for series in (with_model(casualty_series(folder), folder),
+                                                        recruitment_series(folder), force_series(folder))}

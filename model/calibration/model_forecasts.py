@@ -12,10 +12,11 @@ Which series, and why these only. **Recruitment statements** (``recruitment_inde
 the recruitment of a month depends on the parameters and the schedules of the sources, not on the casualties
 (casualties are exogenous there; ``tests/calibration/test_model_forecasts.py`` checks that scaling the
 casualty record leaves recruitment unchanged), so the record-driven hindcast forecasts recruitment after ``T``
-without looking at casualties after ``T``. **Statements of the force's size** depend on the casualties after
-the origin, which a forecast must draw from the casualty process fitted at ``T``; the engine cannot yet take
-a process refitted per origin, so they are not scored (stated in the backtest's notes, not hidden). Annual
-contract claims are not monthly series and are left out too.
+without looking at casualties after ``T``. **Statements of the force's size** and **the casualties
+themselves** depend on the casualties after the origin, which a forecast draws from the casualty process
+refitted at ``T`` (:class:`DrivenForecaster`: each run its own path, as the projection's exogenous level, so
+that the war zone's depletion lowers it as in a projection). Annual contract claims are not monthly series and
+are left out.
 
 Publication (an assumption, :data:`STATEMENT_LAG`): a statement is taken as known at the end of the month
 after the month of its (last) date, so at origin ``T`` (the end of month ``T + 1``) the statements dated up to
@@ -34,11 +35,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.defaults import DEFAULT_DT
+from ..dynamics.equations import CASUALTIES0, FRONT_START, Inputs
 from ..inputs.observed import load_observed
 from ..inputs.parameters import ParameterSet
-from ..inputs.registry import Event
-from ..results.simulate import simulate
 from ..inputs.posterior import inputs_digest
+from ..inputs.registry import Event
+from ..results.lean import Selection, checked_inputs, integrate_inputs
 from .forecasters import BacktestSeries, Forecaster, Observed, casualty_series
 from .hindcast import configured_through, hindcast_params, load_config
 from .likelihood import log_gaps
@@ -185,59 +188,89 @@ def recruitment_series(folder: str | Path | None = None, n_prior: int = N_PRIOR,
                          CalibratedForecaster, folder, n_prior, seed)
 
 
-#: The force statements scored, and the casualty paths per forecast (each shared by a group of runs).
-FORCE, CASUALTY_PATHS = "force_in_ukraine_ua", 40
+#: The force statements scored.
+FORCE = "force_in_ukraine_ua"
 
 
 @dataclass(frozen=True)
-class ForceForecaster(CalibratedForecaster):
-    """Forecasts of a party's statements of the force's size: the hindcast's front strength (mid-month) in runs
-    drawn as :class:`CalibratedForecaster` draws them, driven by the casualties recorded up to the origin and then
-    by paths of the casualty process refitted to the record known at the origin (``process``, the casualty
-    series' own forecaster; :data:`CASUALTY_PATHS` paths, each driving a group of runs, since the engine takes one
-    casualty schedule per batch), seen through the party's bias (drawn from its posterior given the statements of
-    the series published by the origin, or from its prior) and the stated error."""
+class DrivenForecaster(CalibratedForecaster):
+    """Forecasts of what the model does after the origin: the hindcast's runs drawn as :class:`CalibratedForecaster`
+    draws them, driven by the casualties recorded up to the origin and then each by its own path of the casualty
+    process refitted to the record known at the origin (``process``, the casualty series' own forecaster). After
+    the origin the path is the exogenous casualty level of the projection (``casualties.process`` = trend,
+    scaled month by month), not a record: as in a projection, it falls where the war zone has shrunk below its
+    strength at the origin (``casualties.depletion_elasticity``), so the backtest scores the model that
+    forecasts, depletion included."""
 
-    series: str = FORCE
     casualties: Observed | None = None
     process: Forecaster | None = None
-    groups: int = CASUALTY_PATHS
 
-    def __call__(self, known: pd.Series, origin: pd.Period, months: int, n: int,
-                 seed: np.random.SeedSequence) -> np.ndarray:
-        rng = np.random.default_rng(seed)
-        chosen = rng.choice(len(self.runs_at(origin).simulated), size=n, p=self.weights(origin))
-        # The casualty paths' own stream, derived without seed.spawn (which would change the caller's sequence).
-        paths_seed = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 1))
-        front = self._front(chosen, origin, months, paths_seed)
-        bias = self._bias(chosen, origin, rng)
-        return front * np.exp(bias[:, None] + rng.normal(0.0, self.relative_sd, size=front.shape))
-
-    def _front(self, chosen: np.ndarray, origin: pd.Period, months: int, seed: np.random.SeedSequence) -> np.ndarray:
-        """Mid-month front strength (runs x months after ``origin``; months past the hindcast hold its last)."""
+    def driven(self, chosen: np.ndarray, origin: pd.Period, seed: np.random.SeedSequence,
+               variables: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """``variables`` of the ``chosen`` runs over the hindcast's span (run axis last), driven as the class says."""
         runs = self.runs_at(origin)
         first, last = pd.Period(runs.start, freq="M"), pd.Period(runs.through, freq="M")
         span = (last - first).n + 1
-        after = max((last - origin).n, 0)
         record = self.casualties.known_at(origin)
-        record = record[record.index >= first]
-        paths = self.process(self.casualties.known_at(origin), origin, after, self.groups, seed) if after else None
-        values = np.empty((len(chosen), months))
-        index = np.minimum(np.arange(months) + (origin + 1 - first).n, span - 1)
-        for group in range(self.groups):
-            rows = np.arange(group, len(chosen), self.groups)
-            if not len(rows):
-                continue
-            drive = [Event(start=str(m), size=float(v), months=1) for m, v in record.items()]
-            if paths is not None:
-                drive += [Event(start=str(origin + 1 + i), size=float(paths[group, i]), months=1) for i in range(after)]
-            batch = runs.params.with_values(
-                {**{k: v[chosen[rows]] for k, v in runs.values.items()}, "casualties.recorded": tuple(drive)},
-                where=f"forecast at {origin}", kind="sample")
-            ds = simulate(batch, months=span, start=runs.start, variables=["front_total"])
-            stock = ds.front_total.transpose("run", "time").values
-            values[rows] = 0.5 * (stock[:, index] + stock[:, index + 1])
-        return values
+        drive = tuple(Event(start=str(m), size=float(v), months=1) for m, v in record[record.index >= first].items())
+        batch = runs.params.with_values(
+            {**{k: v[chosen] for k, v in runs.values.items()}, "casualties.recorded": drive,
+             "casualties.process": "trend", "casualties.growth_rate": 0.0},
+            where=f"forecast at {origin}", kind="sample")
+        inputs = checked_inputs(batch, span, DEFAULT_DT, runs.start)
+        opening = (origin + 1 - first).n  # the first month after the origin, counted from the hindcast's start
+        if opening < span:  # the state at the origin does not depend on what follows: the record drives it
+            at_origin = integrate_inputs(inputs, batch, span, DEFAULT_DT, "euler", Selection.of(["front_total"]))
+            inputs = demanded(inputs, self.process(self.casualties.known_at(origin), origin, span - opening,
+                                                   len(chosen), seed), opening, at_origin["front_total"][opening])
+        return integrate_inputs(inputs, batch, span, DEFAULT_DT, "euler", Selection.of(list(variables)))
+
+    def draw(self, origin: pd.Period, n: int, seed: np.random.SeedSequence
+             ) -> tuple[np.ndarray, np.random.Generator, np.random.SeedSequence]:
+        """The runs a forecast draws, the generator of its noise (a stream derived from ``seed`` without
+        ``seed.spawn``, which would change the caller's sequence), and the casualty paths' seed: ``seed`` itself,
+        so that the paths are those the process forecaster draws at the same origin and seed, and the two
+        forecasts differ only by what the model does to them."""
+        rng = np.random.default_rng(np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 1)))
+        chosen = rng.choice(len(self.runs_at(origin).simulated), size=n, p=self.weights(origin))
+        return chosen, rng, seed
+
+    def months_after(self, origin: pd.Period, months: int) -> np.ndarray:
+        """The hindcast's month index of each of the ``months`` months after ``origin`` (months past its end hold
+        its last: nothing is recorded there to score them against)."""
+        runs = self.runs_at(origin)
+        first, last = pd.Period(runs.start, freq="M"), pd.Period(runs.through, freq="M")
+        return np.minimum(np.arange(months) + (origin + 1 - first).n, (last - first).n)
+
+
+def demanded(inputs: Inputs, paths: np.ndarray, opening: int, front: np.ndarray) -> Inputs:
+    """``inputs`` (a trend-mode layout without growth) whose exogenous casualty level follows ``paths`` (runs x
+    months, persons per month) from month ``opening`` on, with the depletion's reference the group in the war zone
+    ``front`` (persons, one per run) at the start of month ``opening``."""
+    series = np.ones((1, inputs.series.shape[1], paths.shape[0]))
+    series[0, opening:opening + paths.shape[1]] = paths.T
+    per_run = inputs.per_run.copy()
+    per_run[CASUALTIES0] = 1.0  # the level is the path itself: 1 person/month times the month's factor
+    per_run[FRONT_START] = front
+    return replace(inputs, series=series, per_run=per_run)
+
+
+@dataclass(frozen=True)
+class ForceForecaster(DrivenForecaster):
+    """Forecasts of a party's statements of the force's size: the front strength (mid-month) of
+    :meth:`DrivenForecaster.driven` runs, seen through the party's bias (drawn from its posterior given the
+    statements of the series published by the origin, or from its prior) and the stated error."""
+
+    series: str = FORCE
+
+    def __call__(self, known: pd.Series, origin: pd.Period, months: int, n: int,
+                 seed: np.random.SeedSequence) -> np.ndarray:
+        chosen, rng, paths_seed = self.draw(origin, n, seed)
+        stock = self.driven(chosen, origin, paths_seed, ("front_total",))["front_total"].T
+        index = self.months_after(origin, months)
+        front = 0.5 * (stock[:, index] + stock[:, index + 1])
+        bias = self._bias(chosen, origin, rng)
+        return front * np.exp(bias[:, None] + rng.normal(0.0, self.relative_sd, size=front.shape))
 
     def _bias(self, chosen: np.ndarray, origin: pd.Period, rng: np.random.Generator) -> np.ndarray:
         """Each run's log bias: from its posterior given the series' statements published by ``origin`` (a normal
@@ -251,6 +284,33 @@ class ForceForecaster(CalibratedForecaster):
         variance = 1.0 / (1.0 / tau ** 2 + (1.0 / sigma ** 2).sum())
         mean = variance * (gaps / sigma ** 2).sum(axis=1)
         return mean + np.sqrt(variance) * rng.standard_normal(len(chosen))
+
+
+@dataclass(frozen=True)
+class CasualtyForecaster(DrivenForecaster):
+    """The model's own monthly casualties after the origin (persons per month) in :meth:`DrivenForecaster.driven`
+    runs: the process's paths where the war zone holds its strength, less where it is depleted. No measurement
+    error: the model's casualties are the reported count (``casualties.process``)."""
+
+    def __call__(self, known: pd.Series, origin: pd.Period, months: int, n: int,
+                 seed: np.random.SeedSequence) -> np.ndarray:
+        chosen, _, paths_seed = self.draw(origin, n, seed)
+        monthly = self.driven(chosen, origin, paths_seed, ("casualties_total",))["casualties_total"].T
+        return monthly[:, self.months_after(origin, months)]
+
+
+def with_model(series: BacktestSeries, folder: str | Path | None = None, n_prior: int = N_PRIOR,
+               seed: int = 0) -> BacktestSeries:
+    """The casualty ``series`` with the model's own casualties (``model``, :class:`CasualtyForecaster`) as its
+    subject, the forecast a projection publishes, and the process alone among its benchmarks: the process drives
+    the model, so the two differ only where the model's war zone is depleted."""
+    model = CasualtyForecaster(runs=_runs_by_origin(folder, n_prior, seed), targets=calibration_targets(folder),
+                               party_bias_sd=load_config(folder).party_bias_sd, relative_sd=0.0,
+                               casualties=series.observed, process=series.forecasters[series.subject])
+    note = (f"{series.note}; model: the casualties of the model's runs (calibrated at each origin) driven by "
+            "the process's paths, lowered where the war zone is depleted")
+    return replace(series, forecasters={**series.forecasters, "model": model}, subject="model",
+                   benchmarks=(*series.benchmarks, series.subject), note=note)
 
 
 def force_series(folder: str | Path | None = None, n_prior: int = N_PRIOR, seed: int = 0) -> BacktestSeries:

@@ -32,7 +32,7 @@ from ..calibration.fit import Calibration, calibrate
 from ..results.checks import conservation_residual, empty_pools, lowest_stock, without_recruitment
 from ..dynamics.dimensions import check as check_dimensions
 from ..errors import InputError
-from ..results.io import atomic_write, check_output, save_figure
+from ..results.io import atomic_write, check_output, check_outputs, save_figure
 from ..inputs.markdown import markdown_table
 from ..inputs.parameters import ParameterSet, load_params
 from ..inputs.start import default_start
@@ -74,9 +74,16 @@ EXTREMES: dict[str, Extreme] = {
     "baseline": Extreme({}, "the reference", lambda ds, base: True),
     "no recruitment": Extreme(without_recruitment(), "the front only shrinks",
                               lambda ds, base: bool(np.all(np.diff(_front(ds)) <= 1e-6 * _front(ds)[0]))),
-    "ten times the casualties": Extreme(
-        {**HELD, "casualties.monthly": 450_000.0}, "the front empties; the undelivered demand is reported as shortfall",
+    "ten times the casualties, without depletion": Extreme(
+        {**HELD, "casualties.monthly": 450_000.0, "casualties.depletion_elasticity": 0.0},
+        "the front empties; the undelivered demand is reported as shortfall",
         lambda ds, base: bool(_front(ds).min() < 0.05 * _front(ds)[0] and float(ds.shortfall.sum()) > 0)),
+    "ten times the casualties": Extreme(
+        {**HELD, "casualties.monthly": 450_000.0},
+        "the front collapses and its casualties fall with it (the registry's depletion elasticity), far below the "
+        "level; nothing is left undelivered",
+        lambda ds, base: bool(_front(ds).min() < 0.25 * _front(ds)[0] and _casualties(ds)[-1] < 0.25 * 450_000.0
+                              and float(ds.shortfall.sum()) == 0.0)),
     "no casualties": Extreme({**HELD, "casualties.monthly": 0.0}, "the front ends stronger than in the baseline",
                              lambda ds, base: bool(_front(ds)[-1] > _front(base)[-1])),
     "empty pools": Extreme(empty_pools(), "only volunteers and the training pipeline feed the front",
@@ -283,7 +290,8 @@ def _tornado(keys: list[str], net: np.ndarray, base: float, months: int, top: in
 #: Seeds of the paths over which the backtest's verdicts are checked for Monte Carlo noise.
 NOISE_SEEDS = (0, 1, 2, 3, 4)
 #: How each forecaster of a backtest is drawn: colour, line style, label for people.
-FORECASTER_STYLE = {"process": (style.BLUE, "-", "fitted process, median"),
+FORECASTER_STYLE = {"model": (style.BLUE, "-", "the model, median"),
+                    "process": (style.PURPLE, "-.", "the fitted process alone, median"),
                     "persistence": (style.VERMILLION, "--", "persistence (last month held), median"),
                     "trailing_mean": (style.GREEN, ":", "trailing 12-month mean, median")}
 
@@ -321,10 +329,11 @@ def backtest_figure(result: Backtest) -> plt.Figure:
             colour, dashes, label = FORECASTER_STYLE.get(forecaster, ("grey", "-", forecaster))
             when = pd.PeriodIndex(own["month"]).to_timestamp()
             if forecaster == subject:
+                banded = label.removesuffix(", median")
                 ax.fill_between(when, own["q05"] / 1e3, own["q95"] / 1e3, color=colour, alpha=0.15, linewidth=0,
-                                label="fitted process, 90% band")
+                                label=f"{banded}, 90% band")
                 ax.fill_between(when, own["q25"] / 1e3, own["q75"] / 1e3, color=colour, alpha=0.3, linewidth=0,
-                                label="fitted process, 50% band")
+                                label=f"{banded}, 50% band")
             ax.plot(when, own["q50"] / 1e3, color=colour, linestyle=dashes, linewidth=1.6, label=label)
         ax.set_title(f"Forecast from the data through {origin}", fontsize=SLIDE.font - 2)
         locator = mdates.MonthLocator(bymonth=(1,))
@@ -344,8 +353,8 @@ def backtest_figure(result: Backtest) -> plt.Figure:
     process = result.settings["notes"][name].split(",")[0].removeprefix("process: ").replace("_", " ")
     style.attach_metadata(fig, seed=result.settings["seed"], paths=result.settings["n"],
                           publication=result.settings["publication"][name])
-    _caption(fig, f"Fitted process: {process}. Each forecast fitted on the months published by its origin only; "
-                  f"{result.settings['n']:,} paths; shown up to the record's last month.",
+    _caption(fig, f"Process: {process}. The model: its calibrated runs driven by the process's paths, less where "
+                  f"the war zone is depleted. Fitted on what each origin knew; {result.settings['n']:,} paths.",
              ("UK Ministry of Defence monthly infographic (Jan 2025), relaying the Ukrainian General Staff's counts",))
     return fig
 
@@ -390,12 +399,26 @@ def _table(frame: pd.DataFrame, floats: str = "{:.3g}") -> str:
     return markdown_table(frame, cell)
 
 
+#: The figures of the report, each ``docs/figures/validation_NAME.png``, in the order they are written.
+FIGURES = ("extremes", "integration", "hindcast", "conclusions", "backtest")
+
+
+def validation_paths(docs: str | Path) -> list[Path]:
+    """The files :func:`write_report` writes into the folder ``docs``: ``VALIDATION.md``, then one figure per
+    name of :data:`FIGURES` in ``docs/figures``."""
+    docs = Path(docs)
+    return [docs / "VALIDATION.md", *(docs / "figures" / f"validation_{name}.png" for name in FIGURES)]
+
+
 def write_report(docs: str | Path = "docs", n: int = 2000, seed: int = 0) -> Path:
-    """Run every test and write ``docs/VALIDATION.md`` and ``docs/figures/validation_*.png``."""
+    """Run every test and write ``docs/VALIDATION.md`` and ``docs/figures/validation_*.png``.
+
+    Every option and every file is checked before the tests run (about a minute), so that a bad one is refused
+    at once and a file that cannot be written leaves none of them behind.
+    """
     limits.whole(n, "--n", str(n), 1)
     limits.seed(seed, "--seed", str(seed))
-    docs = check_output(docs, "--out")
-    figures = check_output(docs / "figures", "--out")
+    report, *figure_paths = check_outputs(validation_paths(check_output(docs, "--out")), "--out")
     params = load_params()
     dimensions = dimensional_consistency(params)
     extremes, extremes_fig = extreme_conditions(params)
@@ -403,12 +426,11 @@ def write_report(docs: str | Path = "docs", n: int = 2000, seed: int = 0) -> Pat
     fit = calibrate()
     flips, shares, tornado = conclusion_flips(params, n=n, seed=seed)
     skill, noise, fans = forecast_skill(seed)
-    for name, fig in (("extremes", extremes_fig), ("integration", steps_fig),
-                      ("hindcast", calibration_figure(fit)), ("conclusions", tornado), ("backtest", fans)):
-        save_figure(fig, figures / f"validation_{name}.png")
-        plt.close(fig)  # pyplot keeps every figure it made until closed
     text = _markdown(params, dimensions, extremes, steps, fit, flips, shares, n, seed) + _skill_markdown(skill, noise)
-    return atomic_write(docs / "VALIDATION.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    for fig, path in zip((extremes_fig, steps_fig, calibration_figure(fit), tornado, fans), figure_paths):
+        save_figure(fig, path)
+        plt.close(fig)  # pyplot keeps every figure it made until closed
+    return atomic_write(report, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _markdown(params: ParameterSet, dimensions: pd.DataFrame, extremes: pd.DataFrame, steps: pd.DataFrame,
@@ -517,10 +539,15 @@ def _skill_markdown(result: Backtest, noise: pd.DataFrame) -> str:
     return f"""
 ## 6. Forecast skill: a rolling-origin backtest
 
-Had the casualty process been fitted at an earlier date, would its bands have covered what came next? At each
-origin ({origins}) the process stored in `params/observed/casualty_process.yaml` (its specification and weights)
-is refitted on the months published by the origin only, and so are the two naive forecasters (persistence: the
-last month held, with the record's month-to-month volatility; the trailing 12-month mean); each draws
+Had the model been run at an earlier date, would its bands have covered what came next? At each
+origin ({origins}) the casualty process stored in `params/observed/casualty_process.yaml` (its specification and
+weights) is refitted on the months published by the origin only, and so are the two naive forecasters
+(persistence: the last month held, with the record's month-to-month volatility; the trailing 12-month mean). The
+casualties scored as the model's (`model`) are those of the model's runs, calibrated at the origin as the
+recruitment forecasts below are, each driven after the origin by its own path of the refitted process as its
+exogenous casualty level: the path itself where the war zone holds its strength at the origin, less where it has
+shrunk (`casualties.depletion_elasticity`), as in a projection. The process alone (`process`) is scored too, so
+`crps_vs_process` measures what the model's depletion changes. Each draws
 {result.settings["n"]:,} predictive paths of the next {max(result.settings["horizons"])} months (seed
 {result.settings["seed"]}), scored against the record where it reaches (it ends in 2024-12; nothing later is used).
 Horizon `6` is the sixth month ahead; `1-6` pools months 1 to 6 of every origin. CRPS (`scoringrules`), bias (median
@@ -548,7 +575,7 @@ adds. Four statements, so a handful of scored points. The Ukrainian statements o
 (`force_in_ukraine_ua`, a party's claims, on a narrower definition than the model's war zone, which the series'
 own bias absorbs) are forecast the same way from the hindcast's group in the war zone, which depends on the
 casualties: up to the origin the recorded ones drive it, after it paths of the casualty process refitted to the
-record known at the origin (each of 40 paths drives a group of runs), and the party's bias is drawn from its
+record known at the origin (each run its own path, as above), and the party's bias is drawn from its
 posterior given the statements of the series published by then (`model/calibration/model_forecasts.py`). Four
 statements, a handful of scored points: a check that the bands are not absurd, not a measure of skill. What cannot be
 dated back: the model's priors (the registry's ranges) were set with evidence through 2024, so at the 2023 origins

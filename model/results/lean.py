@@ -102,7 +102,16 @@ def run_arrays(params: ParameterSet, months: int, dt: float, start: str, integra
     selection = Selection.of(variables)
     limits.memory(result_values(params.batch_size or 1, months, dt, variables), "simulate", "months",
                   f"{params.batch_size or 1:,} runs of {months:,} months")
-    inputs = checked_inputs(params, months, dt, start)
+    return integrate_inputs(checked_inputs(params, months, dt, start), params, months, dt, integrator, selection,
+                            threads)
+
+
+def integrate_inputs(inputs: Inputs, params: ParameterSet, months: int, dt: float, integrator: str,
+                     selection: Selection, threads: int | None = None) -> dict[str, np.ndarray]:
+    """The outputs of ``selection`` (:func:`output_arrays`) of ``inputs``, the layout of ``params``
+    (:func:`checked_inputs`, perhaps with coefficients set by the caller), over ``months`` months of steps of
+    ``dt``; a result that is not finite is refused, naming the parameters of ``params`` farthest outside their
+    ranges."""
     trajectory = engine.integrate(SYSTEM, inputs.state0, inputs, months, dt, selection.observations(), integrator,
                                   threads)
     _check_finite(trajectory, params)

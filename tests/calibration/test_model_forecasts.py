@@ -82,18 +82,20 @@ def test_the_recruitment_series_is_scored_from_statements_with_publication_dates
     assert (result.scores["month"] > result.scores["origin"]).all()
 
 
-def test_a_force_forecast_sees_neither_casualties_nor_statements_after_its_origin(setup):
-    """The force forecast is driven by the casualties recorded up to the origin and then by the casualty process
-    refitted to them: changing the record after the origin, or the statements published after it, changes
-    nothing; changing a month before it does."""
+@pytest.mark.parametrize("kind", ["force", "casualties"])
+def test_a_driven_forecast_sees_neither_casualties_nor_statements_after_its_origin(setup, kind):
+    """The force and casualty forecasts are driven by the casualties recorded up to the origin and then by the
+    casualty process refitted to them: changing the record after the origin, or the statements published after
+    it, changes nothing; changing a month before it does."""
     from model.calibration.forecasters import casualty_series
-    from model.calibration.model_forecasts import ForceForecaster
+    from model.calibration.model_forecasts import CasualtyForecaster, ForceForecaster
 
     config, _, _, _, targets, runs = setup
     casualties = casualty_series()
     origin = pd.Period("2023-09", freq="M")
-    forecaster = ForceForecaster(runs, targets, config.party_bias_sd, 0.15, casualties=casualties.observed,
-                                 process=casualties.forecasters["process"], groups=4)
+    forecaster = (ForceForecaster if kind == "force" else CasualtyForecaster)(
+        runs, targets, config.party_bias_sd, 0.15, casualties=casualties.observed,
+        process=casualties.forecasters["process"])
     seed = np.random.SeedSequence(3)
 
     def draws(f):
@@ -110,6 +112,34 @@ def test_a_force_forecast_sees_neither_casualties_nor_statements_after_its_origi
     values[origin - 2] *= 3
     earlier = replace(casualties.observed, values=values)
     assert not np.array_equal(base, draws(replace(forecaster, casualties=earlier)))
+
+
+@pytest.mark.parametrize("elasticity", [0.0, 1.0])
+def test_the_models_casualties_are_the_process_paths_unless_the_war_zone_is_depleted(setup, elasticity):
+    """Driven by the process after the origin, the model's monthly casualties are the process forecaster's own
+    draws at the same origin and seed where the depletion elasticity is 0 (common random numbers: the backtest's
+    model and process then differ only by the depletion), and never above them otherwise; with a war zone that
+    shrinks, elasticity 1 takes fewer."""
+    from model.calibration.forecasters import casualty_series
+    from model.calibration.model_forecasts import CasualtyForecaster
+
+    config, _, _, _, targets, runs = setup
+    fixed = replace(runs, values={**runs.values, "casualties.depletion_elasticity": np.full(len(runs.simulated),
+                                                                                          elasticity)})
+    casualties = casualty_series()
+    origin = pd.Period("2024-03", freq="M")
+    forecaster = CasualtyForecaster(fixed, targets, config.party_bias_sd, 0.0, casualties=casualties.observed,
+                                    process=casualties.forecasters["process"])
+    seed = np.random.SeedSequence(4)
+    months = 9
+    drawn = forecaster(pd.Series(dtype=float), origin, months, 300, seed)
+    # The backtest asks for its longest horizon, beyond the record's end: the months the record reaches are the same.
+    paths = casualties.forecasters["process"](casualties.observed.known_at(origin), origin, months + 3, 300,
+                                              seed)[:, :months]
+    if elasticity == 0.0:
+        np.testing.assert_allclose(drawn, paths, rtol=1e-12)
+    else:
+        assert (drawn <= paths * (1 + 1e-12)).all() and (drawn < paths * (1 - 1e-6)).any()
 
 
 def test_a_forecast_at_an_origin_knows_only_the_events_that_had_started_by_then(setup):

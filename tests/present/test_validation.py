@@ -6,7 +6,10 @@ import difflib
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from model.errors import InputError
+from model.present import validation
 from model.present.validation import (CONCLUSIONS, RESIDUE, _lowest_sentence, _order_sentence, _residue,
                                       conclusion_flips, extreme_conditions, integration_error, observed_orders,
                                       write_report)
@@ -57,6 +60,23 @@ def test_the_committed_report_is_current(tmp_path):
     committed = undated(REPORT.read_text(encoding="utf-8").splitlines())
     diff = list(difflib.unified_diff(committed, fresh, "docs/VALIDATION.md (committed)", "fresh", lineterm=""))
     assert not diff, "run `manpower validate` to regenerate docs/VALIDATION.md:\n" + "\n".join(diff[:DIFF_LINES])
+
+
+@pytest.mark.parametrize("taken", ["VALIDATION.md", "figures/validation_extremes.png",
+                                   "figures/validation_backtest.png"])
+def test_a_file_that_cannot_be_written_is_refused_before_any_test_runs(taken, tmp_path, monkeypatch):
+    """Every file the report writes is checked first: refused in a second, not after a minute of tests, and no
+    figure is left behind without its report."""
+    def reached(*args, **kwargs):
+        raise AssertionError("a test ran before the files were checked")
+
+    monkeypatch.setattr(validation, "load_params", reached)
+    (tmp_path / taken).mkdir(parents=True)
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(InputError, match=f"^--out: .*{Path(taken).name}: expected a file name, got an existing "
+                                         "folder$"):
+        write_report(tmp_path, n=10)
+    assert sorted(tmp_path.rglob("*")) == before
 
 
 #: Lines of the unified diff shown when the committed report is stale.
