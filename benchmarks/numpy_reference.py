@@ -2,7 +2,8 @@
 
 What a careful analyst would write first, with no compilation: every rate of
 ``model/dynamics/description.py`` for all runs at once (arrays shaped ``(source, run)``), an explicit Euler
-step, the monthly totals of the four headline outputs. It reads the coefficients that
+step, the monthly totals of the four headline outputs, the exogenous casualty level lowered where the war
+zone has shrunk below its start (``casualties.depletion_elasticity``). It reads the coefficients that
 :func:`model.dynamics.equations.prepare` lays out, so both implementations start from the same numbers; it
 has no limiter (no stock of the baseline runs dry), so it agrees with the engine where no constraint binds,
 which ``bench_reference.py`` checks before any timing.
@@ -58,8 +59,13 @@ def rates(state: np.ndarray, t: float, step: int, inputs: eq.Inputs) -> dict[str
     weight_veteran = role * np.maximum(x["front_veteran"], dt / 2 * arrivals_veteran)
     month = step // round(1 / dt)
     shock = inputs.series[eq.SHOCK, month]
+    strength = (x["front_new"] + x["front_veteran"]).sum(axis=0)
+    start = r[eq.FRONT_START]
+    depleted = (start > 0) & (strength < start)
+    ratio = np.divide(strength, start, out=np.ones_like(strength), where=depleted)
+    depletion = np.where(depleted, ratio ** r[eq.DEPLETION], 1.0)
     level = (sched[eq.RECORD_COVERS] * sched[eq.RECORDED] + (1 - sched[eq.RECORD_COVERS]) * r[eq.CASUALTIES0]
-             * np.exp(r[eq.CASUALTY_GROWTH] * t) * shock)
+             * np.exp(r[eq.CASUALTY_GROWTH] * t) * shock * depletion)
     exposed = (weight_new + weight_veteran).sum(axis=0)
     per_weight = np.divide(level, exposed, out=np.zeros_like(level), where=exposed > 0)
     for suffix, weight in (("new", weight_new), ("veteran", weight_veteran)):
