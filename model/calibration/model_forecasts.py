@@ -37,11 +37,12 @@ import pandas as pd
 
 from ..core.defaults import DEFAULT_DT
 from ..dynamics.equations import CASUALTIES0, FRONT_START, Inputs
+from ..inputs import limits
 from ..inputs.observed import load_observed
 from ..inputs.parameters import ParameterSet
 from ..inputs.posterior import inputs_digest
 from ..inputs.registry import Event
-from ..results.lean import Selection, checked_inputs, integrate_inputs
+from ..results.lean import Selection, checked_inputs, integrate_inputs, result_values
 from .forecasters import BacktestSeries, Forecaster, Observed, casualty_series
 from .hindcast import configured_through, hindcast_params, load_config
 from .likelihood import log_gaps
@@ -211,6 +212,10 @@ class DrivenForecaster(CalibratedForecaster):
         runs = self.runs_at(origin)
         first, last = pd.Period(runs.start, freq="M"), pd.Period(runs.through, freq="M")
         span = (last - first).n + 1
+        # The drawn values and their layout, the casualty paths, the outputs: refused before any is allocated.
+        limits.memory(len(chosen) * (2 * len(runs.values) + 2 * span)
+                      + result_values(len(chosen), span, DEFAULT_DT, variables),
+                      "backtest", "n", f"{len(chosen):,} model runs of {span} months")
         record = self.casualties.known_at(origin)
         drive = tuple(Event(start=str(m), size=float(v), months=1) for m, v in record[record.index >= first].items())
         batch = runs.params.with_values(

@@ -142,6 +142,23 @@ def test_the_models_casualties_are_the_process_paths_unless_the_war_zone_is_depl
         assert (drawn <= paths * (1 + 1e-12)).all() and (drawn < paths * (1 - 1e-6)).any()
 
 
+def test_a_driven_forecast_too_large_for_memory_is_refused_before_it_runs(setup, monkeypatch):
+    """The model's runs of a driven forecast (their parameters, casualty paths and outputs) are counted against the
+    memory limit before anything is drawn into them: an input error naming ``n``, not a MemoryError."""
+    from model.calibration.forecasters import casualty_series
+    from model.calibration.model_forecasts import CasualtyForecaster
+    from model.errors import InputError
+    from model.inputs import limits
+
+    config, _, _, _, targets, runs = setup
+    casualties = casualty_series()
+    forecaster = CasualtyForecaster(runs, targets, config.party_bias_sd, 0.0, casualties=casualties.observed,
+                                    process=casualties.forecasters["process"])
+    monkeypatch.setattr(limits, "memory_limit", lambda: 100 * 2**10)  # 100 KiB: less than 200 runs need
+    with pytest.raises(InputError, match=r"backtest: n: expected a size that fits in memory: 200 model runs"):
+        forecaster(pd.Series(dtype=float), pd.Period("2024-03", freq="M"), 6, 200, np.random.SeedSequence(0))
+
+
 def test_a_forecast_at_an_origin_knows_only_the_events_that_had_started_by_then(setup):
     """The hindcast's roundups and tranches after the origin are not known to a forecaster there."""
     from model.calibration.model_forecasts import hindcast_known_at
