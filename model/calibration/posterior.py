@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +132,8 @@ class PriorRuns:
 
     ``values``: the sampled parameters by key (runs,); ``simulated``: the model's value of each target
     (runs x targets, persons); ``state``: the end state by key of :data:`STATE_KEYS` (runs,); ``monthly``: the
-    outputs asked to be kept, summed over sources, by name (runs x months; persons per month for a flow).
+    outputs asked to be kept, summed over the sources asked for, by name (runs x months; persons per month for a
+    flow).
     """
 
     params: ParameterSet
@@ -146,10 +148,12 @@ class PriorRuns:
 
 
 def simulate_prior(params: ParameterSet, targets: list[Target], start: str, through: str, months: int,
-                   n_prior: int = N_PRIOR, seed: int = 0, keep: tuple[str, ...] = ()) -> PriorRuns:
+                   n_prior: int = N_PRIOR, seed: int = 0,
+                   keep: Mapping[str, tuple[str, ...] | None] | None = None) -> PriorRuns:
     """Draw ``n_prior`` runs of every uncertain parameter of ``params`` from its prior and simulate the
     hindcast (``months`` from ``start``) in batches of :data:`BATCH`; keep each target's simulated value and
-    the monthly values of the outputs ``keep``."""
+    the monthly values of the outputs ``keep`` (output name: the sources summed, ``None`` for all)."""
+    keep = dict(keep or {})
     keys = uncertain_keys(params)
     limits.memory(sample_values(n_prior, len(keys)) + n_prior * (len(targets) + len(STATE_KEYS) + months * len(keep)),
                   "calibrate_posterior", "n_prior", f"a prior sample of {n_prior:,} runs")
@@ -164,8 +168,10 @@ def simulate_prior(params: ParameterSet, targets: list[Target], start: str, thro
                                    where="prior sample", kind="sample")
         ds = simulate(batch, months=months, start=start, variables=list(dict.fromkeys(_OUTPUTS + list(keep))))
         simulated[rows] = simulated_table(ds, targets)
-        for name in keep:
-            output = ds[name].sum("source") if "source" in ds[name].dims else ds[name]
+        for name, sources in keep.items():
+            output = ds[name]
+            if "source" in output.dims:
+                output = (output if sources is None else output.sel(source=list(sources))).sum("source")
             monthly[name][rows] = output.isel(time=slice(0, months)).transpose("run", "time").values
         for key, value in end_state(ds).items():
             state[key][rows] = value.values

@@ -569,7 +569,8 @@ The recruitment statements (`recruitment_independent`) are forecast by the model
 Bayesian calibration (`docs/CALIBRATION.md`) weighs a prior sample of the hindcast as known then (the roundups and
 tranches that had started by the origin only; the call-ups, which recur by law, expected at the last decreed sizes) by the observations published by then only (each statement taken as
 published at the end of the month after its date), and the
-forecast is the model's monthly recruitment in the runs so drawn, seen through the statements' stated 20% error;
+forecast is the model's monthly recruitment in the runs so drawn (the channels that sign a contract, as the
+calibration counts them: not the North Korean units), seen through the statements' stated 20% error;
 its benchmark is the same model uncalibrated (`prior`), so `crps_vs_prior` measures what calibrating to the record
 adds. Four statements, so a handful of scored points. The Ukrainian statements of the Russian force in Ukraine
 (`force_in_ukraine_ua`, a party's claims, on a narrower definition than the model's war zone, which the series'
