@@ -316,7 +316,8 @@ def with_model(series: BacktestSeries, folder: str | Path | None = None, n_prior
                seed: int = 0) -> BacktestSeries:
     """The casualty ``series`` with the model's own casualties (``model``, :class:`CasualtyForecaster`) as its
     subject, the forecast a projection publishes, and the process alone among its benchmarks: the process drives
-    the model, so the two differ only where the model's war zone is depleted."""
+    the model, so the two differ only where the model's war zone is depleted or too small for the casualties (the
+    limiter caps what it can lose)."""
     model = CasualtyForecaster(runs=_runs_by_origin(folder, n_prior, seed), targets=calibration_targets(folder),
                                party_bias_sd=load_config(folder).party_bias_sd, relative_sd=0.0,
                                casualties=series.observed, process=series.forecasters[series.subject])

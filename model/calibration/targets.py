@@ -103,7 +103,8 @@ def _targets_of(name: str, spec: TargetSpec, series: Series, data: pd.DataFrame,
     return [target((d,), values[d], relative * values[d]) for d in values.index]
 
 
-def _quantity(ds: xr.Dataset, target: Target) -> xr.DataArray:
+def target_quantity(ds: xr.Dataset, target: Target) -> xr.DataArray:
+    """The model's output that ``target`` is compared with: its output, summed over the sources it counts."""
     values = ds[target.output]
     if "source" in values.dims:
         chosen = [target.source] if isinstance(target.source, str) else target.source
@@ -120,7 +121,7 @@ def _running_total(flow: xr.DataArray) -> xr.DataArray:
 
 def simulated(ds: xr.Dataset, target: Target) -> xr.DataArray:
     """The model's value of ``target`` (persons), for every run of ``ds``."""
-    values = _quantity(ds, target)
+    values = target_quantity(ds, target)
     is_stock = OUTPUTS[target.output].kind == "stock"
     if target.measure == "level" and is_stock:
         return values.interp(time=target.dates[0])

@@ -165,8 +165,9 @@ def _check_payment(params: ParameterSet) -> None:
 
 
 def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs:
-    """Lay out a parameter set for ``n_steps`` steps of ``dt`` months starting in month ``start``; the endogenous
-    casualty mode's reference is the exposure-weighted strength of the initial state (:func:`anchored`)."""
+    """Lay out a parameter set for ``n_steps`` steps of ``dt`` months starting in month ``start``; the references
+    of the initial state are set by :func:`anchored`: the endogenous casualty mode's (its exposure-weighted
+    strength) and the depletion's (its war zone's strength, persons)."""
     n = params.batch_size or 1
     v = params.value
     _check_conversion(params)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..calibration.targets import target_quantity
 from ..inputs.parameters import label_from_attrs
 from ..inputs.provenance import CALIBRATED
 from ..results.decomposition import level_name
@@ -386,7 +387,10 @@ def calibration_figure(calibration) -> plt.Figure:
                    color="black", linestyle=":", label="authorized strength (decrees; a ceiling)")
     force.set(title="Force levels", ylabel="thousand persons")
     force.set_ylim(0, 2.0 * max(float(ds.armed_forces.max()), *(t.observed for t in ceilings)) / 1e3)  # legend room
-    recruits.plot(dates[:-1], flows.recruitment.sum("source") / 1e3, color=style.BLUE, label="model: recruitment")
+    estimates = of("recruitment_independent")  # the model's recruitment as the estimates count it
+    recruitment = target_quantity(flows, estimates[0]) if estimates else flows.recruitment.sum("source")
+    recruits.plot(dates[:-1], recruitment / 1e3, color=style.BLUE,
+                  label="model: recruitment, contract channels" if estimates else "model: recruitment")
     recruits.plot(dates[:-1], flows.recruitment.sel(source="volunteer") / 1e3, color=style.BLUE, linestyle="--",
                   label="model: volunteer sign-ups")
     _target_points(recruits, of("recruitment_independent"), "recruitment, independent estimates")

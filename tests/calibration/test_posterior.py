@@ -130,8 +130,11 @@ def test_the_keys_that_act_after_the_record_change_nothing_the_record_is_compare
     from model.calibration.targets import simulated_table
 
     _, params, start, months, targets = hindcast
+    batch = model.sample(params, 200, seed=3)  # prior runs, some of whose war zones shrink below their start
+    front = model.simulate(batch, months=months, start=start, variables=["front_total"]).front_total
+    assert bool((front < front.isel(time=0)).any("time").any())  # else a depletion could not act
     for key in AFTER_THE_RECORD:
-        low, high = (params.with_values({key: bound}, where="test", kind="search")
+        low, high = (batch.with_values({key: bound}, where="test", kind="search")
                      for bound in (params[key].low, params[key].high))
         tables = [simulated_table(model.simulate(p, months=months, start=start), targets) for p in (low, high)]
         np.testing.assert_array_equal(*tables)

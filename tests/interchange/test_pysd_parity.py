@@ -96,12 +96,14 @@ def differences(mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray], dt: 
 @dataclass(frozen=True)
 class Case:
     """A scenario with overrides, run for ``months`` at step ``dt`` from ``start`` (None: after the data);
-    ``binding`` names the stock whose shortfall shows the limiter binds."""
+    ``binding`` names the stock whose shortfall shows the limiter binds; ``depleted``: the war zone falls below
+    its start, so the depletion of the casualty level acts."""
 
     scenario: str
     overrides: dict = field(default_factory=dict)
     months: int = 12
     binding: str | None = None
+    depleted: bool = False
     dt: float = DT
     start: str | None = None
 
@@ -117,7 +119,8 @@ CASES = {
         "conscription.emergency": [{"start": "2025-06", "size": 900_000, "months": 2}]}, binding="conscripts"),
     "war zone emptied": Case("dprk_surge", {"casualties.process": "trend", "casualties.monthly": 400_000,
                                             "casualties.depletion_elasticity": 0.0}, binding="front_veteran"),
-    "war zone depleted": Case("dprk_surge", {"casualties.process": "trend", "casualties.monthly": 150_000}),
+    "war zone depleted": Case("dprk_surge", {"casualties.process": "trend", "casualties.monthly": 150_000},
+                              depleted=True),
     "casualties scale with the force": Case("migrant_roundups", {"casualties.mode": "endogenous"}),
     "start inside the record, half-month steps": Case("high_intensity", months=4, dt=0.5, start="2024-06"),
 }
@@ -129,6 +132,9 @@ def test_mdl_runs_in_pysd_as_in_the_engine(case, tmp_path, recwarn):
     mine = engine_run(c.params, c.months, dt=c.dt, start=c.start)
     if c.binding is not None:  # the case exercises the limiter it is meant to
         assert mine["shortfall"][:c.months, STOCKS.index(c.binding)].sum() > 0
+    if c.depleted:
+        war_zone = (mine["front_new"] + mine["front_veteran"]).sum(axis=1)
+        assert war_zone[-1] < 0.5 * war_zone[0]
     text = export(c.params, "mdl", months=c.months, dt=c.dt, start=c.start)
     theirs = pysd_run(translated(text, ".mdl", tmp_path), c.months, c.dt)
     worst = differences(mine, theirs, c.dt)
