@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..calibration.targets import target_quantity
 from ..inputs.parameters import label_from_attrs
 from ..inputs.provenance import CALIBRATED
 from ..results.decomposition import level_name
@@ -387,6 +386,8 @@ def calibration_figure(calibration) -> plt.Figure:
                    color="black", linestyle=":", label="authorized strength (decrees; a ceiling)")
     force.set(title="Force levels", ylabel="thousand persons")
     force.set_ylim(0, 2.0 * max(float(ds.armed_forces.max()), *(t.observed for t in ceilings)) / 1e3)  # legend room
+    from ..calibration.targets import target_quantity  # here: the calibration package is slow to import
+
     estimates = of("recruitment_independent")  # the model's recruitment as the estimates count it
     recruitment = target_quantity(flows, estimates[0]) if estimates else flows.recruitment.sum("source")
     recruits.plot(dates[:-1], recruitment / 1e3, color=style.BLUE,
