@@ -44,7 +44,7 @@ from ..inputs.posterior import inputs_digest
 from ..inputs.registry import Event
 from ..results.lean import Selection, checked_inputs, integrate_inputs, result_values
 from .forecasters import BacktestSeries, Forecaster, Observed, casualty_series
-from .hindcast import CalibrationConfig, configured_through, hindcast_params, load_config
+from .hindcast import configured_through, hindcast_params, load_config
 from .likelihood import log_gaps
 from .posterior import PriorRuns, importance_weights, simulate_prior
 from .targets import Target, build_targets
@@ -70,8 +70,8 @@ def known_by(origin: pd.Period) -> pd.Timestamp:
 
 @dataclass(frozen=True)
 class CalibratedForecaster:
-    """Forecasts of ``output`` (summed over the sources the statements count, :func:`recruited_sources`; persons per
-    month) from prior ``runs`` weighted by the
+    """Forecasts of ``output`` (summed over the sources the statements count, :func:`recruitment_target`; persons
+    per month) from prior ``runs`` weighted by the
     ``targets`` published by the origin (``calibrated``), or unweighted (the prior benchmark), with lognormal
     measurement error of relative sd ``relative_sd``. ``known`` (the forecast series' own published points) is
     not used: its points are among ``targets``, filtered by the same publication rule."""
@@ -153,15 +153,14 @@ def _prior_runs(folder: str | None, digest: str, n_prior: int, seed: int,
         params = hindcast_known_at(params, cutoff)
     targets = calibration_targets(folder)
     runs = simulate_prior(params, list(targets), start, configured_through(config, folder), months, n_prior, seed,
-                          keep={OUTPUT: recruited_sources(config)})
+                          keep={OUTPUT: recruitment_target(targets)})
     return runs, targets
 
 
-def recruited_sources(config: CalibrationConfig) -> tuple[str, ...] | None:
-    """The sources whose recruitment the recruitment statements count (the calibration's ``source`` of their
-    target; ``None``: every source), so that a forecast of them and the calibration compare like with like."""
-    source = config.targets[RECRUITMENT].source
-    return (source,) if isinstance(source, str) else None if source is None else tuple(source)
+def recruitment_target(targets: tuple[Target, ...]) -> Target:
+    """A target of the recruitment statements: what a forecast of them keeps (the model's recruitment of the
+    sources the statements count), so that the forecast and the calibration compare like with like."""
+    return next(t for t in targets if t.series == RECRUITMENT)
 
 
 def calibration_targets(folder: str | Path | None = None) -> tuple[Target, ...]:

@@ -50,7 +50,7 @@ from ..core.structure import POOLED
 from ..results.simulate import simulate
 from .hindcast import AFTER_THE_RECORD, CalibrationConfig, configured_through, hindcast_params, load_config
 from .likelihood import bias_mean, log_likelihood
-from .targets import Target, build_targets, simulated_table
+from .targets import Target, build_targets, simulated_table, target_quantity
 
 #: Prior runs simulated by default, and per batch (bounds memory: about 80 MB of outputs per 25,000 runs).
 N_PRIOR, BATCH = 200_000, 25_000
@@ -132,8 +132,7 @@ class PriorRuns:
 
     ``values``: the sampled parameters by key (runs,); ``simulated``: the model's value of each target
     (runs x targets, persons); ``state``: the end state by key of :data:`STATE_KEYS` (runs,); ``monthly``: the
-    outputs asked to be kept, summed over the sources asked for, by name (runs x months; persons per month for a
-    flow).
+    quantities asked to be kept, by name (runs x months; persons per month for a flow).
     """
 
     params: ParameterSet
@@ -149,10 +148,11 @@ class PriorRuns:
 
 def simulate_prior(params: ParameterSet, targets: list[Target], start: str, through: str, months: int,
                    n_prior: int = N_PRIOR, seed: int = 0,
-                   keep: Mapping[str, tuple[str, ...] | None] | None = None) -> PriorRuns:
+                   keep: Mapping[str, Target] | None = None) -> PriorRuns:
     """Draw ``n_prior`` runs of every uncertain parameter of ``params`` from its prior and simulate the
-    hindcast (``months`` from ``start``) in batches of :data:`BATCH`; keep each target's simulated value and
-    the monthly values of the outputs ``keep`` (output name: the sources summed, ``None`` for all)."""
+    hindcast (``months`` from ``start``) in batches of :data:`BATCH`; keep each target's simulated value and,
+    by name, the monthly values of the quantity each target of ``keep`` is compared with (its output, summed over
+    the sources it counts: :func:`~model.calibration.targets.target_quantity`)."""
     keep = dict(keep or {})
     keys = uncertain_keys(params)
     limits.memory(sample_values(n_prior, len(keys)) + n_prior * (len(targets) + len(STATE_KEYS) + months * len(keep)),
@@ -166,12 +166,11 @@ def simulate_prior(params: ParameterSet, targets: list[Target], start: str, thro
         rows = slice(first, min(n_prior, first + BATCH))
         batch = params.with_values(admissible_rows(params, {k: v[rows] for k, v in values.items()}),
                                    where="prior sample", kind="sample")
-        ds = simulate(batch, months=months, start=start, variables=list(dict.fromkeys(_OUTPUTS + list(keep))))
+        ds = simulate(batch, months=months, start=start,
+                      variables=list(dict.fromkeys(_OUTPUTS + [t.output for t in keep.values()])))
         simulated[rows] = simulated_table(ds, targets)
-        for name, sources in keep.items():
-            output = ds[name]
-            if "source" in output.dims:
-                output = (output if sources is None else output.sel(source=list(sources))).sum("source")
+        for name, target in keep.items():
+            output = target_quantity(ds, target)
             monthly[name][rows] = output.isel(time=slice(0, months)).transpose("run", "time").values
         for key, value in end_state(ds).items():
             state[key][rows] = value.values

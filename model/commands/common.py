@@ -11,14 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from ..errors import InputError
-
-
-def check_once(values: list, option: str, what: str) -> None:
-    """Refuse ``values`` given with ``option`` when one of them is given twice (``what`` names one of them: "key",
-    "scenario", "horizon"): a repeat is a slip, and which of two values wins should never be guessed."""
-    repeated = sorted({str(v) for v in values if values.count(v) > 1})
-    if repeated:
-        raise InputError(option, ", ".join(repeated), f"expected each {what} once")
+from ..inputs.repeats import once as check_once
 
 
 def comma_list(text: str, option: str, items: str, item: str, example: str) -> list[str]:

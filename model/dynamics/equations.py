@@ -359,7 +359,7 @@ def flow_rates(state, trends, step, dt, per_run, per_source, schedules, series, 
     shared = shock.shape[0] == 1
     for b in range(block):
         demand = per_run[CASUALTIES0, b] * trends[CASUALTY_TREND, b] * shock[0 if shared else b]
-        if not endogenous and per_run[DEPLETION, b] > 0.0:
+        if covered < 1.0 and not endogenous and per_run[DEPLETION, b] > 0.0:  # a recorded month ignores it
             demand *= depletion(strength[b], per_run[FRONT_START, b], per_run[DEPLETION, b])
         level = covered * recorded + (1.0 - covered) * demand
         denominator = per_run[EXPOSED0, b] if endogenous else exposed[b]

@@ -32,6 +32,7 @@ from ..analysis.uncertainty import uncertainty
 from ..errors import InputError
 from ..inputs import limits
 from ..inputs.parameters import BASELINE, ParameterSet, load_params, scenario_names
+from ..inputs.repeats import once
 from ..inputs.start import default_start
 from ..results.io import atomic_write, check_output
 from ..results.simulate import DEFAULT_DT, DEFAULT_MONTHS, DEFAULT_START
@@ -109,7 +110,7 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
     limits.months(settings.months, "report")
     limits.step(settings.dt, "report")
     limits.month(settings.start, "report")
-    _check_each_once(settings.names)
+    once(list(settings.names), "--scenarios", "scenario")  # a repeat's runs would count once
     check_output(settings.out, "--out", file=True, suffixes=SUFFIXES)
     limits.whole(settings.sobol_n, "report", "sobol_n", 2)
     if settings.sobol_n & (settings.sobol_n - 1):
@@ -123,13 +124,6 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
     if pdf.wants_pdf(settings.out):
         pdf.check_available()
     return params
-
-
-def _check_each_once(names: Sequence[str]) -> None:
-    """Refuse a scenario named twice, as ``--scenarios`` does: its runs would silently count once."""
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise InputError("--scenarios", ", ".join(repeated), "expected each scenario once")
 
 
 def gather(settings: Settings) -> Findings:

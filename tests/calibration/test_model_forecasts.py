@@ -10,8 +10,8 @@ import pytest
 
 import model
 from model.calibration.hindcast import configured_through, hindcast_params, load_config
-from model.calibration.model_forecasts import (CalibratedForecaster, known_by, recruited_sources,
-                                               recruitment_series, statement_published)
+from model.calibration.model_forecasts import (CalibratedForecaster, known_by, recruitment_series,
+                                               recruitment_target, statement_published)
 from model.calibration.posterior import simulate_prior
 from model.calibration.targets import build_targets
 from model.inputs.observed import load_observed
@@ -24,7 +24,7 @@ def setup():
     params, start, months = hindcast_params(config)
     targets = tuple(build_targets(config, load_observed(), start, months))
     runs = simulate_prior(params, list(targets), start, configured_through(config), months, 3000, 5,
-                          keep={"recruitment": recruited_sources(config)})
+                          keep={"recruitment": recruitment_target(targets)})
     return config, params, start, months, targets, runs
 
 
