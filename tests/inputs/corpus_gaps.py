@@ -1,5 +1,5 @@
 """Malformed-input cases: gaps left by the last review (discover's and validate's files checked before any run,
-the update's record too short to refit).
+the update's record too short to refit), and the depletion elasticity's bounds.
 
 Joined into ``test_malformed_inputs.py``'s parametrization; the vocabulary is in :mod:`.corpus`.
 """
@@ -7,7 +7,7 @@ Joined into ``test_malformed_inputs.py``'s parametrization; the vocabulary is in
 from __future__ import annotations
 
 from .corpus import *  # noqa: F403
-from .corpus import CSV, UPDATE, Case
+from .corpus import CSV, RUN, UPDATE, Case, registry_value
 from .corpus_outputs import taken
 from .corpus_update import record_rows
 
@@ -35,6 +35,13 @@ CASES: list[Case] = [
     # --- update --through: a month of the record too early to refit to (the record starts 2022-03) ---
     Case("gaps-update-check-through-too-early", ("update", "--check", "--through", "2022-04"),
          ("--through", "2022-04", "12 months")),
+    # --- the depletion elasticity: 0 (no response) to 1 (in proportion), on the command line and in the registry ---
+    Case("gaps-set-depletion-elasticity-above-one", RUN + ("--set", "casualties.depletion_elasticity=1.5"),
+         ("--set", "casualties.depletion_elasticity", "<= 1")),
+    Case("gaps-set-depletion-elasticity-negative", RUN + ("--set", "casualties.depletion_elasticity=-0.2"),
+         ("--set", "casualties.depletion_elasticity", ">= 0")),
+    Case("gaps-registry-depletion-elasticity-above-one", RUN, ("registry.yaml", "casualties.depletion_elasticity"),
+         {"registry.yaml": registry_value("casualties.depletion_elasticity", "high", 2.0)}),
     Case("gaps-update-through-too-early", ("update", "--through", "2022-05", "--n", "8", "--months", "2"),
          ("--through", "2022-05", "12 months")),
 ]
