@@ -154,6 +154,32 @@ def test_results_are_ordinary_files_readable_as_the_umask_allows(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
 
 
+def test_a_result_written_to_a_symbolic_link_replaces_its_target_and_keeps_the_link(tmp_path):
+    from model.results.io import atomic_write
+
+    target, link = tmp_path / "kept" / "table.csv", tmp_path / "table.csv"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link.symlink_to(target)
+    written = atomic_write(link, lambda tmp: tmp.write_text("new\n"))
+    assert link.is_symlink() and written == target.resolve()
+    assert target.read_text() == "new\n"
+
+
+def test_a_named_pipe_is_never_replaced_by_a_result(tmp_path):
+    """The last guard behind each command's check of its outputs: a rename would replace a FIFO or a device (once
+    /dev/full) by a regular file."""
+    from model.errors import InputError
+    from model.results.io import atomic_write
+
+    pipe = tmp_path / "table.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(InputError, match="FIFO"):
+        atomic_write(pipe, lambda tmp: tmp.write_text("a,b\n"))
+    assert not pipe.is_file() and pipe.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
+
+
 def test_a_scenario_file_kept_anywhere_runs_under_its_own_name(baseline, tmp_path):
     signups = baseline["volunteer.signups"]
     inside = (signups.low + signups.high) / 2  # persons per month, inside the plausible range

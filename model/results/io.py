@@ -35,9 +35,22 @@ def _finished(path: Path, write: Callable[[Path], None]) -> Iterator[str]:
             os.unlink(tmp)
 
 
+def _special(path: Path) -> bool:
+    """Whether ``path`` (followed through symbolic links) exists and is not a regular file or a folder: a device,
+    a FIFO or a socket, which a rename would replace by a file."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
+
+    A symbolic link is written through (its target is replaced, the link kept); a device, FIFO or socket is
+    refused (:class:`~model.errors.InputError`), never replaced by a file."""
+    from ..errors import InputError
+
+    path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    if _special(path):
+        raise InputError("output", str(path), "expected a regular file to write, got a device, FIFO or socket")
     with _finished(path, write) as tmp:
         os.replace(tmp, path)
     return path
@@ -106,7 +119,8 @@ def check_output(path: str | Path, where: str, file: bool = False, suffixes: tup
     ``path`` is a folder to write results into (``file=False``) or a file to
     write (``file=True``). Refused, with an :class:`~model.errors.InputError`
     naming ``where``: an empty path, a folder that is an existing file, a file
-    that is an existing folder, a path under an existing file, and a location
+    that is an existing folder or a device, FIFO or socket (which writing would replace by a file), a path
+    under an existing file, and a location
     whose nearest existing folder cannot be written (checked by creating and
     removing an anonymous temporary file there); with ``suffixes`` (e.g.
     ``(".html", ".pdf")``), a file name ending in none of them.
@@ -119,6 +133,8 @@ def check_output(path: str | Path, where: str, file: bool = False, suffixes: tup
     path = Path(path)
     if file and path.is_dir():
         raise InputError(where, text, "expected a file name, got an existing folder")
+    if file and _special(path):
+        raise InputError(where, text, "expected a regular file to write, got a device, FIFO or socket")
     if suffixes and path.suffix.lower() not in suffixes:
         raise InputError(where, text, f"expected a file name ending in {' or '.join(suffixes)}")
     if not file and path.exists() and not path.is_dir():

@@ -24,13 +24,15 @@ class Case:
     id: str
     argv: tuple[str, ...]
     expect: tuple[str, ...]
-    files: dict[str, Any] = field(default_factory=dict)  # path under params/ -> text, bytes, callable or DIRECTORY
+    files: dict[str, Any] = field(default_factory=dict)  # path under params/ -> text, bytes, callable, DIRECTORY or FIFO
     status: int = 2
     interrupt: bool = False  # Ctrl-C while the model runs
     writes: bool = False  # allowed to leave a resumable store behind (an interrupted sweep)
 
 
 DIRECTORY = object()
+#: A named pipe (FIFO) in place of a file: an output must never replace it with a regular file.
+FIFO = object()
 
 
 def edit(path: str, change: Callable[[dict], None]) -> Callable[[Path], str]:

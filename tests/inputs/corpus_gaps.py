@@ -1,5 +1,6 @@
 """Malformed-input cases: gaps left by the last review (discover's and validate's files checked before any run,
-the update's record too short to refit), and the depletion elasticity's bounds.
+the update's record too short to refit), the depletion elasticity's bounds, and outputs that are a named pipe
+(a rename would have replaced the pipe, or a device such as /dev/full, by a regular file).
 
 Joined into ``test_malformed_inputs.py``'s parametrization; the vocabulary is in :mod:`.corpus`.
 """
@@ -7,7 +8,7 @@ Joined into ``test_malformed_inputs.py``'s parametrization; the vocabulary is in
 from __future__ import annotations
 
 from .corpus import *  # noqa: F403
-from .corpus import CSV, RUN, UPDATE, Case, registry_value
+from .corpus import BACKTEST, CSV, FIFO, RUN, UPDATE, Case, registry_value
 from .corpus_outputs import taken
 from .corpus_update import record_rows
 
@@ -44,4 +45,13 @@ CASES: list[Case] = [
          {"registry.yaml": registry_value("casualties.depletion_elasticity", "high", 2.0)}),
     Case("gaps-update-through-too-early", ("update", "--through", "2022-05", "--n", "8", "--months", "2"),
          ("--through", "2022-05", "12 months")),
+    # --- an output that is a named pipe (or a device): refused before any work, never replaced by a file ---
+    Case("gaps-export-out-is-a-fifo", ("export", "--out", "{work}/model.mdl"), ("--out", "model.mdl", "FIFO"),
+         {"../work/model.mdl": FIFO}),
+    Case("gaps-run-csv-is-a-fifo", RUN + ("--csv", "{work}/run.csv"), ("--csv", "run.csv", "FIFO"),
+         {"../work/run.csv": FIFO}),
+    Case("gaps-docs-out-is-a-fifo", ("docs", "--out", "{work}/MODEL.md"), ("--out", "MODEL.md", "FIFO"),
+         {"../work/MODEL.md": FIFO}),
+    Case("gaps-backtest-out-is-a-fifo", BACKTEST + ("--out", "{work}/skill.csv"), ("--out", "skill.csv", "FIFO"),
+         {"../work/skill.csv": FIFO}),
 ]

@@ -14,6 +14,7 @@ when that module is present its cases join this parametrization.
 from __future__ import annotations
 
 
+import os
 import shutil
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from model.inputs.start import following_month
 from .. import corpus_sweeps
 from . import corpus_gaps, corpus_observed, corpus_outputs, corpus_stores, corpus_update
 from .corpus import *  # noqa: F403 (the corpus's vocabulary: Case, the file edits, the command lines)
-from .corpus import CSV, DIRECTORY, Case, _set
+from .corpus import CSV, DIRECTORY, FIFO, Case, _set
 
 PARAMS = Path(__file__).resolve().parents[2] / "params"
 
@@ -575,6 +576,8 @@ def _prepare(case: Case, tmp_path: Path, monkeypatch) -> tuple[list[str], Path]:
             path.unlink()
         if content is DIRECTORY:
             path.mkdir()
+        elif content is FIFO:
+            os.mkfifo(path)
         elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
