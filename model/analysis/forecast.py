@@ -23,7 +23,9 @@ import xarray as xr
 
 from .._version import __version__
 from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
+from ..errors import InputError
 from ..inputs.parameters import ParameterSet
+from ..inputs.start import is_month
 from ..results.outputs import OUTPUTS
 from .arguments import as_params
 from .uncertainty import uncertainty
@@ -111,6 +113,48 @@ def forecast_document(made: Forecast, data_end: str, data_digest: str, files: di
 
 #: The stored output a later month of the record scores: the casualties it measures.
 SCORED = "casualties"
+
+
+def check_forecast_document(document: object, where: str) -> dict:
+    """A kept forecast file's document (``where``: the file, for the message) checked for what scoring reads: a
+    mapping; ``data_end`` (and ``record_known_to``, when present) a month ``'YYYY-MM'``; ``quantiles`` (default
+    :data:`QUANTILES`) numbers that include every one of :data:`QUANTILES`, in increasing order; ``series`` a mapping
+    whose :data:`SCORED` output, when present, maps months to one finite, non-decreasing number per quantile
+    (persons per month). Raises :class:`~model.errors.InputError` naming the key; returns the document. Other keys
+    (provenance, outputs that are not scored) are not read by scoring and are left as they are."""
+    if not isinstance(document, dict):
+        raise InputError(where, "(document)", f"expected a forecast as a mapping of keys, got {_kind(document)}")
+    for key in ("data_end", "record_known_to"):
+        if (key in document or key == "data_end") and not is_month(document.get(key)):
+            raise InputError(where, key, f"expected a month as 'YYYY-MM', got {document.get(key)!r}")
+    quantiles = document.get("quantiles", list(QUANTILES))
+    if (not isinstance(quantiles, list) or not all(_is_number(q) and 0 < q < 1 for q in quantiles)
+            or sorted(set(quantiles)) != quantiles or not set(QUANTILES) <= set(quantiles)):
+        raise InputError(where, "quantiles", f"expected increasing probabilities including {list(QUANTILES)}, "
+                                             f"got {quantiles!r}")
+    series = document.get("series", {})
+    if not isinstance(series, dict):
+        raise InputError(where, "series", f"expected a mapping of outputs, got {_kind(series)}")
+    scored = series.get(SCORED, {})
+    if not isinstance(scored, dict):
+        raise InputError(where, f"series.{SCORED}", f"expected a mapping of months, got {_kind(scored)}")
+    for month, values in scored.items():
+        key = f"series.{SCORED}.{month}"
+        if not is_month(month):
+            raise InputError(where, key, f"expected a month as 'YYYY-MM', got {month!r}")
+        if (not isinstance(values, list) or len(values) != len(quantiles)
+                or not all(_is_number(v) and np.isfinite(v) for v in values) or values != sorted(values)):
+            raise InputError(where, key, f"expected {len(quantiles)} finite numbers of persons, one per quantile, "
+                                         f"in increasing order, got {values!r}")
+    return document
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _kind(value: object) -> str:
+    return "nothing" if value is None else f"a {type(value).__name__}"
 
 
 def interval_score(observed: float, quantiles: dict[float, float]) -> float:

@@ -169,6 +169,11 @@ def resolve_start(start: str | None, folder: str | Path | None = None) -> str:
     return str(start)
 
 
+def is_month(text: object) -> bool:
+    """Whether ``text`` is a month as ``'YYYY-MM'`` (year 1 or later, month 01 to 12)."""
+    return _as_index(text) is not None
+
+
 def _as_index(text: object) -> int | None:
     """A ``'YYYY-MM'`` text as a count of months (year x 12 + month - 1), or None when it is not one."""
     parts = str(text).strip().split("-") if text is not None else []

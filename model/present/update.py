@@ -64,7 +64,8 @@ from ..calibration.model_forecasts import hindcast_known_at
 from ..calibration.posterior import N_PRIOR, calibrate_posterior
 from ..calibration.stored import write_posterior
 from ..inputs.posterior import DRAWS_FILE, POSTERIOR_FILE, file_digest
-from ..analysis.forecast import DEFAULT_RUNS, HEADLINES, forecast, forecast_document, score_forecasts
+from ..analysis.forecast import (DEFAULT_RUNS, HEADLINES, check_forecast_document, forecast, forecast_document,
+                                 score_forecasts)
 from ..analysis.uncertainty import check_size
 from ..core.defaults import BASELINE, DEFAULT_DT, DEFAULT_MONTHS
 from ..errors import InputError
@@ -281,7 +282,8 @@ def scored_forecasts(folder: str | Path | None = None) -> pd.DataFrame:
     """Every forecast kept in ``forecasts/`` of the parameter folder, scored on the casualty months its record now
     holds (:func:`model.analysis.forecast.score_forecasts`); a forecast file that cannot be read is one error."""
     folder = Path(folder) if folder is not None else params_dir()
-    documents = {path.name: read_yaml(path) for path in sorted((folder / FORECAST_FOLDER).glob("forecast_*.yaml"))}
+    documents = {path.name: check_forecast_document(read_yaml(path), display(path))
+                 for path in sorted((folder / FORECAST_FOLDER).glob("forecast_*.yaml"))}
     record = load_record(CASUALTY_SERIES, folder).to_series()
     return score_forecasts(documents, pd.Series(record.to_numpy(), index=record.index.astype(str)))
 

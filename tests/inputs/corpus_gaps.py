@@ -1,6 +1,7 @@
 """Malformed-input cases: gaps left by the last review (discover's and validate's files checked before any run,
 the update's record too short to refit), the depletion elasticity's bounds, and outputs that are a named pipe
-(a rename would have replaced the pipe, or a device such as /dev/full, by a regular file).
+(a rename would have replaced the pipe, or a device such as /dev/full, by a regular file), and kept forecast files
+that scoring cannot read (they ended in a traceback).
 
 Joined into ``test_malformed_inputs.py``'s parametrization; the vocabulary is in :mod:`.corpus`.
 """
@@ -16,6 +17,11 @@ from .corpus_update import record_rows
 DISCOVER = ("discover", "--outcome", "front_below_start", "--n", "4", "--months", "2", "--prior")
 #: The files ``discover`` writes for :data:`DISCOVER`, the boxes first, then their figure.
 BOXES, PEELING = "discover_baseline_front_below_start.csv", "discover_baseline_front_below_start.png"
+#: A kept forecast file (``params/forecasts/``) that ``update`` scores before anything else.
+KEPT = "forecasts/forecast_data-2024-06_made-2024-07-01.yaml"
+#: A kept forecast's valid first lines: the data end and the quantiles.
+HEAD = "data_end: 2024-06\nquantiles: [0.05, 0.25, 0.5, 0.75, 0.95]\n"
+
 #: The record cut to five months, fewer than the twelve the refit needs.
 SHORT_RECORD = {CSV: record_rows(slice(0, 5))}
 
@@ -54,4 +60,25 @@ CASES: list[Case] = [
          {"../work/MODEL.md": FIFO}),
     Case("gaps-backtest-out-is-a-fifo", BACKTEST + ("--out", "{work}/skill.csv"), ("--out", "skill.csv", "FIFO"),
          {"../work/skill.csv": FIFO}),
+    # --- a kept forecast that scoring cannot read: one line naming the file and the key, before the refit ---
+    Case("gaps-update-forecast-empty", UPDATE, ("forecast_data-2024-06", "(document)", "mapping"), {KEPT: ""}),
+    Case("gaps-update-forecast-list", UPDATE, ("forecast_data-2024-06", "(document)", "mapping"), {KEPT: "- 1\n"}),
+    Case("gaps-update-forecast-series-number", UPDATE, ("forecast_data-2024-06", "series", "mapping"),
+         {KEPT: HEAD + "series: 5\n"}),
+    Case("gaps-update-forecast-scored-number", UPDATE, ("forecast_data-2024-06", "series.casualties", "mapping"),
+         {KEPT: HEAD + "series: {casualties: 7}\n"}),
+    Case("gaps-update-forecast-quantiles-number", UPDATE, ("forecast_data-2024-06", "quantiles", "0.05"),
+         {KEPT: "data_end: 2024-06\nquantiles: 5\n"}),
+    Case("gaps-update-forecast-quantiles-missing-quartiles", UPDATE, ("forecast_data-2024-06", "quantiles", "0.25"),
+         {KEPT: "data_end: 2024-06\nquantiles: [0.05, 0.5, 0.95]\n"}),
+    Case("gaps-update-forecast-month-text", UPDATE, ("forecast_data-2024-06", "series.casualties.2024-09", "finite"),
+         {KEPT: HEAD + "series: {casualties: {2024-09: [a, b, c, d, e]}}\n"}),
+    Case("gaps-update-forecast-month-two-values", UPDATE, ("forecast_data-2024-06", "series.casualties.2024-09", "5"),
+         {KEPT: HEAD + "series: {casualties: {2024-09: [1, 2]}}\n"}),
+    Case("gaps-update-forecast-month-nan", UPDATE, ("forecast_data-2024-06", "series.casualties.2024-09", "finite"),
+         {KEPT: HEAD + "series: {casualties: {2024-09: [1, 2, .nan, 4, 5]}}\n"}),
+    Case("gaps-update-forecast-data-end-text", UPDATE, ("forecast_data-2024-06", "data_end", "YYYY-MM"),
+         {KEPT: "data_end: garbage\n"}),
+    Case("gaps-update-forecast-data-end-month-13", UPDATE, ("forecast_data-2024-06", "data_end", "YYYY-MM"),
+         {KEPT: "data_end: 2024-13\n"}),
 ]
