@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -66,6 +66,9 @@ class Settings:
     out: Path = DEFAULT_OUT
     #: Ignore the stored posterior: the registry's values and ranges alone.
     prior: bool = False
+    #: The scenarios as given on the command line, when one was a file (``--scenarios path/to/mine.yaml``): ``names``
+    #: are then the scenarios' own names, under which they run and are shown, and ``command`` repeats these.
+    given: tuple[str, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -74,7 +77,7 @@ class Settings:
 
     def command(self) -> str:
         """The ``manpower report`` command line that writes this report again."""
-        return shlex.join(["manpower", "report", "--scenarios", *self.names, "--n", str(self.n),
+        return shlex.join(["manpower", "report", "--scenarios", *(self.given or self.names), "--n", str(self.n),
                            "--seed", str(self.seed), "--months", str(self.months), "--sobol-n", str(self.sobol_n),
                            "--dt", f"{self.dt:g}", "--start", self.start, "--out", str(self.out)]
                           + (["--prior"] if self.prior else []))
@@ -118,6 +121,7 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
                                               f"got {settings.sobol_n}")
     # An unknown name fails before any run.
     params = {name: load_params(name, prior=settings.prior) for name in settings.names}
+    once([p.scenario for p in params.values()], "--scenarios", "scenario")  # a file and a name of one scenario
     monte_carlo.check_size(params[settings.reference], settings.n, settings.months, settings.dt, MC_VARIABLES, "report")
     sobol.check_size(params[settings.reference], "sobol", settings.sobol_n, settings.months, settings.dt, "report",
                      "sobol_n")
@@ -129,6 +133,9 @@ def check_settings(settings: Settings) -> dict[str, ParameterSet]:
 def gather(settings: Settings) -> Findings:
     """Run the scenarios, their Monte Carlo samples and the reference scenario's Sobol analysis."""
     params = check_settings(settings)
+    if any(name != p.scenario for name, p in params.items()):  # a scenario given as a file runs under its own name
+        settings = replace(settings, names=tuple(p.scenario for p in params.values()), given=settings.names)
+        params = {p.scenario: p for p in params.values()}
     horizon = {"months": settings.months, "dt": settings.dt, "start": settings.start}
     ds = compare(list(params.values()), **horizon)
     runs = {name: uncertainty(params[name], n=settings.n, seed=settings.seed, variables=MC_VARIABLES, **horizon)

@@ -61,6 +61,8 @@ CASES: list[Case] = [
          ("--params", "volunteer.signups", "once")),
     Case("options-report-scenario-twice", REPORT + ("--scenarios", "baseline", "baseline"),
          ("--scenarios", "baseline", "once")),
+    Case("options-report-scenario-as-name-and-file",
+         REPORT + ("--scenarios", "baseline", "{params}/scenarios/baseline.yaml"), ("--scenarios", "baseline", "once")),
     Case("options-run-set-twice", RUN + ("--set", "casualties.monthly=45000", "--set", "casualties.monthly=46000"),
          ("--set", "casualties.monthly", "once")),
     Case("options-breakeven-set-twice", ("breakeven", "--lever", "volunteer.signups", "--months", "2", "--set",

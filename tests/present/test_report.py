@@ -223,3 +223,17 @@ def test_a_prior_only_report_says_so_and_its_command_reproduces_it(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert escaped("the registry's plausible ranges alone, not calibrated to the record") in text
     assert "--prior" in text and "posterior calibrated to the record" not in text
+
+
+def test_a_scenario_given_as_a_file_is_reported_under_its_own_name_and_its_command_repeats_the_file(tmp_path):
+    """``--scenarios path/to/overlay.yaml`` once ran every number and then failed to find the path among the
+    scenarios the comparison names (they run under the overlay's own ``name``)."""
+    from model.inputs.paths import params_dir
+    from model.present.report import report
+
+    overlay = params_dir() / "scenarios" / f"{NAMES[1]}.yaml"
+    heading = model.load_params(NAMES[1]).heading
+    path = report([str(overlay)], n=50, seed=1, months=6, sobol_n=16, out=tmp_path / "file.html")
+    text = path.read_text(encoding="utf-8")
+    assert escaped(heading) in text
+    assert f"--scenarios {overlay}" in text
