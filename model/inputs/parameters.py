@@ -453,6 +453,10 @@ def _apply_overlay(root: Path | None, path: Path, seen: tuple[str, ...]) -> Para
         parameters, evidence = load_registry(registry_path)
         base = ParameterSet(parameters, evidence, BASELINE, "", (display(registry_path),))
     else:
+        known = scenario_names(root)
+        if overlay.based_on not in known:  # a name only: a path or '' would reach a file that is no scenario
+            raise InputError(where, "based_on", f"expected the name of a scenario ({', '.join(known)}), "
+                                                f"got {overlay.based_on!r}")
         base = _load_scenario(root, overlay.based_on, seen + (name,))
     parameters = merge_overlay(base.parameters, overlay, where)
     return ParameterSet(parameters, base.evidence, name, overlay.description, base.files + (where,),
