@@ -321,6 +321,11 @@ CONSTRAINTS = (
      lambda v: np.asarray(v("casualties.killed_fraction")) + np.asarray(v("casualties.captured_fraction")) <= 1.0),
     ("force.deployed_total", "expected at least the sum of front_initial.* (volunteers are the remainder)",
      lambda v: sum(np.asarray(v(f"front_initial.{s}")) for s in POOLED) <= np.asarray(v("force.deployed_total"))),
+    ("conscription.conversion_share", "expected a share from 0 to below 1 (a share of 1 signs at an infinite rate)",
+     lambda v: (np.asarray(v("conscription.conversion_share")) >= 0.0)
+     & (np.asarray(v("conscription.conversion_share")) < 1.0)),
+    ("pay.federal_change", "expected a change that leaves the federal payment at 0 or more RUB",
+     lambda v: np.asarray(v("pay.federal_bonus")) + np.asarray(v("pay.federal_change")) >= 0.0),
 )
 
 

@@ -441,6 +441,14 @@ CASES = [
     Case("overlay-based-on-absolute-path", BAD, ("bad.yaml", "based_on", "/tmp/elsewhere"),
          {"scenarios/bad.yaml": "name: bad\ndescription: x\nbased_on: /tmp/elsewhere\nset: {}\n"}),
     Case("overlay-scalar", BAD, ("bad.yaml",), {"scenarios/bad.yaml": "just text\n"}),
+    # --- constraints that tie parameters together, named in the overlay (they were refused only by the run) ---
+    Case("overlay-conversion-share-one", ("scenario", "check", "{params}/scenarios/bad.yaml"),
+         ("bad.yaml", "conscription.conversion_share", "below 1"),
+         {"scenarios/bad.yaml": "name: bad\ndescription: x\nset:\n  conscription.conversion_share: "
+                                "{value: 1, low: 0.05, high: 1, reason: r}\n"}),
+    Case("overlay-federal-payment-below-zero", BAD, ("bad.yaml", "pay.federal_change", "0 or more"),
+         {"scenarios/bad.yaml": "name: bad\ndescription: x\nset:\n  pay.federal_change: "
+                                "{value: -1000000000, low: -1000000000, high: 0, reason: r}\n"}),
     # --- discover ---
     Case("discover-outcome-missing", ("discover", "--n", "4", "--months", "2"), ("--outcome",)),
     Case("discover-outcome-unknown", ("discover", "--outcome", "collapse", "--n", "4", "--months", "2"),
