@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import os
@@ -232,3 +233,35 @@ def test_comma_list_refuses_empty_and_repeated_items(text, message):
 
     with pytest.raises(InputError, match=f"^--opt: .*{message}"):
         comma_list(text, "--opt", "things", "thing", "a,b")
+
+
+def _interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("argv, patched", [
+    (("run", "--months", "2", "--csv", "{tmp}/run.csv"), "model.present.exports.write_exports"),
+    (("sensitivity", "--method", "morris", "--n", "4", "--months", "2"), "model.results.io.save_figure"),
+    (("uncertainty", "--n", "8", "--months", "2", "--xlsx", "{tmp}/u.xlsx"), "model.present.exports.write_exports"),
+], ids=["run-csv", "sensitivity", "uncertainty-xlsx"])
+def test_ctrl_c_while_a_command_writes_its_files_leaves_none_of_them(argv, patched, tmp_path, monkeypatch):
+    """A command writing several files writes all of them or none: interrupted at its last file, the ones
+    already written are removed (they once stayed: a CSV without its figure, results without the asked-for table)."""
+    module, name = patched.rsplit(".", 1)
+    monkeypatch.setattr(importlib.import_module(module), name, _interrupted)
+    out = tmp_path / "out"
+    status, _ = run_cli(*(a.replace("{tmp}", str(tmp_path)) for a in argv), "--out", str(out))
+    assert status == 130
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_all_or_none_puts_back_a_file_it_replaced(tmp_path):
+    from model.results.io import all_or_none, atomic_write
+
+    kept = tmp_path / "kept.csv"
+    kept.write_text("before\n")
+    with pytest.raises(KeyboardInterrupt), all_or_none([kept, tmp_path / "new" / "made.csv"]):
+        atomic_write(kept, lambda tmp: tmp.write_text("after\n"))
+        atomic_write(tmp_path / "new" / "made.csv", lambda tmp: tmp.write_text("x\n"))
+        raise KeyboardInterrupt
+    assert kept.read_text() == "before\n" and sorted(p.name for p in tmp_path.iterdir()) == ["kept.csv"]

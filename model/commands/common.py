@@ -128,6 +128,11 @@ def export(args: argparse.Namespace, tables: Callable[[], list], source: str, di
     return write_exports(tables(), info, csv=getattr(args, "csv", None), xlsx=getattr(args, "xlsx", None))
 
 
+def export_paths(args: argparse.Namespace) -> list:
+    """The ``--csv`` and ``--xlsx`` files :func:`export` will write (none when neither is asked for)."""
+    return [path for path in (getattr(args, "csv", None), getattr(args, "xlsx", None)) if path is not None]
+
+
 def print_table(frame, kinds=None, axis: str = "columns", index: bool = True) -> None:
     """A table on standard output, at most 100 columns wide (see :func:`model.present.console.render`)."""
     from ..present.console import render

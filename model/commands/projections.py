@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import export, print_table, progress, scenario_params
+from .common import export, export_paths, print_table, progress, scenario_params
 
 
 #: The levels whose change ``run`` explains, each with the suffix of its waterfall figure's file name.
@@ -25,7 +25,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..present.plots import decomposition_figure, run_figure
     from ..present.summary_tables import run_tables
     from ..results.decomposition import by_kind, decomposition, level_name
-    from ..results.io import check_outputs, save_figure, write_netcdf
+    from ..results.io import all_or_none, check_outputs, save_figure, write_netcdf
     from ..results.simulate import simulate
     from ..results.summary import text_summary
 
@@ -41,11 +41,12 @@ def cmd_run(args: argparse.Namespace) -> int:
               "(persons):")
         print_table(parts.set_index("label")[["persons"]].rename_axis(None), SIGNED)
         waterfalls.append((decomposition_figure(ds, parts), path))
-    netcdf = write_netcdf(ds, netcdf, command=args.command_line)
-    figure = save_figure(run_figure(ds), figure)
-    written = [save_figure(fig, path) for fig, path in waterfalls]
-    written += export(args, lambda: run_tables(ds), f"manpower run: scenario {params.label}",
-                      ds.attrs["parameters_digest"])
+    with all_or_none([netcdf, figure, *waterfall_paths, *export_paths(args)]):
+        netcdf = write_netcdf(ds, netcdf, command=args.command_line)
+        figure = save_figure(run_figure(ds), figure)
+        written = [save_figure(fig, path) for fig, path in waterfalls]
+        written += export(args, lambda: run_tables(ds), f"manpower run: scenario {params.label}",
+                          ds.attrs["parameters_digest"])
     print(wrapped(f"\nWrote {netcdf}, {figure}, {', '.join(map(str, written))}"))
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import export, print_table, progress
+from .common import export, export_paths, print_table, progress
 
 #: What ``uncertainty --keep`` writes besides the figure: every run (``all``, hundreds of MB for 10,000 runs), or
 #: only the percentiles over runs of every output, month by month (``summary``, under a megabyte).
@@ -19,7 +19,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     from ..inputs.parameters import load_params
     from ..present.console import SHARE, wrapped
     from ..present.summary_tables import uncertainty_tables
-    from ..results.io import check_outputs
+    from ..results.io import all_or_none, check_outputs
 
     params = load_params(args.scenario, prior=args.prior)  # an unknown scenario fails before sampling
     name = params.scenario  # a scenario given as a file is named by it
@@ -43,10 +43,11 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     table.index.name = "month"
     print("\nBy month (share of runs):")
     print_table(table.iloc[::3], SHARE)
-    written = _save(args, ds, paths, threshold) if paths else []
-    written += export(args, lambda: uncertainty_tables(ds, threshold, share),
-                      f"manpower uncertainty: scenario {name}, {args.n:,} runs ({args.method}, seed {args.seed})",
-                      params.digest())
+    with all_or_none([*paths, *export_paths(args)]):
+        written = _save(args, ds, paths, threshold) if paths else []
+        written += export(args, lambda: uncertainty_tables(ds, threshold, share),
+                          f"manpower uncertainty: scenario {name}, {args.n:,} runs ({args.method}, seed {args.seed})",
+                          params.digest())
     print(wrapped(f"\nWrote {', '.join(map(str, written))}" if written else "\nWrote nothing (--no-save)"))
     return 0
 
@@ -82,7 +83,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from ..inputs.parameters import load_params
     from ..present.console import RATE, wrapped
     from ..present.plots import sensitivity_chart
-    from ..results.io import atomic_write, check_outputs, save_figure
+    from ..results.io import all_or_none, atomic_write, check_outputs, save_figure
 
     params = load_params(args.scenario, prior=args.prior)  # an unknown scenario fails before sampling
     name = params.scenario
@@ -97,7 +98,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print_table(ranking(result, str(output)).head(args.top), RATE)
         print()
     table = result.drop_vars("parameter_unit").to_dataframe()
-    csv = atomic_write(csv, lambda tmp: table.to_csv(tmp, float_format="%.4g"))
-    figure = save_figure(sensitivity_chart(result, args.top), figure)
+    with all_or_none([csv, figure]):
+        csv = atomic_write(csv, lambda tmp: table.to_csv(tmp, float_format="%.4g"))
+        figure = save_figure(sensitivity_chart(result, args.top), figure)
     print(wrapped(f"Wrote {csv} and {figure}"))
     return 0

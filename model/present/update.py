@@ -51,8 +51,7 @@ from __future__ import annotations
 import datetime
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -76,7 +75,7 @@ from ..inputs.paths import display, params_dir, shipped_dir
 from ..inputs.record_rows import check_record_rows
 from ..inputs.start import CASUALTY_SERIES, SERIES_PATH, default_start, record_file
 from ..inputs.textfiles import read_yaml
-from ..results.io import atomic_create, check_output, check_outputs
+from ..results.io import all_or_none, atomic_create, check_output, check_outputs
 from ..series.record import MIN_MONTHS, load_record
 from ..series.stored import PROCESS_FILE, digest, write_process
 from .comparison_files import comparison_paths, write_comparison
@@ -212,31 +211,10 @@ def check_settings(folder: Path, n: int, seed: int, months: int, dt: float) -> N
     check_output(folder / FORECAST_FOLDER, display(folder))
 
 
-@contextmanager
-def restored_on_failure(folder: Path, files: Iterable[str]) -> Iterator[None]:
+def restored_on_failure(folder: Path, files: Iterable[str]):
     """Run the block with ``files`` (paths relative to ``folder``) as they were before it put back when it fails
-    (an exception or Ctrl-C): each copied back byte for byte with its modification time, and each the block
-    created removed, with any folder created for it."""
-    files = list(dict.fromkeys(files))
-    with tempfile.TemporaryDirectory(prefix="manpower-update-") as temporary:
-        saved = Path(temporary)
-        existed = {relative: (folder / relative).is_file() for relative in files}
-        folders = {parent for relative in files for parent in (folder / relative).parents if not parent.exists()}
-        for relative in (r for r in files if existed[r]):
-            (saved / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(folder / relative, saved / relative)
-        try:
-            yield
-        except BaseException:
-            for relative in files:
-                if existed[relative]:
-                    shutil.copy2(saved / relative, folder / relative)
-                else:
-                    (folder / relative).unlink(missing_ok=True)
-            for created in sorted(folders, key=lambda path: len(path.parts), reverse=True):
-                if created.is_dir() and not any(created.iterdir()):
-                    created.rmdir()
-            raise
+    (an exception or Ctrl-C): :func:`model.results.io.all_or_none`."""
+    return all_or_none(Path(folder) / relative for relative in files)
 
 
 def refit_files() -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -70,6 +71,31 @@ def atomic_create(path: Path, write: Callable[[Path], None]) -> Path:
             except FileExistsError:
                 continue
     raise FileExistsError(f"{path}: no free name among 9,999 suffixes")
+
+
+@contextmanager
+def all_or_none(paths: Iterable[str | Path]) -> Iterator[None]:
+    """Run a block that writes the files ``paths``; when it fails (an exception or Ctrl-C), put each back as it was:
+    one that existed copied back byte for byte with its modification time, one the block created removed, with any
+    folder created for it. So a command writing several files leaves all of them or none."""
+    paths = list(dict.fromkeys(Path(path).absolute() for path in paths))
+    with tempfile.TemporaryDirectory(prefix="manpower-outputs-") as temporary:
+        saved = {path: Path(temporary) / str(i) for i, path in enumerate(paths) if path.is_file()}
+        folders = {parent for path in paths for parent in path.parents if not parent.exists()}
+        for path, copy in saved.items():
+            shutil.copy2(path, copy)
+        try:
+            yield
+        except BaseException:
+            for path in paths:
+                if path in saved:
+                    shutil.copy2(saved[path], path)
+                else:
+                    path.unlink(missing_ok=True)
+            for created in sorted(folders, key=lambda folder: len(folder.parts), reverse=True):
+                if created.is_dir() and not any(created.iterdir()):
+                    created.rmdir()
+            raise
 
 
 def write_netcdf(ds: xr.Dataset, path: Path, command: str | None = None) -> Path:
