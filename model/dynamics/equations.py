@@ -25,7 +25,6 @@ from ..core.structure import (DRAWN, FLOW_NAMES, POOLED, SOURCES, STOCKS, STRUCT
                               flows_out_of)
 from ..engine.contract import FACTORS, KERNEL, RATES, VIEWS_ONLY, Coefficients, System
 from ..engine.parallel import in_parallel
-from ..errors import InputError
 from ..inputs.parameters import ParameterSet
 from ..inputs.registry import Event
 from ..inputs.schedules import month_index, step_rates
@@ -149,29 +148,12 @@ def conversion_rate(share, term):
     return np.asarray(share, dtype=float) / (1.0 - np.asarray(share, dtype=float)) / np.asarray(term, dtype=float)
 
 
-def _check_conversion(params: ParameterSet) -> None:
-    share = np.asarray(params.value("conscription.conversion_share"), dtype=float)
-    if np.any(share >= 1.0) or np.any(share < 0.0):
-        raise InputError(params.folder or "parameters", "conscription.conversion_share",
-                         f"expected a share from 0 to below 1, got {float(np.max(share)):g}")
-
-
-def _check_payment(params: ParameterSet) -> None:
-    federal = np.asarray(params.value("pay.federal_bonus"), dtype=float) + params.value("pay.federal_change")
-    if np.any(federal < 0.0):
-        raise InputError(params.folder or "parameters", "pay.federal_change",
-                         f"expected a change that leaves the federal payment at 0 or more, got a payment of "
-                         f"{float(np.min(federal)):,.0f} RUB")
-
-
 def prepare(params: ParameterSet, start: str, n_steps: int, dt: float) -> Inputs:
     """Lay out a parameter set for ``n_steps`` steps of ``dt`` months starting in month ``start``; the references
     of the initial state are set by :func:`anchored`: the endogenous casualty mode's (its exposure-weighted
     strength) and the depletion's (its war zone's strength, persons)."""
     n = params.batch_size or 1
     v = params.value
-    _check_conversion(params)
-    _check_payment(params)
 
     def run(key: str) -> np.ndarray:
         return _runs(v(key), n)
